@@ -1,0 +1,3 @@
+from cooplevier.cli import main
+
+main()

@@ -1,0 +1,26 @@
+"""Two outputs: results on stdout, messages and progress on stderr. Rich only when needed."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def message(text: str) -> None:
+    """A line for the user on stderr (errors, warnings, progress notes)."""
+    print(text, file=sys.stderr, flush=True)
+
+
+def no_color() -> bool:
+    return "NO_COLOR" in os.environ and os.environ["NO_COLOR"] != ""
+
+
+def console(*, stderr: bool = False) -> Console:
+    """A rich console; rich already honours NO_COLOR and drops escape codes off a TTY."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, no_color=no_color() or None, emoji=False)

@@ -1,0 +1,123 @@
+"""Typed conversion of parsed YAML into frozen dataclasses, with French, located errors.
+
+A small, fast stand-in for a validation library: the types used by the content and answer
+models are few (text, int, Literal, tuples, optional, nested dataclasses), and start-up time
+matters more here than generality (see docs/decisions.md).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import types
+import typing
+from functools import cache
+from typing import Any, Literal, TypeVar, get_args, get_origin
+
+from cooplevier.errors import CooplevierError
+from cooplevier.messages import t
+from cooplevier.yamlio import Path_, YamlDoc
+
+T = TypeVar("T")
+
+
+class Converter:
+    """Collects every error of a document instead of stopping at the first."""
+
+    def __init__(self, doc: YamlDoc, cls: type[CooplevierError] = CooplevierError) -> None:
+        self.doc = doc
+        self.cls = cls
+        self.errors: list[CooplevierError] = []
+
+    def error(self, path: Path_, message: str, *, key: bool = False) -> None:
+        self.errors.append(self.doc.error(path, message, key=key, cls=self.cls))
+
+    def convert(self, value: Any, tp: Any, path: Path_) -> Any:
+        origin = get_origin(tp)
+        if origin in (typing.Union, types.UnionType):
+            args = [a for a in get_args(tp) if a is not type(None)]
+            if value is None:
+                return None
+            return self.convert(value, args[0], path)
+        if origin is Literal:
+            choices = get_args(tp)
+            if value in choices:
+                return value
+            self.error(path, t("schema.expected_one_of", value=value, choices=_or(choices)))
+            return _INVALID
+        if origin is tuple:
+            (item_tp, _ellipsis) = get_args(tp)
+            if value is None:
+                return ()
+            if not isinstance(value, list):
+                self.error(path, t("schema.expected_list"))
+                return _INVALID
+            return tuple(self.convert(v, item_tp, (*path, i)) for i, v in enumerate(value))
+        if dataclasses.is_dataclass(tp):
+            return self.dataclass(value, typing.cast(type[Any], tp), path)
+        if tp is str:
+            if isinstance(value, bool) or not isinstance(value, str | int | float | dt.date):
+                self.error(path, t("schema.expected_text"))
+                return _INVALID
+            text = str(value).strip()
+            if not text:
+                self.error(path, t("schema.empty_text"))
+            return text
+        if tp is int:
+            if isinstance(value, bool) or not isinstance(value, int):
+                self.error(path, t("schema.expected_int"))
+                return _INVALID
+            return value
+        if tp is dt.date:
+            if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+                return value
+            self.error(path, t("schema.expected_date"))
+            return _INVALID
+        raise TypeError(f"unsupported type {tp!r}")  # pragma: no cover - programming error
+
+    def dataclass(self, value: Any, cls: type[T], path: Path_) -> T:
+        if not isinstance(value, dict):
+            self.error(path, t("schema.expected_mapping"))
+            return typing.cast(T, _INVALID)
+        fields = _fields(cls)
+        unknown = [k for k in value if k not in fields]
+        for key in unknown:
+            self.error((*path, key), t("schema.unknown", field=key, allowed=", ".join(fields)), key=True)
+        kwargs: dict[str, Any] = {}
+        for name, (tp, required) in fields.items():
+            if name not in value:
+                if required:
+                    self.error(path, t("schema.missing", field=name))
+                    kwargs[name] = _INVALID
+                continue
+            kwargs[name] = self.convert(value[name], tp, (*path, name))
+        return cls(**kwargs)
+
+
+class _Invalid:
+    """Placeholder for a value that failed conversion; its error is already recorded."""
+
+    def __repr__(self) -> str:
+        return "<invalide>"
+
+
+_INVALID: Any = _Invalid()
+
+
+@cache
+def _fields(cls: type[Any]) -> dict[str, tuple[Any, bool]]:
+    hints = typing.get_type_hints(cls)
+    out: dict[str, tuple[Any, bool]] = {}
+    for f in dataclasses.fields(cls):
+        required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        out[f.name] = (hints[f.name], required)
+    return out
+
+
+def _or(choices: tuple[Any, ...]) -> str:
+    shown = [f"« {c} »" for c in choices]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " ou " + shown[-1]
+
+
+def is_valid(value: Any) -> bool:
+    return value is not _INVALID

@@ -1,0 +1,227 @@
+"""The one YAML loader: safe, strict, fast (libyaml when present), and aware of line numbers.
+
+Built on the parser's event stream rather than `yaml.load`, so that duplicate keys, tags,
+anchors/aliases and runaway nesting are refused *before* any value is built, and every value
+keeps the position it came from (`YamlDoc.where`).
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml import events as ev
+
+from cooplevier.errors import CooplevierError
+from cooplevier.messages import t
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - libyaml is optional
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+Path_ = tuple[str | int, ...]
+
+_RESOLVER = yaml.resolver.Resolver()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_STR_TAG = "tag:yaml.org,2002:str"
+# cp1252 leaves these five bytes undefined: a file holding one is not Windows-1252 either.
+_CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+
+
+@dataclass(frozen=True, slots=True)
+class YamlDoc:
+    """A parsed document: plain Python data plus the (line, col) of each value, 1-based."""
+
+    data: Any
+    file: str
+    positions: dict[Path_, tuple[int, int]] = field(repr=False)
+    key_positions: dict[Path_, tuple[int, int]] = field(repr=False)
+    warnings: tuple[str, ...] = ()
+
+    def where(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
+        """Position of the value (or its key) at `path`, or of its nearest ancestor."""
+        table = self.key_positions if key else self.positions
+        p = tuple(path)
+        while p:
+            if p in table:
+                return table[p]
+            if p in self.positions:
+                return self.positions[p]
+            p = p[:-1]
+        return self.positions.get((), (1, 1))
+
+    def error(
+        self, path: Path_, message: str, *, key: bool = False, cls: type[CooplevierError] = CooplevierError
+    ) -> CooplevierError:
+        line, col = self.where(path, key=key)
+        return cls(message, file=self.file, line=line, col=col)
+
+
+def read_text(path: Path, *, max_bytes: int, label: str | None = None) -> tuple[str, tuple[str, ...]]:
+    """Read a user's text file: size bound, BOM, UTF-16, and a clear word on other encodings."""
+    name = label or str(path)
+    try:
+        if path.is_dir():
+            raise CooplevierError(t("file.is_dir"), file=name)
+        with path.open("rb") as fh:
+            raw = fh.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise CooplevierError(t("file.not_found"), file=name) from None
+    except OSError as exc:
+        raise CooplevierError(t("file.unreadable", reason=exc.strerror or exc), file=name) from None
+    if len(raw) > max_bytes:
+        size = path.stat().st_size
+        raise CooplevierError(t("file.too_big", size=size, limit=max_bytes), file=name)
+    return decode(raw, name)
+
+
+def decode(raw: bytes, name: str) -> tuple[str, tuple[str, ...]]:
+    """Bytes to text: UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252 with a warning."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16"), ()
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in raw:
+        raise CooplevierError(t("file.binary"), file=name, line=raw[: raw.index(b"\x00")].count(b"\n") + 1)
+    try:
+        return raw.decode("utf-8-sig"), ()
+    except UnicodeDecodeError as exc:
+        bad = raw[exc.start]
+        line = raw[: exc.start].count(b"\n") + 1
+        if not (_CP1252_UNDEFINED & set(raw)):
+            return raw.decode("cp1252"), (f"{name}: {t('warning.prefix')} : {t('file.cp1252')}",)
+        raise CooplevierError(t("file.not_utf8", byte=bad), file=name, line=line) from None
+
+
+def load_file(path: Path, *, max_bytes: int, max_depth: int = 32, label: str | None = None) -> YamlDoc:
+    text, warnings = read_text(path, max_bytes=max_bytes, label=label)
+    doc = parse(text, file=label or str(path), max_depth=max_depth)
+    return YamlDoc(doc.data, doc.file, doc.positions, doc.key_positions, warnings)
+
+
+def parse(text: str, *, file: str, max_depth: int = 32, max_nodes: int = 200_000) -> YamlDoc:
+    """Parse one YAML document strictly; see the module docstring for what is refused."""
+    builder = _Builder(file, max_depth, max_nodes)
+    try:
+        data = builder.build(yaml.parse(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise CooplevierError(_syntax_message(exc, text), file=file, line=line, col=col) from None
+    except yaml.YAMLError as exc:  # reader errors (control characters) have no mark class
+        raise CooplevierError(t("yaml.syntax", problem=str(exc).splitlines()[0]), file=file) from None
+    return YamlDoc(data, file, builder.positions, builder.key_positions)
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError, text: str) -> str:
+    problem = (exc.problem or exc.context or "").strip()
+    mark = exc.problem_mark
+    if mark is not None:
+        lines = text.splitlines()
+        here = lines[mark.line][mark.column : mark.column + 1] if mark.line < len(lines) else ""
+        if here == "\t" or "\\t" in problem:
+            return t("yaml.tab")
+    if "expected ',' or ']'" in problem or "expected ',' or '}'" in problem or (
+        "flow" in (exc.context or "") and "end of stream" in problem
+    ):
+        return t("yaml.unclosed_flow")
+    if "quoted scalar" in (exc.context or ""):
+        return t("yaml.unclosed_quote")
+    if "mapping values are not allowed" in problem or "expected <block end>" in problem:
+        return t("yaml.bad_indent")
+    if "could not find expected ':'" in problem:
+        return t("yaml.bad_indent")
+    return t("yaml.syntax", problem=problem)
+
+
+class _Builder:
+    """Turns parser events into plain data, refusing what a data file has no use for."""
+
+    def __init__(self, file: str, max_depth: int, max_nodes: int) -> None:
+        self.file = file
+        self.max_depth = max_depth
+        self.max_nodes = max_nodes
+        self.nodes = 0
+        self.positions: dict[Path_, tuple[int, int]] = {}
+        self.key_positions: dict[Path_, tuple[int, int]] = {}
+
+    def fail(self, event: ev.Event, message: str) -> CooplevierError:
+        mark = event.start_mark
+        return CooplevierError(message, file=self.file, line=mark.line + 1, col=mark.column + 1)
+
+    def build(self, stream: Iterator[ev.Event]) -> Any:
+        data: Any = None
+        documents = 0
+        for event in stream:
+            if isinstance(event, ev.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise self.fail(event, t("yaml.multi_doc"))
+                data = self.node(stream, next(stream), (), 0)
+        return data
+
+    def check(self, event: ev.NodeEvent, depth: int) -> None:
+        if isinstance(event, ev.AliasEvent):
+            raise self.fail(event, t("yaml.alias", name=event.anchor))
+        if event.anchor is not None:
+            raise self.fail(event, t("yaml.anchor", name=event.anchor))
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != "!":
+            raise self.fail(event, t("yaml.tag", tag=tag))
+        if depth > self.max_depth:
+            raise self.fail(event, t("yaml.too_deep", limit=self.max_depth))
+        self.nodes += 1
+        if self.nodes > self.max_nodes:
+            raise self.fail(event, t("yaml.too_many_nodes", limit=self.max_nodes))
+
+    def node(self, stream: Iterator[ev.Event], event: ev.Event, path: Path_, depth: int) -> Any:
+        assert isinstance(event, ev.NodeEvent)
+        self.check(event, depth)
+        mark = event.start_mark
+        self.positions[path] = (mark.line + 1, mark.column + 1)
+        if isinstance(event, ev.ScalarEvent):
+            return _scalar(event)
+        if isinstance(event, ev.SequenceStartEvent):
+            items: list[Any] = []
+            for child in stream:
+                if isinstance(child, ev.SequenceEndEvent):
+                    return items
+                items.append(self.node(stream, child, (*path, len(items)), depth + 1))
+        if isinstance(event, ev.MappingStartEvent):
+            mapping: dict[Any, Any] = {}
+            for key_event in stream:
+                if isinstance(key_event, ev.MappingEndEvent):
+                    return mapping
+                if not isinstance(key_event, ev.ScalarEvent):
+                    if isinstance(key_event, ev.NodeEvent):
+                        self.check(key_event, depth + 1)
+                    raise self.fail(key_event, t("yaml.complex_key"))
+                self.check(key_event, depth + 1)
+                key = _scalar(key_event)
+                if isinstance(key, list | dict) or key is None:
+                    raise self.fail(key_event, t("yaml.complex_key"))
+                key = str(key) if not isinstance(key, int) or isinstance(key, bool) else key
+                kmark = key_event.start_mark
+                child_path = (*path, key)
+                if key in mapping:
+                    first = self.key_positions[child_path][0]
+                    raise self.fail(key_event, t("yaml.duplicate_key", key=key, first=first))
+                self.key_positions[child_path] = (kmark.line + 1, kmark.column + 1)
+                mapping[key] = self.node(stream, next(stream), child_path, depth + 1)
+        raise self.fail(event, t("yaml.syntax", problem=type(event).__name__))  # pragma: no cover
+
+
+def _scalar(event: ev.ScalarEvent) -> Any:
+    if event.style or not event.implicit[0]:
+        return event.value
+    tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, (True, False))
+    if tag == _STR_TAG:
+        return event.value
+    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
+    return _CONSTRUCTOR.construct_object(node, deep=True)
