@@ -1,0 +1,64 @@
+"""The one Jinja2 environment for reports and handouts: autoescaped, strict, cached."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&])")
+
+
+def md_escape(value: Any) -> str:
+    """Make user text inert in Markdown (and in the HTML that Markdown viewers produce)."""
+    text = " ".join(str(value).split())
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def fr_number(value: float | None, digits: int = 1) -> str:
+    """3.25 -> '3,3' (French decimal comma); None -> '—'."""
+    if value is None:
+        return "—"
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+@cache
+def environment(template_dir: str | None = None, *, markdown: bool = False) -> jinja2.Environment:
+    """An environment over the shipped templates (or a user's copy in `template_dir`).
+
+    HTML templates are autoescaped; Markdown ones (`markdown=True`) escape through `md`.
+    `StrictUndefined` turns a typo in a template into an error instead of an empty string.
+    """
+    from cooplevier.resources import shipped_dir
+
+    search = [template_dir] if template_dir else []
+    search.append(str(shipped_dir("templates")))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(search),
+        autoescape=not markdown,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = md_escape
+    env.filters["num"] = fr_number
+    return env
+
+
+def render(name: str, context: dict[str, Any], *, template_dir: Path | None = None) -> str:
+    """Render template `name`; `.md.j2` templates get Markdown escaping instead of HTML's."""
+    env = environment(str(template_dir) if template_dir else None, markdown=name.endswith(".md.j2"))
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateNotFound as exc:
+        from cooplevier.errors import CooplevierError
+
+        raise CooplevierError(f"modèle introuvable : {exc.name}", file=template_dir or name) from None
+    except jinja2.TemplateSyntaxError as exc:
+        from cooplevier.errors import CooplevierError
+
+        raise CooplevierError(f"modèle invalide : {exc.message}", file=exc.filename or name, line=exc.lineno) from None
