@@ -172,7 +172,9 @@ def parse_answers(doc: YamlDoc, pack: Pack, *, lenient: bool = False) -> AnswerF
 _MISSING: Any = object()
 
 
-def _text(data: dict[str, Any], key: str, err: Any, *, required: bool = False, prefix: tuple[Any, ...] = ()) -> str | None:
+def _text(
+    data: dict[str, Any], key: str, err: Any, *, required: bool = False, prefix: tuple[Any, ...] = ()
+) -> str | None:
     value = data.get(key)
     if value is None:
         if required:
@@ -259,8 +261,7 @@ def dump_answers(af: AnswerFile, *, comments: Sequence[str] = ()) -> str:
     if af.targets:
         doc["targets"] = dict(af.targets)
     doc["answers"] = {
-        qid: ({"level": a.value, "comment": a.comment} if a.comment else a.value)
-        for qid, a in af.answers.items()
+        qid: ({"level": a.value, "comment": a.comment} if a.comment else a.value) for qid, a in af.answers.items()
     }
     body = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
     if not af.answers:

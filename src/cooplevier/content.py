@@ -289,9 +289,7 @@ def load_pack(directory: Path | None = None) -> Pack:
     return Pack(framework, cases_file.cases, questions_file.questions, str(root))
 
 
-def _cross_check(
-    fw: Framework, cf: CasesFile, qf: QuestionsFile, docs: dict[str, YamlDoc]
-) -> list[CooplevierError]:
+def _cross_check(fw: Framework, cf: CasesFile, qf: QuestionsFile, docs: dict[str, YamlDoc]) -> list[CooplevierError]:
     lv_doc, cs_doc, q_doc = docs["levers.yaml"], docs["cases.yaml"], docs["questions.yaml"]
     errors: list[CooplevierError] = []
 
@@ -331,9 +329,15 @@ def _cross_check(
             err(lv_doc, (*path, "id"), t("content.lever_no_axis", lever=lever.id))
         elif len(homes) > 1:
             axes = ", ".join(h[0] for h in homes)
-            err(lv_doc, ("axes", homes[1][1], "levers", homes[1][2]), t("content.lever_many_axes", lever=lever.id, axes=axes))
+            err(
+                lv_doc,
+                ("axes", homes[1][1], "levers", homes[1][2]),
+                t("content.lever_many_axes", lever=lever.id, axes=axes),
+            )
         elif homes[0][0] != lever.axis:
-            err(lv_doc, (*path, "axis"), t("content.axis_mismatch", lever=lever.id, axis=lever.axis, listed=homes[0][0]))
+            err(
+                lv_doc, (*path, "axis"), t("content.axis_mismatch", lever=lever.id, axis=lever.axis, listed=homes[0][0])
+            )
         if not lever.vigilance:
             err(lv_doc, (*path, "vigilance"), t("content.no_vigilance", lever=lever.id))
     for lever_id, homes in listed.items():
@@ -362,7 +366,7 @@ def _cross_check(
             err(q_doc, (*path, "choices"), t("content.choices_count", id=q.id, count=len(q.choices)))
         elif tuple(c.level for c in q.choices) != LEVELS:
             err(q_doc, (*path, "choices"), t("content.choices_levels", id=q.id))
-    for i, lever in enumerate(fw.levers):
+    for lever in fw.levers:
         numbers = per_lever.get(lever.id, [])
         if not 3 <= len(numbers) <= 6:
             err(q_doc, ("questions",), t("content.questions_count", lever=lever.id, count=len(numbers)))
@@ -384,4 +388,3 @@ def _cross_check(
         if lever.id not in illustrated:
             err(lv_doc, ("levers", i, "id"), t("content.no_case", lever=lever.id))
     return errors
-

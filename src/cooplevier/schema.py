@@ -79,7 +79,7 @@ class Converter:
         if not isinstance(value, dict):
             self.error(path, t("schema.expected_mapping"))
             return typing.cast(T, _INVALID)
-        fields = _fields(cls)
+        fields = _fields(typing.cast(Any, cls))
         unknown = [k for k in value if k not in fields]
         for key in unknown:
             self.error((*path, key), t("schema.unknown", field=key, allowed=", ".join(fields)), key=True)

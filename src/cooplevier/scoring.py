@@ -124,7 +124,11 @@ def score(af: AnswerFile, pack: Pack) -> Result:
             na = unknown = 0
             for q in pack.questions_for(lever_id):
                 a = af.answers.get(q.id)
-                qs.append(QuestionScore(q.id, lever_id, a.value if a else None, a.comment if a else None, a.line if a else None))
+                qs.append(
+                    QuestionScore(
+                        q.id, lever_id, a.value if a else None, a.comment if a else None, a.line if a else None
+                    )
+                )
                 if a is None:
                     continue
                 if a.comment:
@@ -143,8 +147,17 @@ def score(af: AnswerFile, pack: Pack) -> Result:
             answered_total += len(levels) + na + unknown
             total += n
             levers[lever_id] = LeverScore(
-                lever_id, axis.id, mean, step, target, len(levels), na, unknown,
-                n - len(levels) - na - unknown, n, tuple(qs),
+                lever_id,
+                axis.id,
+                mean,
+                step,
+                target,
+                len(levels),
+                na,
+                unknown,
+                n - len(levels) - na - unknown,
+                n,
+                tuple(qs),
             )
 
     axes: dict[str, AxisScore] = {}
@@ -156,7 +169,7 @@ def score(af: AnswerFile, pack: Pack) -> Result:
     scored_axes = [a for a in axes.values() if a.mean is not None]
     overall_mean = _mean([a.mean for a in scored_axes])  # type: ignore[misc]
     overall_step = min(a.step for a in scored_axes) if scored_axes else None  # type: ignore[type-var]
-    order = {a.id: i for i, a in enumerate(pack.axes)}
+    order: dict[str, int] = {a.id: i for i, a in enumerate(pack.axes)}
     ranked = sorted(scored_axes, key=lambda a: (a.mean, order[a.id]))
     weakest = ranked[0].id if ranked else None
     spread = (ranked[-1].mean - ranked[0].mean) if ranked else None  # type: ignore[operator]
@@ -208,7 +221,8 @@ def _priorities(levers: dict[str, LeverScore], ranked_axes: list[AxisScore], pac
     if first.step is not None and (first.step < 5 or (first.target or 0) > first.step):
         out.append(first.id)
     rest = [
-        lv for lv in levers.values()
+        lv
+        for lv in levers.values()
         if lv.id != first.id and lv.step is not None and lv.target is not None and lv.step < lv.target
     ]
     out.extend(lv.id for lv in sorted(rest, key=key))

@@ -152,8 +152,8 @@ class _Builder:
         self.key_positions: dict[Path_, tuple[int, int]] = {}
 
     def fail(self, event: ev.Event, message: str) -> CooplevierError:
-        mark = event.start_mark
-        return CooplevierError(message, file=self.file, line=mark.line + 1, col=mark.column + 1)
+        line, col = _pos(event)
+        return CooplevierError(message, file=self.file, line=line, col=col)
 
     def build(self, stream: Iterator[ev.Event]) -> Any:
         data: Any = None
@@ -183,8 +183,7 @@ class _Builder:
     def node(self, stream: Iterator[ev.Event], event: ev.Event, path: Path_, depth: int) -> Any:
         assert isinstance(event, ev.NodeEvent)
         self.check(event, depth)
-        mark = event.start_mark
-        self.positions[path] = (mark.line + 1, mark.column + 1)
+        self.positions[path] = _pos(event)
         if isinstance(event, ev.ScalarEvent):
             return _scalar(event)
         if isinstance(event, ev.SequenceStartEvent):
@@ -207,12 +206,11 @@ class _Builder:
                 if isinstance(key, list | dict) or key is None:
                     raise self.fail(key_event, t("yaml.complex_key"))
                 key = str(key) if not isinstance(key, int) or isinstance(key, bool) else key
-                kmark = key_event.start_mark
                 child_path = (*path, key)
                 if key in mapping:
                     first = self.key_positions[child_path][0]
                     raise self.fail(key_event, t("yaml.duplicate_key", key=key, first=first))
-                self.key_positions[child_path] = (kmark.line + 1, kmark.column + 1)
+                self.key_positions[child_path] = _pos(key_event)
                 mapping[key] = self.node(stream, next(stream), child_path, depth + 1)
         raise self.fail(event, t("yaml.syntax", problem=type(event).__name__))  # pragma: no cover
 
@@ -220,8 +218,13 @@ class _Builder:
 def _scalar(event: ev.ScalarEvent) -> Any:
     if event.style or not event.implicit[0]:
         return event.value
-    tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, (True, False))
+    tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, (True, False))  # type: ignore[no-untyped-call]
     if tag == _STR_TAG:
         return event.value
-    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
+    node = yaml.ScalarNode(tag, event.value)
     return _CONSTRUCTOR.construct_object(node, deep=True)
+
+
+def _pos(event: ev.Event) -> tuple[int, int]:
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
