@@ -112,6 +112,9 @@ def parse(text: str, *, file: str, max_depth: int = 32, max_nodes: int = 200_000
         data = builder.build(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        context = exc.context or ""
+        if exc.context_mark is not None and ("flow" in context or "quoted scalar" in context):
+            mark = exc.context_mark  # an unclosed bracket or quote: point at where it opened
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         raise CooplevierError(_syntax_message(exc, text), file=file, line=line, col=col) from None
     except yaml.YAMLError as exc:  # reader errors (control characters) have no mark class

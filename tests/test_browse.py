@@ -1,0 +1,94 @@
+"""levers, cases, questions: the JSON shapes of the contract and readable tables."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import yaml
+
+from cooplevier.content import Pack
+
+Cli = Callable[..., Any]
+
+
+def test_version(cli: Cli) -> None:
+    result = cli("--version")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("cooplevier ")
+
+
+def test_levers_json_shape(cli: Cli) -> None:
+    result = cli("levers", "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert [a["id"] for a in data["axes"]] == ["impulsion", "dialogue", "mouvement", "convergence"]
+    assert data["axes"][3]["levers"] == ["L7", "L8", "L9", "L10"]
+    first = data["levers"][0]
+    assert {"id", "number", "axis", "title"} <= first.keys()
+    assert (first["id"], first["number"], first["axis"]) == ("L1", 1, "impulsion")
+    assert len(data["levers"]) == 10
+
+
+def test_one_lever(cli: Cli, pack: Pack) -> None:
+    result = cli("levers", "l3", "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert [lv["id"] for lv in data["levers"]] == ["L3"]
+    table = cli("levers", "L3")
+    assert table.exit_code == 0
+    assert "Points de vigilance" in table.stdout
+    assert pack.cases_for("L3")[0].name.split()[0] in table.stdout
+
+
+def test_unknown_lever_is_a_clear_error(cli: Cli) -> None:
+    result = cli("levers", "L42")
+    assert result.exit_code == 1
+    assert "levier « L42 » inconnu" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_cases_json_shape_and_filter(cli: Cli, pack: Pack) -> None:
+    data = json.loads(cli("cases", "--format", "json").stdout)
+    assert len(data["cases"]) == 17
+    case = data["cases"][0]
+    assert {"id", "name", "levers", "summary"} <= case.keys()
+    assert isinstance(case["summary"], str) and case["levers"]
+    only = json.loads(cli("cases", "--lever", "L8", "--format", "json").stdout)["cases"]
+    assert only and all("L8" in c["levers"] for c in only)
+    assert len(only) == len(pack.cases_for("L8"))
+
+
+def test_questions_json_shape(cli: Cli, pack: Pack) -> None:
+    data = json.loads(cli("questions", "--format", "json").stdout)
+    assert len(data["questions"]) == len(pack.questions)
+    q = data["questions"][0]
+    assert {"id", "lever", "axis", "text", "help", "choices"} <= q.keys()
+    assert [c["level"] for c in q["choices"]] == [1, 2, 3, 4, 5]
+    assert all(c["label"] for c in q["choices"])
+
+
+def test_questions_yaml_parses(cli: Cli) -> None:
+    data = yaml.safe_load(cli("questions", "--format", "yaml").stdout)
+    assert data["questions"][0]["id"] == "L1.Q1"
+
+
+@pytest.mark.parametrize("command", [["levers"], ["cases"], ["questions"], ["levers", "L10"]])
+def test_tables_fit_80_columns_without_escape_codes(cli: Cli, command: list[str]) -> None:
+    result = cli(*command, env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    assert "\x1b[" not in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+
+
+def test_bad_format_is_usage_error(cli: Cli) -> None:
+    assert cli("levers", "--format", "xml").exit_code == 2
+
+
+def test_content_option_on_every_browse_command(cli: Cli, tmp_path: Any) -> None:
+    for command in (["levers"], ["cases"], ["questions"], ["validate"]):
+        result = cli(*command, "--content", str(tmp_path / "nowhere"))
+        assert result.exit_code == 1, command
+        assert "pack de contenu" in result.stderr
