@@ -16,6 +16,7 @@ from cooplevier.yamlio import YamlDoc, load_file
 FORMAT = "answers/1"
 MAX_ANSWERS_BYTES = 1024 * 1024
 MAX_DEPTH = 8
+MAX_ERRORS = 20  # per file
 Role = Literal["elu", "technicien", "societe-civile", "partenaire", "autre"]
 ROLES: tuple[Role, ...] = get_args(Role)
 Special = Literal["na", "unknown"]
@@ -154,6 +155,9 @@ def parse_answers(doc: YamlDoc, pack: Pack, *, lenient: bool = False) -> AnswerF
             assert answer is not None
             answers[qid] = answer
     if errors:
+        if len(errors) > MAX_ERRORS:  # a file of 60 000 wrong keys gets a screenful, not a flood
+            more = CooplevierError(t("input.more_errors", count=len(errors) - MAX_ERRORS), file=doc.file)
+            errors = [*errors[:MAX_ERRORS], more]
         raise ErrorGroup(errors)
     return AnswerFile(
         territory=territory,

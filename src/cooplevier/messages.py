@@ -80,6 +80,125 @@ FR: dict[str, str] = {
     "answers.bad_target": "cible « {value} » invalide pour {lever} : attendu une marche de 1 à 5",
     "answers.bad_role": "rôle « {value} » invalide : attendu {roles}",
     "answers.ok": "{file} : valide ({answered}/{total} questions répondues)",
+    # respondent roles
+    "role.elu": "élu·e",
+    "role.technicien": "technicien·ne (DGS, chargé·e de mission…)",
+    "role.societe-civile": "société civile (conseil de développement, association, habitant·e…)",
+    "role.partenaire": "partenaire (État, Région, Département, chambre consulaire…)",
+    "role.autre": "autre",
+    # assess: opening
+    "assess.title": "cooplevier — auto-diagnostic des coopérations territoriales",
+    "assess.welcome": (
+        "{questions} questions sur {levers} leviers de coopération, regroupés en {axes} axes. "
+        "Pour chaque question, tapez le numéro (1 à 5) de la situation la plus proche de celle "
+        "de votre territoire, puis Entrée ; ou n (non concerné), x (je ne sais pas). "
+        "Chaque réponse est enregistrée aussitôt : tapez q pour quitter, vous reprendrez plus tard "
+        "là où vous en étiez."
+    ),
+    "assess.ask_territory": "Nom du territoire (ex. : Pays de Figeac) : ",
+    "assess.territory_empty": "Le nom du territoire est obligatoire : tapez-le puis Entrée.",
+    "assess.roles_title": "Votre rôle dans ce territoire :",
+    "assess.ask_role": "Votre rôle (1 à {count}) : ",
+    "assess.bad_role": "« {value} » n'est pas dans la liste : tapez un chiffre de 1 à {count}, puis Entrée.",
+    "assess.file_new": "Vos réponses seront enregistrées dans {file}, après chaque réponse.",
+    "assess.file_resume": (
+        "Reprise de {file} : {answered}/{total} réponses déjà enregistrées ; "
+        "suite à la question {position}/{total}."
+    ),
+    "assess.file_blank": "{file} est vide : il devient votre fichier de réponses.",
+    "assess.changed": "{field} : « {old} » remplacé par « {new} » (option {option})",
+    "assess.field_territory": "territoire",
+    "assess.field_role": "rôle",
+    "assess.field_name": "nom",
+    "assess.content_changed": "ce fichier a été commencé avec le contenu {old} ; il est poursuivi avec {new}",
+    "assess.invalid_file": (
+        "{file} n'est pas un fichier de réponses valide : il n'a pas été modifié. "
+        "Corrigez-le à la ligne indiquée, ou choisissez un autre nom de fichier."
+    ),
+    "assess.set_aside": (
+        "{count} réponse(s) de {file} ne correspondent pas au contenu {pack}. Elles sont mises de côté, "
+        "pas perdues : recopiées en commentaire en tête du fichier, et les questions concernées vous "
+        "seront reposées."
+    ),
+    "assess.set_aside_item": "  ligne {line} : {question} = {raw} — {reason}",
+    "assess.set_aside_header": (
+        "Réponses mises de côté par « cooplevier assess » le {date} : elles ne correspondent pas "
+        "au contenu {pack}. Pour en reprendre une, corrigez-la et recopiez-la sous « answers: »."
+    ),
+    "assess.complete": "{file} est déjà complet ({answered}/{total} réponses).",
+    "assess.ask_review": "Revoir les réponses une à une pour en modifier ? (Entrée garde chaque réponse) [o/N] : ",
+    "assess.unchanged": "{file} n'a pas été modifié.",
+    "assess.yes_no": "Répondez o (oui) ou n (non), puis Entrée.",
+    # assess: a lever, a question
+    "assess.lever": "Levier {id} — {title}",
+    "assess.axis": "Axe : {axis}",
+    "assess.lever_count": "{count} questions sur ce levier. Tapez a pour l'aide : pratiques, points de vigilance, territoires cités.",
+    "assess.progress": "Question {position}/{total} — Axe : {axis}",
+    "assess.question_id": "{id} (levier {lever})",
+    "assess.na": "non concerné",
+    "assess.unknown": "je ne sais pas",
+    "assess.current": "Réponse enregistrée : {value}. Entrée pour la garder.",
+    "assess.current_comment": "Commentaire : {comment}",
+    "assess.keys": "Autres touches : p précédente · s passer · c commentaire · a aide · q enregistrer et quitter",
+    "assess.prompt": "Votre réponse (1 à 5, n ou x) : ",
+    "assess.hint": (
+        "« {value} » n'est pas une réponse possible. Tapez un chiffre de 1 à 5, n (non concerné) "
+        "ou x (je ne sais pas), puis Entrée ; a affiche l'aide."
+    ),
+    "assess.hint_empty": (
+        "Tapez un chiffre de 1 à 5, n (non concerné) ou x (je ne sais pas), puis Entrée ; "
+        "s passe la question sans répondre."
+    ),
+    "assess.first_question": "C'est la première question : pas de question précédente.",
+    "assess.ask_comment": "Votre commentaire (une ligne ; Entrée seule pour annuler, - pour effacer) : ",
+    "assess.comment_saved": "Commentaire enregistré.",
+    "assess.comment_pending": "Commentaire noté : il sera enregistré avec votre réponse.",
+    "assess.comment_removed": "Commentaire effacé.",
+    "assess.comment_unchanged": "Commentaire inchangé.",
+    # assess: help
+    "assess.help_title": "Aide — levier {id} — {title}",
+    "assess.help_question": "Pourquoi cette question",
+    "assess.help_practices": "Exemples de pratiques",
+    "assess.help_vigilance": "Points de vigilance",
+    "assess.help_cases": "Territoires cités en exemple",
+    "assess.help_steps": "Les 5 marches de la coopération (les choix 1 à 5 y correspondent)",
+    "assess.help_keys": "Touches",
+    "assess.key_levels": "1 à 5 : la situation la plus proche de la vôtre",
+    "assess.key_na": "n : non concerné (la question ne s'applique pas à votre territoire ; non comptée)",
+    "assess.key_unknown": "x : je ne sais pas (non comptée ; listée « à vérifier » dans le rapport)",
+    "assess.key_keep": "Entrée seule : garder la réponse déjà enregistrée",
+    "assess.key_back": "p : revenir à la question précédente (pour changer sa réponse)",
+    "assess.key_skip": "s : passer la question sans répondre (vous pourrez y revenir)",
+    "assess.key_comment": "c : ajouter un commentaire (ou « c votre texte » sur une ligne)",
+    "assess.key_help": "a : cette aide",
+    "assess.key_quit": "q : enregistrer et quitter ; relancez la même commande pour reprendre",
+    # assess: the end
+    "assess.gaps": "{count} question(s) sans réponse : {ids}.",
+    "assess.ask_gaps": "Y répondre maintenant ? [o/N] : ",
+    "assess.summary": "Bilan — {territory}",
+    "assess.col_lever": "Levier",
+    "assess.col_answers": "Réponses",
+    "assess.col_score": "Moyenne",
+    "assess.col_step": "Marche atteinte",
+    "assess.row_axis": "Axe : {axis}",
+    "assess.row_overall": "Ensemble (marche de l'axe le plus faible)",
+    "assess.no_score": "—",
+    "assess.to_verify": "À vérifier (je ne sais pas) : {ids}",
+    "assess.saved": "{answered}/{total} réponses enregistrées dans {file}.",
+    "assess.next": "Étape suivante, le rapport et le plan d'action :",
+    "assess.resume_later": "Pour répondre aux questions restantes :",
+    "assess.resume": "Pour reprendre :",
+    "assess.bye": "À bientôt.",
+    "assess.interrupted": "Interrompu (Ctrl-C).",
+    "assess.eof": "Fin de l'entrée : plus aucune réponse à lire.",
+    "assess.eof_nothing": (
+        "Fin de l'entrée : aucune réponse à lire. Le questionnaire est interactif : lancez "
+        "« cooplevier assess » dans un terminal, ou envoyez les réponses sur l'entrée standard."
+    ),
+    "assess.nothing_saved": "Rien n'a été enregistré.",
+    "assess.save_failed": "Votre dernière réponse n'a pas pu être enregistrée.",
+    "assess.ask_retry": "Libérez de la place ou vérifiez les droits, puis Entrée pour réessayer (q pour abandonner) : ",
+    "assess.dump": "Vos réponses n'ont pas pu être enregistrées ; les voici, à copier dans un fichier :",
     # cli
     "cli.version": "cooplevier {version}",
     "cli.validate.nothing": "rien à vérifier",
@@ -89,6 +208,49 @@ FR: dict[str, str] = {
         "erreur interne inattendue ({kind}) : ce n'est pas de votre faute. "
         "Relancez avec COOPLEVIER_DEBUG=1 pour le détail et signalez-le."
     ),
+    # handouts (issue 6)
+    "handout.poster_needs_answers": (
+        "l'affiche de groupe a besoin de fichiers de réponses : "
+        "cooplevier handout poster reponses/*.yaml"
+    ),
+    "handout.answers_only_poster": "les fichiers de réponses ne servent qu'à l'affiche (handout poster)",
+    "handout.no_pdf_engine": (
+        "aucun moteur PDF disponible : ouvrez la version HTML dans votre navigateur et imprimez-la "
+        "(Ctrl+P, « Enregistrer au format PDF », format A4, sans en-têtes ni pieds de page), "
+        "ou installez WeasyPrint (pip install \"cooplevier[pdf]\") ou Chromium"
+    ),
+    "handout.pdf_failed": "l'impression en PDF a échoué ({reason}) : imprimez la version HTML depuis votre navigateur",
+    "handout.pdf_to_terminal": "un PDF ne s'affiche pas dans un terminal : ajoutez --output FICHIER.pdf",
+    "handout.written": "{kind} écrit dans {file}",
+    "questions.blank_format": "--blank produit un fichier YAML à compléter : il ne se combine pas avec --format {format}",
+    # report / explain (issue 4)
+    "report.template_dir": "le dossier de modèles (--template) est introuvable ou n'est pas un dossier",
+    "report.no_yaml": "aucun fichier *.yaml ou *.yml dans ce dossier",
+    "report.not_found": "fichier de réponses introuvable",
+    # batch scoring, exports, synthesis, compare, input hardening (issue 5)
+    "input.not_regular": "ce n'est pas un fichier ordinaire (tube, périphérique…) : attendu un fichier YAML",
+    "input.utf16_no_bom": "le fichier semble encodé en UTF-16 sans BOM : enregistrez-le en UTF-8",
+    "input.control_char": (
+        "caractère de contrôle U+{code:04X} interdit en YAML : supprimez-le "
+        "(le fichier est peut-être endommagé ou n'est pas un fichier texte)"
+    ),
+    "input.bad_escape": "séquence d'échappement invalide entre guillemets (\\u…, \\x…)",
+    "input.more_errors": "… et {count} autre(s) erreur(s) dans ce fichier",
+    "batch.no_files": "aucun fichier de réponses à noter",
+    "batch.summary": "{ok} fichier(s) noté(s), {bad} refusé(s)",
+    "batch.progress": "Notation",
+    "batch.xlsx_needs_output": (
+        "le format xlsx produit un classeur binaire : indiquez --output FICHIER.xlsx "
+        "(ou --output - pour l'envoyer dans un tube)"
+    ),
+    "batch.binary_to_tty": (
+        "refus d'écrire un classeur xlsx (binaire) dans le terminal : redirigez la sortie "
+        "(> fichier.xlsx) ou indiquez --output FICHIER.xlsx"
+    ),
+    "batch.bad_separator": "séparateur « {value} » invalide : attendu un seul caractère (; , tab |)",
+    "synthesis.refused": "{count} fichier(s) refusé(s) : la synthèse porte sur les {ok} fichier(s) valide(s)",
+    "synthesis.too_few": "la synthèse d'atelier demande au moins un fichier de réponses valide",
+    "compare.same_file": "les deux fichiers sont identiques : rien à comparer",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"fr": FR}

@@ -8,6 +8,9 @@ keeps the position it came from (`YamlDoc.where`).
 from __future__ import annotations
 
 import codecs
+import os
+import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +34,9 @@ _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _STR_TAG = "tag:yaml.org,2002:str"
 # cp1252 leaves these five bytes undefined: a file holding one is not Windows-1252 either.
 _CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+# What YAML refuses as text (pyyaml's Reader.NON_PRINTABLE): found up front to give a line.
+_NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_SCALAR_CACHE: dict[str, Any] = {}  # plain scalar text -> immutable value ("3", "na", "L1.Q1"…)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +72,11 @@ def read_text(path: Path, *, max_bytes: int, label: str | None = None) -> tuple[
     """Read a user's text file: size bound, BOM, UTF-16, and a clear word on other encodings."""
     name = label or str(path)
     try:
-        if path.is_dir():
+        mode = os.stat(path).st_mode
+        if stat.S_ISDIR(mode):
             raise CooplevierError(t("file.is_dir"), file=name)
+        if not stat.S_ISREG(mode):  # a FIFO or a device would block or never end
+            raise CooplevierError(t("input.not_regular"), file=name)
         with path.open("rb") as fh:
             raw = fh.read(max_bytes + 1)
     except FileNotFoundError:
@@ -82,12 +91,19 @@ def read_text(path: Path, *, max_bytes: int, label: str | None = None) -> tuple[
 
 def decode(raw: bytes, name: str) -> tuple[str, tuple[str, ...]]:
     """Bytes to text: UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252 with a warning."""
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: same prefix
+        try:
+            return raw.decode("utf-32"), ()
+        except UnicodeDecodeError:
+            raise CooplevierError(t("file.binary"), file=name) from None
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return raw.decode("utf-16"), ()
         except UnicodeDecodeError:
             pass
     if b"\x00" in raw:
+        if len(raw) >= 4 and (raw[1::2].count(0) > len(raw) // 4 or raw[0::2].count(0) > len(raw) // 4):
+            raise CooplevierError(t("input.utf16_no_bom"), file=name)
         raise CooplevierError(t("file.binary"), file=name, line=raw[: raw.index(b"\x00")].count(b"\n") + 1)
     try:
         return raw.decode("utf-8-sig"), ()
@@ -108,6 +124,11 @@ def load_file(path: Path, *, max_bytes: int, max_depth: int = 32, label: str | N
 def parse(text: str, *, file: str, max_depth: int = 32, max_nodes: int = 200_000) -> YamlDoc:
     """Parse one YAML document strictly; see the module docstring for what is refused."""
     builder = _Builder(file, max_depth, max_nodes)
+    bad = _NON_PRINTABLE.search(text)
+    if bad is not None:
+        at = bad.start()
+        where = {"line": text.count("\n", 0, at) + 1, "col": at - text.rfind("\n", 0, at)}
+        raise CooplevierError(t("input.control_char", code=ord(bad.group())), file=file, **where)
     try:
         data = builder.build(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
@@ -116,6 +137,8 @@ def parse(text: str, *, file: str, max_depth: int = 32, max_nodes: int = 200_000
         if exc.context_mark is not None and ("flow" in context or "quoted scalar" in context):
             mark = exc.context_mark  # an unclosed bracket or quote: point at where it opened
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        if "nesting depth" in (exc.problem or ""):  # libyaml's own bound, hit before ours
+            raise CooplevierError(t("yaml.too_deep", limit=max_depth), file=file, line=line, col=col) from None
         raise CooplevierError(_syntax_message(exc, text), file=file, line=line, col=col) from None
     except yaml.YAMLError as exc:  # reader errors (control characters) have no mark class
         raise CooplevierError(t("yaml.syntax", problem=str(exc).splitlines()[0]), file=file) from None
@@ -124,6 +147,8 @@ def parse(text: str, *, file: str, max_depth: int = 32, max_nodes: int = 200_000
 
 def _syntax_message(exc: yaml.MarkedYAMLError, text: str) -> str:
     problem = (exc.problem or exc.context or "").strip()
+    if "escape" in problem:
+        return t("input.bad_escape")
     mark = exc.problem_mark
     if mark is not None:
         lines = text.splitlines()
@@ -221,11 +246,23 @@ class _Builder:
 def _scalar(event: ev.ScalarEvent) -> Any:
     if event.style or not event.implicit[0]:
         return event.value
-    tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, (True, False))  # type: ignore[no-untyped-call]
-    if tag == _STR_TAG:
-        return event.value
-    node = yaml.ScalarNode(tag, event.value)
-    return _CONSTRUCTOR.construct_object(node, deep=True)
+    text = event.value
+    try:
+        return _SCALAR_CACHE[text]
+    except KeyError:
+        pass
+    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    construct = _CONSTRUCTOR.yaml_constructors.get(tag)
+    if tag == _STR_TAG or construct is None:  # `<<` or `=`: plain text here, not merge or value
+        value: Any = text
+    else:
+        try:  # called directly: construct_object() would remember every node it ever built
+            value = construct(_CONSTRUCTOR, yaml.ScalarNode(tag, text))
+        except (ValueError, OverflowError, yaml.YAMLError):
+            value = text  # looks like a date but is not one (2026-13-45): let the schema say so
+    if len(text) <= 40 and len(_SCALAR_CACHE) < 4096:  # every value built here is immutable
+        _SCALAR_CACHE[text] = value
+    return value
 
 
 def _pos(event: ev.Event) -> tuple[int, int]:
