@@ -1,0 +1,46 @@
+"""The real entry point: French usage errors (exit 2), French help, no traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cooplevier", *args], capture_output=True, text=True, env={"COLUMNS": "80", "TERM": "dumb"}
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["nope"], "commande « nope » inconnue"),
+        (["levers", "--format", "xml"], "valeur « xml » invalide"),
+        (["levers", "L1", "L2"], "argument(s) en trop : L2"),
+        (["levers", "--content"], "l'option « --content » attend une valeur"),
+        (["levers", "--bogus"], "option « --bogus » inconnue"),
+    ],
+)
+def test_usage_errors_are_french_and_exit_2(args: list[str], words: str) -> None:
+    done = run(*args)
+    assert done.returncode == 2
+    assert words in done.stderr
+    assert "Aide : cooplevier" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_help_is_french() -> None:
+    done = run("--help")
+    assert done.returncode == 0
+    assert "Utilisation : cooplevier" in done.stdout
+    assert "Commandes" in done.stdout and "Affiche cette aide et quitte." in done.stdout
+    assert "\x1b[" not in done.stdout
+
+
+def test_version_and_bare_command() -> None:
+    assert run("--version").stdout.startswith("cooplevier ")
+    bare = run()
+    assert bare.returncode == 2 and "Commandes" in bare.stdout + bare.stderr
