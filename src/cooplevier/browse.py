@@ -115,9 +115,16 @@ def lever_detail(pack: Pack, lever_id: str) -> RenderableType:
     def section(title: str, items: list[str]) -> None:
         if not items:
             return
+        from rich.table import Table
+
         parts.append(Text(""))
         parts.append(Text(title, style="bold"))
-        parts.extend(Text(f"  • {item}") for item in items)
+        bullets = Table.grid(padding=(0, 1))
+        bullets.add_column(width=3, justify="right")
+        bullets.add_column(ratio=1)
+        for item in items:
+            bullets.add_row("•", item)
+        parts.append(bullets)
 
     section("Pourquoi", [x.text for x in lv.rationale])
     section("Pratiques", [x.text for x in lv.practices])
