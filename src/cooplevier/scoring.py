@@ -9,6 +9,7 @@ and unanswered questions never enter a score.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Literal
@@ -92,6 +93,8 @@ class Result:
     comments: tuple[tuple[str, str], ...]  # (question id, comment)
     answered: int  # questions with a step, na or unknown
     total: int
+    file_targets: tuple[str, ...] = ()  # levers whose target the answer file sets
+
 
     @property
     def completeness(self) -> float:
@@ -99,7 +102,13 @@ class Result:
 
 
 def _round(value: Fraction | None) -> float | None:
-    return None if value is None else round(float(value), 2)
+    """Two decimals, never rounded up onto a stair not reached (719/240 gives 2.99, not 3.0)."""
+    if value is None:
+        return None
+    shown = round(float(value), 2)
+    if int(shown) > int(value):
+        return math.floor(value * 100) / 100
+    return shown
 
 
 def _mean(values: list[Fraction]) -> Fraction | None:
@@ -193,6 +202,7 @@ def score(af: AnswerFile, pack: Pack) -> Result:
         comments=tuple(comments),
         answered=answered_total,
         total=total,
+        file_targets=tuple(lid for lid in levers if lid in af.targets),
     )
 
 

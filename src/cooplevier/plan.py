@@ -1,0 +1,405 @@
+"""The action plan of one territory: a frozen model built from a score, then rendered.
+
+The model holds data only (scores, pack texts, answers); every sentence a reader sees is
+written in `templates/plan.*.j2`, so a facilitator can reword the plan without touching code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from cooplevier.content import Case, Lever, Pack, Question, Step, Text, Trend
+from cooplevier.errors import CooplevierError
+from cooplevier.messages import t
+from cooplevier.scoring import LeverScore, Result
+
+DETAILED_PRIORITIES = 3
+LeverStatus = Literal["scored", "na", "unknown", "unanswered"]
+Reason = Literal["weakest", "target", "next"]
+
+
+@dataclass(frozen=True)
+class LeverRow:
+    """One lever in the profile table."""
+
+    lever: Lever
+    score: float | None
+    step: int | None
+    status: LeverStatus
+    answered: int
+    na: int
+    unknown: int
+    unanswered: int
+    total: int
+
+
+@dataclass(frozen=True)
+class AxisRow:
+    id: str
+    title: str
+    short: str
+    score: float | None
+    step: int | None
+    step_label: str | None
+    weakest: bool
+    levers: tuple[LeverRow, ...]
+
+
+@dataclass(frozen=True)
+class QuestionLine:
+    """A question of a priority lever: where the answer stands and the next choice up."""
+
+    question: Question
+    value: int | str | None  # 1..5, "na", "unknown", None (unanswered)
+    current: str | None  # label of the chosen level
+    next: str | None  # label of the next level (None at 5, or without a level)
+    comment: str | None
+    line: int | None
+
+
+@dataclass(frozen=True)
+class Priority:
+    rank: int
+    lever: Lever
+    axis_title: str
+    score: float | None
+    step: int
+    target: int
+    target_from_file: bool
+    reason: Reason
+    current_step: Step
+    next_step: Step | None
+    questions: tuple[QuestionLine, ...]
+    practices: tuple[Text, ...]
+    vigilance: tuple[Text, ...]
+    cases: tuple[Case, ...]
+    to_verify: tuple[Question, ...]
+    na: tuple[Question, ...]
+    comments: tuple[QuestionLine, ...]
+
+
+@dataclass(frozen=True)
+class RoadmapItem:
+    kind: Literal["share", "verify", "start", "continue", "evaluate"]
+    lever: Lever | None = None
+    practice: Text | None = None
+
+
+@dataclass(frozen=True)
+class Quarter:
+    id: str  # T1..T4
+    months: str
+    items: tuple[RoadmapItem, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    result: Result
+    territory: str
+    respondent: str | None
+    role: str | None
+    date: str | None
+    pack_ref: str
+    source_title: str
+    source_publisher: str
+    overall_score: float | None
+    overall_step: int | None
+    overall_step_label: str | None
+    weakest_axis: AxisRow | None
+    strongest_axis: AxisRow | None
+    balance: str | None
+    spread: float | None
+    completeness: float
+    answered: int
+    total: int
+    axes: tuple[AxisRow, ...]
+    staircase: tuple[Step, ...]
+    staircase_intro: tuple[Text, ...]
+    wheel_intro: tuple[Text, ...]
+    priorities: tuple[Priority, ...]
+    other_priorities: tuple[Lever, ...]
+    roadmap: tuple[Quarter, ...]
+    renewal: Text | None
+    trends: tuple[Trend, ...]
+    to_verify: tuple[Question, ...]
+    comments: tuple[tuple[Question, str], ...]
+    all_na: tuple[Question, ...]
+
+
+def expand_paths(paths: Sequence[Path]) -> list[Path]:
+    """Files as given; folders searched recursively for *.yaml / *.yml, in sorted order."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in (".yaml", ".yml") and p.is_file())
+            if not found:
+                raise CooplevierError(t("report.no_yaml"), file=path)
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise CooplevierError(t("report.not_found"), file=path)
+    return files
+
+
+def _status(lv: LeverScore) -> LeverStatus:
+    if lv.mean is not None:
+        return "scored"
+    if lv.unknown:
+        return "unknown"
+    if lv.na:
+        return "na"
+    return "unanswered"
+
+
+def _choice_label(question: Question, level: int) -> str | None:
+    return next((c.label for c in question.choices if c.level == level), None)
+
+
+def build_plan(result: Result, pack: Pack) -> Plan:
+    """Turn a score into the plan's data: profile, detailed priorities, roadmap, trends."""
+    axes: list[AxisRow] = []
+    for axis in pack.axes:
+        a = result.axes[axis.id]
+        rows = []
+        for lid in axis.levers:
+            lv = result.levers[lid]
+            rows.append(
+                LeverRow(pack.lever(lid), lv.score, lv.step, _status(lv), lv.answered, lv.na, lv.unknown,
+                         lv.unanswered, lv.total)
+            )
+        from cooplevier.wheel import AXIS_SHORT
+
+        axes.append(
+            AxisRow(axis.id, axis.title, AXIS_SHORT.get(axis.id, axis.title), a.score, a.step,
+                    pack.step_label(a.step) if a.step else None, axis.id == result.weakest_axis, tuple(rows))
+        )
+    scored = [a for a in axes if a.score is not None]
+    strongest = max(scored, key=lambda a: a.score or 0.0) if len(scored) > 1 else None
+    weakest = next((a for a in axes if a.weakest), None)
+
+    priorities = tuple(
+        _priority(rank, lid, result, pack) for rank, lid in enumerate(result.priorities[:DETAILED_PRIORITIES], 1)
+    )
+    others = tuple(pack.lever(lid) for lid in result.priorities[DETAILED_PRIORITIES:])
+    all_na = tuple(
+        pack.question(q.id) for lv in result.levers.values() for q in lv.questions if q.value == "na"
+    )
+    return Plan(
+        result=result,
+        territory=result.territory,
+        respondent=result.name,
+        role=result.role,
+        date=result.date,
+        pack_ref=pack.ref,
+        source_title=pack.meta.source.title,
+        source_publisher=pack.meta.source.publisher,
+        overall_score=result.overall.score,
+        overall_step=result.overall.step,
+        overall_step_label=pack.step_label(result.overall.step) if result.overall.step else None,
+        weakest_axis=weakest,
+        strongest_axis=strongest if strongest is not weakest else None,
+        balance=result.balance,
+        spread=None if result.spread is None else round(float(result.spread), 2),
+        completeness=result.completeness,
+        answered=result.answered,
+        total=result.total,
+        axes=tuple(axes),
+        staircase=pack.staircase,
+        staircase_intro=pack.framework.staircase_intro,
+        wheel_intro=pack.framework.wheel_intro,
+        priorities=priorities,
+        other_priorities=others,
+        roadmap=_roadmap(priorities, result, pack),
+        renewal=_renewal(pack),
+        trends=pack.framework.trends,
+        to_verify=tuple(pack.question(q) for q in result.to_verify),
+        comments=tuple((pack.question(q), c) for q, c in result.comments),
+        all_na=all_na,
+    )
+
+
+def _priority(rank: int, lever_id: str, result: Result, pack: Pack) -> Priority:
+    lv = result.levers[lever_id]
+    assert lv.step is not None and lv.target is not None  # priorities are scored levers
+    lines = []
+    for qs in lv.questions:
+        q = pack.question(qs.id)
+        level = qs.value if isinstance(qs.value, int) else None
+        lines.append(
+            QuestionLine(
+                q, qs.value,
+                _choice_label(q, level) if level else None,
+                _choice_label(q, level + 1) if level and level < 5 else None,
+                qs.comment, qs.line,
+            )
+        )
+    rank_reason: Reason
+    if rank == 1 and lv.axis == result.weakest_axis:
+        rank_reason = "weakest"
+    elif lever_id in result.file_targets:
+        rank_reason = "target"
+    else:
+        rank_reason = "next"
+    next_level = min(lv.step + 1, 5) if lv.step < 5 else None
+    return Priority(
+        rank=rank,
+        lever=pack.lever(lever_id),
+        axis_title=pack.axis(lv.axis).title,
+        score=lv.score,
+        step=lv.step,
+        target=lv.target,
+        target_from_file=lever_id in result.file_targets,
+        reason=rank_reason,
+        current_step=pack.staircase[lv.step - 1],
+        next_step=pack.staircase[next_level - 1] if next_level else None,
+        questions=tuple(lines),
+        practices=pack.lever(lever_id).practices,
+        vigilance=pack.lever(lever_id).vigilance,
+        cases=pack.cases_for(lever_id),
+        to_verify=tuple(ql.question for ql in lines if ql.value == "unknown"),
+        na=tuple(ql.question for ql in lines if ql.value == "na"),
+        comments=tuple(ql for ql in lines if ql.comment),
+    )
+
+
+def _roadmap(priorities: Sequence[Priority], result: Result, pack: Pack) -> tuple[Quarter, ...]:
+    """Four quarters: share and check, then one priority started per quarter, then evaluate."""
+
+    def practice(p: Priority, index: int) -> Text | None:
+        return p.practices[index] if len(p.practices) > index else None
+
+    q1: list[RoadmapItem] = [RoadmapItem("share")]
+    if result.to_verify:
+        q1.append(RoadmapItem("verify"))
+    q2: list[RoadmapItem] = []
+    q3: list[RoadmapItem] = []
+    q4: list[RoadmapItem] = []
+    slots = (q1, q2, q3)
+    for i, p in enumerate(priorities):
+        slots[i].append(RoadmapItem("start", p.lever, practice(p, 0)))
+        later = slots[i + 1] if i + 1 < len(slots) else q4
+        later.append(RoadmapItem("continue", p.lever, practice(p, 1)))
+    q4.append(RoadmapItem("evaluate"))
+    months = ("mois 1 à 3", "mois 4 à 6", "mois 7 à 9", "mois 10 à 12")
+    return tuple(
+        Quarter(f"T{i}", months[i - 1], tuple(items)) for i, items in enumerate((q1, q2, q3, q4), 1)
+    )
+
+
+def _renewal(pack: Pack) -> Text | None:
+    """The deck's advice to evaluate and renew the cooperation plan every year, if the pack has it."""
+    for lever in pack.levers:
+        for text in lever.practices:
+            if "reconduit" in text.text and "évalué" in text.text:
+                return text
+    return None
+
+
+# -- rendering -------------------------------------------------------------------------------
+
+
+def plan_data(plan: Plan) -> dict[str, Any]:
+    """The `report --format json` object for one file: the score dict plus the plan."""
+    from cooplevier.scoring import to_dict
+
+    def text(item: Text) -> dict[str, str]:
+        return {"text": item.text, "source": item.source}
+
+    return {
+        **to_dict(plan.result),
+        "plan": {
+            "profile": {
+                "overall_step_label": plan.overall_step_label,
+                "weakest_axis": plan.weakest_axis.id if plan.weakest_axis else None,
+                "axes": [
+                    {"id": a.id, "title": a.title, "score": a.score, "step": a.step, "step_label": a.step_label}
+                    for a in plan.axes
+                ],
+            },
+            "priorities": [
+                {
+                    "rank": p.rank,
+                    "lever": p.lever.id,
+                    "title": p.lever.title,
+                    "reason": p.reason,
+                    "score": p.score,
+                    "step": p.step,
+                    "target": p.target,
+                    "next_step": p.next_step.level if p.next_step else None,
+                    "next_step_label": p.next_step.label.text if p.next_step else None,
+                    "practices": [text(x) for x in p.practices],
+                    "vigilance": [text(x) for x in p.vigilance],
+                    "cases": [{"id": c.id, "name": c.name} for c in p.cases],
+                    "to_verify": [q.id for q in p.to_verify],
+                    "comments": [{"question": c.question.id, "comment": c.comment} for c in p.comments],
+                }
+                for p in plan.priorities
+            ],
+            "other_priorities": [lv.id for lv in plan.other_priorities],
+            "roadmap": [
+                {
+                    "quarter": q.id,
+                    "months": q.months,
+                    "items": [
+                        {
+                            "kind": it.kind,
+                            "lever": it.lever.id if it.lever else None,
+                            "practice": text(it.practice) if it.practice else None,
+                        }
+                        for it in q.items
+                    ],
+                }
+                for q in plan.roadmap
+            ],
+            "renewal": text(plan.renewal) if plan.renewal else None,
+            "trends": [{"id": tr.id, "text": tr.text, "source": tr.source} for tr in plan.trends],
+            "comments": [{"question": q.id, "comment": c} for q, c in plan.comments],
+        },
+    }
+
+
+def render_plan(path: Path, *, pack: Pack, fmt: str, template_dir: Path | None = None) -> str:
+    """Load, score and render one answer file as an action plan (md, html or json)."""
+    from cooplevier.answers import load_answers
+    from cooplevier.scoring import score
+
+    plan = build_plan(score(load_answers(path, pack), pack), pack)
+    return render_plan_model(plan, pack=pack, fmt=fmt, template_dir=template_dir)
+
+
+def render_plan_model(plan: Plan, *, pack: Pack, fmt: str, template_dir: Path | None = None) -> str:
+    if fmt == "json":
+        import json
+
+        return json.dumps(plan_data(plan), ensure_ascii=False, indent=2) + "\n"
+    from markupsafe import Markup
+
+    from cooplevier.render import fr_number, md_escape, render
+    from cooplevier.wheel import WheelSeries, wheel_svg
+
+    series = WheelSeries(plan.territory, {lid: lv.score for lid, lv in plan.result.levers.items()})
+    markdown = fmt == "md"
+    context: dict[str, Any] = {
+        "plan": plan,
+        "pack": pack,
+        "wheel": Markup("") if markdown else wheel_svg(pack, [series], title=f"Roue — {plan.territory}"),
+        "e": md_escape if markdown else (lambda value: value),
+        "score": score_text,
+        "pct": lambda value: f"{round(value * 100)} %",
+        "num": fr_number,
+    }
+    return render("plan.md.j2" if markdown else "plan.html.j2", context, template_dir=template_dir)
+
+
+def score_text(value: float | None) -> str:
+    """A score with a French comma and one decimal, never rounded up onto a stair not reached."""
+    if value is None:
+        return "—"
+    shown = round(value, 1)
+    if int(shown) > int(value):  # 2.96 would read "3,0" next to "marche 2"
+        return f"{value:.2f}".replace(".", ",")
+    return f"{shown:.1f}".replace(".", ",")
