@@ -10,7 +10,7 @@ import functools
 import os
 import sys
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -86,12 +86,12 @@ ContentOpt = Annotated[
 ]
 
 
-class TableJson(str, Enum):
+class TableJson(StrEnum):
     table = "table"
     json = "json"
 
 
-class QuestionsFormat(str, Enum):
+class QuestionsFormat(StrEnum):
     table = "table"
     json = "json"
     yaml = "yaml"
@@ -121,7 +121,9 @@ def _check_lever(pack: Any, lever: str | None) -> str | None:
 @app.command()
 @handle_errors
 def validate(
-    answers: Annotated[list[Path] | None, typer.Argument(metavar="[RÉPONSES]...", help="Fichiers de réponses à vérifier.")] = None,
+    answers: Annotated[
+        list[Path] | None, typer.Argument(metavar="[RÉPONSES]...", help="Fichiers de réponses à vérifier.")
+    ] = None,
     content: ContentOpt = None,
 ) -> None:
     """Vérifie le pack de contenu et, s'il y en a, des fichiers de réponses."""
@@ -129,7 +131,8 @@ def validate(
     from cooplevier.console import message
 
     pack = _pack(content)
-    message(t("content.ok", levers=len(pack.levers), questions=len(pack.questions), cases=len(pack.cases), path=pack.root))
+    counts = {"levers": len(pack.levers), "questions": len(pack.questions), "cases": len(pack.cases)}
+    message(t("content.ok", path=pack.root, **counts))
     failed = False
     for path in answers or []:
         try:
@@ -169,7 +172,9 @@ def levers(
 @app.command()
 @handle_errors
 def cases(
-    lever: Annotated[str | None, typer.Option("--lever", "-l", metavar="ID", help="Seulement les territoires d'un levier.")] = None,
+    lever: Annotated[
+        str | None, typer.Option("--lever", "-l", metavar="ID", help="Seulement les territoires d'un levier.")
+    ] = None,
     format: Annotated[TableJson, typer.Option("--format", "-f", help="Format de sortie.")] = TableJson.table,
     content: ContentOpt = None,
 ) -> None:
@@ -189,13 +194,32 @@ def cases(
 @app.command()
 @handle_errors
 def questions(
-    format: Annotated[QuestionsFormat, typer.Option("--format", "-f", help="Format de sortie.")] = QuestionsFormat.table,
+    format: Annotated[
+        QuestionsFormat, typer.Option("--format", "-f", help="Format de sortie.")
+    ] = QuestionsFormat.table,
+    blank: Annotated[
+        bool,
+        typer.Option(
+            "--blank",
+            help="Produit un fichier de réponses vierge (YAML commenté) à compléter dans un éditeur de texte.",
+        ),
+    ] = False,
     content: ContentOpt = None,
 ) -> None:
-    """Le questionnaire, sous forme de données."""
+    """Le questionnaire, sous forme de données (ou un fichier de réponses vierge avec --blank)."""
     from cooplevier import browse
 
     pack = _pack(content)
+    if blank:
+        if format is not QuestionsFormat.table:
+            from cooplevier.console import message
+
+            message(t("questions.blank_format", format=format.value))
+            raise typer.Exit(2)
+        from cooplevier.handouts import blank_answers
+
+        sys.stdout.write(blank_answers(pack))
+        return
     if format is QuestionsFormat.json:
         _print_json(browse.questions_data(pack))
     elif format is QuestionsFormat.yaml:
@@ -208,6 +232,337 @@ def questions(
         console().print(browse.questions_table(pack))
 
 
+class ReportFormat(StrEnum):
+    md = "md"
+    html = "html"
+    json = "json"
+
+
+class ExplainFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+@handle_errors
+def report(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="RÉPONSES...",
+            help="Un fichier de réponses (plan d'action) ou plusieurs (synthèse d'atelier).",
+        ),
+    ],
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Format de sortie.")] = ReportFormat.html,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output", "-o", metavar="FICHIER", help="Fichier à écrire (« - » ou absent : la sortie standard)."
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Remplace le fichier de sortie s'il existe.")] = False,
+    template: Annotated[
+        Path | None,
+        typer.Option("--template", metavar="DOSSIER", help="Dossier de modèles personnalisés (copie de templates/)."),
+    ] = None,
+    content: ContentOpt = None,
+) -> None:
+    """Plan d'action d'un territoire (un fichier) ou synthèse d'atelier (plusieurs fichiers)."""
+    from cooplevier.fsio import write_output
+    from cooplevier.plan import expand_paths
+
+    if template is not None and not template.is_dir():
+        raise CooplevierError(t("report.template_dir"), file=template)
+    files = expand_paths(paths)
+    pack = _pack(content)
+    if len(files) == 1:
+        from cooplevier.plan import render_plan
+
+        text = render_plan(files[0], pack=pack, fmt=format.value, template_dir=template)
+    else:
+        from cooplevier.synthesis import render_synthesis  # type: ignore[import-untyped,import-not-found,unused-ignore]
+
+        text = render_synthesis(files, pack=pack, fmt=format.value, template_dir=template)
+    write_output(output, text, force=force)
+
+
+@app.command()
+@handle_errors
+def explain(
+    path: Annotated[Path, typer.Argument(metavar="RÉPONSES", help="Le fichier de réponses à expliquer.")],
+    format: Annotated[ExplainFormat, typer.Option("--format", "-f", help="Format de sortie.")] = ExplainFormat.text,
+    content: ContentOpt = None,
+) -> None:
+    """Retrace chaque nombre du score jusqu'aux réponses qui l'ont produit."""
+    from cooplevier import explain as explain_mod
+    from cooplevier.answers import load_answers
+    from cooplevier.scoring import score
+
+    pack = _pack(content)
+    result = score(load_answers(path, pack), pack)
+    if format is ExplainFormat.json:
+        _print_json(explain_mod.explain_data(result, pack))
+        return
+    sys.stdout.write(explain_mod.explain_text(result, pack))
+
+
+class HandoutKind(StrEnum):
+    cards = "cards"
+    questionnaire = "questionnaire"
+    guide = "guide"
+    poster = "poster"
+
+
+class HandoutFormat(StrEnum):
+    html = "html"
+    md = "md"
+    pdf = "pdf"
+
+
+@app.command()
+@handle_errors
+def handout(
+    kind: Annotated[
+        HandoutKind,
+        typer.Argument(
+            help=(
+                "cards : une carte A4 par levier ; questionnaire : le questionnaire papier ; "
+                "guide : le guide de l'animateur ; poster : l'affiche du groupe (fichiers de réponses requis)."
+            ),
+        ),
+    ],
+    answers: Annotated[
+        list[Path] | None,
+        typer.Argument(metavar="[RÉPONSES]...", help="Fichiers ou dossiers de réponses (pour poster)."),
+    ] = None,
+    format: Annotated[
+        HandoutFormat, typer.Option("--format", "-f", help="html (à imprimer depuis le navigateur), md ou pdf.")
+    ] = HandoutFormat.html,
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", metavar="FICHIER", help="Fichier à écrire (par défaut : la sortie standard)."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Remplace le fichier s'il existe déjà.")] = False,
+    lever: Annotated[
+        str | None, typer.Option("--lever", "-l", metavar="ID", help="Seulement la carte d'un levier (cards).")
+    ] = None,
+    content: ContentOpt = None,
+) -> None:
+    """Supports d'atelier à imprimer : cartes des leviers, questionnaire papier, guide, affiche."""
+    from cooplevier.handouts import render_handout
+
+    pack = _pack(content)
+    lever_id = _check_lever(pack, lever)
+    paths = list(answers or [])
+    if paths and kind is not HandoutKind.poster:
+        from cooplevier.console import message
+
+        message(t("handout.answers_only_poster"))
+        raise typer.Exit(2)
+    if format is HandoutFormat.pdf and output in (None, "-") and sys.stdout.isatty():
+        raise CooplevierError(t("handout.pdf_to_terminal"))
+    if output not in (None, "-") and Path(output).exists() and not force:
+        raise CooplevierError(t("file.exists"), file=output)
+    from cooplevier.fsio import write_output
+
+    data = render_handout(kind.value, pack, fmt=format.value, lever_id=lever_id, answer_paths=paths)
+    write_output(output, data, force=force)
+
+
+class RoleOpt(StrEnum):
+    elu = "elu"
+    technicien = "technicien"
+    societe_civile = "societe-civile"
+    partenaire = "partenaire"
+    autre = "autre"
+
+
+@app.command(
+    epilog=(
+        "Pendant le questionnaire, tapez puis Entrée : 1 à 5 (la situation la plus proche), "
+        "n non concerné, x je ne sais pas, p question précédente, s passer, c commentaire, "
+        "a aide sur le levier, q enregistrer et quitter. "
+        "Chaque réponse est enregistrée aussitôt ; relancez la même commande pour reprendre."
+    )
+)
+@handle_errors
+def assess(
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="FICHIER",
+            help=(
+                "Fichier de réponses, créé ou repris. "
+                "Par défaut : reponses-<territoire>.yaml dans le dossier courant."
+            ),
+        ),
+    ] = None,
+    territory: Annotated[
+        str | None, typer.Option("--territory", "-t", metavar="TERRITOIRE", help="Nom du territoire (sinon, demandé).")
+    ] = None,
+    role: Annotated[RoleOpt | None, typer.Option("--role", "-r", help="Votre rôle (sinon, demandé).")] = None,
+    name: Annotated[str | None, typer.Option("--name", metavar="NOM", help="Votre nom (facultatif).")] = None,
+    content: ContentOpt = None,
+    yes: Annotated[
+        bool,
+        typer.Option("--yes", "-y", "--force", help="Reprendre un fichier déjà complet sans demander confirmation."),
+    ] = False,
+) -> None:
+    """Répondre au questionnaire dans le terminal, question par question (reprend FICHIER s'il est incomplet)."""
+    from cooplevier.assess.prompter import TerminalPrompter
+    from cooplevier.assess.session import assess as run
+
+    pack = _pack(content)
+    code = run(
+        pack,
+        TerminalPrompter(),
+        path=file,
+        territory=territory,
+        role=role.value if role else None,
+        name=name.strip() or None if name else None,
+        content=content,
+        yes=yes,
+    )
+    if code:
+        raise typer.Exit(code)
+
+
+class ScoreFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+_OUTPUT_FORMATS = {".csv": ScoreFormat.csv, ".xlsx": ScoreFormat.xlsx, ".json": ScoreFormat.json}
+_PROGRESS_MIN = 50  # files: below this a batch is over before a bar would help
+
+
+@app.command()
+@handle_errors
+def score(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(metavar="CHEMINS...", help="Fichiers de réponses ou dossiers (cherchés récursivement)."),
+    ],
+    format: Annotated[
+        ScoreFormat | None,
+        typer.Option(
+            "--format", "-f",
+            help="Format de sortie (par défaut : tableau dans un terminal, sinon d'après --output, sinon json).",
+        ),
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", metavar="FICHIER", help="Fichier à écrire (« - » ou absent : la sortie standard)."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Remplace le fichier de sortie s'il existe.")] = False,
+    separator: Annotated[
+        str, typer.Option("--separator", metavar="CAR", help="Séparateur des colonnes CSV (par défaut « ; »).")
+    ] = ";",
+    content: ContentOpt = None,
+) -> None:
+    """Note un lot de fichiers de réponses : tableau, JSON, CSV (Excel) ou classeur XLSX."""
+    import functools
+
+    from cooplevier import batch, exports
+    from cooplevier.console import message
+    from cooplevier.fsio import open_output
+
+    if format is None:
+        suffix = Path(output).suffix.lower() if output not in (None, "-") else ""
+        default = ScoreFormat.table if sys.stdout.isatty() and output in (None, "-") else ScoreFormat.json
+        format = _OUTPUT_FORMATS.get(suffix, default)
+    if separator == "\\t":
+        separator = "\t"
+    if len(separator) != 1 or separator in "\"\r\n" or separator.isalnum():
+        message(t("batch.bad_separator", value=separator))
+        raise typer.Exit(2)
+    if format is ScoreFormat.xlsx:
+        if output is None:
+            message(t("batch.xlsx_needs_output"))
+            raise typer.Exit(2)
+        if output == "-" and sys.stdout.isatty():
+            message(t("batch.binary_to_tty"))
+            raise typer.Exit(2)
+
+    pack = _pack(content)
+    items = batch.collect(paths)
+    convert: Any = {
+        ScoreFormat.csv: functools.partial(exports.csv_cells, decimal=exports.decimal_for(separator)),
+        ScoreFormat.xlsx: exports.cells,
+    }.get(format, batch.as_dict)
+    outcomes: Any = batch.score_files(items, pack=pack, convert=convert, content_dir=content)
+    to_terminal = output in (None, "-") and sys.stdout.isatty()
+    if len(items) >= _PROGRESS_MIN and sys.stderr.isatty() and not to_terminal:
+        outcomes = _with_progress(outcomes, len(items))
+    bad = 0
+
+    def valid() -> Any:
+        nonlocal bad
+        for outcome in outcomes:
+            if isinstance(outcome, batch.Failed):
+                bad += 1
+                message(outcome.message)
+                continue
+            for warning in outcome.warnings:
+                message(warning)
+            yield outcome.value
+
+    if format is ScoreFormat.csv:
+        with open_output(output, force=force) as fh:
+            sink = exports.CsvSink(fh, pack, separator=separator)
+            for row in valid():
+                sink.write(row)
+    elif format is ScoreFormat.xlsx:
+        with open_output(output, force=force, binary=True) as fh:
+            exports.write_xlsx(valid(), fh, pack)
+    elif format is ScoreFormat.json:
+        import json
+
+        with open_output(output, force=force) as fh:
+            sep = "[\n"
+            for data in valid():
+                fh.write(sep + json.dumps(data, ensure_ascii=False))
+                sep = ",\n"
+            fh.write("[]\n" if sep == "[\n" else "\n]\n")
+    else:
+        from cooplevier.exports import score_table
+
+        rows = list(valid())
+        if output in (None, "-"):
+            from cooplevier.console import console
+
+            console().print(score_table(pack, rows))
+        else:
+            from rich.console import Console
+
+            capture = Console(width=160, no_color=True, highlight=False)
+            with capture.capture() as captured:
+                capture.print(score_table(pack, rows))
+            with open_output(output, force=force) as fh:
+                fh.write(captured.get())
+    if bad:
+        message(t("batch.summary", ok=len(items) - bad, bad=bad))
+        raise typer.Exit(1)
+
+
+def _with_progress(outcomes: Any, total: int) -> Any:
+    """Show a progress bar on stderr (a TTY) while the outcomes are consumed."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from cooplevier.console import console
+
+    columns = (TextColumn(t("batch.progress")), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console(stderr=True), transient=True, redirect_stdout=False) as bar:
+        task = bar.add_task("", total=total)
+        for outcome in outcomes:
+            yield outcome
+            bar.advance(task)
+
+
 def main() -> None:
     """Entry point of the `cooplevier` command."""
-    app()
+    from cooplevier.clifr import run
+
+    sys.exit(run(app))

@@ -120,10 +120,10 @@ FR: dict[str, str] = {
         "pas perdues : recopiées en commentaire en tête du fichier, et les questions concernées vous "
         "seront reposées."
     ),
-    "assess.set_aside_item": "  ligne {line} : {question} = {raw} — {reason}",
+    "assess.set_aside_item": "  ligne {line} : {entry} — {reason}",
     "assess.set_aside_header": (
-        "Réponses mises de côté par « cooplevier assess » le {date} : elles ne correspondent pas "
-        "au contenu {pack}. Pour en reprendre une, corrigez-la et recopiez-la sous « answers: »."
+        "Réponses mises de côté par « cooplevier assess » le {date} (contenu {pack}).\n"
+        "Pour en reprendre une, corrigez-la et recopiez-la sous « answers: »."
     ),
     "assess.complete": "{file} est déjà complet ({answered}/{total} réponses).",
     "assess.ask_review": "Revoir les réponses une à une pour en modifier ? (Entrée garde chaque réponse) [o/N] : ",
@@ -139,7 +139,7 @@ FR: dict[str, str] = {
     "assess.unknown": "je ne sais pas",
     "assess.current": "Réponse enregistrée : {value}. Entrée pour la garder.",
     "assess.current_comment": "Commentaire : {comment}",
-    "assess.keys": "Autres touches : p précédente · s passer · c commentaire · a aide · q enregistrer et quitter",
+    "assess.keys": "p précédente · s passer · c commentaire · a aide · q enregistrer et quitter",
     "assess.prompt": "Votre réponse (1 à 5, n ou x) : ",
     "assess.hint": (
         "« {value} » n'est pas une réponse possible. Tapez un chiffre de 1 à 5, n (non concerné) "
@@ -179,10 +179,11 @@ FR: dict[str, str] = {
     "assess.col_lever": "Levier",
     "assess.col_answers": "Réponses",
     "assess.col_score": "Moyenne",
-    "assess.col_step": "Marche atteinte",
+    "assess.col_step": "Marche",
     "assess.row_axis": "Axe : {axis}",
     "assess.row_overall": "Ensemble (marche de l'axe le plus faible)",
     "assess.no_score": "—",
+    "assess.steps_legend": "Marches : {steps}.",
     "assess.to_verify": "À vérifier (je ne sais pas) : {ids}",
     "assess.saved": "{answered}/{total} réponses enregistrées dans {file}.",
     "assess.next": "Étape suivante, le rapport et le plan d'action :",
@@ -251,6 +252,43 @@ FR: dict[str, str] = {
     "synthesis.refused": "{count} fichier(s) refusé(s) : la synthèse porte sur les {ok} fichier(s) valide(s)",
     "synthesis.too_few": "la synthèse d'atelier demande au moins un fichier de réponses valide",
     "compare.same_file": "les deux fichiers sont identiques : rien à comparer",
+    "explain.head": "{territory} — {file}",
+    "explain.rules": (
+        "Règles : score d'un levier = moyenne des marches choisies à ses questions ; axe = moyenne de ses "
+        "leviers notés ; ensemble = moyenne des axes. Marche = partie entière du score (la marche "
+        "atteinte). « non concerné » et « je ne sais pas » n'entrent dans aucun score."
+    ),
+    "explain.axis": "Axe « {title} » ({id})",
+    "explain.line": "ligne {line}",
+    "explain.no_line": "—",
+    "explain.unanswered": "sans réponse (compte dans la complétude, pas dans le score)",
+    "explain.na": "non concerné (hors score)",
+    "explain.unknown": "je ne sais pas (à vérifier, hors score)",
+    "explain.level": "marche {level}",
+    "explain.lever_none": "aucune marche choisie : pas de score",
+    "explain.lever_mean": "{eq} → marche {step} « {label} »",
+    "explain.target_default": " ; cible : marche {target} (par défaut, la marche suivante)",
+    "explain.target_file": " ; cible : marche {target} (fixée dans le fichier)",
+    "explain.axis_none": "axe sans score (aucun levier noté)",
+    "explain.axis_mean": "axe : moyenne des leviers notés ({levers}) : {eq} → marche {step}",
+    "explain.overall_none": "Ensemble : aucun axe noté, pas de score.",
+    "explain.overall": (
+        "Ensemble : moyenne des axes {eq} ; marche {step} = celle de l'axe le plus faible, « {weakest} » "
+        "(la roue ne tourne que si ses quatre axes sont solides)"
+    ),
+    "explain.balance": (
+        "Équilibre : « {high} » ({hi}) − « {low} » ({lo}) = écart {spread} → {balance} ({limits} ; sinon déséquilibrée)"
+    ),
+    "explain.priorities": "Priorités :",
+    "explain.balance.equilibree": "équilibrée",
+    "explain.balance.fragile": "fragile",
+    "explain.balance.desequilibree": "déséquilibrée",
+    "explain.no_priority": "aucune : chaque levier noté a atteint sa cible",
+    "explain.reason_weakest": "levier le plus faible ({score}) de l'axe le plus faible, « {axis} »",
+    "explain.reason_target": "marche {step} sous la cible {target} (par défaut, la marche suivante) ; axe « {axis} »",
+    "explain.reason_target_file": "marche {step} sous la cible {target} fixée dans le fichier ; axe « {axis} »",
+    "explain.completeness": "Complétude : {answered} questions traitées sur {total} ({pct} %)",
+    "explain.to_verify": "À vérifier (je ne sais pas) : {ids}",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"fr": FR}

@@ -399,7 +399,9 @@ def score_text(value: float | None) -> str:
     """A score with a French comma and one decimal, never rounded up onto a stair not reached."""
     if value is None:
         return "—"
-    shown = round(value, 1)
+    from decimal import ROUND_HALF_UP, Decimal
+
+    shown = Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)  # 2.25 -> 2,3
     if int(shown) > int(value):  # 2.96 would read "3,0" next to "marche 2"
         return f"{value:.2f}".replace(".", ",")
-    return f"{shown:.1f}".replace(".", ",")
+    return f"{shown}".replace(".", ",")
