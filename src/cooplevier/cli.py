@@ -354,10 +354,10 @@ def handout(
     pack = _pack(content)
     lever_id = _check_lever(pack, lever)
     paths = list(answers or [])
-    if paths and kind is not HandoutKind.poster:
+    if bool(paths) != (kind is HandoutKind.poster):
         from cooplevier.console import message
 
-        message(t("handout.answers_only_poster"))
+        message(t("handout.answers_only_poster" if paths else "handout.poster_needs_answers"))
         raise typer.Exit(2)
     if format is HandoutFormat.pdf and output in (None, "-") and sys.stdout.isatty():
         raise CooplevierError(t("handout.pdf_to_terminal"))
@@ -454,7 +454,9 @@ def score(
     ] = None,
     output: Annotated[
         str | None,
-        typer.Option("--output", "-o", metavar="FICHIER", help="Fichier à écrire (« - » ou absent : la sortie standard)."),
+        typer.Option(
+            "--output", "-o", metavar="FICHIER", help="Fichier à écrire (« - » ou absent : la sortie standard)."
+        ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Remplace le fichier de sortie s'il existe.")] = False,
     separator: Annotated[

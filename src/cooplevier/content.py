@@ -190,11 +190,16 @@ class Pack:
     _levers: dict[str, Lever] = field(init=False, repr=False, compare=False)
     _axes: dict[str, Axis] = field(init=False, repr=False, compare=False)
     _questions: dict[str, Question] = field(init=False, repr=False, compare=False)
+    _by_lever: dict[str, tuple[Question, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_levers", {lv.id: lv for lv in self.framework.levers})
         object.__setattr__(self, "_axes", {ax.id: ax for ax in self.framework.axes})
         object.__setattr__(self, "_questions", {q.id: q for q in self.questions})
+        by_lever: dict[str, list[Question]] = {}
+        for q in self.questions:
+            by_lever.setdefault(q.lever, []).append(q)
+        object.__setattr__(self, "_by_lever", {k: tuple(v) for k, v in by_lever.items()})
 
     @property
     def meta(self) -> PackMeta:
@@ -232,7 +237,7 @@ class Pack:
         return question_id in self._questions
 
     def questions_for(self, lever_id: str) -> tuple[Question, ...]:
-        return tuple(q for q in self.questions if q.lever == lever_id)
+        return self._by_lever.get(lever_id, ())
 
     def cases_for(self, lever_id: str) -> tuple[Case, ...]:
         return tuple(c for c in self.cases if lever_id in c.lever_ids)

@@ -6,7 +6,9 @@ import contextlib
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO, Any
 
 from cooplevier.errors import CooplevierError
 from cooplevier.messages import t
@@ -56,6 +58,47 @@ def write_output(output: str | None, data: str | bytes, *, force: bool = False) 
             sys.stdout.flush()
         return
     atomic_write(Path(output), data, force=force)
+
+
+@contextlib.contextmanager
+def open_output(output: str | None, *, force: bool = False, binary: bool = False) -> Iterator[IO[Any]]:
+    """Stream a command's result: stdout when `output` is None or "-", else an atomic file.
+
+    For results too big to hold in memory (batch CSV/JSON): the file appears, complete, only
+    when the block ends without error; an error leaves no file and no half-written one.
+    """
+    if output in (None, "-"):
+        stream: IO[Any] = sys.stdout.buffer if binary else sys.stdout
+        yield stream
+        stream.flush()
+        return
+    path = Path(output)
+    if path.exists() and not force:
+        raise CooplevierError(t("file.exists"), file=path)
+    if path.is_dir():
+        raise CooplevierError(t("file.is_dir"), file=path)
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise CooplevierError(t("file.write_failed", reason=exc.strerror or exc), file=path) from None
+    try:
+        # newline="" keeps the CSV module's CRLF as written
+        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise CooplevierError(t("file.write_failed", reason=exc.strerror or exc), file=path) from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(directory)
 
 
 def _umask() -> int:

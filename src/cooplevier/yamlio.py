@@ -24,8 +24,12 @@ from cooplevier.messages import t
 
 try:
     from yaml import CSafeLoader as _Loader
+
+    _C_PARSER = True  # its get_event() returns None after the last event
 except ImportError:  # pragma: no cover - libyaml is optional
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+    _C_PARSER = False
 
 Path_ = tuple[str | int, ...]
 
@@ -130,7 +134,7 @@ def parse(text: str, *, file: str, max_depth: int = 32, max_nodes: int = 200_000
         where = {"line": text.count("\n", 0, at) + 1, "col": at - text.rfind("\n", 0, at)}
         raise CooplevierError(t("input.control_char", code=ord(bad.group())), file=file, **where)
     try:
-        data = builder.build(yaml.parse(text, Loader=_Loader))
+        data = builder.build(_events(text))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         context = exc.context or ""
@@ -143,6 +147,18 @@ def parse(text: str, *, file: str, max_depth: int = 32, max_nodes: int = 200_000
     except yaml.YAMLError as exc:  # reader errors (control characters) have no mark class
         raise CooplevierError(t("yaml.syntax", problem=str(exc).splitlines()[0]), file=file) from None
     return YamlDoc(data, file, builder.positions, builder.key_positions)
+
+
+def _events(text: str) -> Iterator[ev.Event]:
+    """The parser's events; with libyaml, a C-level iterator (no generator frame per event)."""
+    loader = _Loader(text)
+    try:
+        if _C_PARSER:
+            yield from iter(loader.get_event, None)
+        else:  # pragma: no cover - pure-Python PyYAML
+            yield from yaml.parse(text, Loader=_Loader)
+    finally:
+        loader.dispose()
 
 
 def _syntax_message(exc: yaml.MarkedYAMLError, text: str) -> str:
@@ -239,7 +255,18 @@ class _Builder:
                     first = self.key_positions[child_path][0]
                     raise self.fail(key_event, t("yaml.duplicate_key", key=key, first=first))
                 self.key_positions[child_path] = _pos(key_event)
-                mapping[key] = self.node(stream, next(stream), child_path, depth + 1)
+                value = next(stream)
+                if isinstance(value, ev.ScalarEvent) and value.anchor is None and value.tag is None and (
+                    depth < self.max_depth
+                ):
+                    # The common case (`L1.Q1: 4`), short-circuiting node(): same checks, same result.
+                    self.nodes += 1
+                    if self.nodes > self.max_nodes:
+                        raise self.fail(value, t("yaml.too_many_nodes", limit=self.max_nodes))
+                    self.positions[child_path] = _pos(value)
+                    mapping[key] = _scalar(value)
+                else:
+                    mapping[key] = self.node(stream, value, child_path, depth + 1)
         raise self.fail(event, t("yaml.syntax", problem=type(event).__name__))  # pragma: no cover
 
 

@@ -1,0 +1,163 @@
+"""Spreadsheet exports of a batch: CSV for a French Excel, and a real XLSX workbook.
+
+One row per answer file. Rows are written as they come (never held all in memory). Choices,
+documented in docs/batch.md:
+- CSV: UTF-8 with BOM and `;` so that a French Excel opens it by double-click; numbers are
+  written with a decimal comma (`2,75`), which that Excel reads as numbers — unless the
+  separator is `,`, where they keep the decimal point;
+- a cell from user text (file name, territory, name) that starts with `= + - @`, a tab or a
+  carriage return gets a leading `'`, so that no spreadsheet ever runs it as a formula
+  (OWASP "CSV injection"); control characters are dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Sequence
+from typing import IO, Any
+
+from cooplevier.content import Pack
+from cooplevier.scoring import Result
+
+Cell = str | int | float | None
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Control characters: invalid in XLSX, and a trap in CSV. Tab, LF and CR are handled apart.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+BOM = "\ufeff"
+
+
+def neutralise(text: str) -> str:
+    """User text made inert for spreadsheets: no leading formula character, no control bytes."""
+    text = _CONTROL.sub("", text)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def header(pack: Pack) -> list[str]:
+    """Column names, French, one per cell of `cells()`."""
+    names = ["fichier", "territoire", "nom", "role", "date", "global_score", "global_marche"]
+    for axis in pack.axes:
+        names += [f"axe_{axis.id}_score", f"axe_{axis.id}_marche"]
+    for lever in pack.levers:
+        names += [f"{lever.id}_score", f"{lever.id}_marche"]
+    names.append("completude_pct")
+    return names
+
+
+def cells(result: Result, pack: Pack) -> list[Cell]:
+    """The row of one result: text neutralised, scores as numbers, None where nothing is known."""
+    row: list[Cell] = [
+        neutralise(result.file or ""),
+        neutralise(result.territory),
+        neutralise(result.name or ""),
+        result.role or "",
+        result.date or "",
+        result.overall.score,
+        result.overall.step,
+    ]
+    for axis in pack.axes:
+        a = result.axes[axis.id]
+        row += [a.score, a.step]
+    for lever in pack.levers:
+        lv = result.levers[lever.id]
+        row += [lv.score, lv.step]
+    row.append(round(result.completeness * 100))
+    return row
+
+
+def csv_cells(result: Result, pack: Pack, *, decimal: str = ",") -> list[str]:
+    """`cells()` as CSV text (done in the workers: only short strings travel back)."""
+    return [_csv_text(cell, decimal) for cell in cells(result, pack)]
+
+
+def _csv_text(cell: Cell, decimal: str) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float):
+        text = f"{cell:g}" if cell == int(cell) else f"{cell:.2f}".rstrip("0")
+        return text.replace(".", decimal)
+    return str(cell)
+
+
+def decimal_for(separator: str) -> str:
+    """The decimal mark that goes with a CSV separator: a comma unless it is the separator."""
+    return "." if separator == "," else ","
+
+
+class CsvSink:
+    """Writes the BOM and the header, then each row as it is given."""
+
+    def __init__(self, stream: IO[str], pack: Pack, *, separator: str = ";") -> None:
+        stream.write(BOM)
+        self._writer = csv.writer(stream, delimiter=separator, lineterminator="\r\n")
+        self._writer.writerow(header(pack))
+
+    def write(self, row: Sequence[str]) -> None:
+        self._writer.writerow(row)
+
+
+def write_xlsx(rows: Iterable[Sequence[Cell]], stream: IO[bytes], pack: Pack) -> int:
+    """A workbook with one sheet, bold frozen header, one row per file; returns the row count.
+
+    openpyxl's write-only mode streams rows to a temporary file, so memory stays flat.
+    """
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+    from openpyxl.styles import Font  # type: ignore[import-untyped]
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("scores")
+    ws.freeze_panes = "A2"
+    bold = Font(bold=True)
+    titles = header(pack)
+    for index, width in enumerate(_widths(len(titles)), start=1):
+        ws.column_dimensions[_column_letter(index)].width = width
+    head = []
+    for title in titles:
+        cell = WriteOnlyCell(ws, value=title)
+        cell.font = bold
+        head.append(cell)
+    ws.append(head)
+    count = 0
+    for row in rows:
+        ws.append(list(row))
+        count += 1
+    wb.save(stream)
+    return count
+
+
+def _widths(count: int) -> list[float]:
+    return [40.0, 28.0, 22.0, 14.0, 12.0] + [9.0] * (count - 5)
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+
+    return str(get_column_letter(index))
+
+
+def score_table(pack: Pack, rows: Sequence[dict[str, Any]]) -> Any:
+    """The terminal table of a batch (rows are `scoring.to_dict` objects)."""
+    from rich.table import Table
+
+    from cooplevier.render import fr_number
+
+    def pair(data: dict[str, Any]) -> str:
+        return "—" if data["score"] is None else f"{fr_number(data['score'], 2)} ({data['step']})"
+
+    table = Table(title=f"{len(rows)} fichier(s) noté(s)", title_justify="left")
+    for title in ("Fichier", "Territoire", "Rôle", "Global (marche)"):
+        table.add_column(title, overflow="fold")
+    for axis in pack.axes:
+        table.add_column(axis.id.capitalize(), justify="right")
+    table.add_column("Complété", justify="right")
+    for row in rows:
+        table.add_row(
+            row["file"] or "",
+            row["territory"],
+            row["role"] or "—",
+            pair(row["overall"]),
+            *(pair(row["axes"][axis.id]) for axis in pack.axes),
+            f"{round(row['completeness'] * 100)} %",
+        )
+    return table
