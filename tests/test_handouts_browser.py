@@ -1,0 +1,81 @@
+"""Handouts printed by a real headless Chromium: one A4 page per lever card, no cut question."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from cooplevier.content import Pack
+from cooplevier.handouts import chromium_pdf, render_handout
+from tests.conftest import require_tool
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _print(pack: Pack, kind: str, tmp_path: Path, **kw: object) -> Path:
+    browser = require_tool("chromium")
+    html = render_handout(kind, pack, fmt="html", **kw)  # type: ignore[arg-type]
+    assert isinstance(html, str)
+    pdf = tmp_path / f"{kind}.pdf"
+    pdf.write_bytes(chromium_pdf(html, browser))
+    return pdf
+
+
+def _pages(pdf: Path) -> list[str]:
+    """Text of each page (pdftotext), whitespace normalised."""
+    require_tool("pdftotext")
+    count = len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf.read_bytes()))
+    texts = []
+    for page in range(1, count + 1):
+        out = subprocess.run(
+            ["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
+            capture_output=True, check=True, text=True,
+        ).stdout
+        texts.append(" ".join(out.split()))
+    return texts
+
+
+def _flat(text: str) -> str:
+    """Text without spaces or hyphens: pdftotext joins words hyphenated at a line end."""
+    return re.sub(r"[\s\-‐]", "", text)
+
+
+def test_cards_print_one_a4_page_per_lever(pack: Pack, tmp_path: Path) -> None:
+    pdf = _print(pack, "cards", tmp_path)
+    pages = _pages(pdf)
+    assert len(pages) == len(pack.levers)
+    box = re.search(rb"/MediaBox\s*\[0 0 ([\d.]+) ([\d.]+)\]", pdf.read_bytes())
+    assert box and abs(float(box[1]) - 595) < 1 and abs(float(box[2]) - 842) < 1  # A4 portrait
+    for lever, text in zip(pack.levers, pages, strict=True):
+        assert f"Questions {lever.id}.Q1 à" in text, lever.id  # the card's footer is on its page
+        last_vigilance = " ".join(lever.vigilance[-1].text.split()[:4])
+        assert last_vigilance in text, (lever.id, "vigilance not on its page")
+
+
+def test_one_card_prints_on_one_page(pack: Pack, tmp_path: Path) -> None:
+    longest = max(pack.levers, key=lambda lv: len(lv.practices))
+    assert len(_pages(_print(pack, "cards", tmp_path, lever_id=longest.id))) == 1
+
+
+def test_questionnaire_prints_with_no_question_cut(pack: Pack, tmp_path: Path) -> None:
+    pages = _pages(_print(pack, "questionnaire", tmp_path))
+    flat = [_flat(text) for text in pages]
+    assert 4 <= len(pages) <= len(pack.questions) // 2
+    for q in pack.questions:
+        holding = [i for i, text in enumerate(flat) if _flat(q.text) in text]
+        assert len(holding) == 1, q.id
+        page = flat[holding[0]]
+        for choice in q.choices:
+            assert _flat(choice.label) in page, f"{q.id} is cut across pages"
+
+
+def test_guide_and_poster_print(pack: Pack, tmp_path: Path, write_answers: object) -> None:
+    assert 2 <= len(_pages(_print(pack, "guide", tmp_path))) <= 6
+    from tests.conftest import all_answers
+
+    a = write_answers(all_answers(pack, 2), name="a.yaml")  # type: ignore[operator]
+    b = write_answers(all_answers(pack, 4), name="b.yaml", role="technicien")  # type: ignore[operator]
+    assert len(_pages(_print(pack, "poster", tmp_path, answer_paths=[a, b]))) == 1
