@@ -325,6 +325,7 @@ def handout(
     kind: Annotated[
         HandoutKind,
         typer.Argument(
+            metavar="SUPPORT",
             help=(
                 "cards : une carte A4 par levier ; questionnaire : le questionnaire papier ; "
                 "guide : le guide de l'animateur ; poster : l'affiche du groupe (fichiers de réponses requis)."
