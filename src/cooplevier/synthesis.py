@@ -132,9 +132,9 @@ def synthesize(results: Sequence[Result], pack: Pack, *, refused: Sequence[str] 
         levers[lever.id] = LeverSynthesis(
             lever.id, lever.number, lever.title, lever.axis, lever_stats, is_divergent(lever_stats), tuple(questions)
         )
-    pairs = list(zip(roles, results, strict=True))
-    axes = {a.id: stats([(role, r.axes[a.id].score) for role, r in pairs]) for a in pack.axes}
-    overall = stats([(role, r.overall.score) for role, r in pairs])
+    people = list(zip(roles, results, strict=True))
+    axes: dict[str, Stats] = {a.id: stats([(role, r.axes[a.id].score) for role, r in people]) for a in pack.axes}
+    overall = stats([(role, r.overall.score) for role, r in people])
     divergent = tuple(
         lid for lid, lv in sorted(levers.items(), key=lambda kv: (-(kv[1].stats.role_gap or 0), kv[1].number))
         if lv.divergent
