@@ -31,7 +31,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    # Plain help: readable by screen readers, and no rich import just to print it.
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 
 
@@ -562,6 +564,62 @@ def _with_progress(outcomes: Any, total: int) -> Any:
         for outcome in outcomes:
             yield outcome
             bar.advance(task)
+
+
+class CompareFormat(StrEnum):
+    table = "table"
+    json = "json"
+    md = "md"
+    html = "html"
+
+
+@app.command()
+@handle_errors
+def compare(
+    old: Annotated[Path, typer.Argument(metavar="AVANT", help="Le fichier de réponses le plus ancien.")],
+    new: Annotated[Path, typer.Argument(metavar="APRÈS", help="Le fichier de réponses le plus récent.")],
+    format: Annotated[
+        CompareFormat | None,
+        typer.Option("--format", "-f", help="Format de sortie (par défaut : tableau dans un terminal, sinon json)."),
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output", "-o", metavar="FICHIER", help="Fichier à écrire (« - » ou absent : la sortie standard)."
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Remplace le fichier de sortie s'il existe.")] = False,
+    content: ContentOpt = None,
+) -> None:
+    """Progression entre deux autodiagnostics : marches gagnées ou perdues par levier et par axe."""
+    from cooplevier.answers import load_answers
+    from cooplevier.compare import compare as compare_results
+    from cooplevier.compare import comparison_table, render_comparison
+    from cooplevier.errors import ErrorGroup
+    from cooplevier.fsio import write_output
+    from cooplevier.scoring import score as score_file
+
+    if format is None:
+        suffix = {".json": CompareFormat.json, ".md": CompareFormat.md, ".html": CompareFormat.html}
+        named = Path(output).suffix.lower() if output not in (None, "-") else ""
+        tty = sys.stdout.isatty() and output in (None, "-")
+        format = suffix.get(named, CompareFormat.table if tty else CompareFormat.json)
+    pack = _pack(content)
+    results, errors = [], []
+    for path in (old, new):
+        try:
+            results.append(score_file(load_answers(path, pack), pack))
+        except CooplevierError as exc:
+            errors.append(exc)
+    if errors:
+        raise ErrorGroup(errors)
+    cmp = compare_results(results[0], results[1], pack)
+    if format is CompareFormat.table:
+        from cooplevier.console import console
+
+        console().print(comparison_table(cmp, pack))
+        return
+    write_output(output, render_comparison(cmp, pack, fmt=format.value), force=force)
 
 
 def main() -> None:
