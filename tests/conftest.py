@@ -82,3 +82,9 @@ def require_tool(name: str) -> str:
     if os.environ.get("COOPLEVIER_REQUIRE_TOOLS"):
         pytest.fail(f"{name} is required (COOPLEVIER_REQUIRE_TOOLS is set) but not installed")
     pytest.skip(f"{name} not installed")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never touch the user's cache folder."""
+    os.environ["COOPLEVIER_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))

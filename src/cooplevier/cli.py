@@ -132,7 +132,9 @@ def validate(
     from cooplevier.answers import load_answers
     from cooplevier.console import message
 
-    pack = _pack(content)
+    from cooplevier.content import load_pack
+
+    pack = load_pack(content, use_cache=False)  # validate always checks afresh
     counts = {"levers": len(pack.levers), "questions": len(pack.questions), "cases": len(pack.cases)}
     message(t("content.ok", path=pack.root, **counts))
     failed = False

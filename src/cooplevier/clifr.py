@@ -11,12 +11,6 @@ import re
 import sys
 from typing import Any
 
-_HELP_TITLES = {
-    "ARGUMENTS_PANEL_TITLE": "Arguments",
-    "OPTIONS_PANEL_TITLE": "Options",
-    "COMMANDS_PANEL_TITLE": "Commandes",
-    "ERRORS_PANEL_TITLE": "Erreur",
-}
 _USAGE_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.DOTALL), replacement)
     for pattern, replacement in (
@@ -46,11 +40,17 @@ def translate_usage_error(message: str) -> str:
 
 def _french_help() -> None:
     """Patch help headings; only called when help will be shown, so rich is loaded anyway."""
-    from typer import rich_utils
+    import typer.core
     from typer._click import decorators, formatting
 
-    for name, title in _HELP_TITLES.items():
-        setattr(rich_utils, name, title)
+    words = {
+        "Commands": "Commandes",
+        "required": "obligatoire",
+        "default: {default}": "par défaut : {default}",
+        "env var: {var}": "variable d'environnement : {var}",
+        "(dynamic)": "(calculé)",
+    }
+    typer.core._ = lambda text: words.get(text, text)  # type: ignore[attr-defined]
     original = decorators.help_option
 
     def help_option(*names: Any, **kwargs: Any) -> Any:

@@ -258,11 +258,24 @@ def default_pack_dir() -> Path:
     return shipped_dir("data")
 
 
-def load_pack(directory: Path | None = None) -> Pack:
-    """Load and cross-check a content pack; every error found is raised in one ErrorGroup."""
+def load_pack(directory: Path | None = None, *, use_cache: bool = True) -> Pack:
+    """Load and cross-check a content pack; every error found is raised in one ErrorGroup.
+
+    A pack that validated once is reused from the user cache while its files are unchanged
+    (`validate` always checks afresh with `use_cache=False`).
+    """
     root = directory if directory is not None else default_pack_dir()
     if not root.is_dir():
         raise ContentError(t("content.not_dir"), file=root)
+    files = [root / name for name in PACK_FILES]
+    if use_cache and all(f.is_file() for f in files):
+        from cooplevier.cache import cached
+
+        return cached("pack", files, lambda: _load_pack(root))
+    return _load_pack(root)
+
+
+def _load_pack(root: Path) -> Pack:
     errors: list[CooplevierError] = []
     docs: dict[str, YamlDoc] = {}
     for name in PACK_FILES:

@@ -36,8 +36,11 @@ def environment(template_dir: str | None = None, *, markdown: bool = False) -> j
 
     search = [template_dir] if template_dir else []
     search.append(str(shipped_dir("templates")))
+    from cooplevier.cache import template_cache
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(search),
+        bytecode_cache=template_cache(),  # type: ignore[arg-type]
         autoescape=not markdown,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
