@@ -37,3 +37,17 @@ def test_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("COOPLEVIER_NO_CACHE", "1")
     load_pack()
     assert not (tmp_path / "cache").exists()
+
+
+def test_html_and_markdown_templates_never_share_compiled_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cooplevier import render
+
+    monkeypatch.setenv("COOPLEVIER_CACHE_DIR", str(tmp_path / "cache"))
+    render.environment.cache_clear()
+    (tmp_path / "tpl").mkdir()
+    (tmp_path / "tpl" / "x.j2").write_text("{{ value }}", encoding="utf-8")
+    md = render.environment(str(tmp_path / "tpl"), markdown=True).get_template("x.j2").render(value="<b>")
+    render.environment.cache_clear()
+    html = render.environment(str(tmp_path / "tpl"), markdown=False).get_template("x.j2").render(value="<b>")
+    render.environment.cache_clear()
+    assert md == "<b>" and html == "&lt;b&gt;"

@@ -64,15 +64,20 @@ def cached(kind: str, files: Iterable[Path], build: Callable[[], T]) -> T:
     return value
 
 
-def template_cache() -> object | None:
-    """A Jinja2 bytecode cache in the cache folder, or None."""
+def template_cache(flavour: str) -> object | None:
+    """A Jinja2 bytecode cache in the cache folder, or None.
+
+    One folder per environment `flavour`: Jinja keys its cache on the template's name and
+    source only, so an HTML (autoescaped) and a Markdown environment must never share one.
+    """
     directory = cache_dir()
     if directory is None:
         return None
     import jinja2
 
+    folder = directory / f"jinja-{__version__}-{flavour}"
     try:
-        (directory / "jinja").mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return jinja2.FileSystemBytecodeCache(str(directory / "jinja"))
+    return jinja2.FileSystemBytecodeCache(str(folder))

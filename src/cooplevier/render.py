@@ -40,7 +40,7 @@ def environment(template_dir: str | None = None, *, markdown: bool = False) -> j
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(search),
-        bytecode_cache=template_cache(),  # type: ignore[arg-type]
+        bytecode_cache=template_cache("md" if markdown else "html"),  # type: ignore[arg-type]
         autoescape=not markdown,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
