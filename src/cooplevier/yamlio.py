@@ -150,15 +150,10 @@ def parse(text: str, *, file: str, max_depth: int = 32, max_nodes: int = 200_000
 
 
 def _events(text: str) -> Iterator[ev.Event]:
-    """The parser's events; with libyaml, a C-level iterator (no generator frame per event)."""
-    loader = _Loader(text)
-    try:
-        if _C_PARSER:
-            yield from iter(loader.get_event, None)
-        else:  # pragma: no cover - pure-Python PyYAML
-            yield from yaml.parse(text, Loader=_Loader)
-    finally:
-        loader.dispose()
+    """The parser's events; with libyaml, a C-level iterator (no Python frame per event)."""
+    if _C_PARSER:
+        return iter(_Loader(text).get_event, None)
+    return yaml.parse(text, Loader=_Loader)  # pragma: no cover - pure-Python PyYAML
 
 
 def _syntax_message(exc: yaml.MarkedYAMLError, text: str) -> str:
@@ -245,7 +240,12 @@ class _Builder:
                     if isinstance(key_event, ev.NodeEvent):
                         self.check(key_event, depth + 1)
                     raise self.fail(key_event, t("yaml.complex_key"))
-                self.check(key_event, depth + 1)
+                if key_event.anchor is None and key_event.tag is None and depth < self.max_depth:
+                    self.nodes += 1  # check()'s work for the usual plain key, without the call
+                    if self.nodes > self.max_nodes:
+                        raise self.fail(key_event, t("yaml.too_many_nodes", limit=self.max_nodes))
+                else:
+                    self.check(key_event, depth + 1)
                 key = _scalar(key_event)
                 if isinstance(key, list | dict) or key is None:
                     raise self.fail(key_event, t("yaml.complex_key"))
