@@ -7,6 +7,7 @@ of `collect()` and consumed one chunk at a time, so memory stays flat however ma
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 from collections import deque
@@ -171,6 +172,9 @@ def _init_worker(content_dir: str | None, pack: Pack | None) -> None:
     if pack is None:
         pack = load_pack(Path(content_dir) if content_dir else None)
     _WORKER_PACK = (content_dir, pack)
+    # What the worker inherited (modules, the pack) lives as long as it does: keep the cyclic
+    # garbage collector from walking it again and again (and from copying forked pages).
+    gc.freeze()
 
 
 def _score_chunk(files: list[str], convert: Convert[T]) -> list[Scored[T] | Failed]:

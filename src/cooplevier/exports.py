@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable, Sequence
+from fractions import Fraction
 from typing import IO, Any
 
 from cooplevier.content import Pack
@@ -44,6 +45,11 @@ def header(pack: Pack) -> list[str]:
     return names
 
 
+def _score(mean: Fraction | None) -> float | None:
+    """Same value as the results' `.score` (rounded float), without Fraction's slow float()."""
+    return None if mean is None else round(mean.numerator / mean.denominator, 2)
+
+
 def cells(result: Result, pack: Pack) -> list[Cell]:
     """The row of one result: text neutralised, scores as numbers, None where nothing is known."""
     row: list[Cell] = [
@@ -52,15 +58,15 @@ def cells(result: Result, pack: Pack) -> list[Cell]:
         neutralise(result.name or ""),
         result.role or "",
         result.date or "",
-        result.overall.score,
+        _score(result.overall.mean),
         result.overall.step,
     ]
     for axis in pack.axes:
         a = result.axes[axis.id]
-        row += [a.score, a.step]
+        row += [_score(a.mean), a.step]
     for lever in pack.levers:
         lv = result.levers[lever.id]
-        row += [lv.score, lv.step]
+        row += [_score(lv.mean), lv.step]
     row.append(round(result.completeness * 100))
     return row
 

@@ -76,13 +76,16 @@ def read_text(path: Path, *, max_bytes: int, label: str | None = None) -> tuple[
     """Read a user's text file: size bound, BOM, UTF-16, and a clear word on other encodings."""
     name = label or str(path)
     try:
-        mode = os.stat(path).st_mode
-        if stat.S_ISDIR(mode):
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
             raise CooplevierError(t("file.is_dir"), file=name)
-        if not stat.S_ISREG(mode):  # a FIFO or a device would block or never end
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
             raise CooplevierError(t("input.not_regular"), file=name)
-        with path.open("rb") as fh:
-            raw = fh.read(max_bytes + 1)
+        with open(path, "rb") as fh:
+            # Sized from stat: read(max_bytes + 1) would allocate the whole bound for every file.
+            raw = fh.read(min(info.st_size, max_bytes) + 1)
+            if len(raw) > info.st_size:  # the file grew meanwhile: read on, up to the bound
+                raw += fh.read(max(0, max_bytes + 1 - len(raw)))
     except FileNotFoundError:
         raise CooplevierError(t("file.not_found"), file=name) from None
     except OSError as exc:
