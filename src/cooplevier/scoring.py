@@ -112,7 +112,11 @@ def _round(value: Fraction | None) -> float | None:
 
 
 def _mean(values: list[Fraction]) -> Fraction | None:
-    return sum(values, Fraction(0)) / len(values) if values else None
+    if not values:
+        return None
+    # Exact, with one normalisation instead of one per addition (batch scoring is hot).
+    den = math.lcm(*(v.denominator for v in values))
+    return Fraction(sum(v.numerator * (den // v.denominator) for v in values), den * len(values))
 
 
 def _step(mean: Fraction | None) -> int | None:
