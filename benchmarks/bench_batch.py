@@ -96,7 +96,8 @@ def run(cmd: list[str]) -> tuple[float, int]:
 
 
 def score_cmd(folder: Path, out: Path) -> list[str]:
-    return [sys.executable, "-m", "cooplevier", "score", str(folder), "--format", "csv", "--output", str(out), "--force"]
+    cmd = [sys.executable, "-m", "cooplevier", "score", str(folder), "--format", "csv"]
+    return [*cmd, "--output", str(out), "--force"]
 
 
 def main(argv: list[str] | None = None) -> dict[str, float]:
