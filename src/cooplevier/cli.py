@@ -284,9 +284,22 @@ def report(
 
         text = render_plan(files[0], pack=pack, fmt=format.value, template_dir=template)
     else:
-        from cooplevier.synthesis import render_synthesis  # type: ignore[import-untyped,import-not-found,unused-ignore]
+        from cooplevier.console import message
+        from cooplevier.synthesis import render_synthesis
 
-        text = render_synthesis(files, pack=pack, fmt=format.value, template_dir=template)
+        refused: list[str] = []
+
+        def refuse(line: str) -> None:
+            refused.append(line)
+            message(line)
+
+        # Refused files never stop the synthesis of the good ones; the exit code still says so.
+        text = render_synthesis(files, pack=pack, fmt=format.value, template_dir=template, on_error=refuse)
+        write_output(output, text, force=force)
+        if refused:
+            message(t("synthesis.refused", count=len(refused), ok=len(files) - len(refused)))
+            raise typer.Exit(1)
+        return
     write_output(output, text, force=force)
 
 

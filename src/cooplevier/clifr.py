@@ -50,7 +50,7 @@ def _french_help() -> None:
         "env var: {var}": "variable d'environnement : {var}",
         "(dynamic)": "(calculé)",
     }
-    typer.core._ = lambda text: words.get(text, text)  # type: ignore[attr-defined]
+    typer.core._ = lambda text: words.get(text, text)  # type: ignore[attr-defined,assignment,unused-ignore]
     original = decorators.help_option
 
     def help_option(*names: Any, **kwargs: Any) -> Any:

@@ -163,15 +163,13 @@ def render_handout(
 # ---------------------------------------------------------------- poster
 
 
-DIVERGENCE_SPREAD = 2.0  # fallback rule: respondents' lever scores at least two steps apart
-
-
 def poster_context(pack: Pack, answer_paths: Sequence[Path]) -> dict[str, Any]:
-    """The group picture: mean score per lever and axis, the range, the divergent levers."""
+    """The group picture, from the workshop synthesis (same figures, same divergence rule)."""
     from cooplevier.answers import load_answers
     from cooplevier.batch import Failed, collect
     from cooplevier.errors import ErrorGroup
     from cooplevier.scoring import score
+    from cooplevier.synthesis import ROLE_GAP, SPREAD, synthesize
     from cooplevier.wheel import WheelSeries, wheel_svg
 
     results = []
@@ -187,44 +185,35 @@ def poster_context(pack: Pack, answer_paths: Sequence[Path]) -> dict[str, Any]:
     if errors:
         raise ErrorGroup(errors)
 
-    roles: dict[str, int] = {}
-    for r in results:
-        roles[r.role or "non précisé"] = roles.get(r.role or "non précisé", 0) + 1
+    syn = synthesize(results, pack)
     rows = []
     means: dict[str, float | None] = {}
     for axis in pack.axes:
         for lid in axis.levers:
-            values = [float(m) for r in results if (m := r.levers[lid].mean) is not None]
-            mean = sum(values) / len(values) if values else None
-            means[lid] = mean
-            spread = (max(values) - min(values)) if len(values) >= 2 else None
-            by_role: dict[str, list[float]] = {}
-            for r in results:
-                m = r.levers[lid].mean
-                if m is not None:
-                    by_role.setdefault(r.role or "non précisé", []).append(float(m))
+            lever = syn.levers[lid]
+            means[lid] = lever.stats.mean
             rows.append(
                 {
                     "lever": pack.lever(lid),
                     "axis": axis,
-                    "mean": mean,
-                    "min": min(values) if values else None,
-                    "max": max(values) if values else None,
-                    "spread": spread,
-                    "answered": len(values),
-                    "divergent": spread is not None and spread >= DIVERGENCE_SPREAD,
-                    "by_role": {k: sum(v) / len(v) for k, v in by_role.items()},
+                    "mean": lever.stats.mean,
+                    "min": lever.stats.min,
+                    "max": lever.stats.max,
+                    "spread": lever.stats.spread,
+                    "answered": lever.stats.n,
+                    "divergent": lever.divergent,
+                    "by_role": dict(lever.stats.by_role),
                 }
             )
     axes_rows: list[dict[str, Any]] = []
     weakest: Axis | None = None
     weakest_mean: float | None = None
     for axis in pack.axes:
-        vals = [v for lid in axis.levers if (v := means[lid]) is not None]
-        axis_mean = sum(vals) / len(vals) if vals else None
+        axis_mean = syn.axes[axis.id].mean
         axes_rows.append({"axis": axis, "mean": axis_mean})
         if axis_mean is not None and (weakest_mean is None or axis_mean < weakest_mean):
             weakest, weakest_mean = axis, axis_mean
+    roles = dict(syn.roles)
     territories = sorted({r.territory for r in results})
     wheel = wheel_svg(pack, [WheelSeries("Moyenne du groupe", means)], title="La roue du groupe", size=420)
     return {
@@ -235,7 +224,8 @@ def poster_context(pack: Pack, answer_paths: Sequence[Path]) -> dict[str, Any]:
         "axes_rows": axes_rows,
         "weakest": weakest,
         "divergent": [row for row in rows if row["divergent"]],
-        "divergence_spread": DIVERGENCE_SPREAD,
+        "divergence_gap": ROLE_GAP,
+        "divergence_spread": SPREAD,
         "wheel": wheel,
         "role_labels": dict(ROLE_LABELS),
     }
