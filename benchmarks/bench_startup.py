@@ -47,7 +47,7 @@ def timed(cmd: list[str], cwd: Path) -> float:
 
 def compare(cases: dict[str, list[str]], runs: int, cwd: Path) -> dict[str, float]:
     samples: dict[str, list[float]] = {name: [] for name in cases}
-    for name, cmd in cases.items():  # warm-up: bytecode caches, disk cache
+    for cmd in cases.values():  # warm-up: bytecode caches, disk cache
         timed(cmd, cwd)
     for _ in range(runs):
         for name, cmd in cases.items():

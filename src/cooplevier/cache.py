@@ -51,9 +51,8 @@ def cached(kind: str, files: Iterable[Path], build: Callable[[], T]) -> T:
     if directory is None:
         return build()
     path = directory / f"{kind}-{key}.pickle"
-    with contextlib.suppress(Exception):
-        with path.open("rb") as fh:
-            return pickle.load(fh)  # type: ignore[no-any-return]
+    with contextlib.suppress(Exception), path.open("rb") as fh:
+        return pickle.load(fh)  # type: ignore[no-any-return]
     value = build()
     with contextlib.suppress(OSError, pickle.PicklingError):
         directory.mkdir(parents=True, exist_ok=True)

@@ -131,7 +131,6 @@ def validate(
     """Vérifie le pack de contenu et, s'il y en a, des fichiers de réponses."""
     from cooplevier.answers import load_answers
     from cooplevier.console import message
-
     from cooplevier.content import load_pack
 
     pack = load_pack(content, use_cache=False)  # validate always checks afresh
