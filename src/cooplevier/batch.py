@@ -139,6 +139,22 @@ def score_files(
     yield from _parallel(items, pack, convert, content_dir, workers)
 
 
+def score_all(paths: Sequence[Path], pack: Pack) -> list[Result]:
+    """Score every file of `paths` (in order); if any is refused, raise all their errors at once."""
+    from cooplevier.errors import CooplevierError, ErrorGroup
+
+    results: list[Result] = []
+    errors: list[CooplevierError] = []
+    for outcome in score_files(collect(paths), pack=pack, convert=as_result):
+        if isinstance(outcome, Failed):
+            errors.append(CooplevierError(outcome.message))
+        else:
+            results.append(outcome.value)
+    if errors:
+        raise ErrorGroup(errors)
+    return results
+
+
 def _workers(jobs: int | None, count: int) -> int:
     if jobs is not None:
         return max(1, jobs)

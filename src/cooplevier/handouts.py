@@ -165,25 +165,11 @@ def render_handout(
 
 def poster_context(pack: Pack, answer_paths: Sequence[Path]) -> dict[str, Any]:
     """The group picture, from the workshop synthesis (same figures, same divergence rule)."""
-    from cooplevier.answers import load_answers
-    from cooplevier.batch import Failed, collect
-    from cooplevier.errors import ErrorGroup
-    from cooplevier.scoring import score
+    from cooplevier.batch import score_all
     from cooplevier.synthesis import ROLE_GAP, SPREAD, synthesize
     from cooplevier.wheel import WheelSeries, wheel_svg
 
-    results = []
-    errors: list[CooplevierError] = []
-    for item in collect(answer_paths):
-        if isinstance(item, Failed):
-            errors.append(CooplevierError(item.message))
-            continue
-        try:
-            results.append(score(load_answers(item, pack), pack))
-        except CooplevierError as exc:
-            errors.append(exc)
-    if errors:
-        raise ErrorGroup(errors)
+    results = score_all(answer_paths, pack)
 
     syn = synthesize(results, pack)
     rows = []
