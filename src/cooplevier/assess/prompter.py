@@ -1,0 +1,294 @@
+"""What the questionnaire shows and asks, as data; and the terminal that shows it with rich.
+
+The session decides *what* to show (screens, lines); a `Prompter` decides *how*. Tests drive the
+session with a scripted prompter; `TerminalPrompter` reads plain lines from stdin, so it works
+the same in a terminal, through a pipe and with a screen reader.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from cooplevier.answers import Answer, Value
+from cooplevier.content import Axis, Case, Lever, Pack, Question
+from cooplevier.messages import t
+from cooplevier.scoring import Result
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+
+@dataclass(frozen=True, slots=True)
+class Intro:
+    questions: int
+    levers: int
+    axes: int
+
+
+@dataclass(frozen=True, slots=True)
+class RoleMenu:
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LeverIntro:
+    lever: Lever
+    axis: Axis
+    questions: int
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionView:
+    question: Question
+    position: int
+    total: int
+    axis: Axis
+    answer: Answer | None
+    comment: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class HelpView:
+    question: Question
+    lever: Lever
+    cases: tuple[Case, ...]
+    steps: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    result: Result
+    pack: Pack
+
+
+Screen = Intro | RoleMenu | LeverIntro | QuestionView | HelpView | Summary
+
+
+class Prompter(Protocol):
+    """The questionnaire's only way to the person answering it."""
+
+    def show(self, screen: Screen) -> None:
+        """Display a screen (question, lever panel, help, summary…)."""
+
+    def say(self, text: str) -> None:
+        """An information line."""
+
+    def command(self, text: str, *, err: bool = False) -> None:
+        """A command to copy and paste: one line, never wrapped (beside a warning when `err`)."""
+
+    def hint(self, text: str) -> None:
+        """What to type instead of a line that was not understood."""
+
+    def warn(self, text: str) -> None:
+        """A problem outside the dialogue: a file, an interruption (stderr in a terminal)."""
+
+    def ask(self, prompt: str) -> str:
+        """One typed line, without its line end; EOFError when input has ended."""
+
+
+def value_label(question: Question, value: Value) -> str:
+    """`3 — <choice label>`, `n — non concerné`, `x — je ne sais pas`."""
+    if value == "na":
+        return f"n — {t('assess.na')}"
+    if value == "unknown":
+        return f"x — {t('assess.unknown')}"
+    return f"{value} — {question.choices[int(value) - 1].label}"
+
+
+class TerminalPrompter:
+    """rich for display (no colour with NO_COLOR or off a TTY), plain `readline()` for input."""
+
+    def __init__(self) -> None:
+        from cooplevier.console import console
+
+        self.out: Console = console()
+        self.err: Console = console(stderr=True)
+        reconfigure = getattr(sys.stdin, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(OSError, ValueError):  # a stray byte must not crash the questionnaire
+                reconfigure(errors="replace")
+
+    def show(self, screen: Screen) -> None:
+        self.out.print(render(screen))
+
+    def say(self, text: str) -> None:
+        from rich.text import Text
+
+        self.out.print(Text(text))
+
+    def command(self, text: str, *, err: bool = False) -> None:
+        from rich.text import Text
+
+        (self.err if err else self.out).print(Text(f"  {text}", style="bold"), soft_wrap=True)
+
+    def hint(self, text: str) -> None:
+        from rich.text import Text
+
+        self.out.print(Text(text, style="bold"))
+
+    def warn(self, text: str) -> None:
+        from rich.text import Text
+
+        self.out.file.flush()
+        self.err.print(Text(text, style="bold"))
+
+    def ask(self, prompt: str) -> str:
+        from rich.text import Text
+
+        self.out.print(Text(prompt, style="bold"), end="")
+        self.out.file.flush()
+        try:
+            line = sys.stdin.readline() if sys.stdin is not None else ""  # None: stdin closed (<&-)
+        except KeyboardInterrupt:
+            self.out.print()  # what follows starts on a line of its own, not after "^C"
+            raise
+        if not line:
+            self.out.print()
+            raise EOFError
+        line = line.rstrip("\r\n")
+        if not sys.stdin.isatty():
+            self.out.print(Text(line))  # a piped transcript reads like a typed one
+        return line
+
+
+def render(screen: Screen) -> RenderableType:
+    from rich.console import Group
+    from rich.text import Text
+
+    match screen:
+        case Intro():
+            return Group(
+                Text(t("assess.title"), style="bold"),
+                Text(t("assess.welcome", questions=screen.questions, levers=screen.levers, axes=screen.axes)),
+                Text(""),
+            )
+        case RoleMenu():
+            roles = [(f"{i}.", t(f"role.{role}")) for i, role in enumerate(screen.roles, 1)]
+            return Group(Text(""), Text(t("assess.roles_title"), style="bold"), _keyed(roles))
+        case LeverIntro():
+            return _lever_intro(screen)
+        case QuestionView():
+            return _question(screen)
+        case HelpView():
+            return _help(screen)
+        case Summary():
+            return _summary(screen)
+
+
+def _keyed(rows: Sequence[tuple[str, str]]) -> RenderableType:
+    """`  1. label` rows whose labels wrap under themselves, not under the key."""
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column(ratio=1)
+    for key, label in rows:
+        grid.add_row(f"  {key}", label)
+    return grid
+
+
+def _lever_intro(screen: LeverIntro) -> RenderableType:
+    from rich import box
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.text import Text
+
+    lever = screen.lever
+    parts: list[RenderableType] = [
+        Text(t("assess.lever", id=lever.id, title=lever.title), style="bold"),
+        Text(t("assess.axis", axis=screen.axis.title), style="italic"),
+    ]
+    if lever.rationale:
+        parts.append(Text(lever.rationale[0].text))
+    parts.append(Text(t("assess.lever_count", count=screen.questions)))
+    return Group(Text(""), Panel(Group(*parts), box=box.HORIZONTALS, padding=(0, 0)))
+
+
+def _question(screen: QuestionView) -> RenderableType:
+    from rich.console import Group
+    from rich.text import Text
+
+    q = screen.question
+    rows = [(f"{c.level}.", c.label) for c in q.choices]
+    rows += [("n.", t("assess.na")), ("x.", t("assess.unknown"))]
+    parts: list[RenderableType] = [
+        Text(""),
+        Text(t("assess.progress", position=screen.position, total=screen.total, axis=screen.axis.title), style="bold"),
+        Text(t("assess.question_id", id=q.id, lever=q.lever), style="dim"),
+        Text(q.text, style="bold"),
+        _keyed(rows),
+    ]
+    if screen.answer is not None:
+        parts.append(Text(t("assess.current", value=value_label(q, screen.answer.value))))
+    if screen.comment:
+        parts.append(Text(t("assess.current_comment", comment=screen.comment)))
+    parts.append(Text(t("assess.keys"), style="dim"))
+    return Group(*parts)
+
+
+def _help(screen: HelpView) -> RenderableType:
+    from rich.console import Group
+    from rich.text import Text
+
+    lever = screen.lever
+    parts: list[RenderableType] = [Text(""), Text(t("assess.help_title", id=lever.id, title=lever.title), style="bold")]
+
+    def section(title: str, items: Sequence[str]) -> None:
+        if items:
+            parts.append(Text(title, style="bold"))
+            parts.append(_keyed([("•", item) for item in items]))
+
+    section(t("assess.help_question"), [screen.question.help.text])
+    section(t("assess.help_practices"), [x.text for x in lever.practices])
+    section(t("assess.help_vigilance"), [x.text for x in lever.vigilance])
+    cases = []
+    for case in screen.cases:
+        note = next((link.note for link in case.levers if link.lever == lever.id and link.note), None)
+        cases.append(f"{case.name} : {note}" if note else case.name)
+    section(t("assess.help_cases"), cases)
+    section(t("assess.help_steps"), [f"{i}. {label}" for i, label in enumerate(screen.steps, 1)])
+    keys = ("levels", "na", "unknown", "keep", "back", "skip", "comment", "help", "quit")
+    section(t("assess.help_keys"), [t(f"assess.key_{k}") for k in keys])
+    return Group(*parts)
+
+
+def _summary(screen: Summary) -> RenderableType:
+    from rich import box
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    result, pack = screen.result, screen.pack
+    none = t("assess.no_score")
+
+    def number(value: float | int | None) -> str:
+        return none if value is None else f"{value:.1f}".replace(".", ",") if isinstance(value, float) else str(value)
+
+    table = Table(box=box.SIMPLE_HEAD, title=t("assess.summary", territory=result.territory), title_justify="left")
+    table.add_column(t("assess.col_lever"), ratio=1)
+    for key in ("assess.col_answers", "assess.col_score", "assess.col_step"):
+        table.add_column(t(key), justify="right", no_wrap=True)
+    for axis in pack.axes:
+        ax = result.axes[axis.id]
+        heading = Text(t("assess.row_axis", axis=axis.title), style="bold")
+        table.add_row(heading, "", number(ax.score), Text(number(ax.step), style="bold"))
+        for lever_id in axis.levers:
+            lv = result.levers[lever_id]
+            title = f"  {lever_id} {pack.lever(lever_id).short_title}"
+            table.add_row(title, f"{lv.total - lv.unanswered}/{lv.total}", number(lv.score), number(lv.step))
+        table.add_section()
+    table.add_row(
+        Text(t("assess.row_overall"), style="bold"),
+        f"{result.answered}/{result.total}",
+        number(result.overall.score),
+        Text(number(result.overall.step), style="bold"),
+    )
+    steps = " · ".join(f"{s.level} {s.label.text}" for s in pack.staircase)
+    parts: list[RenderableType] = [Text(""), table, Text(t("assess.steps_legend", steps=steps))]
+    if result.to_verify:
+        parts.append(Text(t("assess.to_verify", ids=", ".join(result.to_verify))))
+    return Group(*parts)
