@@ -14,7 +14,8 @@ import yaml
 from cooplevier.answers import Answer, load_answers
 from cooplevier.assess.engine import Action, Comment, Give, Invalid, Questionnaire, parse_command
 from cooplevier.assess.prompter import HelpView, LeverIntro, QuestionView, RoleMenu, Screen, Summary
-from cooplevier.assess.session import assess, command_line, default_file
+from cooplevier.assess.session import assess, command_line
+from cooplevier.assess.store import default_file
 from cooplevier.content import Pack, load_pack
 from cooplevier.errors import CooplevierError
 from cooplevier.fsio import atomic_write
@@ -565,7 +566,7 @@ def test_a_failed_save_is_retried_and_loses_nothing(
             raise CooplevierError("écriture impossible (No space left on device)", file=target)
         atomic_write(target, data, force=force)
 
-    monkeypatch.setattr("cooplevier.assess.session.atomic_write", flaky)
+    monkeypatch.setattr("cooplevier.assess.store.atomic_write", flaky)
     code, p = run(pack, path, ["4", "", "q"])
     assert code == 0
     assert saved(path, pack) == {"L1.Q1": 4}
@@ -578,7 +579,7 @@ def test_a_save_given_up_prints_the_answers(pack: Pack, tmp_path: Path, monkeypa
     def full(target: Path, data: str, *, force: bool = False) -> None:
         raise CooplevierError("écriture impossible (No space left on device)", file=target)
 
-    monkeypatch.setattr("cooplevier.assess.session.atomic_write", full)
+    monkeypatch.setattr("cooplevier.assess.store.atomic_write", full)
     code, p = run(pack, path, ["q"])
     assert code == 1
     assert any(w.startswith("cooplevier: answers/1") for w in p.warnings)

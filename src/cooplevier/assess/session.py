@@ -10,39 +10,19 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-import re
 import shlex
 import subprocess
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cooplevier.answers import (
-    MAX_ANSWERS_BYTES,
-    MAX_DEPTH,
-    ROLES,
-    Answer,
-    AnswerFile,
-    Role,
-    dump_answers,
-    parse_answers,
-)
+from cooplevier.answers import ROLES, Answer, AnswerFile, Role
 from cooplevier.assess.engine import Action, Comment, Give, Invalid, Questionnaire, normalize, parse_command
-from cooplevier.assess.prompter import (
-    HelpView,
-    Intro,
-    LeverIntro,
-    Prompter,
-    QuestionView,
-    RoleMenu,
-    Summary,
-)
+from cooplevier.assess.prompter import HelpView, Intro, LeverIntro, Prompter, QuestionView, RoleMenu, Summary
+from cooplevier.assess.store import Existing, Store, as_written, default_file, read_existing
 from cooplevier.content import Pack
 from cooplevier.errors import CooplevierError
-from cooplevier.fsio import atomic_write
 from cooplevier.messages import t
-from cooplevier.yamlio import parse, read_text
 
 EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
 
@@ -55,41 +35,10 @@ class _Abandoned(Exception):
     """Saving failed and the respondent gave up retrying."""
 
 
-def default_file(territory: str) -> Path:
-    """`reponses-<territory slug>.yaml` in the current folder."""
-    slug = re.sub(r"[^a-z0-9]+", "-", normalize(territory)).strip("-") or "territoire"
-    return Path(f"reponses-{slug[:60].rstrip('-')}.yaml")
-
-
 def command_line(*args: str | Path) -> str:
     """A command to copy and paste, quoted for the shell it will be pasted into."""
     words = ["cooplevier", *map(str, args)]
     return subprocess.list2cmdline(words) if os.name == "nt" else shlex.join(words)
-
-
-@dataclass
-class Store:
-    """The answer file on disk: metadata to keep, comments to keep, and the atomic rewrite."""
-
-    path: Path
-    base: AnswerFile
-    header: tuple[str, ...]
-    content_ref: str
-    today: dt.date
-
-    def text(self, answers: Mapping[str, Answer]) -> str:
-        af = dataclasses.replace(self.base, answers=dict(answers), date=self.today, content=self.content_ref)
-        return dump_answers(af, comments=self.header)
-
-    def save(self, answers: Mapping[str, Answer]) -> None:
-        atomic_write(self.path, self.text(answers), force=True)
-
-
-@dataclass(frozen=True)
-class _Existing:
-    answers: AnswerFile
-    header: tuple[str, ...]  # the file's leading comment lines, kept on every rewrite
-    raw_answers: Mapping[str, Any]  # as written, so set-aside answers are copied in full
 
 
 def assess(
@@ -171,7 +120,7 @@ def _open_store(
         typed = territory or _ask_territory(prompter)
         path = default_file(typed)
     try:
-        existing = _open(path, pack)
+        existing = read_existing(path, pack)
     except CooplevierError as exc:
         raise _InvalidFile(exc) from None
     if existing is not None:
@@ -185,31 +134,8 @@ def _open_store(
     return Store(path, base, (), pack.ref, today), True, False
 
 
-def _open(path: Path, pack: Pack) -> _Existing | None:
-    """The existing answer file, read leniently; None when there is none yet (or it is blank).
-
-    Like `load_answers(path, pack, lenient=True)`, but the text is kept: its leading comments
-    and the answers exactly as written are needed to rewrite the file without losing anything.
-    """
-    if not path.exists():
-        return None
-    text, warnings = read_text(path, max_bytes=MAX_ANSWERS_BYTES)
-    if not text.strip():
-        return None
-    doc = parse(text, file=str(path), max_depth=MAX_DEPTH)
-    af = parse_answers(dataclasses.replace(doc, warnings=warnings), pack, lenient=True)
-    header: list[str] = []
-    for line in text.splitlines():
-        if line.startswith("#"):
-            header.append(line[2:] if line.startswith("# ") else line[1:])
-        elif line.strip():
-            break
-    raw = doc.data.get("answers") or {}
-    return _Existing(af, tuple(header), raw if isinstance(raw, dict) else {})
-
-
 def _resume(
-    existing: _Existing,
+    existing: Existing,
     pack: Pack,
     prompter: Prompter,
     *,
@@ -243,18 +169,11 @@ def _resume(
         prompter.warn(t("assess.set_aside", count=len(af.set_aside), file=path, pack=pack.ref))
         header = (*header, t("assess.set_aside_header", date=today.isoformat(), pack=pack.ref))
         for item in af.set_aside:
-            entry = _as_yaml(item.question, existing.raw_answers.get(item.question, item.raw))
+            entry = as_written(item.question, existing.raw_answers.get(item.question, item.raw))
             prompter.warn(t("assess.set_aside_item", line=item.line, entry=entry, reason=item.reason))
             header = (*header, f"  {entry}   # {item.reason}")  # uncomment it to take the answer back
         dirty = True
     return Store(path, af, header, pack.ref, today), dirty
-
-
-def _as_yaml(question: str, raw: Any) -> str:
-    """`L11.Q1: {"level": 4, "comment": "texte"}`: one answer, on one line, exactly as written."""
-    import json
-
-    return f"{question}: {json.dumps(raw, ensure_ascii=False, default=str)}"
 
 
 def _ask_territory(prompter: Prompter) -> str:
