@@ -145,6 +145,20 @@ def test_complete_file_asks_before_changing(cli: Cli, pack: Pack, tmp_path: Path
     assert load_answers(path, pack).answers["L1.Q1"].value == 5
 
 
+def test_text_from_the_file_is_never_taken_for_markup(cli: Cli, pack: Pack, tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(answers_yaml({q.id: 2 for q in pack.questions}, territory="Pays [/] [bold]X"), encoding="utf-8")
+    result = cli("assess", str(path), input=lines("n"), env=PLAIN)
+    assert result.exit_code == 0, result.output
+    assert "Bilan — Pays [/] [bold]X" in result.stdout
+
+
+def test_control_characters_typed_are_not_sent_to_the_terminal(cli: Cli, tmp_path: Path) -> None:
+    result = cli("assess", str(tmp_path / "t.yaml"), "-t", "T", "-r", "elu", input=lines("\x1b[A", "q"), env=PLAIN)
+    assert result.exit_code == 0
+    assert "\x1b" not in result.output and "« \ufffd[A » n'est pas une réponse possible" in result.stdout
+
+
 def test_set_aside_answers_are_reported_on_stderr(cli: Cli, pack: Pack, tmp_path: Path) -> None:
     path = tmp_path / "t.yaml"
     path.write_text(answers_yaml({"L1.Q1": 2, "L12.Q1": 4, "L1.Q2": "peut-être"}), encoding="utf-8")

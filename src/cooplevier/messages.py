@@ -112,8 +112,8 @@ FR: dict[str, str] = {
     "assess.field_name": "nom",
     "assess.content_changed": "ce fichier a été commencé avec le contenu {old} ; il est poursuivi avec {new}",
     "assess.invalid_file": (
-        "{file} n'est pas un fichier de réponses valide : il n'a pas été modifié. "
-        "Corrigez-le à la ligne indiquée, ou choisissez un autre nom de fichier."
+        "{file} n'a pas été modifié : corrigez le problème indiqué ci-dessus, "
+        "ou donnez un autre nom de fichier."
     ),
     "assess.set_aside": (
         "{count} réponse(s) de {file} ne correspondent pas au contenu {pack}. Elles sont mises de côté, "

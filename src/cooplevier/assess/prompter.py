@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -99,6 +100,11 @@ def value_label(question: Question, value: Value) -> str:
     return f"{value} — {question.choices[int(value) - 1].label}"
 
 
+def _plain(text: str) -> str:
+    """Control characters (a stray arrow key's escape sequence) shown as �, never sent raw."""
+    return "".join("\ufffd" if ch not in "\n\t" and unicodedata.category(ch) == "Cc" else ch for ch in text)
+
+
 class TerminalPrompter:
     """rich for display (no colour with NO_COLOR or off a TTY), plain `readline()` for input."""
 
@@ -118,23 +124,23 @@ class TerminalPrompter:
     def say(self, text: str) -> None:
         from rich.text import Text
 
-        self.out.print(Text(text))
+        self.out.print(Text(_plain(text)))
 
     def command(self, text: str, *, err: bool = False) -> None:
         from rich.text import Text
 
-        (self.err if err else self.out).print(Text(f"  {text}", style="bold"), soft_wrap=True)
+        (self.err if err else self.out).print(Text(f"  {_plain(text)}", style="bold"), soft_wrap=True)
 
     def hint(self, text: str) -> None:
         from rich.text import Text
 
-        self.out.print(Text(text, style="bold"))
+        self.out.print(Text(_plain(text), style="bold"))
 
     def warn(self, text: str) -> None:
         from rich.text import Text
 
         self.out.file.flush()
-        self.err.print(Text(text, style="bold"))
+        self.err.print(Text(_plain(text), style="bold"))
 
     def ask(self, prompt: str) -> str:
         from rich.text import Text
@@ -151,7 +157,7 @@ class TerminalPrompter:
             raise EOFError
         line = line.rstrip("\r\n")
         if not sys.stdin.isatty():
-            self.out.print(Text(line))  # a piped transcript reads like a typed one
+            self.out.print(Text(_plain(line)))  # a piped transcript reads like a typed one
         return line
 
 
@@ -182,12 +188,13 @@ def render(screen: Screen) -> RenderableType:
 def _keyed(rows: Sequence[tuple[str, str]]) -> RenderableType:
     """`  1. label` rows whose labels wrap under themselves, not under the key."""
     from rich.table import Table
+    from rich.text import Text
 
     grid = Table.grid(padding=(0, 1))
     grid.add_column(justify="right", no_wrap=True)
     grid.add_column(ratio=1)
     for key, label in rows:
-        grid.add_row(f"  {key}", label)
+        grid.add_row(Text(f"  {key}"), Text(label))  # Text: a "[" in the content is not markup
     return grid
 
 
@@ -266,9 +273,12 @@ def _summary(screen: Summary) -> RenderableType:
     none = t("assess.no_score")
 
     def number(value: float | int | None) -> str:
-        return none if value is None else f"{value:.1f}".replace(".", ",") if isinstance(value, float) else str(value)
+        if value is None:
+            return none
+        return f"{value:.1f}".replace(".", ",") if isinstance(value, float) else str(value)
 
-    table = Table(box=box.SIMPLE_HEAD, title=t("assess.summary", territory=result.territory), title_justify="left")
+    title = Text(t("assess.summary", territory=result.territory), style="bold")
+    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left")
     table.add_column(t("assess.col_lever"), ratio=1)
     for key in ("assess.col_answers", "assess.col_score", "assess.col_step"):
         table.add_column(t(key), justify="right", no_wrap=True)
@@ -278,8 +288,8 @@ def _summary(screen: Summary) -> RenderableType:
         table.add_row(heading, "", number(ax.score), Text(number(ax.step), style="bold"))
         for lever_id in axis.levers:
             lv = result.levers[lever_id]
-            title = f"  {lever_id} {pack.lever(lever_id).short_title}"
-            table.add_row(title, f"{lv.total - lv.unanswered}/{lv.total}", number(lv.score), number(lv.step))
+            name = Text(f"  {lever_id} {pack.lever(lever_id).short_title}")
+            table.add_row(name, f"{lv.total - lv.unanswered}/{lv.total}", number(lv.score), number(lv.step))
         table.add_section()
     table.add_row(
         Text(t("assess.row_overall"), style="bold"),
