@@ -369,6 +369,24 @@ def test_ctrl_c_saves_and_exits_130(pack: Pack, tmp_path: Path) -> None:
     assert command_line("assess", path) in p.commands
 
 
+def test_ctrl_c_during_a_write_still_saves_the_answer(
+    pack: Pack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "t.yaml"
+    interrupts = iter([False, True])  # the initial save works, the first answer's is interrupted
+
+    def interrupted(target: Path, data: str, *, force: bool = False) -> None:
+        if next(interrupts, False):
+            raise KeyboardInterrupt
+        atomic_write(target, data, force=force)
+
+    monkeypatch.setattr("cooplevier.assess.store.atomic_write", interrupted)
+    code, p = run(pack, path, ["2", "3"])
+    assert code == 130
+    assert saved(path, pack) == {"L1.Q1": 2}
+    assert len(p.questions) == 1
+
+
 def test_end_of_input_saves_and_exits_1(pack: Pack, tmp_path: Path) -> None:
     path = tmp_path / "t.yaml"
     code, p = run(pack, path, ["1"])

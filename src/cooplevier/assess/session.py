@@ -292,7 +292,11 @@ def _save(store: Store, answers: Mapping[str, Answer], prompter: Prompter) -> No
     """Write the file; on failure (disk full, no rights) offer to retry, never drop the answers."""
     while True:
         try:
-            store.save(answers)
+            try:
+                store.save(answers)
+            except KeyboardInterrupt:  # Ctrl-C in the middle of a write: finish it, then stop
+                store.save(answers)
+                raise
             return
         except CooplevierError as exc:
             prompter.warn(exc.located())
