@@ -20,7 +20,7 @@ from cooplevier.messages import t
 from cooplevier.scoring import Result
 
 if TYPE_CHECKING:
-    from rich.console import Console, RenderableType
+    from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,15 +187,26 @@ def render(screen: Screen) -> RenderableType:
 
 def _keyed(rows: Sequence[tuple[str, str]]) -> RenderableType:
     """`  1. label` rows whose labels wrap under themselves, not under the key."""
-    from rich.table import Table
-    from rich.text import Text
+    from rich.console import Group
 
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(justify="right", no_wrap=True)
-    grid.add_column(ratio=1)
-    for key, label in rows:
-        grid.add_row(Text(f"  {key}"), Text(label))  # Text: a "[" in the content is not markup
-    return grid
+    width = max(len(key) for key, _ in rows) + 3
+    return Group(*(_Hanging(f"  {key}".rjust(width - 1) + " ", label) for key, label in rows))
+
+
+class _Hanging:
+    """A line that starts with `head` and wraps under its own first word: plain lines, no padding."""
+
+    def __init__(self, head: str, text: str) -> None:
+        self.head, self.text = head, text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.text import Text
+
+        indent = " " * len(self.head)
+        width = max(options.max_width - len(self.head), 20)
+        for i, line in enumerate(Text(self.text).wrap(console, width)):  # Text: "[" is not markup
+            line.rstrip()
+            yield Text(self.head if i == 0 else indent) + line
 
 
 def _lever_intro(screen: LeverIntro) -> RenderableType:
@@ -244,10 +255,10 @@ def _help(screen: HelpView) -> RenderableType:
     lever = screen.lever
     parts: list[RenderableType] = [Text(""), Text(t("assess.help_title", id=lever.id, title=lever.title), style="bold")]
 
-    def section(title: str, items: Sequence[str]) -> None:
+    def section(title: str, items: Sequence[str], keys: Sequence[str] = ()) -> None:
         if items:
-            parts.append(Text(title, style="bold"))
-            parts.append(_keyed([("•", item) for item in items]))
+            parts.extend((Text(""), Text(title, style="bold")))
+            parts.append(_keyed(list(zip(keys or ["•"] * len(items), items, strict=True))))
 
     section(t("assess.help_question"), [screen.question.help.text])
     section(t("assess.help_practices"), [x.text for x in lever.practices])
@@ -257,7 +268,7 @@ def _help(screen: HelpView) -> RenderableType:
         note = next((link.note for link in case.levers if link.lever == lever.id and link.note), None)
         cases.append(f"{case.name} : {note}" if note else case.name)
     section(t("assess.help_cases"), cases)
-    section(t("assess.help_steps"), [f"{i}. {label}" for i, label in enumerate(screen.steps, 1)])
+    section(t("assess.help_steps"), screen.steps, [f"{i}." for i in range(1, len(screen.steps) + 1)])
     keys = ("levels", "na", "unknown", "keep", "back", "skip", "comment", "help", "quit")
     section(t("assess.help_keys"), [t(f"assess.key_{k}") for k in keys])
     return Group(*parts)
