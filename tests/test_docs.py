@@ -56,3 +56,10 @@ def test_quick_start_is_two_commands() -> None:
     assert "cooplevier assess" in commands[0]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert commands[1].strip() in ci, "CI must run the README's test command verbatim"
+
+
+def test_role_choices_match_the_answer_format() -> None:
+    from cooplevier.answers import ROLES
+    from cooplevier.cli.assess_command import RoleOpt
+
+    assert tuple(r.value for r in RoleOpt) == ROLES

@@ -167,3 +167,43 @@ def score_table(pack: Pack, rows: Sequence[dict[str, Any]]) -> Any:
             f"{round(row['completeness'] * 100)} %",
         )
     return table
+
+
+def write_scores(values: Iterable[Any], fmt: str, output: str | None, *, pack: Pack, force: bool, separator: str) -> None:
+    """Write converted score results (`csv_cells`, `cells` or `as_dict` values) as they come.
+
+    Streams: nothing is held in memory but the table format, which needs every row to size it.
+    """
+    from cooplevier.fsio import open_output
+
+    if fmt == "csv":
+        with open_output(output, force=force) as fh:
+            sink = CsvSink(fh, pack, separator=separator)
+            for row in values:
+                sink.write(row)
+    elif fmt == "xlsx":
+        with open_output(output, force=force, binary=True) as fh:
+            write_xlsx(values, fh, pack)
+    elif fmt == "json":
+        import json
+
+        with open_output(output, force=force) as fh:
+            sep = "[\n"
+            for data in values:
+                fh.write(sep + json.dumps(data, ensure_ascii=False))
+                sep = ",\n"
+            fh.write("[]\n" if sep == "[\n" else "\n]\n")
+    else:
+        rows = list(values)
+        if output in (None, "-"):
+            from cooplevier.console import console
+
+            console().print(score_table(pack, rows))
+            return
+        from rich.console import Console
+
+        capture = Console(width=160, no_color=True, highlight=False)
+        with capture.capture() as captured:
+            capture.print(score_table(pack, rows))
+        with open_output(output, force=force) as fh:
+            fh.write(captured.get())

@@ -1,0 +1,83 @@
+"""Workshop material: `cooplevier handout`."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cooplevier.cli import (
+    ContentOpt,
+    ForceOpt,
+    OutputOpt,
+    app,
+    check_lever,
+    handle_errors,
+    load,
+)
+from cooplevier.errors import CooplevierError
+from cooplevier.messages import t
+
+
+class HandoutKind(StrEnum):
+    cards = "cards"
+    questionnaire = "questionnaire"
+    guide = "guide"
+    poster = "poster"
+
+
+class HandoutFormat(StrEnum):
+    html = "html"
+    md = "md"
+    pdf = "pdf"
+
+
+@app.command()
+@handle_errors
+def handout(
+    kind: Annotated[
+        HandoutKind,
+        typer.Argument(
+            metavar="SUPPORT",
+            help=(
+                "cards : une carte A4 par levier ; questionnaire : le questionnaire papier ; "
+                "guide : le guide de l'animateur ; poster : l'affiche du groupe (fichiers de réponses requis)."
+            ),
+        ),
+    ],
+    answers: Annotated[
+        list[Path] | None,
+        typer.Argument(metavar="[RÉPONSES]...", help="Fichiers ou dossiers de réponses (pour poster)."),
+    ] = None,
+    format: Annotated[
+        HandoutFormat, typer.Option("--format", "-f", help="html (à imprimer depuis le navigateur), md ou pdf.")
+    ] = HandoutFormat.html,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    lever: Annotated[
+        str | None, typer.Option("--lever", "-l", metavar="ID", help="Seulement la carte d'un levier (cards).")
+    ] = None,
+    content: ContentOpt = None,
+) -> None:
+    """Supports d'atelier à imprimer : cartes des leviers, questionnaire papier, guide, affiche."""
+    from cooplevier.handouts import render_handout
+
+    pack = load(content)
+    lever_id = check_lever(pack, lever)
+    paths = list(answers or [])
+    if bool(paths) != (kind is HandoutKind.poster):
+        from cooplevier.console import message
+
+        message(t("handout.answers_only_poster" if paths else "handout.poster_needs_answers"))
+        raise typer.Exit(2)
+    if format is HandoutFormat.pdf and output in (None, "-") and sys.stdout.isatty():
+        raise CooplevierError(t("handout.pdf_to_terminal"))
+    if output not in (None, "-") and Path(output).exists() and not force:
+        raise CooplevierError(t("file.exists"), file=output)
+    from cooplevier.fsio import write_output
+
+    data = render_handout(kind.value, pack, fmt=format.value, lever_id=lever_id, answer_paths=paths)
+    write_output(output, data, force=force)
