@@ -169,7 +169,9 @@ def score_table(pack: Pack, rows: Sequence[dict[str, Any]]) -> Any:
     return table
 
 
-def write_scores(values: Iterable[Any], fmt: str, output: str | None, *, pack: Pack, force: bool, separator: str) -> None:
+def write_scores(
+    values: Iterable[Any], fmt: str, output: str | None, *, pack: Pack, force: bool, separator: str
+) -> None:
     """Write converted score results (`csv_cells`, `cells` or `as_dict` values) as they come.
 
     Streams: nothing is held in memory but the table format, which needs every row to size it.
