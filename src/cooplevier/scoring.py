@@ -130,29 +130,29 @@ def score(af: AnswerFile, pack: Pack) -> Result:
     comments: list[tuple[str, str]] = []
     answered_total = 0
     total = 0
+    answers = af.answers
     for axis in pack.axes:
         for lever_id in axis.levers:
             qs: list[QuestionScore] = []
             levels: list[int] = []
             na = unknown = 0
             for q in pack.questions_for(lever_id):
-                a = af.answers.get(q.id)
-                qs.append(
-                    QuestionScore(
-                        q.id, lever_id, a.value if a else None, a.comment if a else None, a.line if a else None
-                    )
-                )
+                qid = q.id
+                a = answers.get(qid)
                 if a is None:
+                    qs.append(QuestionScore(qid, lever_id, None, None, None))
                     continue
+                value = a.value
+                qs.append(QuestionScore(qid, lever_id, value, a.comment, a.line))
                 if a.comment:
-                    comments.append((q.id, a.comment))
-                if a.value == "na":
+                    comments.append((qid, a.comment))
+                if type(value) is int:
+                    levels.append(value)
+                elif value == "na":
                     na += 1
-                elif a.value == "unknown":
-                    unknown += 1
-                    to_verify.append(q.id)
                 else:
-                    levels.append(int(a.value))
+                    unknown += 1
+                    to_verify.append(qid)
             mean = Fraction(sum(levels), len(levels)) if levels else None
             step = _step(mean)
             target = af.targets.get(lever_id, min(step + 1, 5)) if step is not None else af.targets.get(lever_id)
@@ -183,7 +183,8 @@ def score(af: AnswerFile, pack: Pack) -> Result:
     overall_mean = _mean([a.mean for a in scored_axes])  # type: ignore[misc]
     overall_step = min(a.step for a in scored_axes) if scored_axes else None  # type: ignore[type-var]
     order: dict[str, int] = {a.id: i for i, a in enumerate(pack.axes)}
-    ranked = sorted(scored_axes, key=lambda a: (a.mean, order[a.id]))
+    # float() keeps the order of these small fractions exactly and compares much faster
+    ranked = sorted(scored_axes, key=lambda a: (float(a.mean), order[a.id]))  # type: ignore[arg-type]
     weakest = ranked[0].id if ranked else None
     spread = (ranked[-1].mean - ranked[0].mean) if ranked else None  # type: ignore[operator]
     balance = _balance(spread)
@@ -227,7 +228,7 @@ def _priorities(levers: dict[str, LeverScore], ranked_axes: list[AxisScore], pac
     number = {lv.id: lv.number for lv in pack.levers}
 
     def key(lv: LeverScore) -> tuple[Any, ...]:
-        return (axis_rank[lv.axis], lv.mean, number[lv.id])
+        return (axis_rank[lv.axis], float(lv.mean) if lv.mean is not None else 0.0, number[lv.id])
 
     weakest_axis = ranked_axes[0]
     first = min((levers[lid] for lid in weakest_axis.levers), key=key)
