@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 import sys
 
 import pytest
@@ -44,3 +45,15 @@ def test_version_and_bare_command() -> None:
     assert run("--version").stdout.startswith("cooplevier ")
     bare = run()
     assert bare.returncode == 2 and "Commandes" in bare.stdout + bare.stderr
+
+
+def test_non_utf8_platform_streams_never_crash() -> None:
+    """A Windows pipe is cp1252: results still come out, as UTF-8, with the CSV's BOM."""
+    env = {"COLUMNS": "80", "TERM": "dumb", "PYTHONIOENCODING": "cp1252"}
+    done = subprocess.run(
+        [sys.executable, "-m", "cooplevier", "score", "examples/pays-exemple.yaml", "--format", "csv"],
+        capture_output=True, env=env, cwd=Path(__file__).resolve().parents[1],
+    )
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    assert done.stdout.startswith("\ufeff".encode())
+    assert "Pays Exemple" in done.stdout.decode("utf-8")

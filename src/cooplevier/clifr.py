@@ -72,6 +72,18 @@ def _french_help() -> None:
     formatting.HelpFormatter.write_usage = french_usage  # type: ignore[method-assign]
 
 
+def _utf8_streams() -> None:
+    """Write UTF-8 whatever the platform's default (a Windows pipe is cp1252, which has no « → »).
+
+    Results are UTF-8 files (the CSV even starts with a BOM): stdout and stderr say the same.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            with contextlib.suppress(ValueError, OSError):
+                stream.reconfigure(encoding="utf-8", errors="replace")
+
+
 def run(app: Any, argv: list[str] | None = None) -> int:
     """Run the Typer app; usage errors come out in French with exit code 2."""
     try:
@@ -82,6 +94,7 @@ def run(app: Any, argv: list[str] | None = None) -> int:
         return 0
 
     args = sys.argv[1:] if argv is None else argv
+    _utf8_streams()
     if not args or "-h" in args or "--help" in args:
         with contextlib.suppress(ImportError, AttributeError):
             _french_help()
