@@ -1,0 +1,52 @@
+"""What `assess` writes, the strict loader reads back identically — whatever people type."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cooplevier.answers import ROLES, Answer, AnswerFile, dump_answers, parse_answers
+from cooplevier.content import Pack, load_pack
+from cooplevier.yamlio import parse
+
+PACK: Pack = load_pack()
+QUESTION_IDS = [q.id for q in PACK.questions]
+# Any text a person could type or paste, including markup, formulas, Jinja and odd Unicode.
+TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=60) | st.sampled_from(
+    ["<script>alert(1)</script>", '=HYPERLINK("http://x")', "{{ 7*7 }} {% raw %}", "# titre *gras*", "a: b", "- x", "'\"", "\u202eRTL", "na", "3", "yes", "~", "2026-11-25"]
+)
+VALUES = st.sampled_from([1, 2, 3, 4, 5, "na", "unknown"])
+
+
+@st.composite
+def answer_files(draw: st.DrawFn) -> AnswerFile:
+    territory = draw(TEXT.filter(lambda s: s.strip() != ""))
+    chosen = draw(st.lists(st.sampled_from(QUESTION_IDS), unique=True, max_size=12))
+    answers = {qid: Answer(draw(VALUES), draw(st.none() | TEXT)) for qid in chosen}
+    return AnswerFile(
+        territory=territory,
+        answers=answers,
+        name=draw(st.none() | TEXT),
+        role=draw(st.none() | st.sampled_from(ROLES)),
+        date=draw(st.none() | st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 1, 1))),
+        content=PACK.ref,
+        targets=draw(st.dictionaries(st.sampled_from([lv.id for lv in PACK.levers]), st.integers(1, 5), max_size=3)),
+    )
+
+
+def _clean(text: str | None) -> str | None:
+    return (text.strip() or None) if text is not None else None
+
+
+@settings(max_examples=200, deadline=None)
+@given(answer_files())
+def test_written_answers_read_back_identically(af: AnswerFile) -> None:
+    back = parse_answers(parse(dump_answers(af), file="a.yaml"), PACK)
+    assert back.territory == af.territory.strip()
+    assert back.name == _clean(af.name)
+    assert back.role == af.role and back.date == af.date and dict(back.targets) == dict(af.targets)
+    assert {k: (a.value, a.comment) for k, a in back.answers.items()} == {
+        k: (a.value, _clean(a.comment)) for k, a in af.answers.items()
+    }
