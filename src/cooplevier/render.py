@@ -9,13 +9,28 @@ from typing import Any
 
 import jinja2
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&])")
+# Inline Markdown syntax (and HTML, entities, table pipes, strikethrough, pandoc math, superscript
+# and citations): escaped anywhere.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~&$^@])")
+# Block syntax only matters where a line starts: headings, lists, quotes, setext underlines.
+_MD_LINE_START = re.compile(r"^([#+\-=>]|\d+(?=[.)]))")
 
 
 def md_escape(value: Any) -> str:
-    """Make user text inert in Markdown (and in the HTML that Markdown viewers produce)."""
-    text = " ".join(str(value).split())
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    """Make user text inert in Markdown (and in the HTML that Markdown viewers produce).
+
+    Only what Markdown would act on is escaped, so the file stays readable as plain text:
+    `vice-présidents (DGS)` stays as is, `<script>` becomes `\\<script\\>`, a leading `1.`
+    becomes `1\\.`. Whitespace, newlines included, is folded to single spaces.
+    """
+    text = _MD_INLINE.sub(r"\\\1", " ".join(str(value).split()))
+    match = _MD_LINE_START.match(text)
+    if match is None:
+        return text
+    if match.group(1)[0].isdigit():
+        end = match.end()
+        return text[:end] + "\\" + text[end:]
+    return "\\" + text
 
 
 def fr_number(value: float | None, digits: int = 1) -> str:
