@@ -186,7 +186,7 @@ def test_blank_answer_file_lists_every_question(pack: Pack, cli: Any) -> None:
     assert data["cooplevier"] == "answers/1"
     assert data["territory"] == ""
     for q in pack.questions:
-        assert f"  #{q.id}: " in text
+        assert f"\n  {q.id}:\n" in text
         assert " ".join(q.text.split()) in text
         for choice in q.choices:
             assert f"{choice.level} = {' '.join(choice.label.split())}" in text
@@ -205,7 +205,7 @@ def test_blank_unfilled_is_refused_clearly_filled_is_valid(pack: Pack, cli: Any,
         "  role:          #", "  role: elu     #"
     )
     for i, q in enumerate(pack.questions):
-        filled_text = filled_text.replace(f"  #{q.id}: ", f"  {q.id}: {values[i % len(values)]}")
+        filled_text = filled_text.replace(f"\n  {q.id}:\n", f"\n  {q.id}: {values[i % len(values)]}\n")
     filled = tmp_path / "rempli.yaml"
     filled.write_text(filled_text, encoding="utf-8")
     ok = cli("validate", str(filled))
@@ -216,3 +216,14 @@ def test_blank_unfilled_is_refused_clearly_filled_is_valid(pack: Pack, cli: Any,
 def test_blank_refuses_another_format(cli: Any) -> None:
     result = cli("questions", "--blank", "--format", "json")
     assert result.exit_code == 2
+
+
+def test_blank_partly_filled_counts_empty_questions_as_unanswered(pack: Pack, cli: Any, tmp_path: Path) -> None:
+    text = blank_answers(pack).replace('territory: ""', 'territory: "Pays de Figeac"')
+    first, second = pack.questions[0].id, pack.questions[1].id
+    text = text.replace(f"\n  {first}:\n", f"\n  {first}: 4\n").replace(f"\n  {second}:\n", f"\n  {second}: na\n")
+    path = tmp_path / "partiel.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = cli("validate", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert f"2/{len(pack.questions)}" in result.stderr

@@ -145,6 +145,8 @@ def parse_answers(doc: YamlDoc, pack: Pack, *, lenient: bool = False) -> AnswerF
                 else:
                     err(path, message, key=True)
                 continue
+            if raw is None:
+                continue  # `L1.Q1:` with nothing after it: not answered yet (the blank template)
             answer, problem = _answer(raw, qid, line)
             if problem is not None:
                 if lenient:

@@ -289,11 +289,10 @@ def blank_answers(pack: Pack) -> str:
         "# Mode d'emploi :",
         "#  1. Écrivez le nom du territoire entre les guillemets de « territory ».",
         "#  2. Indiquez votre nom et votre rôle (facultatifs) après « name: » et « role: ».",
-        "#  3. Pour chaque question, effacez le « # » collé à l'identifiant (gardez les deux",
-        "#     espaces du début de ligne) et écrivez votre réponse après les deux-points :",
-        "#     un chiffre de 1 à 5 (la situation la plus proche de la vôtre),",
+        "#  3. Pour chaque question, écrivez votre réponse après les deux-points de son",
+        "#     identifiant : un chiffre de 1 à 5 (la situation la plus proche de la vôtre),",
         "#     na (non concerné) ou unknown (je ne sais pas). Exemple :   L1.Q1: 3",
-        "#     Une question laissée avec son « # » compte comme non répondue.",
+        "#     Une question laissée vide compte comme non répondue.",
         "#  4. Enregistrez en UTF-8 puis vérifiez :   cooplevier validate CE-FICHIER.yaml",
         "#",
         f"cooplevier: {FORMAT}",
@@ -318,7 +317,7 @@ def blank_answers(pack: Pack) -> str:
                 for choice in q.choices:
                     lines.append(f"  #     {choice.level} = {_one_line(choice.label)}")
                 lines.append(f"  #     na = {NA_LABEL} ; unknown = {UNKNOWN_LABEL}")
-                lines.append(f"  #{q.id}: ")
+                lines.append(f"  {q.id}:")
     return "\n".join(lines) + "\n"
 
 
