@@ -195,3 +195,24 @@ def test_help_explains_the_keys(cli: Cli) -> None:
         "q enregistrer et quitter",
     ):
         assert words in flat(result.stdout), words
+
+
+def test_a_blank_template_can_be_filled_in_assess(cli: Any, tmp_path: Path) -> None:
+    blank = tmp_path / "vierge.yaml"
+    assert cli("questions", "--blank").exit_code == 0
+    blank.write_text(cli("questions", "--blank").stdout, encoding="utf-8")
+    result = cli("assess", str(blank), "--role", "elu", input="Pays Vierge\n3\nq\n")
+    assert result.exit_code == 0, result.stderr
+    text = blank.read_text(encoding="utf-8")
+    assert "territory: Pays Vierge" in text and "L1.Q1: 3" in text
+
+
+def test_an_invalid_file_is_named_and_left_untouched(cli: Any, tmp_path: Path) -> None:
+    bad = tmp_path / "cible.yaml"
+    original = "cooplevier: answers/1\nterritory: X\ntargets: {L3: 9}\nanswers: {}\n"
+    bad.write_text(original, encoding="utf-8")
+    result = cli("assess", str(bad), "--territory", "X", "--role", "elu", input="q\n")
+    assert result.exit_code == 1
+    assert f"{bad}:3:" in result.stderr and f"{bad} n'a pas été modifié" in " ".join(result.stderr.split())
+    assert "None" not in result.stderr
+    assert bad.read_text(encoding="utf-8") == original

@@ -186,3 +186,17 @@ def test_fuzzed_files_load_or_raise_cooplevier_error(tmp_path: Path, pack: Pack,
         assert exc.located().startswith(str(path))
     else:
         assert af.territory
+
+
+@pytest.mark.parametrize("escape", ["\\x1b[31m", "\\0", "\\a", "\\x7f"])
+def test_control_characters_in_text_are_refused(escape: str, tmp_path: Path, cli: Any) -> None:
+    """Written as YAML escapes they would reach the terminal (escape injection) and the reports."""
+    path = tmp_path / "ctl.yaml"
+    path.write_text(
+        f'cooplevier: answers/1\nterritory: "Pays{escape}X"\nanswers:\n  L1.Q1: {{level: 2, comment: "a{escape}"}}\n',
+        encoding="utf-8",
+    )
+    result = cli("validate", str(path))
+    assert result.exit_code == 1
+    assert f"{path}:2:" in result.stderr and f"{path}:4:" in result.stderr
+    assert "caractère de contrôle" in result.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -93,7 +94,9 @@ def parse_answers(doc: YamlDoc, pack: Pack, *, lenient: bool = False) -> AnswerF
         # Without the right format marker nothing else can be trusted.
         raise ErrorGroup(errors)
 
-    territory = _text(data, "territory", err, required=True) or ""
+    # Lenient (resuming `assess`): a file with no territory yet, like the blank template, is
+    # accepted; `assess` then asks for it.
+    territory = _text(data, "territory", err, required=not lenient) or ""
     name, role = None, None
     respondent = data.get("respondent")
     if isinstance(respondent, dict):
@@ -192,7 +195,21 @@ def _text(
     text = str(value).strip()
     if required and not text:
         err((*prefix, key), t("schema.empty_text"))
+    if (bad := _control_char(text)) is not None:
+        err((*prefix, key), t("answers.control_char", code=f"U+{ord(bad):04X}"))
+        return None
     return text or None
+
+
+def _control_char(text: str) -> str | None:
+    """The first control character (other than tab and line breaks) in `text`, if any.
+
+    Written as YAML escapes ("\\x1b", "\\0"), they would reach terminals and reports raw.
+    """
+    for ch in text:
+        if (ch < " " and ch not in "\t\n\r") or ("\x7f" <= ch <= "\x9f" and ch != "\x85"):
+            return ch
+    return None
 
 
 def _date(value: Any, err: Any) -> dt.date | None:
@@ -241,6 +258,8 @@ def _answer(raw: Any, qid: str, line: int) -> tuple[Answer | None, str | None]:
             if isinstance(c, bool) or not isinstance(c, str | int | float):
                 return None, t("schema.expected_text")
             comment = str(c).strip() or None
+            if comment is not None and (bad := _control_char(comment)) is not None:
+                return None, t("answers.control_char", code=f"U+{ord(bad):04X}")
     value = parse_value(value_raw)
     if value is None:
         return None, t("answers.bad_value", value=_show(value_raw), id=qid)
@@ -269,8 +288,26 @@ def dump_answers(af: AnswerFile, *, comments: Sequence[str] = ()) -> str:
     doc["answers"] = {
         qid: ({"level": a.value, "comment": a.comment} if a.comment else a.value) for qid, a in af.answers.items()
     }
-    body = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
-    if not af.answers:
-        body = body.replace("answers: {}\n", "answers: {}\n")
+    body = yaml.dump(doc, Dumper=_dumper(), allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
     head = "".join(f"# {line}\n" for c in comments for line in c.splitlines())
     return head + body
+
+
+# Characters a YAML reader takes for line breaks: written raw, they would come back as spaces.
+_YAML_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+@cache
+def _dumper() -> Any:
+    """PyYAML's safe dumper, writing strings that hold YAML line breaks double-quoted (escaped)."""
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+        style = '"' if any(ch in value for ch in _YAML_BREAKS) else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    Dumper.add_representer(str, text)
+    return Dumper

@@ -20,6 +20,7 @@ from typing import Any, Generic, TypeVar
 from cooplevier.answers import load_answers
 from cooplevier.content import Pack, load_pack
 from cooplevier.errors import CooplevierError
+from cooplevier.fsio import os_reason
 from cooplevier.messages import t
 from cooplevier.scoring import Result, score, to_dict
 
@@ -68,7 +69,7 @@ def collect(paths: Iterable[Path]) -> list[Path | Failed]:
             is_dir = path.is_dir()
             exists = is_dir or os.path.lexists(path)
         except OSError as exc:  # a name too long, a loop of links…
-            out.append(_failed(path, t("file.unreadable", reason=exc.strerror or exc)))
+            out.append(_failed(path, t("file.unreadable", reason=os_reason(exc))))
             continue
         if not exists:
             out.append(_failed(path, t("path.not_found")))
@@ -88,7 +89,7 @@ def _walk(folder: Path) -> tuple[list[Path], list[Failed]]:
     errors: list[Failed] = []
 
     def onerror(exc: OSError) -> None:
-        errors.append(_failed(Path(exc.filename or folder), t("file.unreadable", reason=exc.strerror or exc)))
+        errors.append(_failed(Path(exc.filename or folder), t("file.unreadable", reason=os_reason(exc))))
 
     found: list[tuple[tuple[str, ...], Path]] = []
     # followlinks=False: a link to a parent folder cannot make the walk loop

@@ -89,7 +89,7 @@ def questions_data(pack: Pack) -> dict[str, Any]:
 def levers_table(pack: Pack) -> RenderableType:
     from rich.table import Table
 
-    table = Table(title=f"Les 4 axes et 10 leviers de coopération — {pack.meta.title}", expand=False, show_lines=False)
+    table = Table(title=f"Les 4 axes et 10 leviers de coopération — {_esc(pack.meta.title)}", show_lines=False)
     table.add_column("Id", no_wrap=True, style="bold")
     table.add_column("Levier", ratio=1)
     table.add_column("Q.", justify="right", no_wrap=True)
@@ -123,7 +123,7 @@ def lever_detail(pack: Pack, lever_id: str) -> RenderableType:
         bullets.add_column(width=3, justify="right")
         bullets.add_column(ratio=1)
         for item in items:
-            bullets.add_row("•", item)
+            bullets.add_row("•", Text(item))
         parts.append(bullets)
 
     section("Pourquoi", [x.text for x in lv.rationale])
@@ -131,7 +131,7 @@ def lever_detail(pack: Pack, lever_id: str) -> RenderableType:
     section("Points de vigilance", [x.text for x in lv.vigilance])
     section("Territoires qui l'illustrent", [c.name for c in pack.cases_for(lv.id)])
     section("Questions", [f"{q.id} {q.text}" for q in pack.questions_for(lv.id)])
-    return Panel(Group(*parts), title=f"{lv.id} — {lv.title}", title_align="left")
+    return Panel(Group(*parts), title=_esc(f"{lv.id} — {lv.title}"), title_align="left")
 
 
 def cases_table(pack: Pack, lever_id: str | None = None) -> RenderableType:

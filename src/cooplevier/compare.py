@@ -120,7 +120,9 @@ def comparison_table(cmp: Comparison, pack: Pack) -> Any:
         delta = "—" if c.delta is None else f"{c.delta:+.2f}".replace(".", ",")
         return fr_number(c.before, 2), fr_number(c.after, 2), delta, moved
 
-    title = f"{cmp.new.territory} : {_label(cmp.old, 'avant')} → {_label(cmp.new, 'après')}"
+    from rich.markup import escape
+
+    title = escape(f"{cmp.new.territory} : {_label(cmp.old, 'avant')} → {_label(cmp.new, 'après')}")
     table = Table(title=title, title_justify="left")
     table.add_column("")
     for name in ("Avant", "Après", "Écart", "Marches"):
@@ -128,6 +130,6 @@ def comparison_table(cmp: Comparison, pack: Pack) -> Any:
     for axis in pack.axes:
         table.add_row(f"[b]{axis.id.capitalize()}[/b]", *row(cmp.axes[axis.id]))
         for lid in axis.levers:
-            table.add_row(f"  {lid} {pack.lever(lid).short_title}", *row(cmp.levers[lid]))
+            table.add_row(escape(f"  {lid} {pack.lever(lid).short_title}"), *row(cmp.levers[lid]))
     table.add_row("[b]Global[/b]", *row(cmp.overall))
     return table

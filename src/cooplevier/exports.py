@@ -151,6 +151,8 @@ def score_table(pack: Pack, rows: Sequence[dict[str, Any]]) -> Any:
     def pair(data: dict[str, Any]) -> str:
         return "—" if data["score"] is None else f"{fr_number(data['score'], 2)} ({data['step']})"
 
+    from rich.text import Text
+
     table = Table(title=f"{len(rows)} fichier(s) noté(s)", title_justify="left")
     for title in ("Fichier", "Territoire", "Rôle", "Global (marche)"):
         table.add_column(title, overflow="fold")
@@ -158,9 +160,9 @@ def score_table(pack: Pack, rows: Sequence[dict[str, Any]]) -> Any:
         table.add_column(axis.id.capitalize(), justify="right")
     table.add_column("Complété", justify="right")
     for row in rows:
-        table.add_row(
-            row["file"] or "",
-            row["territory"],
+        table.add_row(  # user text as Text: a "[" in a name is printed, never taken for markup
+            Text(row["file"] or ""),
+            Text(row["territory"]),
             row["role"] or "—",
             pair(row["overall"]),
             *(pair(row["axes"][axis.id]) for axis in pack.axes),

@@ -3,15 +3,36 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from cooplevier.errors import CooplevierError
 from cooplevier.messages import t
+
+_REASONS = {
+    errno.ENOENT: "os.enoent",
+    errno.EACCES: "os.eacces",
+    errno.EPERM: "os.eacces",
+    errno.ENOSPC: "os.enospc",
+    errno.EROFS: "os.erofs",
+    errno.ELOOP: "os.eloop",
+    errno.EISDIR: "os.eisdir",
+    errno.ENOTDIR: "os.enotdir",
+    errno.ENAMETOOLONG: "os.enametoolong",
+    errno.EDQUOT: "os.enospc",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """The French for an operating-system error (the system's own words are often English)."""
+    key = _REASONS.get(exc.errno or -1)
+    return t(key) if key else str(exc.strerror or exc)
 
 
 def atomic_write(path: Path, data: str | bytes, *, force: bool = False) -> None:
@@ -19,86 +40,89 @@ def atomic_write(path: Path, data: str | bytes, *, force: bool = False) -> None:
 
     A reader (or a crash at any moment) sees either the old file or the new one, never half.
     """
-    if path.exists() and not force:
-        raise CooplevierError(t("file.exists"), file=path)
-    if path.is_dir():
-        raise CooplevierError(t("file.is_dir"), file=path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(payload)
-                fh.flush()
-                os.fsync(fh.fileno())
-            if path.exists():
-                with contextlib.suppress(OSError):
-                    os.chmod(tmp, path.stat().st_mode & 0o777)
-            else:
-                os.chmod(tmp, 0o666 & ~_umask())
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        _fsync_dir(directory)
-    except OSError as exc:
-        raise CooplevierError(t("file.write_failed", reason=exc.strerror or exc), file=path) from None
+    with open_output(str(path), force=force, binary=True) as fh:
+        fh.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
 def write_output(output: str | None, data: str | bytes, *, force: bool = False) -> None:
     """Write a command's result: to stdout when `output` is None or "-", else to a file."""
+    with open_output(output, force=force, binary=isinstance(data, bytes)) as fh:
+        fh.write(data)
+
+
+def check_not_input(output: str | None, inputs: Iterable[Path]) -> None:
+    """Refuse to write a result over one of the files it is made from."""
     if output in (None, "-"):
-        if isinstance(data, bytes):
-            sys.stdout.buffer.write(data)
-            sys.stdout.buffer.flush()
-        else:
-            sys.stdout.write(data)
-            sys.stdout.flush()
         return
-    atomic_write(Path(output), data, force=force)
+    target = Path(str(output)).resolve()
+    for path in inputs:
+        with contextlib.suppress(OSError):
+            if path.resolve() == target:
+                raise CooplevierError(t("file.is_input"), file=output)
 
 
 @contextlib.contextmanager
 def open_output(output: str | None, *, force: bool = False, binary: bool = False) -> Iterator[IO[Any]]:
     """Stream a command's result: stdout when `output` is None or "-", else an atomic file.
 
-    For results too big to hold in memory (batch CSV/JSON): the file appears, complete, only
-    when the block ends without error; an error leaves no file and no half-written one.
+    The file appears, complete, only when the block ends without error; an error leaves no file
+    and no half-written one. A device or a pipe (`/dev/null`, a FIFO) is written into, never
+    replaced; a symbolic link is followed.
     """
     if output in (None, "-"):
         stream: IO[Any] = sys.stdout.buffer if binary else sys.stdout
-        yield stream
-        stream.flush()
+        try:
+            yield stream
+            stream.flush()
+        except OSError as exc:
+            raise CooplevierError(t("file.stdout_failed", reason=os_reason(exc))) from None
         return
+    if not output:
+        raise CooplevierError(t("file.no_name"))
     path = Path(output)
-    if path.exists() and not force:
-        raise CooplevierError(t("file.exists"), file=path)
     if path.is_dir():
         raise CooplevierError(t("file.is_dir"), file=path)
+    if path.is_symlink():
+        path = path.resolve()
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        yield from _write_special(path, binary)
+        return
+    if mode is not None and not force:
+        raise CooplevierError(t("file.exists"), file=output)
     directory = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
-        raise CooplevierError(t("file.write_failed", reason=exc.strerror or exc), file=path) from None
+        raise CooplevierError(t("file.write_failed", reason=os_reason(exc)), file=output) from None
     try:
         # newline="" keeps the CSV module's CRLF as written
         with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, (mode & 0o777) if mode is not None else 0o666 & ~_umask())
         os.replace(tmp, path)
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise CooplevierError(t("file.write_failed", reason=exc.strerror or exc), file=path) from None
+        raise CooplevierError(t("file.write_failed", reason=os_reason(exc)), file=output) from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
     _fsync_dir(directory)
+
+
+def _write_special(path: Path, binary: bool) -> Iterator[IO[Any]]:
+    try:
+        with path.open("wb") if binary else path.open("w", encoding="utf-8", newline="") as fh:
+            yield fh
+    except OSError as exc:
+        raise CooplevierError(t("file.write_failed", reason=os_reason(exc)), file=path) from None
 
 
 def _umask() -> int:

@@ -20,6 +20,7 @@ import yaml
 from yaml import events as ev
 
 from cooplevier.errors import CooplevierError
+from cooplevier.fsio import os_reason
 from cooplevier.messages import t
 
 try:
@@ -89,7 +90,7 @@ def read_text(path: Path, *, max_bytes: int, label: str | None = None) -> tuple[
     except FileNotFoundError:
         raise CooplevierError(t("file.not_found"), file=name) from None
     except OSError as exc:
-        raise CooplevierError(t("file.unreadable", reason=exc.strerror or exc), file=name) from None
+        raise CooplevierError(t("file.unreadable", reason=os_reason(exc)), file=name) from None
     if len(raw) > max_bytes:
         size = path.stat().st_size
         raise CooplevierError(t("file.too_big", size=size, limit=max_bytes), file=name)

@@ -77,7 +77,7 @@ def assess(
         _run(q, store, pack, prompter)
     except _InvalidFile as exc:
         prompter.warn(exc.error.located())
-        prompter.warn(t("assess.invalid_file", file=exc.error.file))
+        prompter.warn(t("assess.invalid_file", file=exc.path))
         return EXIT_FAILED
     except _Abandoned:
         return EXIT_FAILED
@@ -99,9 +99,10 @@ def assess(
 class _InvalidFile(Exception):
     """The existing file cannot be read as an answer file: it is left untouched."""
 
-    def __init__(self, error: CooplevierError) -> None:
+    def __init__(self, error: CooplevierError, path: Path) -> None:
         super().__init__(error.located())
         self.error = error
+        self.path = path
 
 
 def _open_store(
@@ -122,7 +123,7 @@ def _open_store(
     try:
         existing = read_existing(path, pack)
     except CooplevierError as exc:
-        raise _InvalidFile(exc) from None
+        raise _InvalidFile(exc, path) from None
     if existing is not None:
         store, dirty = _resume(existing, pack, prompter, territory=territory, role=role, name=name, today=today)
         return store, dirty, True
@@ -159,6 +160,9 @@ def _resume(
             changes[field] = new
     af = dataclasses.replace(af, **changes)
     dirty = bool(changes)
+    if not af.territory:  # a file started from the blank template
+        af = dataclasses.replace(af, territory=_ask_territory(prompter))
+        dirty = True
     if af.role is None:
         af = dataclasses.replace(af, role=_ask_role(prompter))
         dirty = True
