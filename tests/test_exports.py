@@ -66,7 +66,7 @@ def test_separator_option(cli: Callable[..., Any], write_answers: Callable[..., 
 def test_xlsx_workbook(cli: Callable[..., Any], write_answers: Callable[..., Path], tmp_path: Path) -> None:
     from openpyxl import load_workbook  # type: ignore[import-untyped]
 
-    write_answers({"L1.Q1": 4, "L1.Q2": 3}, name="a.yaml", territory="@Pays\x00")
+    write_answers({"L1.Q1": 4, "L1.Q2": 3}, name="a.yaml", territory="@Pays")
     write_answers({"L2.Q1": 2}, name="b.yaml", territory="Pays B")
     out = tmp_path / "scores.xlsx"
     result = cli("score", str(tmp_path), "--format", "xlsx", "--output", str(out))
