@@ -227,3 +227,15 @@ def test_blank_partly_filled_counts_empty_questions_as_unanswered(pack: Pack, cl
     result = cli("validate", str(path))
     assert result.exit_code == 0, result.stderr
     assert f"2/{len(pack.questions)}" in result.stderr
+
+
+def test_poster_with_a_bad_file_shows_the_valid_ones_and_exits_1(pack: Pack, cli: Any, tmp_path: Path) -> None:
+    from tests.conftest import all_answers, answers_yaml
+
+    (tmp_path / "a.yaml").write_text(answers_yaml(all_answers(pack, 2)), encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(answers_yaml(all_answers(pack, 4), role="technicien"), encoding="utf-8")
+    (tmp_path / "c.yaml").write_text("cooplevier: answers/1\nterritory: X\nanswers:\n  L1.Q1: 3\n  L1.Q1: 4\n", encoding="utf-8")
+    result = cli("handout", "poster", str(tmp_path), "--format", "md")
+    assert result.exit_code == 1
+    assert "c.yaml:5:" in result.stderr and "1 fichier(s) refusé(s)" in result.stderr
+    assert "2 participants" in result.stdout

@@ -140,8 +140,14 @@ def score_files(
     yield from _parallel(items, pack, convert, content_dir, workers)
 
 
-def score_all(paths: Sequence[Path], pack: Pack) -> list[Result]:
-    """Score every file of `paths` (in order); if any is refused, raise all their errors at once."""
+def score_all(
+    paths: Sequence[Path], pack: Pack, *, on_error: Callable[[Failed], None] | None = None
+) -> list[Result]:
+    """Score every file of `paths`, in order, for a view of the whole group.
+
+    Each refused file goes to `on_error` and the others are still scored; without `on_error`,
+    every refusal is raised at once. No valid file at all is an error either way.
+    """
     from cooplevier.errors import CooplevierError, ErrorGroup
 
     results: list[Result] = []
@@ -149,10 +155,14 @@ def score_all(paths: Sequence[Path], pack: Pack) -> list[Result]:
     for outcome in score_files(collect(paths), pack=pack, convert=as_result):
         if isinstance(outcome, Failed):
             errors.append(CooplevierError(outcome.message))
+            if on_error is not None:
+                on_error(outcome)
         else:
             results.append(outcome.value)
-    if errors:
+    if errors and on_error is None:
         raise ErrorGroup(errors)
+    if not results:
+        raise ErrorGroup([*errors, CooplevierError(t("batch.no_valid_file"))])
     return results
 
 

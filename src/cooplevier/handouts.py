@@ -12,7 +12,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -105,6 +105,7 @@ def context(
     lever_id: str | None = None,
     answer_paths: Sequence[Path] = (),
     today: dt.date | None = None,
+    on_error: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Everything a handout template needs."""
     ctx: dict[str, Any] = {
@@ -132,7 +133,7 @@ def context(
         ctx["step_lines"] = [f"{s.level}. {s.label.text} — {s.description.text}" for s in pack.staircase]
         ctx["lever_lines"] = [f"{lv.id} — {lv.title}" for lv in pack.levers]
     elif kind == "poster":
-        ctx.update(poster_context(pack, answer_paths))
+        ctx.update(poster_context(pack, answer_paths, on_error=on_error))
     return ctx
 
 
@@ -144,13 +145,14 @@ def render_handout(
     lever_id: str | None = None,
     answer_paths: Sequence[Path] = (),
     template_dir: Path | None = None,
+    on_error: Callable[[str], None] | None = None,
 ) -> str | bytes:
-    """The handout `kind` as HTML or Markdown text, or PDF bytes."""
+    """The handout `kind` as HTML or Markdown text, or PDF bytes (`on_error`: see poster_context)."""
     from cooplevier.render import render
 
     if kind == "poster" and not answer_paths:
         raise CooplevierError(t("handout.poster_needs_answers"))
-    ctx = context(kind, pack, lever_id=lever_id, answer_paths=answer_paths)
+    ctx = context(kind, pack, lever_id=lever_id, answer_paths=answer_paths, on_error=on_error)
     if fmt == "md":
         text = render(f"handout_{kind}.md.j2", ctx, template_dir=template_dir)
         return re.sub(r"\n{3,}", "\n\n", text)
@@ -163,13 +165,19 @@ def render_handout(
 # ---------------------------------------------------------------- poster
 
 
-def poster_context(pack: Pack, answer_paths: Sequence[Path]) -> dict[str, Any]:
-    """The group picture, from the workshop synthesis (same figures, same divergence rule)."""
+def poster_context(
+    pack: Pack, answer_paths: Sequence[Path], *, on_error: Callable[[str], None] | None = None
+) -> dict[str, Any]:
+    """The group picture, from the workshop synthesis (same figures, same divergence rule).
+
+    With `on_error`, refused files are reported there and the poster shows the valid ones.
+    """
     from cooplevier.batch import score_all
     from cooplevier.synthesis import ROLE_GAP, SPREAD, synthesize
     from cooplevier.wheel import WheelSeries, wheel_svg
 
-    results = score_all(answer_paths, pack)
+    report = None if on_error is None else (lambda failed: on_error(failed.message))
+    results = score_all(answer_paths, pack, on_error=report)
 
     syn = synthesize(results, pack)
     rows = []

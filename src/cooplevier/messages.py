@@ -89,6 +89,8 @@ FR: dict[str, str] = {
     "answers.unknown_question": "question « {id} » inconnue dans le pack de contenu {pack}",
     "answers.bad_value": "réponse « {value} » invalide pour {id} : attendu 1 à 5, na (non concerné) ou unknown (je ne sais pas)",
     "answers.bad_target": "cible « {value} » invalide pour {lever} : attendu une marche de 1 à 5",
+    "handout.refused": "{count} fichier(s) refusé(s) : l'affiche porte sur les fichiers valides",
+    "batch.no_valid_file": "aucun fichier de réponses valide",
     "answers.control_char": "caractère de contrôle {code} interdit dans un texte : retirez-le",
     "answers.bad_role": "rôle « {value} » invalide : attendu {roles}",
     "answers.ok": "{file} : valide ({answered}/{total} questions répondues)",
@@ -262,7 +264,6 @@ FR: dict[str, str] = {
     ),
     "batch.bad_separator": "séparateur « {value} » invalide : attendu un seul caractère (; , tab |)",
     "synthesis.refused": "{count} fichier(s) refusé(s) : la synthèse porte sur les {ok} fichier(s) valide(s)",
-    "synthesis.too_few": "la synthèse d'atelier demande au moins un fichier de réponses valide",
     "compare.same_file": "les deux fichiers sont identiques : rien à comparer",
     "explain.head": "{territory} — {file}",
     "explain.rules": (

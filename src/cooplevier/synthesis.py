@@ -205,22 +205,19 @@ def render_synthesis(
     """
     from cooplevier import batch
 
-    results: list[Result] = []
-    errors: list[CooplevierError] = []
-    for outcome in batch.score_files(batch.collect(paths), pack=pack, convert=batch.as_result):
-        if isinstance(outcome, batch.Failed):
-            errors.append(CooplevierError(outcome.message))
-            if on_error is not None:
-                on_error(outcome.message)
-        else:
-            results.append(outcome.value)
-    if not results:
-        raise ErrorGroup([*errors, CooplevierError(t("synthesis.too_few"))])
-    syn = synthesize(results, pack, refused=[e.message.split(":", 1)[0] for e in errors])
+    refused: list[batch.Failed] = []
+
+    def refuse(failed: batch.Failed) -> None:
+        refused.append(failed)
+        if on_error is not None:
+            on_error(failed.message)
+
+    results = batch.score_all(paths, pack=pack, on_error=refuse)
+    syn = synthesize(results, pack, refused=[f.file for f in refused])
     text = render_text(syn, pack, fmt=fmt, template_dir=template_dir)
-    if errors and on_error is None:
-        summary = CooplevierError(t("synthesis.refused", count=len(errors), ok=len(results)))
-        raise PartialSynthesis([*errors, summary], text)
+    if refused and on_error is None:
+        summary = CooplevierError(t("synthesis.refused", count=len(refused), ok=len(results)))
+        raise PartialSynthesis([*(CooplevierError(f.message) for f in refused), summary], text)
     return text
 
 

@@ -77,7 +77,17 @@ def handout(
         raise CooplevierError(t("handout.pdf_to_terminal"))
     if output not in (None, "-") and Path(output).exists() and not force:
         raise CooplevierError(t("file.exists"), file=output)
+    from cooplevier.console import message
     from cooplevier.fsio import write_output
 
-    data = render_handout(kind.value, pack, fmt=format.value, lever_id=lever_id, answer_paths=paths)
+    refused: list[str] = []
+
+    def refuse(line: str) -> None:
+        refused.append(line)
+        message(line)
+
+    data = render_handout(kind.value, pack, fmt=format.value, lever_id=lever_id, answer_paths=paths, on_error=refuse)
     write_output(output, data, force=force)
+    if refused:  # the poster shows the valid files; the exit code still says some were refused
+        message(t("handout.refused", count=len(refused)))
+        raise typer.Exit(1)
