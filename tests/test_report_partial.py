@@ -22,3 +22,44 @@ def test_bad_file_does_not_stop_the_synthesis(cli: Callable[..., Any], pack: Pac
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["respondents"] == 2
     assert set(data["divergent"]) == {lv.id for lv in pack.levers}
+
+
+def test_output_suffix_chooses_the_format(cli: Callable[..., Any], pack: Pack, tmp_path: Path) -> None:
+    answers = tmp_path / "a.yaml"
+    answers.write_text(answers_yaml(all_answers(pack, 3)), encoding="utf-8")
+    for name, start in (("plan.md", "# "), ("plan.json", "{"), ("plan.html", "<!DOCTYPE html>")):
+        assert cli("report", str(answers), "--output", str(tmp_path / name)).exit_code == 0
+        assert (tmp_path / name).read_text(encoding="utf-8").startswith(start), name
+    assert cli("handout", "guide", "--output", str(tmp_path / "guide.md")).exit_code == 0
+    assert (tmp_path / "guide.md").read_text(encoding="utf-8").startswith("# ")
+
+
+def test_an_input_is_never_overwritten_by_its_result(cli: Callable[..., Any], pack: Pack, tmp_path: Path) -> None:
+    answers = tmp_path / "a.yaml"
+    original = answers_yaml(all_answers(pack, 3))
+    answers.write_text(original, encoding="utf-8")
+    for command in (["report", str(answers)], ["score", str(tmp_path)]):
+        result = cli(*command, "--output", str(answers), "--force")
+        assert result.exit_code == 1
+        assert "aussi un fichier d'entrée" in result.stderr
+    assert answers.read_text(encoding="utf-8") == original
+
+
+def test_devices_are_written_into_never_replaced(cli: Callable[..., Any], pack: Pack, tmp_path: Path) -> None:
+    import os
+    import stat
+
+    answers = tmp_path / "a.yaml"
+    answers.write_text(answers_yaml(all_answers(pack, 3)), encoding="utf-8")
+    fifo = tmp_path / "tube"
+    os.mkfifo(fifo)
+    import threading
+
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    assert cli("report", str(answers), "--format", "json", "--output", str(fifo), "--force").exit_code == 0
+    reader.join(10)
+    assert stat.S_ISFIFO(fifo.stat().st_mode) and received and received[0].startswith(b"{")
+    assert cli("report", str(answers), "--output", os.devnull).exit_code == 0
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)

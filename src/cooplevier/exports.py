@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
+import tempfile
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import IO, Any
@@ -128,7 +130,12 @@ def write_xlsx(rows: Iterable[Sequence[Cell]], stream: IO[bytes], pack: Pack) ->
     for row in rows:
         ws.append(list(row))
         count += 1
-    wb.save(stream)
+    # Built aside, then copied: a closed pipe or a full disk then fails in our hands, not inside
+    # openpyxl's half-written zip (which would leave its generators to complain at exit).
+    with tempfile.SpooledTemporaryFile(max_size=8 << 20) as built:
+        wb.save(built)
+        built.seek(0)
+        shutil.copyfileobj(built, stream)
     return count
 
 

@@ -57,8 +57,13 @@ def handle_errors(func: F) -> F:
         except KeyboardInterrupt:
             message(t("cli.interrupted"))
             raise typer.Exit(130) from None
-        except BrokenPipeError:
+        except BrokenPipeError:  # `cooplevier … | head`: the reader has all it wanted
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(1) from None
+        except OSError as exc:  # a full disk or a closed terminal while printing a result
+            from cooplevier.fsio import os_reason
+
+            message(t("file.stdout_failed", reason=os_reason(exc)))
             raise typer.Exit(1) from None
         except (typer.Exit, typer.Abort, SystemExit):
             raise

@@ -17,6 +17,7 @@ from cooplevier.cli import (
     check_lever,
     handle_errors,
     load,
+    pick_format,
 )
 from cooplevier.errors import CooplevierError
 from cooplevier.messages import t
@@ -33,6 +34,14 @@ class HandoutFormat(StrEnum):
     html = "html"
     md = "md"
     pdf = "pdf"
+
+
+_BY_SUFFIX = {
+    ".md": HandoutFormat.md,
+    ".html": HandoutFormat.html,
+    ".htm": HandoutFormat.html,
+    ".pdf": HandoutFormat.pdf,
+}
 
 
 @app.command()
@@ -53,8 +62,11 @@ def handout(
         typer.Argument(metavar="[RÉPONSES]...", help="Fichiers ou dossiers de réponses (pour poster)."),
     ] = None,
     format: Annotated[
-        HandoutFormat, typer.Option("--format", "-f", help="html (à imprimer depuis le navigateur), md ou pdf.")
-    ] = HandoutFormat.html,
+        HandoutFormat | None,
+        typer.Option(
+            "--format", "-f", help="html (à imprimer depuis le navigateur), md ou pdf (par défaut : d'après --output)."
+        ),
+    ] = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
     lever: Annotated[
@@ -65,6 +77,13 @@ def handout(
     """Supports d'atelier à imprimer : cartes des leviers, questionnaire papier, guide, affiche."""
     from cooplevier.handouts import render_handout
 
+    by_suffix = {
+        ".md": HandoutFormat.md,
+        ".html": HandoutFormat.html,
+        ".htm": HandoutFormat.html,
+        ".pdf": HandoutFormat.pdf,
+    }
+    format = pick_format(format, output, by_suffix, terminal=HandoutFormat.html, piped=HandoutFormat.html)
     pack = load(content)
     lever_id = check_lever(pack, lever)
     paths = list(answers or [])

@@ -61,6 +61,7 @@ def score(
 
     from cooplevier import batch, exports
     from cooplevier.console import message
+    from cooplevier.fsio import check_not_input
 
     format = pick_format(format, output, _OUTPUT_FORMATS, terminal=ScoreFormat.table, piped=ScoreFormat.json)
     if separator == "\\t":
@@ -78,6 +79,7 @@ def score(
 
     pack = load(content)
     items = batch.collect(paths)
+    check_not_input(output, (item for item in items if isinstance(item, Path)))
     convert: Any = {
         ScoreFormat.csv: functools.partial(exports.csv_cells, decimal=exports.decimal_for(separator)),
         ScoreFormat.xlsx: exports.cells,
@@ -125,6 +127,14 @@ class ReportFormat(StrEnum):
     json = "json"
 
 
+_REPORT_SUFFIX = {
+    ".md": ReportFormat.md,
+    ".html": ReportFormat.html,
+    ".htm": ReportFormat.html,
+    ".json": ReportFormat.json,
+}
+
+
 class ExplainFormat(StrEnum):
     text = "text"
     json = "json"
@@ -140,7 +150,10 @@ def report(
             help="Un fichier de réponses (plan d'action) ou plusieurs (synthèse d'atelier).",
         ),
     ],
-    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Format de sortie.")] = ReportFormat.html,
+    format: Annotated[
+        ReportFormat | None,
+        typer.Option("--format", "-f", help="Format de sortie (par défaut : d'après --output, sinon html)."),
+    ] = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
     template: Annotated[
@@ -150,12 +163,20 @@ def report(
     content: ContentOpt = None,
 ) -> None:
     """Plan d'action d'un territoire (un fichier) ou synthèse d'atelier (plusieurs fichiers)."""
-    from cooplevier.fsio import write_output
+    from cooplevier.fsio import check_not_input, write_output
     from cooplevier.plan import expand_paths
 
+    by_suffix = {
+        ".md": ReportFormat.md,
+        ".html": ReportFormat.html,
+        ".htm": ReportFormat.html,
+        ".json": ReportFormat.json,
+    }
+    format = pick_format(format, output, by_suffix, terminal=ReportFormat.html, piped=ReportFormat.html)
     if template is not None and not template.is_dir():
         raise CooplevierError(t("report.template_dir"), file=template)
     files = expand_paths(paths)
+    check_not_input(output, files)
     pack = load(content)
     if len(files) == 1:
         from cooplevier.plan import render_plan
