@@ -200,3 +200,21 @@ def test_control_characters_in_text_are_refused(escape: str, tmp_path: Path, cli
     assert result.exit_code == 1
     assert f"{path}:2:" in result.stderr and f"{path}:4:" in result.stderr
     assert "caractère de contrôle" in result.stderr
+
+
+def test_targets_take_the_answers_spellings_only(tmp_path: Path, cli: Any) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        'cooplevier: answers/1\nterritory: X\ntargets: {L1: 3.0, L2: "4", L3: 6}\nanswers:\n  L1.Q1: {level: }\n',
+        encoding="utf-8",
+    )
+    out = cli("validate", str(path)).stderr
+    assert "cible « 3.0 » invalide pour L1" in out and "cible « 6 » invalide pour L3" in out
+    assert "L2" not in out and "réponse « (vide) » invalide pour L1.Q1" in out and "None" not in out
+
+
+def test_non_specific_tag_is_refused(tmp_path: Path, cli: Any) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text("cooplevier: answers/1\nterritory: X\nanswers:\n  L1.Q1: ! 3\n", encoding="utf-8")
+    result = cli("validate", str(path))
+    assert result.exit_code == 1 and f"{path}:4:" in result.stderr and "étiquette YAML" in result.stderr

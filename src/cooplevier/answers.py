@@ -122,10 +122,10 @@ def parse_answers(doc: YamlDoc, pack: Pack, *, lenient: bool = False) -> AnswerF
         for lever_id, value in raw_targets.items():
             if not pack.has_lever(str(lever_id)):
                 err(("targets", lever_id), t("content.unknown_lever", lever=lever_id), key=True)
-            elif isinstance(value, bool) or value not in (1, 2, 3, 4, 5):
-                err(("targets", lever_id), t("answers.bad_target", value=value, lever=lever_id))
+            elif not isinstance(step := parse_value(value), int):  # same spellings as answers: 4 or "4"
+                err(("targets", lever_id), t("answers.bad_target", value=_show(value), lever=lever_id))
             else:
-                targets[str(lever_id)] = value
+                targets[str(lever_id)] = step
     elif raw_targets is not None:
         err(("targets",), t("schema.expected_mapping"))
 
@@ -267,7 +267,7 @@ def _answer(raw: Any, qid: str, line: int) -> tuple[Answer | None, str | None]:
 
 
 def _show(raw: Any) -> str:
-    text = str(raw)
+    text = t("answers.empty_value") if raw is None else str(raw)
     return text if len(text) <= 60 else text[:57] + "…"
 
 

@@ -91,6 +91,7 @@ FR: dict[str, str] = {
     "answers.bad_target": "cible « {value} » invalide pour {lever} : attendu une marche de 1 à 5",
     "handout.refused": "{count} fichier(s) refusé(s) : l'affiche porte sur les fichiers valides",
     "batch.no_valid_file": "aucun fichier de réponses valide",
+    "answers.empty_value": "(vide)",
     "answers.control_char": "caractère de contrôle {code} interdit dans un texte : retirez-le",
     "answers.bad_role": "rôle « {value} » invalide : attendu {roles}",
     "answers.ok": "{file} : valide ({answered}/{total} questions répondues)",

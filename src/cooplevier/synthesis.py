@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ class Stats:
     spread: float | None
     by_role: Mapping[str, float]
     role_gap: float | None  # highest role mean minus lowest, over roles (not NO_ROLE)
+    divergent: bool = False  # the rule, decided on exact values (the fields above are rounded)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,25 +95,39 @@ def _r(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
-def stats(values: Sequence[tuple[str, float | None]]) -> Stats:
-    """Stats of (role, score) pairs; None scores (nothing answered) are left out."""
-    scored = [(role, v) for role, v in values if v is not None]
+def stats(values: Sequence[tuple[str, Fraction | int | float | None]]) -> Stats:
+    """Stats of (role, score) pairs; None scores (nothing answered) are left out.
+
+    Scores come exact (the scoring engine's fractions): means, gaps and the divergence rule are
+    computed exactly and only rounded for display, so a gap of 1.496 is never taken for 1.5.
+    """
+    scored = [(role, Fraction(v)) for role, v in values if v is not None]
     if not scored:
         return Stats(0, None, None, None, None, {}, None)
     numbers = [v for _, v in scored]
-    groups: dict[str, list[float]] = {}
+    groups: dict[str, list[Fraction]] = {}
     for role, v in scored:
         groups.setdefault(role, []).append(v)
     order = [*ROLES, NO_ROLE]
-    by_role = {r: round(sum(groups[r]) / len(groups[r]), 2) for r in order if r in groups}
-    compared = [m for r, m in by_role.items() if r != NO_ROLE]
-    gap = round(max(compared) - min(compared), 2) if len(compared) >= 2 else None
+    means = {r: sum(groups[r], Fraction(0)) / len(groups[r]) for r in order if r in groups}
+    compared = [m for r, m in means.items() if r != NO_ROLE]
+    gap = max(compared) - min(compared) if len(compared) >= 2 else None
     low, high = min(numbers), max(numbers)
-    return Stats(len(numbers), _r(sum(numbers) / len(numbers)), _r(low), _r(high), _r(high - low), by_role, gap)
+    divergent = (gap is not None and gap >= Fraction(ROLE_GAP)) or high - low >= Fraction(SPREAD)
+    return Stats(
+        len(numbers),
+        _r(float(sum(numbers, Fraction(0)) / len(numbers))),
+        _r(float(low)),
+        _r(float(high)),
+        _r(float(high - low)),
+        {r: round(float(m), 2) for r, m in means.items()},
+        None if gap is None else round(float(gap), 2),
+        divergent,
+    )
 
 
 def is_divergent(s: Stats) -> bool:
-    return (s.role_gap is not None and s.role_gap >= ROLE_GAP) or (s.spread is not None and s.spread >= SPREAD)
+    return s.divergent
 
 
 def synthesize(results: Sequence[Result], pack: Pack, *, refused: Sequence[str] = ()) -> Synthesis:
@@ -120,7 +136,7 @@ def synthesize(results: Sequence[Result], pack: Pack, *, refused: Sequence[str] 
     counts = {role: roles.count(role) for role in [*ROLES, NO_ROLE] if role in roles}
     levers: dict[str, LeverSynthesis] = {}
     for lever in pack.levers:
-        lever_stats = stats([(role, r.levers[lever.id].score) for role, r in zip(roles, results, strict=True)])
+        lever_stats = stats([(role, r.levers[lever.id].mean) for role, r in zip(roles, results, strict=True)])
         questions = []
         for q in pack.questions_for(lever.id):
             pairs = []
@@ -133,10 +149,11 @@ def synthesize(results: Sequence[Result], pack: Pack, *, refused: Sequence[str] 
             lever.id, lever.number, lever.title, lever.axis, lever_stats, is_divergent(lever_stats), tuple(questions)
         )
     people = list(zip(roles, results, strict=True))
-    axes: dict[str, Stats] = {a.id: stats([(role, r.axes[a.id].score) for role, r in people]) for a in pack.axes}
-    overall = stats([(role, r.overall.score) for role, r in people])
+    axes: dict[str, Stats] = {a.id: stats([(role, r.axes[a.id].mean) for role, r in people]) for a in pack.axes}
+    overall = stats([(role, r.overall.mean) for role, r in people])
     divergent = tuple(
-        lid for lid, lv in sorted(levers.items(), key=lambda kv: (-(kv[1].stats.role_gap or 0), kv[1].number))
+        lid
+        for lid, lv in sorted(levers.items(), key=lambda kv: (-(kv[1].stats.role_gap or 0), kv[1].number))
         if lv.divergent
     )
     return Synthesis(
@@ -154,8 +171,13 @@ def synthesize(results: Sequence[Result], pack: Pack, *, refused: Sequence[str] 
 
 def _stats_data(s: Stats) -> dict[str, Any]:
     return {
-        "n": s.n, "mean": s.mean, "min": s.min, "max": s.max, "spread": s.spread,
-        "by_role": dict(s.by_role), "role_gap": s.role_gap,
+        "n": s.n,
+        "mean": s.mean,
+        "min": s.min,
+        "max": s.max,
+        "spread": s.spread,
+        "by_role": dict(s.by_role),
+        "role_gap": s.role_gap,
     }
 
 

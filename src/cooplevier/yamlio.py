@@ -215,7 +215,7 @@ class _Builder:
         if event.anchor is not None:
             raise self.fail(event, t("yaml.anchor", name=event.anchor))
         tag = getattr(event, "tag", None)
-        if tag is not None and tag != "!":
+        if tag is not None:
             raise self.fail(event, t("yaml.tag", tag=tag))
         if depth > self.max_depth:
             raise self.fail(event, t("yaml.too_deep", limit=self.max_depth))
