@@ -216,3 +216,15 @@ def test_an_invalid_file_is_named_and_left_untouched(cli: Any, tmp_path: Path) -
     assert f"{bad}:3:" in result.stderr and f"{bad} n'a pas été modifié" in " ".join(result.stderr.split())
     assert "None" not in result.stderr
     assert bad.read_text(encoding="utf-8") == original
+
+
+def test_a_missing_folder_is_said_before_the_first_question(cli: Any, tmp_path: Path) -> None:
+    result = cli("assess", str(tmp_path / "absent" / "r.yaml"), "-t", "T", "-r", "elu", input="3\nq\n")
+    assert result.exit_code == 1
+    assert "absent n'existe pas" in result.stderr and "Question 1/" not in result.stdout
+
+
+def test_a_comment_without_answer_is_not_dropped_silently(cli: Any, tmp_path: Path) -> None:
+    result = cli("assess", str(tmp_path / "r.yaml"), "-t", "T", "-r", "elu", input="c une remarque\nq\n")
+    assert result.exit_code == 0
+    assert "commentaire de L1.Q1 n'est pas enregistré" in " ".join(result.stderr.split())

@@ -120,6 +120,9 @@ def _open_store(
     if path is None:  # the territory names the default file, so it comes first
         typed = territory or _ask_territory(prompter)
         path = default_file(typed)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():  # say it now, not after the first answer fails to save
+        raise CooplevierError(t("assess.no_folder", folder=folder), file=path)
     try:
         existing = read_existing(path, pack)
     except CooplevierError as exc:
@@ -320,6 +323,8 @@ def _farewell(
 ) -> None:
     """Where the answers are and how to resume: after q (no reason), Ctrl-C or the end of input."""
     saved = t("assess.saved", answered=len(q.answers), total=q.total, file=store.path)
+    for qid in q.pending:  # the file keeps a comment beside an answer only: say what is dropped
+        prompter.warn(t("assess.pending_dropped", id=qid))
     if reason is None:
         prompter.say(f"{t('assess.bye')} {saved}")
         prompter.say(t("assess.resume"))

@@ -261,6 +261,10 @@ def compare(
             errors.append(exc)
     if errors:
         raise ErrorGroup(errors)
+    if results[0].territory != results[1].territory:
+        from cooplevier.console import message
+
+        message(t("compare.other_territory", old=results[0].territory, new=results[1].territory))
     cmp = compare_results(results[0], results[1], pack)
     if format is CompareFormat.table:
         from cooplevier.console import console
