@@ -139,6 +139,30 @@ def pick_format(chosen: E | None, output: str | None, by_suffix: Mapping[str, E]
     return terminal if to_stdout and sys.stdout.isatty() else piped
 
 
+class Refusals:
+    """For group commands: each refused file's message is printed at once and remembered.
+
+    The group result (synthesis, poster) is still made from the valid files; `exit_if_any`
+    then ends with exit code 1, as for any batch with a bad file.
+    """
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def __call__(self, line: str) -> None:
+        from cooplevier.console import message
+
+        self.lines.append(line)
+        message(line)
+
+    def exit_if_any(self, summary_key: str, **kwargs: object) -> None:
+        if self.lines:
+            from cooplevier.console import message
+
+            message(t(summary_key, count=len(self.lines), **kwargs))
+            raise typer.Exit(1)
+
+
 # Registering the commands, in the order of `cooplevier --help`.
 from cooplevier.cli import content_commands, assess_command, report_commands, handout_command  # noqa: E402, F401, I001
 

@@ -13,6 +13,7 @@ from cooplevier.cli import (
     ContentOpt,
     ForceOpt,
     OutputOpt,
+    Refusals,
     app,
     check_lever,
     handle_errors,
@@ -77,13 +78,7 @@ def handout(
     """Supports d'atelier à imprimer : cartes des leviers, questionnaire papier, guide, affiche."""
     from cooplevier.handouts import render_handout
 
-    by_suffix = {
-        ".md": HandoutFormat.md,
-        ".html": HandoutFormat.html,
-        ".htm": HandoutFormat.html,
-        ".pdf": HandoutFormat.pdf,
-    }
-    format = pick_format(format, output, by_suffix, terminal=HandoutFormat.html, piped=HandoutFormat.html)
+    format = pick_format(format, output, _BY_SUFFIX, terminal=HandoutFormat.html, piped=HandoutFormat.html)
     pack = load(content)
     lever_id = check_lever(pack, lever)
     paths = list(answers or [])
@@ -96,17 +91,9 @@ def handout(
         raise CooplevierError(t("handout.pdf_to_terminal"))
     if output not in (None, "-") and Path(output).exists() and not force:
         raise CooplevierError(t("file.exists"), file=output)
-    from cooplevier.console import message
     from cooplevier.fsio import write_output
 
-    refused: list[str] = []
-
-    def refuse(line: str) -> None:
-        refused.append(line)
-        message(line)
-
-    data = render_handout(kind.value, pack, fmt=format.value, lever_id=lever_id, answer_paths=paths, on_error=refuse)
+    refused = Refusals()
+    data = render_handout(kind.value, pack, fmt=format.value, lever_id=lever_id, answer_paths=paths, on_error=refused)
     write_output(output, data, force=force)
-    if refused:  # the poster shows the valid files; the exit code still says some were refused
-        message(t("handout.refused", count=len(refused)))
-        raise typer.Exit(1)
+    refused.exit_if_any("handout.refused")

@@ -13,6 +13,7 @@ from cooplevier.cli import (
     ContentOpt,
     ForceOpt,
     OutputOpt,
+    Refusals,
     app,
     handle_errors,
     load,
@@ -166,13 +167,7 @@ def report(
     from cooplevier.fsio import check_not_input, write_output
     from cooplevier.plan import expand_paths
 
-    by_suffix = {
-        ".md": ReportFormat.md,
-        ".html": ReportFormat.html,
-        ".htm": ReportFormat.html,
-        ".json": ReportFormat.json,
-    }
-    format = pick_format(format, output, by_suffix, terminal=ReportFormat.html, piped=ReportFormat.html)
+    format = pick_format(format, output, _REPORT_SUFFIX, terminal=ReportFormat.html, piped=ReportFormat.html)
     if template is not None and not template.is_dir():
         raise CooplevierError(t("report.template_dir"), file=template)
     files = expand_paths(paths)
@@ -183,21 +178,12 @@ def report(
 
         text = render_plan(files[0], pack=pack, fmt=format.value, template_dir=template)
     else:
-        from cooplevier.console import message
         from cooplevier.synthesis import render_synthesis
 
-        refused: list[str] = []
-
-        def refuse(line: str) -> None:
-            refused.append(line)
-            message(line)
-
-        # Refused files never stop the synthesis of the good ones; the exit code still says so.
-        text = render_synthesis(files, pack=pack, fmt=format.value, template_dir=template, on_error=refuse)
+        refused = Refusals()
+        text = render_synthesis(files, pack=pack, fmt=format.value, template_dir=template, on_error=refused)
         write_output(output, text, force=force)
-        if refused:
-            message(t("synthesis.refused", count=len(refused), ok=len(files) - len(refused)))
-            raise typer.Exit(1)
+        refused.exit_if_any("synthesis.refused", ok=len(files) - len(refused.lines))
         return
     write_output(output, text, force=force)
 
