@@ -122,3 +122,17 @@ def test_pack_structure(pack: Pack) -> None:
         assert [c.level for c in q.choices] == [1, 2, 3, 4, 5]
         labels = " ".join(c.label.lower() for c in q.choices)
         assert not re.search(r"\b(faible|moyen|fort)\b", labels), q.id
+
+
+def test_too_few_questions_points_at_the_lever(cli: Callable[..., object], broken_pack: PackEditor) -> None:
+    import yaml
+
+    root = broken_pack("questions.yaml", 'id: "L2.Q4"', 'id: "L2.Q4"')
+    path = root / "questions.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["questions"] = [q for q in data["questions"] if q["id"] not in ("L2.Q3", "L2.Q4")]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = cli("validate", "--content", str(root))
+    assert result.exit_code == 1
+    line = _line_of(root / "levers.yaml", "  - id: L2")
+    assert f"{root / 'levers.yaml'}:{line}:" in result.stderr and "de 3 à 6 questions (il en a 2)" in result.stderr

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from cooplevier.errors import ContentError, CooplevierError, ErrorGroup
 from cooplevier.messages import t
@@ -19,8 +18,6 @@ AXIS_IDS: tuple[AxisId, ...] = ("impulsion", "dialogue", "mouvement", "convergen
 PACK_FILES = ("levers.yaml", "cases.yaml", "questions.yaml")
 MAX_CONTENT_BYTES = 4 * 1024 * 1024
 LEVELS = (1, 2, 3, 4, 5)
-_LEVER_ID = re.compile(r"L([1-9][0-9]?)")
-_QUESTION_ID = re.compile(r"(L[1-9][0-9]?)\.Q([1-9][0-9]?)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,108 +298,9 @@ def _load_pack(root: Path) -> Pack:
     if errors:
         raise ErrorGroup(errors)
 
-    errors.extend(_cross_check(framework, cases_file, questions_file, docs))
+    from cooplevier.content_checks import cross_check
+
+    errors.extend(cross_check(framework, cases_file, questions_file, docs))
     if errors:
         raise ErrorGroup(errors)
     return Pack(framework, cases_file.cases, questions_file.questions, str(root))
-
-
-def _cross_check(fw: Framework, cf: CasesFile, qf: QuestionsFile, docs: dict[str, YamlDoc]) -> list[CooplevierError]:
-    lv_doc, cs_doc, q_doc = docs["levers.yaml"], docs["cases.yaml"], docs["questions.yaml"]
-    errors: list[CooplevierError] = []
-
-    def err(doc: YamlDoc, path: tuple[Any, ...], message: str) -> None:
-        errors.append(doc.error(path, message, cls=ContentError))
-
-    if tuple(s.level for s in fw.staircase) != LEVELS:
-        err(lv_doc, ("staircase",), t("content.staircase"))
-
-    seen_axes: dict[str, int] = {}
-    for i, axis in enumerate(fw.axes):
-        if axis.id in seen_axes:
-            err(lv_doc, ("axes", i, "id"), t("content.duplicate_id", id=axis.id, first=seen_axes[axis.id]))
-        seen_axes.setdefault(axis.id, lv_doc.where(("axes", i, "id"))[0])
-    if set(seen_axes) != set(AXIS_IDS):
-        err(lv_doc, ("axes",), t("content.axes_count", expected=", ".join(AXIS_IDS)))
-
-    listed: dict[str, list[tuple[str, int, int]]] = {}
-    for i, axis in enumerate(fw.axes):
-        for j, lever_id in enumerate(axis.levers):
-            listed.setdefault(lever_id, []).append((axis.id, i, j))
-
-    lever_ids: dict[str, int] = {}
-    for i, lever in enumerate(fw.levers):
-        path = ("levers", i)
-        m = _LEVER_ID.fullmatch(lever.id)
-        if not m:
-            err(lv_doc, (*path, "id"), t("content.bad_lever_id", id=lever.id))
-        elif int(m.group(1)) != lever.number:
-            err(lv_doc, (*path, "number"), t("content.lever_number", number=lever.number, id=lever.id))
-        if lever.id in lever_ids:
-            err(lv_doc, (*path, "id"), t("content.duplicate_id", id=lever.id, first=lever_ids[lever.id]))
-            continue
-        lever_ids[lever.id] = lv_doc.where((*path, "id"))[0]
-        homes = listed.get(lever.id, [])
-        if not homes:
-            err(lv_doc, (*path, "id"), t("content.lever_no_axis", lever=lever.id))
-        elif len(homes) > 1:
-            axes = ", ".join(h[0] for h in homes)
-            err(
-                lv_doc,
-                ("axes", homes[1][1], "levers", homes[1][2]),
-                t("content.lever_many_axes", lever=lever.id, axes=axes),
-            )
-        elif homes[0][0] != lever.axis:
-            err(
-                lv_doc, (*path, "axis"), t("content.axis_mismatch", lever=lever.id, axis=lever.axis, listed=homes[0][0])
-            )
-        if not lever.vigilance:
-            err(lv_doc, (*path, "vigilance"), t("content.no_vigilance", lever=lever.id))
-    for lever_id, homes in listed.items():
-        if lever_id not in lever_ids:
-            _axis, i, j = homes[0]
-            err(lv_doc, ("axes", i, "levers", j), t("content.unknown_lever", lever=lever_id))
-
-    # questions
-    seen_q: dict[str, int] = {}
-    per_lever: dict[str, list[int]] = {}
-    for i, q in enumerate(qf.questions):
-        path = ("questions", i)
-        m = _QUESTION_ID.fullmatch(q.id)
-        if q.id in seen_q:
-            err(q_doc, (*path, "id"), t("content.duplicate_id", id=q.id, first=seen_q[q.id]))
-            continue
-        seen_q[q.id] = q_doc.where((*path, "id"))[0]
-        if q.lever not in lever_ids:
-            err(q_doc, (*path, "lever"), t("content.unknown_lever", lever=q.lever))
-            continue
-        if not m or m.group(1) != q.lever:
-            err(q_doc, (*path, "id"), t("content.bad_question_id", id=q.id, lever=q.lever))
-            continue
-        per_lever.setdefault(q.lever, []).append(int(m.group(2)))
-        if len(q.choices) != 5:
-            err(q_doc, (*path, "choices"), t("content.choices_count", id=q.id, count=len(q.choices)))
-        elif tuple(c.level for c in q.choices) != LEVELS:
-            err(q_doc, (*path, "choices"), t("content.choices_levels", id=q.id))
-    for lever in fw.levers:
-        numbers = per_lever.get(lever.id, [])
-        if not 3 <= len(numbers) <= 6:
-            err(q_doc, ("questions",), t("content.questions_count", lever=lever.id, count=len(numbers)))
-        elif sorted(numbers) != list(range(1, len(numbers) + 1)):
-            err(q_doc, ("questions",), t("content.question_numbering", lever=lever.id))
-
-    # cases
-    seen_c: dict[str, int] = {}
-    illustrated: set[str] = set()
-    for i, case in enumerate(cf.cases):
-        if case.id in seen_c:
-            err(cs_doc, ("cases", i, "id"), t("content.duplicate_id", id=case.id, first=seen_c[case.id]))
-        seen_c.setdefault(case.id, cs_doc.where(("cases", i, "id"))[0])
-        for j, link in enumerate(case.levers):
-            if link.lever not in lever_ids:
-                err(cs_doc, ("cases", i, "levers", j, "lever"), t("content.unknown_lever", lever=link.lever))
-            illustrated.add(link.lever)
-    for i, lever in enumerate(fw.levers):
-        if lever.id not in illustrated:
-            err(lv_doc, ("levers", i, "id"), t("content.no_case", lever=lever.id))
-    return errors
