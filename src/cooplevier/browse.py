@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from cooplevier.content import Lever, Pack
+from cooplevier.messages import t
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-NA_LABEL = "non concerné"
-UNKNOWN_LABEL = "je ne sais pas"
+NA_LABEL = t("answer.na")
+UNKNOWN_LABEL = t("answer.unknown")
 
 
 def _text(item: Any) -> dict[str, str]:

@@ -17,22 +17,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+from cooplevier.answers import ROLES
 from cooplevier.content import Axis, Lever, Pack
 from cooplevier.errors import CooplevierError
-from cooplevier.messages import t
+from cooplevier.messages import labels, t
 
 Kind = Literal["cards", "questionnaire", "guide", "poster"]
 KINDS: tuple[Kind, ...] = get_args(Kind)
 Format = Literal["html", "md", "pdf"]
-ROLE_LABELS: tuple[tuple[str, str], ...] = (
-    ("elu", "élu·e"),
-    ("technicien", "technicien·ne"),
-    ("societe-civile", "société civile"),
-    ("partenaire", "partenaire"),
-    ("autre", "autre"),
-)
-NA_LABEL = "non concerné"
-UNKNOWN_LABEL = "je ne sais pas"
+NA_LABEL = t("answer.na")
+UNKNOWN_LABEL = t("answer.unknown")
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROMIUM_TIMEOUT = 120
 
@@ -114,7 +108,7 @@ def context(
         "axes": pack.axes,
         "levers": pack.levers,
         "staircase": pack.staircase,
-        "roles": ROLE_LABELS,
+        "roles": tuple(labels("role.short", ROLES).items()),
         "na_label": NA_LABEL,
         "unknown_label": UNKNOWN_LABEL,
         "question_count": len(pack.questions),
@@ -173,7 +167,7 @@ def poster_context(
     With `on_error`, refused files are reported there and the poster shows the valid ones.
     """
     from cooplevier.batch import score_all
-    from cooplevier.synthesis import ROLE_GAP, SPREAD, synthesize
+    from cooplevier.synthesis import NO_ROLE, ROLE_GAP, SPREAD, synthesize
     from cooplevier.wheel import WheelSeries, wheel_svg
 
     report = None if on_error is None else (lambda failed: on_error(failed.message))
@@ -221,7 +215,7 @@ def poster_context(
         "divergence_gap": ROLE_GAP,
         "divergence_spread": SPREAD,
         "wheel": wheel,
-        "role_labels": dict(ROLE_LABELS),
+        "role_labels": labels("role.short", [*ROLES, NO_ROLE]),
     }
 
 
@@ -288,7 +282,7 @@ def chromium_pdf(html: str, browser: str) -> bytes:
 
 def blank_answers(pack: Pack) -> str:
     """An `answers/1` file to complete in a text editor: every question as comments."""
-    from cooplevier.answers import FORMAT, ROLES
+    from cooplevier.answers import FORMAT
 
     lines = [
         "# Questionnaire cooplevier — fichier de réponses à compléter dans un éditeur de texte",

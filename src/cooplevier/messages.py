@@ -7,6 +7,7 @@ Adding a language means adding a catalogue here (and a template folder).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 
 FR: dict[str, str] = {
     # generic
@@ -99,6 +100,22 @@ FR: dict[str, str] = {
     "answers.bad_role": "rôle « {value} » invalide : attendu {roles}",
     "answers.ok": "{file} : valide ({answered}/{total} questions répondues)",
     # respondent roles
+    # the two answers that are never a step, wherever they are shown
+    "answer.na": "non concerné",
+    "answer.unknown": "je ne sais pas",
+    # roles: short (a tick box, "1 élu·e"), and as a group heading (synthesis tables)
+    "role.short.elu": "élu·e",
+    "role.short.technicien": "technicien·ne",
+    "role.short.societe-civile": "société civile",
+    "role.short.partenaire": "partenaire",
+    "role.short.autre": "autre",
+    "role.short.sans-role": "sans rôle",
+    "role.group.elu": "Élu·es",
+    "role.group.technicien": "Technicien·nes",
+    "role.group.societe-civile": "Société civile",
+    "role.group.partenaire": "Partenaires",
+    "role.group.autre": "Autres",
+    "role.group.sans-role": "Sans rôle",
     "role.elu": "élu·e",
     "role.technicien": "technicien·ne (DGS, chargé·e de mission…)",
     "role.societe-civile": "société civile (conseil de développement, association, habitant·e…)",
@@ -153,8 +170,6 @@ FR: dict[str, str] = {
     "assess.lever_count": "{count} questions sur ce levier. Tapez a pour l'aide : pratiques, points de vigilance, territoires cités.",
     "assess.progress": "Question {position}/{total} — Axe : {axis}",
     "assess.question_id": "{id} (levier {lever})",
-    "assess.na": "non concerné",
-    "assess.unknown": "je ne sais pas",
     "assess.current": "Réponse enregistrée : {value}. Entrée pour la garder.",
     "assess.current_comment": "Commentaire : {comment}",
     "assess.keys": "p précédente · s passer · c commentaire · a aide · q enregistrer et quitter",
@@ -314,6 +329,11 @@ CATALOGUES: dict[str, dict[str, str]] = {"fr": FR}
 def language() -> str:
     lang = os.environ.get("COOPLEVIER_LANG", "fr")
     return lang if lang in CATALOGUES else "fr"
+
+
+def labels(prefix: str, ids: Iterable[str]) -> dict[str, str]:
+    """`{id: t(f"{prefix}.{id}")}`: the words for a closed set of ids (roles, answers…)."""
+    return {i: t(f"{prefix}.{i}") for i in ids}
 
 
 def t(key: str, /, **kwargs: object) -> str:

@@ -16,21 +16,14 @@ from typing import Any
 from cooplevier.answers import ROLES
 from cooplevier.content import Pack
 from cooplevier.errors import CooplevierError, ErrorGroup
-from cooplevier.messages import t
+from cooplevier.messages import labels, t
 from cooplevier.scoring import Result
 
 ROLE_GAP = 1.5
 SPREAD = 2.5
 TOP_QUESTIONS = 3
 NO_ROLE = "sans-role"  # respondents who gave no role: counted, never compared as a group
-ROLE_LABELS = {
-    "elu": "Élu·es",
-    "technicien": "Technicien·nes",
-    "societe-civile": "Société civile",
-    "partenaire": "Partenaires",
-    "autre": "Autres",
-    NO_ROLE: "Sans rôle",
-}
+ROLE_LABELS = labels("role.group", [*ROLES, NO_ROLE])
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,7 +94,7 @@ class Prompter(Protocol):
 def value_label(question: Question, value: Value) -> str:
     """`3 — <choice label>`, `n — non concerné`, `x — je ne sais pas`."""
     if value == "na":
-        return f"n — {t('assess.na')}"
+        return f"n — {t('answer.na')}"
     if value == "unknown":
         return f"x — {t('assess.unknown')}"
     return f"{value} — {question.choices[int(value) - 1].label}"
@@ -232,7 +232,7 @@ def _question(screen: QuestionView) -> RenderableType:
 
     q = screen.question
     rows = [(f"{c.level}.", c.label) for c in q.choices]
-    rows += [("n.", t("assess.na")), ("x.", t("assess.unknown"))]
+    rows += [("n.", t("answer.na")), ("x.", t("answer.unknown"))]
     parts: list[RenderableType] = [
         Text(""),
         Text(t("assess.progress", position=screen.position, total=screen.total, axis=screen.axis.title), style="bold"),
