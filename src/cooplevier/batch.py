@@ -12,10 +12,9 @@ import os
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from cooplevier.answers import load_answers
 from cooplevier.content import Pack, load_pack
@@ -23,6 +22,9 @@ from cooplevier.errors import CooplevierError
 from cooplevier.fsio import os_reason
 from cooplevier.messages import t
 from cooplevier.scoring import Result, score, to_dict
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 T = TypeVar("T")
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -141,9 +143,9 @@ def score_files(
 
 
 def score_all(
-    paths: Sequence[Path], pack: Pack, *, on_error: Callable[[Failed], None] | None = None
+    items: Sequence[Path | Failed], pack: Pack, *, on_error: Callable[[Failed], None] | None = None
 ) -> list[Result]:
-    """Score every file of `paths`, in order, for a view of the whole group.
+    """Score every file of `items` (from `collect`), in order, for a view of the whole group.
 
     Each refused file goes to `on_error` and the others are still scored; without `on_error`,
     every refusal is raised at once. No valid file at all is an error either way.
@@ -152,7 +154,7 @@ def score_all(
 
     results: list[Result] = []
     errors: list[CooplevierError] = []
-    for outcome in score_files(collect(paths), pack=pack, convert=as_result):
+    for outcome in score_files(items, pack=pack, convert=as_result):
         if isinstance(outcome, Failed):
             errors.append(CooplevierError(outcome.message))
             if on_error is not None:
@@ -218,6 +220,7 @@ def _parallel(
     items: Sequence[Path | Failed], pack: Pack, convert: Convert[T], content_dir: Path | None, workers: int
 ) -> Iterator[Scored[T] | Failed]:
     import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor  # only for large batches: not at import
 
     size = _chunk_size(len(items), workers)
     chunks = (items[i : i + size] for i in range(0, len(items), size))

@@ -166,12 +166,12 @@ def poster_context(
 
     With `on_error`, refused files are reported there and the poster shows the valid ones.
     """
-    from cooplevier.batch import score_all
+    from cooplevier.batch import collect, score_all
     from cooplevier.synthesis import NO_ROLE, ROLE_GAP, SPREAD, synthesize
     from cooplevier.wheel import WheelSeries, wheel_svg
 
     report = None if on_error is None else (lambda failed: on_error(failed.message))
-    results = score_all(answer_paths, pack, on_error=report)
+    results = score_all(collect(answer_paths), pack, on_error=report)
 
     syn = synthesize(results, pack)
     rows = []

@@ -259,8 +259,6 @@ FR: dict[str, str] = {
     "questions.blank_format": "--blank produit un fichier YAML à compléter : il ne se combine pas avec --format {format}",
     # report / explain (issue 4)
     "report.template_dir": "le dossier de modèles (--template) est introuvable ou n'est pas un dossier",
-    "report.no_yaml": "aucun fichier *.yaml ou *.yml dans ce dossier",
-    "report.not_found": "fichier de réponses introuvable",
     # batch scoring, exports, synthesis, compare, input hardening (issue 5)
     "input.not_regular": "ce n'est pas un fichier ordinaire (tube, périphérique…) : attendu un fichier YAML",
     "input.utf16_no_bom": "le fichier semble encodé en UTF-16 sans BOM : enregistrez-le en UTF-8",

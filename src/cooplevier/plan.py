@@ -12,8 +12,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from cooplevier.content import Case, Lever, Pack, Question, Step, Text, Trend
-from cooplevier.errors import CooplevierError
-from cooplevier.messages import t
 from cooplevier.scoring import LeverScore, Result
 
 DETAILED_PRIORITIES = 3
@@ -127,22 +125,6 @@ class Plan:
     to_verify: tuple[Question, ...]
     comments: tuple[tuple[Question, str], ...]
     all_na: tuple[Question, ...]
-
-
-def expand_paths(paths: Sequence[Path]) -> list[Path]:
-    """Files as given; folders searched recursively for *.yaml / *.yml, in sorted order."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in (".yaml", ".yml") and p.is_file())
-            if not found:
-                raise CooplevierError(t("report.no_yaml"), file=path)
-            files.extend(found)
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise CooplevierError(t("report.not_found"), file=path)
-    return files
 
 
 def _status(lv: LeverScore) -> LeverStatus:

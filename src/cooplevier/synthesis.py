@@ -11,13 +11,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cooplevier.answers import ROLES
 from cooplevier.content import Pack
 from cooplevier.errors import CooplevierError, ErrorGroup
 from cooplevier.messages import labels, t
 from cooplevier.scoring import Result
+
+if TYPE_CHECKING:
+    from cooplevier.batch import Failed
 
 ROLE_GAP = 1.5
 SPREAD = 2.5
@@ -205,14 +208,15 @@ def shade(value: float | None) -> int:
 
 
 def render_synthesis(
-    paths: Sequence[Path],
+    items: Sequence[Path | Failed],
     *,
     pack: Pack,
     fmt: str,
     template_dir: Path | None = None,
     on_error: Callable[[str], None] | None = None,
 ) -> str:
-    """The synthesis of the valid files among `paths`, as md, html or json text.
+    """The synthesis of the valid files among `items` (answer files, or refusals as
+    `batch.collect` returns them), as md, html or json text.
 
     Refused files never stop the synthesis. With `on_error`, each refused file's message is
     passed to it and the text is returned (the caller then exits 1). Without it, the text is
@@ -227,7 +231,7 @@ def render_synthesis(
         if on_error is not None:
             on_error(failed.message)
 
-    results = batch.score_all(paths, pack=pack, on_error=refuse)
+    results = batch.score_all(items, pack=pack, on_error=refuse)
     syn = synthesize(results, pack, refused=[f.file for f in refused])
     text = render_text(syn, pack, fmt=fmt, template_dir=template_dir)
     if refused and on_error is None:

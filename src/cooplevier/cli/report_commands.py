@@ -164,26 +164,28 @@ def report(
     content: ContentOpt = None,
 ) -> None:
     """Plan d'action d'un territoire (un fichier) ou synthèse d'atelier (plusieurs fichiers)."""
+    from cooplevier.batch import Failed, collect
     from cooplevier.fsio import check_not_input, write_output
-    from cooplevier.plan import expand_paths
 
     format = pick_format(format, output, _REPORT_SUFFIX, terminal=ReportFormat.html, piped=ReportFormat.html)
     if template is not None and not template.is_dir():
         raise CooplevierError(t("report.template_dir"), file=template)
-    files = expand_paths(paths)
-    check_not_input(output, files)
-    pack = load(content)
-    if len(files) == 1:
+    items = collect(paths)
+    check_not_input(output, (item for item in items if isinstance(item, Path)))
+    if len(items) == 1:  # one file: its action plan
         from cooplevier.plan import render_plan
 
-        text = render_plan(files[0], pack=pack, fmt=format.value, template_dir=template)
-    else:
+        if isinstance(items[0], Failed):
+            raise CooplevierError(items[0].message)
+        text = render_plan(items[0], pack=load(content), fmt=format.value, template_dir=template)
+    else:  # several: the workshop synthesis
+        pack = load(content)
         from cooplevier.synthesis import render_synthesis
 
         refused = Refusals()
-        text = render_synthesis(files, pack=pack, fmt=format.value, template_dir=template, on_error=refused)
+        text = render_synthesis(items, pack=pack, fmt=format.value, template_dir=template, on_error=refused)
         write_output(output, text, force=force)
-        refused.exit_if_any("synthesis.refused", ok=len(files) - len(refused.lines))
+        refused.exit_if_any("synthesis.refused", ok=len(items) - len(refused.lines))
         return
     write_output(output, text, force=force)
 
