@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from cooplevier.content import Pack
+from cooplevier.render import fr_number
 
 # Short axis labels for the wheel's outer band: the deck's titles are too long for an arc.
 # Axis ids are contractual (contracts.md); an unknown id falls back to the shortened title.
@@ -46,7 +47,7 @@ class WheelSeries:
 
 
 def _num(value: float | None) -> str:
-    return "non évalué" if value is None else f"{value:.1f}".replace(".", ",")
+    return "non évalué" if value is None else fr_number(value)
 
 
 def _polar(cx: float, cy: float, r: float, deg: float) -> tuple[float, float]:
