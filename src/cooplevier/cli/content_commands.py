@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -58,10 +59,19 @@ def validate(
             continue
         for warning in af.warnings:
             message(warning)
-        done = sum(1 for _ in af.answers)
-        message(t("answers.ok", file=path, answered=done, total=len(pack.questions)))
+        message(t("answers.ok", file=path, answered=len(af.answers), total=len(pack.questions)))
     if failed:
         raise typer.Exit(1)
+
+
+def _show(format: TableJson, data: Callable[[], Any], table: Callable[[], Any]) -> None:
+    """The JSON data on request, else the rich table (each built only if shown)."""
+    if format is TableJson.json:
+        print_json(data())
+        return
+    from cooplevier.console import console
+
+    console().print(table())
 
 
 @app.command()
@@ -76,12 +86,11 @@ def levers(
 
     pack = load(content)
     lever_id = check_lever(pack, lever)
-    if format is TableJson.json:
-        print_json(browse.levers_data(pack, lever_id))
-        return
-    from cooplevier.console import console
-
-    console().print(browse.lever_detail(pack, lever_id) if lever_id else browse.levers_table(pack))
+    _show(
+        format,
+        lambda: browse.levers_data(pack, lever_id),
+        lambda: browse.lever_detail(pack, lever_id) if lever_id else browse.levers_table(pack),
+    )
 
 
 @app.command()
@@ -98,12 +107,7 @@ def cases(
 
     pack = load(content)
     lever_id = check_lever(pack, lever)
-    if format is TableJson.json:
-        print_json(browse.cases_data(pack, lever_id))
-        return
-    from cooplevier.console import console
-
-    console().print(browse.cases_table(pack, lever_id))
+    _show(format, lambda: browse.cases_data(pack, lever_id), lambda: browse.cases_table(pack, lever_id))
 
 
 @app.command()
