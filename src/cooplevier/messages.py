@@ -11,7 +11,6 @@ from collections.abc import Iterable
 
 FR: dict[str, str] = {
     # generic
-    "error.prefix": "erreur",
     "warning.prefix": "avertissement",
     "file.not_found": "fichier introuvable",
     "file.is_dir": "c'est un dossier, pas un fichier",
@@ -70,7 +69,6 @@ FR: dict[str, str] = {
     "content.bad_lever_id": "identifiant de levier « {id} » invalide : attendu L1 à L10",
     "content.bad_question_id": "identifiant de question « {id} » invalide : attendu {lever}.Q<n>",
     "content.lever_number": "le numéro {number} ne correspond pas à l'identifiant « {id} »",
-    "content.unknown_axis": "axe « {axis} » inconnu (axes : {axes})",
     "content.unknown_lever": "levier « {lever} » inconnu",
     "content.lever_no_axis": "le levier {lever} n'est rattaché à aucun axe",
     "content.lever_many_axes": "le levier {lever} est rattaché à plusieurs axes ({axes})",
@@ -235,7 +233,6 @@ FR: dict[str, str] = {
     "assess.dump": "Vos réponses n'ont pas pu être enregistrées ; les voici, à copier dans un fichier :",
     # cli
     "cli.version": "cooplevier {version}",
-    "cli.validate.nothing": "rien à vérifier",
     "cli.unknown_lever": "levier « {id} » inconnu : attendu L1 à L10",
     "cli.interrupted": "interrompu",
     "cli.internal": (
@@ -255,7 +252,6 @@ FR: dict[str, str] = {
     ),
     "handout.pdf_failed": "l'impression en PDF a échoué ({reason}) : imprimez la version HTML depuis votre navigateur",
     "handout.pdf_to_terminal": "un PDF ne s'affiche pas dans un terminal : ajoutez --output FICHIER.pdf",
-    "handout.written": "{kind} écrit dans {file}",
     "questions.blank_format": "--blank produit un fichier YAML à compléter : il ne se combine pas avec --format {format}",
     # report / explain (issue 4)
     "report.template_dir": "le dossier de modèles (--template) est introuvable ou n'est pas un dossier",
@@ -268,7 +264,6 @@ FR: dict[str, str] = {
     ),
     "input.bad_escape": "séquence d'échappement invalide entre guillemets (\\u…, \\x…)",
     "input.more_errors": "… et {count} autre(s) erreur(s) dans ce fichier",
-    "batch.no_files": "aucun fichier de réponses à noter",
     "batch.summary": "{ok} fichier(s) noté(s), {bad} refusé(s)",
     "batch.progress": "Notation",
     "batch.xlsx_needs_output": (
@@ -281,7 +276,6 @@ FR: dict[str, str] = {
     ),
     "batch.bad_separator": "séparateur « {value} » invalide : attendu un seul caractère (; , tab |)",
     "synthesis.refused": "{count} fichier(s) refusé(s) : la synthèse porte sur les {ok} fichier(s) valide(s)",
-    "compare.same_file": "les deux fichiers sont identiques : rien à comparer",
     "explain.head": "{territory} — {file}",
     "explain.rules": (
         "Règles : score d'un levier = moyenne des marches choisies à ses questions ; axe = moyenne de ses "
