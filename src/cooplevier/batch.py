@@ -163,8 +163,8 @@ def score_all(
             results.append(outcome.value)
     if errors and on_error is None:
         raise ErrorGroup(errors)
-    if not results:
-        raise ErrorGroup([*errors, CooplevierError(t("batch.no_valid_file"))])
+    if not results:  # refusals already went to on_error, if any: say them once
+        raise ErrorGroup([*([] if on_error else errors), CooplevierError(t("batch.no_valid_file"))])
     return results
 
 
