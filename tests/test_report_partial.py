@@ -63,3 +63,10 @@ def test_devices_are_written_into_never_replaced(cli: Callable[..., Any], pack: 
     assert stat.S_ISFIFO(fifo.stat().st_mode) and received and received[0].startswith(b"{")
     assert cli("report", str(answers), "--output", os.devnull).exit_code == 0
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+def test_only_refused_files_each_said_once(cli: Callable[..., Any], tmp_path: Path) -> None:
+    result = cli("report", str(tmp_path / "a1.yaml"), str(tmp_path / "a2.yaml"))
+    assert result.exit_code == 1
+    assert result.stderr.count("a1.yaml: chemin introuvable") == 1
+    assert "aucun fichier de réponses valide" in result.stderr
