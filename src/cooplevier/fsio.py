@@ -61,6 +61,28 @@ def check_not_input(output: str | None, inputs: Iterable[Path]) -> None:
                 raise CooplevierError(t("file.is_input"), file=output)
 
 
+def check_target(output: str, *, force: bool) -> tuple[Path, int | None]:
+    """Where `output` will be written and its current mode (None: a new file).
+
+    Called before long work too, so that a refusal (existing file without `--force`, a folder)
+    comes first. A device or a pipe is written into, never replaced; a link is followed.
+    """
+    if not output:
+        raise CooplevierError(t("file.no_name"))
+    path = Path(output)
+    if path.is_dir():
+        raise CooplevierError(t("file.is_dir"), file=path)
+    if path.is_symlink():
+        path = path.resolve()
+    try:
+        mode: int | None = path.stat().st_mode
+    except OSError:
+        mode = None
+    if mode is not None and stat.S_ISREG(mode) and not force:
+        raise CooplevierError(t("file.exists"), file=output)
+    return path, mode
+
+
 @contextlib.contextmanager
 def open_output(output: str | None, *, force: bool = False, binary: bool = False) -> Iterator[IO[Any]]:
     """Stream a command's result: stdout when `output` is None or "-", else an atomic file.
@@ -77,22 +99,10 @@ def open_output(output: str | None, *, force: bool = False, binary: bool = False
         except OSError as exc:
             raise CooplevierError(t("file.stdout_failed", reason=os_reason(exc))) from None
         return
-    if not output:
-        raise CooplevierError(t("file.no_name"))
-    path = Path(output)
-    if path.is_dir():
-        raise CooplevierError(t("file.is_dir"), file=path)
-    if path.is_symlink():
-        path = path.resolve()
-    try:
-        mode = path.stat().st_mode
-    except OSError:
-        mode = None
+    path, mode = check_target(output, force=force)
     if mode is not None and not stat.S_ISREG(mode):
         yield from _write_special(path, binary)
         return
-    if mode is not None and not force:
-        raise CooplevierError(t("file.exists"), file=output)
     directory = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)

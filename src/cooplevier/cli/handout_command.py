@@ -89,9 +89,10 @@ def handout(
         raise typer.Exit(2)
     if format is HandoutFormat.pdf and output in (None, "-") and sys.stdout.isatty():
         raise CooplevierError(t("handout.pdf_to_terminal"))
-    if output not in (None, "-") and Path(output).exists() and not force:
-        raise CooplevierError(t("file.exists"), file=output)
-    from cooplevier.fsio import write_output
+    from cooplevier.fsio import check_target, write_output
+
+    if output not in (None, "-"):
+        check_target(output, force=force)  # before rendering, which may take a while (pdf)
 
     refused = Refusals()
     data = render_handout(kind.value, pack, fmt=format.value, lever_id=lever_id, answer_paths=paths, on_error=refused)
