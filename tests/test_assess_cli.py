@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from cooplevier.answers import load_answers
-from cooplevier.content import Pack
-from tests.conftest import answers_yaml
+from cooplevier.content.answers import load_answers
+from cooplevier.content.model import Pack
+from tests.helpers import answers_yaml
 
 Cli = Callable[..., Any]
 PLAIN = {"NO_COLOR": "1", "COLUMNS": "80", "TERM": "xterm-256color"}
@@ -164,7 +164,7 @@ def test_set_aside_answers_are_reported_on_stderr(cli: Cli, pack: Pack, tmp_path
     path.write_text(answers_yaml({"L1.Q1": 2, "L12.Q1": 4, "L1.Q2": "peut-être"}), encoding="utf-8")
     result = cli("assess", str(path), input=lines("q"), env=PLAIN)
     assert result.exit_code == 0
-    assert "2 réponse(s)" in result.stderr
+    assert "2 réponses de" in result.stderr
     assert "L12.Q1: 4" in flat(result.stderr) and 'L1.Q2: "peut-être"' in flat(result.stderr)
     text = path.read_text(encoding="utf-8")
     assert "#   L12.Q1: 4" in text and '#   L1.Q2: "peut-être"' in text

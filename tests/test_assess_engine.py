@@ -11,15 +11,16 @@ from typing import Any
 import pytest
 import yaml
 
-from cooplevier.answers import Answer, load_answers
 from cooplevier.assess.engine import Action, Comment, Give, Invalid, Questionnaire, parse_command
-from cooplevier.assess.prompter import HelpView, LeverIntro, QuestionView, RoleMenu, Screen, Summary
+from cooplevier.assess.screens import HelpView, LeverIntro, QuestionView, RoleMenu, Screen, Summary
 from cooplevier.assess.session import assess, command_line
 from cooplevier.assess.store import default_file
-from cooplevier.content import Pack, load_pack
+from cooplevier.content.answers import Answer, load_answers
+from cooplevier.content.load import load_pack
+from cooplevier.content.model import Pack
 from cooplevier.errors import CooplevierError
-from cooplevier.fsio import atomic_write
-from tests.conftest import answers_yaml
+from cooplevier.files import atomic_write
+from tests.helpers import answers_yaml
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -502,7 +503,7 @@ def test_changed_content_sets_answers_aside_without_losing_them(pack: Pack, smal
     code, p = run(smaller_pack, path, ["5", "q"], territory=None, role=None)
     assert code == 0
     # reported on screen, with their line
-    assert any("2 réponse(s)" in w for w in p.warnings)
+    assert any("2 réponses de" in w for w in p.warnings)
     assert any("L1.Q1: 7" in w for w in p.warnings)
     assert any('L1.Q5: {"level": 4, "comment": "deux  espaces"}' in w for w in p.warnings)
     # the invalid one is asked again; the unknown one is not a question any more

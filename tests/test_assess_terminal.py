@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from cooplevier.answers import load_answers
-from cooplevier.content import Pack
-from tests.conftest import require_tool
+from cooplevier.content.answers import load_answers
+from cooplevier.content.model import Pack
+from tests.helpers import require_tool
 
 pytestmark = [pytest.mark.terminal, pytest.mark.slow]
 TIMEOUT = 20.0
@@ -161,7 +161,7 @@ def test_kill_9_loses_nothing_then_resume_and_finish(tmux: Tmux, pack: Pack, tmp
         [sys.executable, "-m", "cooplevier", "validate", str(path)], capture_output=True, text=True, timeout=TIMEOUT
     )
     assert done.returncode == 0, done.stderr
-    assert f"valide ({total}/{total} questions répondues)" in done.stderr
+    assert f"valide ({total}/{total} questions répondues)" in done.stdout
     assert load_answers(path, pack).answers[order[0]].value == 4
 
 

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cooplevier.answers import MAX_ANSWERS_BYTES, load_answers
-from cooplevier.content import Pack
+from cooplevier.content.answers import MAX_ANSWERS_BYTES, load_answers
+from cooplevier.content.model import Pack
 from cooplevier.errors import CooplevierError
 
 GOOD = (
@@ -148,7 +148,7 @@ def test_a_flood_of_errors_is_capped(cli: Callable[..., Any], tmp_path: Path) ->
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
     assert len(lines) < 30
-    assert "480 autre(s) erreur(s)" in result.stderr
+    assert "480 autres erreurs" in result.stderr
 
 
 # --- fuzzing: whatever the bytes, the loader loads or raises CooplevierError -----------------

@@ -8,8 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cooplevier import batch, exports
-from cooplevier.content import Pack
+from cooplevier.content.model import Pack
+from cooplevier.report import exports
+from cooplevier.scoring import batch
 
 
 def test_mixed_folder_scores_every_good_file_and_names_every_bad_one(
@@ -27,7 +28,7 @@ def test_mixed_folder_scores_every_good_file_and_names_every_bad_one(
     assert [d["territory"] for d in data] == ["A", "B", "C"]  # sorted by path: a.yml, b.yaml, sous/c.YAML
     assert f"{tmp_path / 'lot' / 'vide.yaml'}:1:1: le fichier est vide" in result.stderr
     assert f"{tmp_path / 'lot' / 'casse.yaml'}:3:" in result.stderr
-    assert "3 fichier(s) noté(s), 2 refusé(s)" in result.stderr
+    assert "2 fichiers refusés sur 5" in result.stderr
 
 
 def test_paths_keep_their_order_and_are_scored_once(
@@ -59,7 +60,7 @@ def test_output_file_is_never_overwritten_without_force(
     out = tmp_path / "scores.csv"
     out.write_text("ancien")
     result = cli("score", str(path), "--output", str(out))
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "--force" in result.stderr
     assert out.read_text() == "ancien"
     assert cli("score", str(path), "--output", str(out), "--force").exit_code == 0
@@ -83,7 +84,7 @@ def test_table_lists_each_file(cli: Callable[..., Any], write_answers: Callable[
     result = cli("score", str(path), "--format", "table", env={"COLUMNS": "200"})
     assert result.exit_code == 0
     assert "Pays de Figeac" in result.stdout
-    assert "1 fichier(s) noté(s)" in result.stdout
+    assert "1 fichier noté" in result.stdout
 
 
 def test_parallel_batch_streams_in_order_like_the_serial_one(
@@ -100,13 +101,13 @@ def test_parallel_batch_streams_in_order_like_the_serial_one(
     parallel = list(batch.score_files(items, pack=pack, convert=convert, jobs=2))
     assert parallel == serial
     assert len(serial) == 71
-    failed = [o for o in serial if isinstance(o, batch.Failed)]
+    failed = [o for o in serial if isinstance(o, batch.Refused)]
     assert len(failed) == 9
     assert failed[-1].message.endswith("absent.yaml: chemin introuvable")
 
 
 def test_brackets_in_user_text_never_break_the_terminal_table(tmp_path: Path, cli: Any) -> None:
-    from tests.conftest import answers_yaml
+    from tests.helpers import answers_yaml
 
     folder = tmp_path / "m[b]"
     folder.mkdir()

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from cooplevier.content import Pack
+from cooplevier.content.model import Pack
 
 Cli = Callable[..., Any]
 
@@ -45,7 +45,7 @@ def test_one_lever(cli: Cli, pack: Pack) -> None:
 
 def test_unknown_lever_is_a_clear_error(cli: Cli) -> None:
     result = cli("levers", "L42")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "levier « L42 » inconnu" in result.stderr
     assert "Traceback" not in result.stderr
 
@@ -97,7 +97,7 @@ def test_content_option_on_every_browse_command(cli: Cli, tmp_path: Any) -> None
 def test_brackets_in_an_edited_pack_are_printed_not_taken_for_markup(cli: Cli, tmp_path: Any) -> None:
     import shutil
 
-    from cooplevier.content import default_pack_dir
+    from cooplevier.content.load import default_pack_dir
 
     root = tmp_path / "pack"
     shutil.copytree(default_pack_dir(), root)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cooplevier.content import default_pack_dir, load_pack
+from cooplevier.content.load import default_pack_dir, load_pack
 from cooplevier.errors import CooplevierError
 
 
@@ -40,14 +40,14 @@ def test_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 
 def test_html_and_markdown_templates_never_share_compiled_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cooplevier import render
+    from cooplevier.report import templating as render
 
     monkeypatch.setenv("COOPLEVIER_CACHE_DIR", str(tmp_path / "cache"))
     render.environment.cache_clear()
     (tmp_path / "tpl").mkdir()
     (tmp_path / "tpl" / "x.j2").write_text("{{ value }}", encoding="utf-8")
-    md = render.environment(str(tmp_path / "tpl"), markdown=True).get_template("x.j2").render(value="<b>")
+    md = render.environment(str(tmp_path / "tpl"), flavour="md").get_template("x.j2").render(value="<b>")
     render.environment.cache_clear()
-    html = render.environment(str(tmp_path / "tpl"), markdown=False).get_template("x.j2").render(value="<b>")
+    html = render.environment(str(tmp_path / "tpl"), flavour="html").get_template("x.j2").render(value="<b>")
     render.environment.cache_clear()
     assert md == "<b>" and html == "&lt;b&gt;"

@@ -36,7 +36,7 @@ def test_markdown_html_and_table(cli: Callable[..., Any], write_answers: Callabl
     assert html.count("<polygon") >= 2 or "<svg" in html
     assert "▲ +3" in html
     table = cli("compare", str(old), str(new), "--format", "table", env={"COLUMNS": "120"})
-    assert "+3 marche(s)" in table.stdout
+    assert "+3 marches" in table.stdout
 
 
 def test_bad_files_are_both_reported(cli: Callable[..., Any], tmp_path: Path) -> None:

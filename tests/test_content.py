@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cooplevier.content import AXIS_IDS, Pack, default_pack_dir
+from cooplevier.content.load import default_pack_dir
+from cooplevier.content.model import AXIS_IDS, Pack
 
 PackEditor = Callable[[str, str, str], Path]
 
@@ -34,7 +35,7 @@ def broken_pack(tmp_path: Path) -> PackEditor:
 def test_shipped_pack_validates(cli: Callable[..., object]) -> None:
     result = cli("validate")
     assert result.exit_code == 0, result.stderr
-    assert "pack de contenu valide : 10 leviers" in result.stderr
+    assert "pack de contenu valide : 10 leviers" in result.stdout
 
 
 def _line_of(path: Path, needle: str) -> int:

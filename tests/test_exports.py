@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from cooplevier.exports import neutralise
-from tests.conftest import answers_yaml
+from cooplevier.report.exports import neutralise
+from tests.helpers import answers_yaml
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cooplevier.content import Pack, Text
+from cooplevier.content.model import Pack, Text
 
 DECK = Path(__file__).resolve().parent / "deck" / "territoires-et-leviers-de-cooperation.txt"
 

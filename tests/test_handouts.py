@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 import yaml
 
-from cooplevier.content import Pack
-from cooplevier.handouts import blank_answers, render_handout
-from cooplevier.render import md_escape
-from tests.conftest import all_answers
+from cooplevier.content.model import Pack
+from cooplevier.report.handouts import blank_answers, render_handout
+from cooplevier.report.templating import md_escape
+from tests.helpers import all_answers, group
 
 
 def _text(pack: Pack, kind: str, fmt: str, **kw: Any) -> str:
@@ -118,7 +118,7 @@ def test_poster_shows_group_and_divergent_levers(
     a = write_answers({**low, **{q.id: 2 for q in pack.questions if q.lever != diverging.id}}, name="a.yaml")
     b = write_answers({**high, **{q.id: 2 for q in pack.questions if q.lever != diverging.id}}, name="b.yaml",
                       role="technicien")
-    doc = _norm(_text(pack, "poster", fmt, answer_paths=[a, b]))
+    doc = _norm(_text(pack, "poster", fmt, synthesis=group(pack, [a, b])))
     assert "2 participants" in doc
     assert _shown(diverging.short_title, fmt) in doc
     assert "divergent" in doc
@@ -133,7 +133,7 @@ def test_handout_cli_writes_file_and_refuses_overwrite(cli: Any, tmp_path: Path)
     assert first.exit_code == 0, first.stderr
     assert out.read_text("utf-8").startswith("<!DOCTYPE html>")
     again = cli("handout", "cards", "--output", str(out))
-    assert again.exit_code == 1
+    assert again.exit_code == 2
     assert "--force" in again.stderr
     forced = cli("handout", "cards", "--lever", "l3", "--output", str(out), "--force")
     assert forced.exit_code == 0
@@ -145,7 +145,7 @@ def test_handout_cli_stdout_markdown_and_errors(cli: Any) -> None:
     assert result.exit_code == 0
     assert result.stdout.startswith("# Questionnaire")
     bad = cli("handout", "cards", "--lever", "L99")
-    assert bad.exit_code == 1 and "L99" in bad.stderr
+    assert bad.exit_code == 2 and "L99" in bad.stderr
     poster = cli("handout", "poster")
     assert poster.exit_code == 2 and "réponses" in poster.stderr
     usage = cli("handout", "leaflet")
@@ -162,9 +162,9 @@ def test_poster_reports_bad_answer_files(cli: Any, tmp_path: Path) -> None:
 
 
 def test_pdf_without_engine_explains_how(cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import cooplevier.handouts as handouts
+    import cooplevier.report.pdf as pdf
 
-    monkeypatch.setattr(handouts, "pdf_engine", lambda: None)
+    monkeypatch.setattr(pdf, "pdf_engine", lambda: None)
     result = cli("handout", "cards", "--format", "pdf", "--output", str(tmp_path / "c.pdf"))
     assert result.exit_code == 1
     assert "navigateur" in result.stderr and "Traceback" not in result.stderr
@@ -207,7 +207,7 @@ def test_blank_unfilled_is_refused_clearly_filled_is_valid(pack: Pack, cli: Any,
     filled.write_text(filled_text, encoding="utf-8")
     ok = cli("validate", str(filled))
     assert ok.exit_code == 0, ok.stderr
-    assert f"{len(pack.questions)}/{len(pack.questions)}" in ok.stderr
+    assert f"{len(pack.questions)}/{len(pack.questions)}" in ok.stdout
 
 
 def test_blank_refuses_another_format(cli: Any) -> None:
@@ -223,16 +223,16 @@ def test_blank_partly_filled_counts_empty_questions_as_unanswered(pack: Pack, cl
     path.write_text(text, encoding="utf-8")
     result = cli("validate", str(path))
     assert result.exit_code == 0, result.stderr
-    assert f"2/{len(pack.questions)}" in result.stderr
+    assert f"2/{len(pack.questions)}" in result.stdout
 
 
 def test_poster_with_a_bad_file_shows_the_valid_ones_and_exits_1(pack: Pack, cli: Any, tmp_path: Path) -> None:
-    from tests.conftest import all_answers, answers_yaml
+    from tests.helpers import all_answers, answers_yaml
 
     (tmp_path / "a.yaml").write_text(answers_yaml(all_answers(pack, 2)), encoding="utf-8")
     (tmp_path / "b.yaml").write_text(answers_yaml(all_answers(pack, 4), role="technicien"), encoding="utf-8")
     (tmp_path / "c.yaml").write_text("cooplevier: answers/1\nterritory: X\nanswers:\n  L1.Q1: 3\n  L1.Q1: 4\n", encoding="utf-8")
     result = cli("handout", "poster", str(tmp_path), "--format", "md")
     assert result.exit_code == 1
-    assert "c.yaml:5:" in result.stderr and "1 fichier(s) refusé(s)" in result.stderr
+    assert "c.yaml:5:" in result.stderr and "1 fichier refusé" in result.stderr
     assert "2 participants" in result.stdout

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from cooplevier.content import Pack
-from cooplevier.handouts import chromium_pdf, render_handout
-from tests.conftest import require_tool
+from cooplevier.content.model import Pack
+from cooplevier.report.handouts import render_handout
+from cooplevier.report.pdf import chromium_pdf
+from tests.helpers import require_tool
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -74,8 +75,8 @@ def test_questionnaire_prints_with_no_question_cut(pack: Pack, tmp_path: Path) -
 
 def test_guide_and_poster_print(pack: Pack, tmp_path: Path, write_answers: object) -> None:
     assert 2 <= len(_pages(_print(pack, "guide", tmp_path))) <= 6
-    from tests.conftest import all_answers
+    from tests.helpers import all_answers, group
 
     a = write_answers(all_answers(pack, 2), name="a.yaml")  # type: ignore[operator]
     b = write_answers(all_answers(pack, 4), name="b.yaml", role="technicien")  # type: ignore[operator]
-    assert len(_pages(_print(pack, "poster", tmp_path, answer_paths=[a, b]))) == 1
+    assert len(_pages(_print(pack, "poster", tmp_path, synthesis=group(pack, [a, b])))) == 1

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from cooplevier.content import Pack
+from cooplevier.content.model import Pack
 from cooplevier.resources import shipped_dir
-from tests.conftest import answers_yaml
+from tests.helpers import answers_yaml
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 NASTY = '<script>alert(1)</script> **gras** [lien](http://x) {{ 7*7 }} {% raw %} | é ‮ 🙂 &amp;'
@@ -142,7 +142,7 @@ def test_existing_output_is_not_overwritten_without_force(cli: Callable[..., Any
     out = tmp_path / "plan.html"
     out.write_text("ancien", encoding="utf-8")
     result = cli("report", str(fixed_file), "--output", str(out))
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "existe déjà" in result.stderr and "--force" in result.stderr
     assert out.read_text(encoding="utf-8") == "ancien"
     result = cli("report", str(fixed_file), "--output", str(out), "--force")
@@ -172,7 +172,7 @@ def test_bad_inputs_give_french_errors(cli: Callable[..., Any], tmp_path: Path) 
     result = cli("report", str(empty))
     assert result.exit_code == 1 and "aucun fichier" in result.stderr
     result = cli("report", str(tmp_path / "absent.yaml"), "--template", str(tmp_path / "non"))
-    assert result.exit_code == 1 and "--template" in result.stderr
+    assert result.exit_code == 2 and "--template" in result.stderr
     result = cli("report", "x.yaml", "--format", "pdf")
     assert result.exit_code == 2
 

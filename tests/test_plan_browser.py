@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from cooplevier.content import Pack
-from tests.conftest import require_tool
+from cooplevier.content.model import Pack
+from tests.helpers import require_tool
 from tests.test_plan import fixed_answers, write
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

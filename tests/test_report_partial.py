@@ -7,8 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cooplevier.content import Pack
-from tests.conftest import all_answers, answers_yaml
+from cooplevier.content.model import Pack
+from tests.helpers import all_answers, answers_yaml
 
 
 def test_bad_file_does_not_stop_the_synthesis(cli: Callable[..., Any], pack: Pack, tmp_path: Path) -> None:
@@ -18,7 +18,7 @@ def test_bad_file_does_not_stop_the_synthesis(cli: Callable[..., Any], pack: Pac
     out = tmp_path / "synthese.json"
     result = cli("report", str(tmp_path), "--format", "json", "--output", str(out))
     assert result.exit_code == 1
-    assert "c.yaml:4:" in result.stderr and "1 fichier(s) refusé(s)" in result.stderr
+    assert "c.yaml:4:" in result.stderr and "1 fichier refusé sur 3" in result.stderr
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["respondents"] == 2
     assert set(data["divergent"]) == {lv.id for lv in pack.levers}
@@ -35,12 +35,12 @@ def test_output_suffix_chooses_the_format(cli: Callable[..., Any], pack: Pack, t
 
 
 def test_an_input_is_never_overwritten_by_its_result(cli: Callable[..., Any], pack: Pack, tmp_path: Path) -> None:
-    answers = tmp_path / "a.yaml"
+    answers = tmp_path / "a.json"  # an answer file may have any name when it is named explicitly
     original = answers_yaml(all_answers(pack, 3))
     answers.write_text(original, encoding="utf-8")
-    for command in (["report", str(answers)], ["score", str(tmp_path)]):
+    for command in (["report", str(answers)], ["score", str(answers)]):
         result = cli(*command, "--output", str(answers), "--force")
-        assert result.exit_code == 1
+        assert result.exit_code == 2
         assert "aussi un fichier d'entrée" in result.stderr
     assert answers.read_text(encoding="utf-8") == original
 

@@ -7,9 +7,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cooplevier.answers import Answer, AnswerFile
-from cooplevier.content import Pack, load_pack
-from cooplevier.scoring import Result, score, to_dict
+from cooplevier.content.answers import Answer, AnswerFile
+from cooplevier.content.load import load_pack
+from cooplevier.content.model import Pack
+from cooplevier.scoring.engine import Result, score, to_dict
 
 PACK = load_pack()
 QIDS = [q.id for q in PACK.questions]
@@ -131,7 +132,7 @@ def test_a_lever_of_only_na_has_no_score_and_lowers_nothing() -> None:
 def test_displayed_score_never_rounds_onto_an_unreached_stair() -> None:
     from fractions import Fraction
 
-    from cooplevier.scoring import _round
+    from cooplevier.numbers import score_value as _round
 
     assert _round(Fraction(719, 240)) == 2.99
     assert _round(Fraction(7, 2)) == 3.5

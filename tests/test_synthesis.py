@@ -9,9 +9,17 @@ from typing import Any
 
 import pytest
 
-from cooplevier.content import Pack
-from cooplevier.synthesis import PartialSynthesis, render_synthesis
-from tests.conftest import answers_yaml
+from cooplevier.content.model import Pack
+from cooplevier.report.synthesis import render_synthesis as render
+from cooplevier.scoring import batch
+from cooplevier.scoring.synthesis import synthesize_batch
+from tests.helpers import answers_yaml
+
+
+def render_synthesis(paths: list[Path], *, pack: Pack, fmt: str, on_refused: Any = None) -> str:
+    """The command's pipeline: score the files once, synthesise the valid ones, render."""
+    results = batch.run(paths, pack=pack, convert=batch.as_result, on_refused=on_refused)
+    return render(synthesize_batch(results, pack), pack, fmt=fmt)
 
 
 def workshop(tmp_path: Path, pack: Pack, *, seed: int, disagree: str | None = "L5") -> list[Path]:
@@ -76,14 +84,10 @@ def test_refused_files_are_named_and_the_synthesis_still_made(tmp_path: Path, pa
     paths = workshop(tmp_path, pack, seed=3)
     bad = tmp_path / "casse.yaml"
     bad.write_text("cooplevier: answers/1\nterritory: X\nanswers: {L1.Q1: 8}\n", encoding="utf-8")
-    with pytest.raises(PartialSynthesis) as info:
-        render_synthesis([*paths, bad], pack=pack, fmt="json")
-    assert f"{bad}:3:" in info.value.located()
-    assert "1 fichier(s) refusé(s)" in info.value.located()
-    data = json.loads(info.value.text)
+    seen: list[batch.Refused] = []
+    data = json.loads(render_synthesis([*paths, bad], pack=pack, fmt="json", on_refused=seen.append))
     assert data["respondents"] == 8
     assert data["refused"] == [str(bad)]
-    seen: list[str] = []
-    text = render_synthesis([*paths, bad], pack=pack, fmt="md", on_error=seen.append)
-    assert "1 fichier(s) refusé(s)" in text
-    assert seen and seen[0].startswith(f"{bad}:3:")
+    assert [r.file for r in seen] == [str(bad)] and seen[0].message.startswith(f"{bad}:3:")
+    text = render_synthesis([*paths, bad], pack=pack, fmt="md")
+    assert "1 fichier refusé" in text

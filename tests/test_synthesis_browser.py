@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from cooplevier.content import Pack
-from tests.conftest import all_answers, answers_yaml
+from cooplevier.content.model import Pack
+from tests.helpers import all_answers, answers_yaml
 from tests.test_plan_browser import chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from cooplevier.content import Pack
-from cooplevier.wheel import WheelSeries, wheel_svg
+from cooplevier.content.model import Pack
+from cooplevier.report.wheel import WheelSeries, wheel_svg
 
 NS = "{http://www.w3.org/2000/svg}"
 SCORES: dict[str, float | None] = {f"L{i}": 1 + (i % 5) for i in range(1, 11)}
@@ -18,12 +18,12 @@ def test_wheel_has_axes_spokes_rings_and_a_text_alternative(pack: Pack) -> None:
     assert root.get("role") == "img"
     assert root.find(f"{NS}title").text == "Roue"  # type: ignore[union-attr]
     desc = root.find(f"{NS}desc").text or ""  # type: ignore[union-attr]
-    assert "L1 Soigner les équilibres : 2,0" in desc and "L4 Mobiliser les élus locaux : non évalué" in desc
+    assert "L1 Soigner les équilibres : 2" in desc and "L4 Mobiliser les élus locaux : non évalué" in desc
     text = " ".join("".join(t.itertext()) for t in root.iter(f"{NS}text"))
     for label in ("Impulsion politique", "Dialogue territorial", "Mise en mouvement", "Convergence"):
         assert label in text
     for i in range(1, 11):
-        assert re.search(rf">L{i}<tspan[^>]*>(\d,\d|n\.é\.)<", svg)
+        assert re.search(rf">L{i}<tspan[^>]*>(\d(,\d\d?)?|n\.é\.)<", svg)
     assert len([c for c in root.iter(f"{NS}circle") if c.get("fill") == "none"]) == 5  # rings 1..5
     assert len(root.findall(f"{NS}polygon")) == 1
 

@@ -61,7 +61,7 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
 
     validate = run("validate")
     assert validate.returncode == 0, validate.stderr
-    assert "10 leviers" in validate.stderr
+    assert "10 leviers" in validate.stdout
     levers = run("levers", "--format", "json")
     assert levers.returncode == 0, levers.stderr
     assert len(json.loads(levers.stdout)["levers"]) == 10

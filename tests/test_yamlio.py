@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
 
+from cooplevier.content.strict_yaml import load_file, parse
 from cooplevier.errors import CooplevierError
-from cooplevier.yamlio import load_file, parse
 
 
-def test_values_keep_types_and_positions() -> None:
-    doc = parse("a: 1\nb:\n  - x\n  - {c: 2026-11-25, d: na, e: '3'}\n", file="t.yaml")
-    assert doc.data == {"a": 1, "b": ["x", {"c": dt.date(2026, 11, 25), "d": "na", "e": "3"}]}
+def test_values_are_text_as_written_and_keep_positions() -> None:
+    doc = parse("a: 1\nb:\n  - x\n  - {c: 2026-11-25, d: na, e: '3'}\nf:\ng: 01053\n", file="t.yaml")
+    assert doc.data == {"a": "1", "b": ["x", {"c": "2026-11-25", "d": "na", "e": "3"}], "f": None, "g": "01053"}
     assert doc.where(("b", 1, "d")) == (4, 24)
     assert doc.where(("b",), key=True) == (2, 1)
     assert doc.where(("missing", "deeper")) == (1, 1)

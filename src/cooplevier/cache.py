@@ -1,82 +1,126 @@
 """A per-user cache for work that is the same every run: the validated content pack, compiled templates.
 
-Only a cache: any problem reading or writing it is ignored and the work is simply redone.
-`COOPLEVIER_NO_CACHE=1` turns it off; `COOPLEVIER_CACHE_DIR` moves it.
+Only a cache: it never changes a result. Entries are keyed on the *content* of their sources (a
+SHA-256 of the bytes, not their size and date) and on the code that reads them (the installed
+version and a digest of the loader's own source). The pack is stored as plain JSON data and
+rebuilt by the current code, so no entry can run code or hand back objects of an older shape.
+Each entry carries a digest of itself: a garbled file is ignored and rebuilt. A location that
+cannot be used (no home folder, a relative `XDG_CACHE_HOME`, another user's folder, a read-only
+disk) means no cache, never an error. `COOPLEVIER_NO_CACHE=1` turns it off;
+`COOPLEVIER_CACHE_DIR` moves it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
-import pickle
+import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TypeVar
+from types import ModuleType
+from typing import Any
 
-from cooplevier import __version__
-
-T = TypeVar("T")
-_FORMAT = 1
+_FORMAT = "2"
+_DIGEST = hashlib.sha256
 
 
 def cache_dir() -> Path | None:
+    """Where the cache lives, or None when there is no usable place (nothing is created here)."""
     if os.environ.get("COOPLEVIER_NO_CACHE"):
         return None
     if explicit := os.environ.get("COOPLEVIER_CACHE_DIR"):
-        return Path(explicit)
-    if sys.platform == "win32" and (local := os.environ.get("LOCALAPPDATA")):
-        return Path(local) / "cooplevier" / "cache"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "cooplevier"
+        return Path(explicit) if os.path.isabs(explicit) else None
+    if sys.platform == "win32":
+        local = os.environ.get("LOCALAPPDATA", "")
+        return Path(local) / "cooplevier" / "cache" if os.path.isabs(local) else None
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(xdg):  # the XDG spec: a relative value is invalid and must be ignored
+        return Path(xdg) / "cooplevier"
+    home = os.environ.get("HOME", "")
+    return Path(home) / ".cache" / "cooplevier" if os.path.isabs(home) else None
 
 
-def _key(kind: str, files: Iterable[Path]) -> str:
-    parts = [kind, __version__, str(_FORMAT)]
-    for path in files:
-        st = path.stat()
-        parts += [str(path.resolve()), str(st.st_mtime_ns), str(st.st_size)]
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
-
-
-def cached(kind: str, files: Iterable[Path], build: Callable[[], T]) -> T:
-    """`build()`, or its pickled result from an earlier run over the same, unchanged files."""
-    directory = cache_dir()
+def _ready(directory: Path) -> bool:
+    """Make `directory` (0700) if its parent's parent exists, and check it is ours alone."""
     try:
-        key = _key(kind, files)
+        if not directory.exists():
+            if not directory.parent.parent.is_dir():  # never create a missing home folder
+                return False
+            directory.parent.mkdir(mode=0o700, exist_ok=True)
+            directory.mkdir(mode=0o700, exist_ok=True)
+        info = directory.stat()
     except OSError:
-        return build()
+        return False
+    if not stat.S_ISDIR(info.st_mode):
+        return False
+    # another user's folder, or one others may write in, is not trusted
+    return os.name != "posix" or (info.st_uid == os.getuid() and not info.st_mode & 0o022)
+
+
+def source_digest(*modules: ModuleType) -> bytes:
+    """A digest of the installed version and of the source of `modules`: the code an entry is valid for."""
+    import cooplevier
+
+    digest = _DIGEST(cooplevier.__version__.encode())
+    for module in modules:
+        with contextlib.suppress(OSError, TypeError):
+            digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.digest()
+
+
+def key(kind: str, parts: Iterable[bytes]) -> str:
+    """The entry name for `parts` (the code digest first, then the bytes of every source)."""
+    digest = _DIGEST(f"{kind}\0{_FORMAT}".encode())
+    for data in parts:
+        digest.update(_DIGEST(data).digest())
+    return digest.hexdigest()[:40]
+
+
+def load_json(kind: str, entry: str) -> Any | None:
+    """The JSON value stored for `entry`, or None (missing, garbled, unreadable: all the same)."""
+    directory = cache_dir()
     if directory is None:
-        return build()
-    path = directory / f"{kind}-{key}.pickle"
-    with contextlib.suppress(Exception), path.open("rb") as fh:
-        return pickle.load(fh)  # type: ignore[no-any-return]
-    value = build()
-    with contextlib.suppress(OSError, pickle.PicklingError):
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, suffix=".tmp")
+        return None
+    try:
+        raw = (directory / f"{kind}-{entry}.json").read_bytes()
+        check, _, body = raw.partition(b"\n")
+        if check.decode("ascii") != _DIGEST(body).hexdigest():
+            return None
+        return json.loads(body)
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
+        return None
+
+
+def store_json(kind: str, entry: str, value: Any) -> None:
+    """Keep `value` for `entry`, atomically; any failure is ignored (it is only a cache)."""
+    directory = cache_dir()
+    if directory is None or not _ready(directory):
+        return
+    body = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    data = _DIGEST(body).hexdigest().encode("ascii") + b"\n" + body
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{kind}-", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    return value
-
-
-def template_cache(flavour: str) -> object | None:
-    """A Jinja2 bytecode cache in the cache folder, or None.
-
-    One folder per environment `flavour`: Jinja keys its cache on the template's name and
-    source only, so an HTML (autoescaped) and a Markdown environment must never share one.
-    """
-    directory = cache_dir()
-    if directory is None:
-        return None
-    import jinja2
-
-    folder = directory / f"jinja-{__version__}-{flavour}"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
+            fh.write(data)
+        os.replace(tmp, directory / f"{kind}-{entry}.json")
+        tmp = None
     except OSError:
+        pass
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def folder(name: str) -> Path | None:
+    """A private sub-folder of the cache (made if need be), or None."""
+    directory = cache_dir()
+    if directory is None or not _ready(directory):
         return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    sub = directory / name
+    return sub if _ready(sub) else None

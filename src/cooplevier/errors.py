@@ -1,13 +1,26 @@
-"""One error type for everything a user can get wrong; the CLI turns it into exit code 1."""
+"""One error type for everything a user can get wrong, and the exit codes the CLI maps them to."""
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable
+from enum import IntEnum
 from pathlib import Path
+
+
+class ExitCode(IntEnum):
+    """The process exit codes of the contract; only `cli.app` turns them into an exit."""
+
+    OK = 0
+    FAILED = 1  # invalid input or a failed check (a batch still does every good file)
+    USAGE = 2  # wrong usage: an option or argument that cannot work
+    INTERRUPTED = 130  # Ctrl-C
 
 
 class CooplevierError(Exception):
     """A user-facing error: a French message, optionally located in a file."""
+
+    exit_code = ExitCode.FAILED
 
     def __init__(
         self,
@@ -35,6 +48,12 @@ class CooplevierError(Exception):
         return self.located()
 
 
+class UsageError(CooplevierError):
+    """Options or arguments that cannot work together (exit code 2), said before any work."""
+
+    exit_code = ExitCode.USAGE
+
+
 class ContentError(CooplevierError):
     """A content pack (levers, cases, questions) is invalid."""
 
@@ -52,3 +71,25 @@ class ErrorGroup(CooplevierError):
 
     def located(self) -> str:
         return "\n".join(e.located() for e in self.errors)
+
+
+_REASONS = {
+    errno.ENOENT: "os.enoent",
+    errno.EACCES: "os.eacces",
+    errno.EPERM: "os.eacces",
+    errno.ENOSPC: "os.enospc",
+    errno.EROFS: "os.erofs",
+    errno.ELOOP: "os.eloop",
+    errno.EISDIR: "os.eisdir",
+    errno.ENOTDIR: "os.enotdir",
+    errno.ENAMETOOLONG: "os.enametoolong",
+    errno.EDQUOT: "os.enospc",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """The French for an operating-system error (the system's own words are often English)."""
+    from cooplevier.messages import t
+
+    key = _REASONS.get(exc.errno or -1)
+    return t(key) if key else str(exc.strerror or exc)

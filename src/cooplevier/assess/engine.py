@@ -11,8 +11,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from cooplevier.answers import Answer, Value, parse_value
-from cooplevier.content import Question
+from cooplevier.content.answers import Answer, Value, parse_value
+from cooplevier.content.model import Question
 
 
 class Action(enum.Enum):

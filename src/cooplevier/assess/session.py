@@ -16,15 +16,19 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from cooplevier.answers import ROLES, Answer, AnswerFile, Role
 from cooplevier.assess.engine import Action, Comment, Give, Invalid, Questionnaire, normalize, parse_command
-from cooplevier.assess.prompter import HelpView, Intro, LeverIntro, Prompter, QuestionView, RoleMenu, Summary
+from cooplevier.assess.screens import HelpView, Intro, LeverIntro, Prompter, QuestionView, RoleMenu, Summary
 from cooplevier.assess.store import Existing, Store, as_written, default_file, read_existing
-from cooplevier.content import Pack
-from cooplevier.errors import CooplevierError
-from cooplevier.messages import t
+from cooplevier.content.answers import Answer, AnswerFile
+from cooplevier.content.model import ROLES, Pack, Role
+from cooplevier.errors import CooplevierError, ExitCode
+from cooplevier.messages import t, tn
 
-EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
+_FIELD_NAMES = {
+    "territory": lambda: t("assess.field_territory"),
+    "role": lambda: t("assess.field_role"),
+    "name": lambda: t("assess.field_name"),
+}
 
 
 class _Quit(Exception):
@@ -52,7 +56,7 @@ def assess(
     content: Path | None = None,
     yes: bool = False,
     today: dt.date | None = None,
-) -> int:
+) -> ExitCode:
     """Run the questionnaire for the file at `path` (created or resumed); return the exit code."""
     today = today or dt.date.today()
     extra: tuple[str | Path, ...] = ("--content", content) if content is not None else ()
@@ -67,7 +71,7 @@ def assess(
             if not (yes or _ask_yes_no(prompter, t("assess.ask_review"))):
                 prompter.say(t("assess.unchanged", file=store.path))
                 _finish(store, q, pack, prompter, extra)
-                return EXIT_OK
+                return ExitCode.OK
             q = Questionnaire(pack.ordered_questions(), store.base.answers, review=True)
         elif resumed:
             counts = {"answered": len(q.answers), "total": q.total, "position": q.position}
@@ -78,22 +82,23 @@ def assess(
     except _InvalidFile as exc:
         prompter.warn(exc.error.located())
         prompter.warn(t("assess.invalid_file", file=exc.path))
-        return EXIT_FAILED
+        return ExitCode.FAILED
     except _Abandoned:
-        return EXIT_FAILED
+        return ExitCode.FAILED
     except (_Quit, EOFError, KeyboardInterrupt) as exc:
         code, reason = {
-            _Quit: (EXIT_OK, None),
-            EOFError: (EXIT_FAILED, t("assess.eof")),
-            KeyboardInterrupt: (EXIT_INTERRUPTED, t("assess.interrupted")),
+            _Quit: (ExitCode.OK, None),
+            EOFError: (ExitCode.FAILED, t("assess.eof")),
+            KeyboardInterrupt: (ExitCode.INTERRUPTED, t("assess.interrupted")),
         }[type(exc)]
         if store is None or q is None:  # nothing known yet, nothing written
-            prompter.warn(t("assess.eof_nothing") if code == EXIT_FAILED else f"{reason} {t('assess.nothing_saved')}")
+            nothing = t("assess.eof_nothing") if code == ExitCode.FAILED else f"{reason} {t('assess.nothing_saved')}"
+            prompter.warn(nothing)
         else:
             _farewell(store, q, extra, prompter, reason)
         return code
     _finish(store, q, pack, prompter, extra)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 class _InvalidFile(Exception):
@@ -159,7 +164,7 @@ def _resume(
         old = getattr(af, field)
         if new is not None and new != old:
             if old is not None:
-                prompter.say(t("assess.changed", field=t(f"assess.field_{field}"), old=old, new=new, option=option))
+                prompter.say(t("assess.changed", field=_FIELD_NAMES[field](), old=old, new=new, option=option))
             changes[field] = new
     af = dataclasses.replace(af, **changes)
     dirty = bool(changes)
@@ -173,7 +178,7 @@ def _resume(
         prompter.say(t("assess.content_changed", old=af.content, new=pack.ref))
     header = existing.header
     if af.set_aside:
-        prompter.warn(t("assess.set_aside", count=len(af.set_aside), file=path, pack=pack.ref))
+        prompter.warn(tn("assess.set_aside", len(af.set_aside), file=path, pack=pack.ref))
         header = (*header, t("assess.set_aside_header", date=today.isoformat(), pack=pack.ref))
         for item in af.set_aside:
             entry = as_written(item.question, existing.raw_answers.get(item.question, item.raw))
@@ -228,7 +233,7 @@ def _run(q: Questionnaire, store: Store, pack: Pack, prompter: Prompter) -> None
         gaps = q.unanswered()
         if not gaps:
             return
-        prompter.say(t("assess.gaps", count=len(gaps), ids=", ".join(g.id for g in gaps)))
+        prompter.say(tn("assess.gaps", len(gaps), ids=", ".join(g.id for g in gaps)))
         if not _ask_yes_no(prompter, t("assess.ask_gaps")):
             return
         q.go_to_first_unanswered()
@@ -335,7 +340,7 @@ def _farewell(
 
 
 def _finish(store: Store, q: Questionnaire, pack: Pack, prompter: Prompter, extra: Sequence[str | Path]) -> None:
-    from cooplevier.scoring import score
+    from cooplevier.scoring.engine import score
 
     af = dataclasses.replace(store.base, answers=q.ordered_answers(), path=str(store.path))
     prompter.show(Summary(score(af, pack), pack))

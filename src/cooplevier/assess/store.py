@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cooplevier.answers import MAX_ANSWERS_BYTES, MAX_DEPTH, Answer, AnswerFile, dump_answers, parse_answers
 from cooplevier.assess.engine import normalize
-from cooplevier.content import Pack
-from cooplevier.fsio import atomic_write
-from cooplevier.yamlio import parse, read_text
+from cooplevier.content.answers import MAX_ANSWERS_BYTES, MAX_DEPTH, Answer, AnswerFile, dump_answers, parse_answers
+from cooplevier.content.model import Pack
+from cooplevier.content.strict_yaml import parse
+from cooplevier.files import atomic_write
+from cooplevier.textfile import read_text
 
 
 def default_file(territory: str) -> Path:
@@ -75,5 +76,21 @@ def read_existing(path: Path, pack: Pack) -> Existing | None:
 
 
 def as_written(question: str, raw: Any) -> str:
-    """`L11.Q1: {"level": 4, "comment": "texte"}`: one answer, on one line, exactly as written."""
-    return f"{question}: {json.dumps(raw, ensure_ascii=False, default=str)}"
+    """`L11.Q1: {"level": 4, "comment": "texte"}`: one answer, on one line, as it reads back."""
+    return f"{question}: {_flow(raw)}"
+
+
+_PLAIN = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_.\-]*")
+
+
+def _flow(value: Any) -> str:
+    """A value in YAML's one-line (flow) style: simple words plain, other text quoted."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(str(k), ensure_ascii=False)}: {_flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_flow(v) for v in value) + "]"
+    if value is None:
+        return "null"
+    text = str(value)
+    plain = _PLAIN.fullmatch(text) and text not in ("null", "true", "false")
+    return text if plain else json.dumps(text, ensure_ascii=False)

@@ -2,72 +2,43 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from cooplevier.cli import (
-    ContentOpt,
-    app,
-    handle_errors,
-    load,
-)
+from cooplevier.cli.app import ContentOpt, command, load
+from cooplevier.content.model import ROLES
+from cooplevier.errors import ExitCode, UsageError
+from cooplevier.messages import t
 
 
-class RoleOpt(StrEnum):
-    elu = "elu"
-    technicien = "technicien"
-    societe_civile = "societe-civile"
-    partenaire = "partenaire"
-    autre = "autre"
-
-
-@app.command(
-    epilog=(
-        "Pendant le questionnaire, tapez puis Entrée : 1 à 5 (la situation la plus proche), "
-        "n non concerné, x je ne sais pas, p question précédente, s passer, c commentaire, "
-        "a aide sur le levier, q enregistrer et quitter. "
-        "Chaque réponse est enregistrée aussitôt ; relancez la même commande pour reprendre."
-    )
-)
-@handle_errors
+@command(help=t("help.assess"), epilog=t("help.assess.epilog"))
 def assess(
-    file: Annotated[
-        Path | None,
-        typer.Argument(
-            metavar="FICHIER",
-            help=(
-                "Fichier de réponses, créé ou repris. Par défaut : reponses-<territoire>.yaml dans le dossier courant."
-            ),
-        ),
-    ] = None,
+    file: Annotated[Path | None, typer.Argument(metavar="FICHIER", help=t("help.assess.file"))] = None,
     territory: Annotated[
-        str | None, typer.Option("--territory", "-t", metavar="TERRITOIRE", help="Nom du territoire (sinon, demandé).")
+        str | None, typer.Option("--territory", "-t", metavar="TERRITOIRE", help=t("help.assess.territory"))
     ] = None,
-    role: Annotated[RoleOpt | None, typer.Option("--role", "-r", help="Votre rôle (sinon, demandé).")] = None,
-    name: Annotated[str | None, typer.Option("--name", metavar="NOM", help="Votre nom (facultatif).")] = None,
+    role: Annotated[
+        str | None, typer.Option("--role", "-r", metavar="RÔLE", help=t("help.assess.role", roles=", ".join(ROLES)))
+    ] = None,
+    name: Annotated[str | None, typer.Option("--name", metavar="NOM", help=t("help.assess.name"))] = None,
     content: ContentOpt = None,
-    yes: Annotated[
-        bool,
-        typer.Option("--yes", "-y", "--force", help="Reprendre un fichier déjà complet sans demander confirmation."),
-    ] = False,
-) -> None:
-    """Répondre au questionnaire dans le terminal, question par question (reprend FICHIER s'il est incomplet)."""
-    from cooplevier.assess.prompter import TerminalPrompter
+    yes: Annotated[bool, typer.Option("--yes", "-y", "--force", help=t("help.assess.yes"))] = False,
+) -> ExitCode:
     from cooplevier.assess.session import assess as run
+    from cooplevier.cli.terminal import TerminalPrompter
 
+    if role is not None and role not in ROLES:
+        raise UsageError(t("answers.bad_role", value=role, roles=", ".join(ROLES)))
     pack = load(content)
-    code = run(
+    return run(
         pack,
         TerminalPrompter(),
         path=file,
         territory=territory,
-        role=role.value if role else None,
+        role=role,
         name=name.strip() or None if name else None,
         content=content,
         yes=yes,
     )
-    if code:
-        raise typer.Exit(code)

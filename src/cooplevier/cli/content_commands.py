@@ -10,20 +10,18 @@ from typing import Annotated, Any
 
 import typer
 
-from cooplevier.cli import (
-    ContentOpt,
-    app,
-    check_lever,
-    handle_errors,
-    load,
-    print_json,
-)
-from cooplevier.errors import CooplevierError
+from cooplevier.cli.app import ContentOpt, batch_outcome, check_lever, command, load, print_json
+from cooplevier.errors import ExitCode, UsageError
 from cooplevier.messages import t
 
 
 class TableJson(StrEnum):
     table = "table"
+    json = "json"
+
+
+class TextJson(StrEnum):
+    text = "text"
     json = "json"
 
 
@@ -33,35 +31,47 @@ class QuestionsFormat(StrEnum):
     yaml = "yaml"
 
 
-@app.command()
-@handle_errors
+@command(help=t("help.validate"))
 def validate(
     answers: Annotated[
-        list[Path] | None, typer.Argument(metavar="[RÉPONSES]...", help="Fichiers de réponses à vérifier.")
+        list[Path] | None, typer.Argument(metavar="[RÉPONSES]...", help=t("help.validate.answers"))
     ] = None,
+    format: Annotated[TextJson, typer.Option("--format", "-f", help=t("help.format"))] = TextJson.text,
     content: ContentOpt = None,
-) -> None:
-    """Vérifie le pack de contenu et, s'il y en a, des fichiers de réponses."""
-    from cooplevier.answers import load_answers
-    from cooplevier.console import message
-    from cooplevier.content import load_pack
+) -> ExitCode:
+    from cooplevier.cli.console import message
+    from cooplevier.content.load import load_pack
+    from cooplevier.errors import CooplevierError
+    from cooplevier.scoring import batch
 
-    pack = load_pack(content, use_cache=False)  # validate always checks afresh
+    try:
+        pack = load_pack(content, use_cache=False)  # validate always checks afresh
+    except CooplevierError as exc:
+        if format is TextJson.json:
+            print_json({"valid": False, "content": {"valid": False, "errors": exc.located().splitlines()}})
+        raise
     counts = {"levers": len(pack.levers), "questions": len(pack.questions), "cases": len(pack.cases)}
-    message(t("content.ok", path=pack.root, **counts))
-    failed = False
-    for path in answers or []:
-        try:
-            af = load_answers(path, pack)
-        except CooplevierError as exc:
-            message(exc.located())
-            failed = True
-            continue
-        for warning in af.warnings:
-            message(warning)
-        message(t("answers.ok", file=path, answered=len(af.answers), total=len(pack.questions)))
-    if failed:
-        raise typer.Exit(1)
+    if format is TextJson.text:
+        print(t("content.ok", path=pack.root, **counts), flush=True)
+    files: list[dict[str, Any]] = []
+
+    def refused(item: batch.Refused) -> None:
+        message(item.message)
+        files.append({"file": item.file, "valid": False, "errors": item.message.splitlines()})
+
+    checked = batch.run(answers or [], pack=pack, convert=batch.as_checked, content_dir=content,
+                        on_refused=refused, on_warning=message)
+    for item in checked:
+        files.append({"file": item.file, "valid": True, "answered": item.answered, "total": item.total})
+        if format is TextJson.text:
+            print(t("answers.ok", file=item.file, answered=item.answered, total=item.total), flush=True)
+    if format is TextJson.json:
+        print_json({
+            "valid": not checked.refused,
+            "content": {"valid": True, "path": pack.root, "pack": pack.ref, **counts},
+            "files": files,
+        })
+    return batch_outcome(checked, "batch.summary")
 
 
 def _show(format: TableJson, data: Callable[[], Any], table: Callable[[], Any]) -> None:
@@ -69,73 +79,56 @@ def _show(format: TableJson, data: Callable[[], Any], table: Callable[[], Any]) 
     if format is TableJson.json:
         print_json(data())
         return
-    from cooplevier.console import console
+    from cooplevier.cli.console import console
 
     console().print(table())
 
 
-@app.command()
-@handle_errors
+@command(help=t("help.levers"))
 def levers(
-    lever: Annotated[str | None, typer.Argument(metavar="[ID]", help="Un levier (L1 à L10) pour le détail.")] = None,
-    format: Annotated[TableJson, typer.Option("--format", "-f", help="Format de sortie.")] = TableJson.table,
+    lever: Annotated[str | None, typer.Argument(metavar="[ID]", help=t("help.levers.id"))] = None,
+    format: Annotated[TableJson, typer.Option("--format", "-f", help=t("help.format"))] = TableJson.table,
     content: ContentOpt = None,
 ) -> None:
-    """Les 4 axes de la roue et les 10 leviers de coopération."""
-    from cooplevier import browse
+    from cooplevier.cli import tables
+    from cooplevier.report import browse
 
     pack = load(content)
     lever_id = check_lever(pack, lever)
     _show(
         format,
         lambda: browse.levers_data(pack, lever_id),
-        lambda: browse.lever_detail(pack, lever_id) if lever_id else browse.levers_table(pack),
+        lambda: tables.lever_detail(pack, lever_id) if lever_id else tables.levers_table(pack),
     )
 
 
-@app.command()
-@handle_errors
+@command(help=t("help.cases"))
 def cases(
-    lever: Annotated[
-        str | None, typer.Option("--lever", "-l", metavar="ID", help="Seulement les territoires d'un levier.")
-    ] = None,
-    format: Annotated[TableJson, typer.Option("--format", "-f", help="Format de sortie.")] = TableJson.table,
+    lever: Annotated[str | None, typer.Option("--lever", "-l", metavar="ID", help=t("help.cases.lever"))] = None,
+    format: Annotated[TableJson, typer.Option("--format", "-f", help=t("help.format"))] = TableJson.table,
     content: ContentOpt = None,
 ) -> None:
-    """Les 17 territoires cités en exemple par le document."""
-    from cooplevier import browse
+    from cooplevier.cli import tables
+    from cooplevier.report import browse
 
     pack = load(content)
     lever_id = check_lever(pack, lever)
-    _show(format, lambda: browse.cases_data(pack, lever_id), lambda: browse.cases_table(pack, lever_id))
+    _show(format, lambda: browse.cases_data(pack, lever_id), lambda: tables.cases_table(pack, lever_id))
 
 
-@app.command()
-@handle_errors
+@command(help=t("help.questions"))
 def questions(
-    format: Annotated[
-        QuestionsFormat, typer.Option("--format", "-f", help="Format de sortie.")
-    ] = QuestionsFormat.table,
-    blank: Annotated[
-        bool,
-        typer.Option(
-            "--blank",
-            help="Produit un fichier de réponses vierge (YAML commenté) à compléter dans un éditeur de texte.",
-        ),
-    ] = False,
+    format: Annotated[QuestionsFormat, typer.Option("--format", "-f", help=t("help.format"))] = QuestionsFormat.table,
+    blank: Annotated[bool, typer.Option("--blank", help=t("help.questions.blank"))] = False,
     content: ContentOpt = None,
 ) -> None:
-    """Le questionnaire, sous forme de données (ou un fichier de réponses vierge avec --blank)."""
-    from cooplevier import browse
+    from cooplevier.report import browse
 
     pack = load(content)
     if blank:
         if format is not QuestionsFormat.table:
-            from cooplevier.console import message
-
-            message(t("questions.blank_format", format=format.value))
-            raise typer.Exit(2)
-        from cooplevier.handouts import blank_answers
+            raise UsageError(t("questions.blank_format", format=format.value))
+        from cooplevier.report.handouts import blank_answers
 
         sys.stdout.write(blank_answers(pack))
         return
@@ -146,6 +139,7 @@ def questions(
 
         sys.stdout.write(yaml.safe_dump(browse.questions_data(pack), allow_unicode=True, sort_keys=False, width=100))
     else:
-        from cooplevier.console import console
+        from cooplevier.cli import tables
+        from cooplevier.cli.console import console
 
-        console().print(browse.questions_table(pack))
+        console().print(tables.questions_table(pack))

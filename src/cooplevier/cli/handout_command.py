@@ -5,22 +5,23 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 
-from cooplevier.cli import (
+from cooplevier.cli.app import (
     ContentOpt,
     ForceOpt,
     OutputOpt,
-    Refusals,
-    app,
+    batch_outcome,
     check_lever,
-    handle_errors,
+    check_output,
+    command,
     load,
     pick_format,
+    say_refused,
 )
-from cooplevier.errors import CooplevierError
+from cooplevier.errors import ExitCode, UsageError
 from cooplevier.messages import t
 
 
@@ -45,56 +46,42 @@ _BY_SUFFIX = {
 }
 
 
-@app.command()
-@handle_errors
+@command(help=t("help.handout"))
 def handout(
-    kind: Annotated[
-        HandoutKind,
-        typer.Argument(
-            metavar="SUPPORT",
-            help=(
-                "cards : une carte A4 par levier ; questionnaire : le questionnaire papier ; "
-                "guide : le guide de l'animateur ; poster : l'affiche du groupe (fichiers de réponses requis)."
-            ),
-        ),
-    ],
+    kind: Annotated[HandoutKind, typer.Argument(metavar="SUPPORT", help=t("help.handout.kind"))],
     answers: Annotated[
-        list[Path] | None,
-        typer.Argument(metavar="[RÉPONSES]...", help="Fichiers ou dossiers de réponses (pour poster)."),
+        list[Path] | None, typer.Argument(metavar="[RÉPONSES]...", help=t("help.handout.answers"))
     ] = None,
-    format: Annotated[
-        HandoutFormat | None,
-        typer.Option(
-            "--format", "-f", help="html (à imprimer depuis le navigateur), md ou pdf (par défaut : d'après --output)."
-        ),
-    ] = None,
+    format: Annotated[HandoutFormat | None, typer.Option("--format", "-f", help=t("help.handout.format"))] = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
-    lever: Annotated[
-        str | None, typer.Option("--lever", "-l", metavar="ID", help="Seulement la carte d'un levier (cards).")
-    ] = None,
+    lever: Annotated[str | None, typer.Option("--lever", "-l", metavar="ID", help=t("help.handout.lever"))] = None,
     content: ContentOpt = None,
-) -> None:
-    """Supports d'atelier à imprimer : cartes des leviers, questionnaire papier, guide, affiche."""
-    from cooplevier.handouts import render_handout
+) -> ExitCode:
+    from cooplevier.files import write_output
+    from cooplevier.report.handouts import Kind, render_handout
 
     format = pick_format(format, output, _BY_SUFFIX, terminal=HandoutFormat.html, piped=HandoutFormat.html)
-    pack = load(content)
-    lever_id = check_lever(pack, lever)
     paths = list(answers or [])
     if bool(paths) != (kind is HandoutKind.poster):
-        from cooplevier.console import message
-
-        message(t("handout.answers_only_poster" if paths else "handout.poster_needs_answers"))
-        raise typer.Exit(2)
+        raise UsageError(t("handout.answers_only_poster" if paths else "handout.poster_needs_answers"))
     if format is HandoutFormat.pdf and output in (None, "-") and sys.stdout.isatty():
-        raise CooplevierError(t("handout.pdf_to_terminal"))
-    from cooplevier.fsio import check_target, write_output
+        raise UsageError(t("handout.pdf_to_terminal"))
+    check_output(output, force=force)  # before rendering, which may take a while (pdf)
+    pack = load(content)
+    lever_id = check_lever(pack, lever)
+    if kind is not HandoutKind.poster:
+        data = render_handout(cast(Kind, kind.value), pack, fmt=format.value, lever_id=lever_id)
+        write_output(output, data, force=force)
+        return ExitCode.OK
 
-    if output not in (None, "-"):
-        check_target(output, force=force)  # before rendering, which may take a while (pdf)
+    from cooplevier.cli.console import message
+    from cooplevier.scoring import batch
+    from cooplevier.scoring.synthesis import synthesize_batch
 
-    refused = Refusals()
-    data = render_handout(kind.value, pack, fmt=format.value, lever_id=lever_id, answer_paths=paths, on_error=refused)
-    write_output(output, data, force=force)
-    refused.exit_if_any("handout.refused")
+    results = batch.run(paths, pack=pack, convert=batch.as_result, content_dir=content, on_refused=say_refused,
+                        on_warning=message)
+    check_output(output, force=force, inputs=results.inputs)
+    syn = synthesize_batch(results, pack)
+    write_output(output, render_handout("poster", pack, fmt=format.value, synthesis=syn), force=force)
+    return batch_outcome(results, "handout.refused")

@@ -1,26 +1,31 @@
-"""Scores and reports: score, explain, report, compare."""
+"""Scores and reports: score, explain, report, compare.
+
+Each command is the same pipeline: check the options and the output, load the pack, score the
+files once (`scoring.batch`), hand the results to one renderer (`report`), write.
+"""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from cooplevier.cli import (
+from cooplevier.cli.app import (
     ContentOpt,
     ForceOpt,
     OutputOpt,
-    Refusals,
-    app,
-    handle_errors,
+    batch_outcome,
+    command,
     load,
     pick_format,
     print_json,
+    say_refused,
 )
-from cooplevier.errors import CooplevierError
+from cooplevier.errors import CooplevierError, ErrorGroup, ExitCode, UsageError
 from cooplevier.messages import t
 
 
@@ -31,94 +36,83 @@ class ScoreFormat(StrEnum):
     xlsx = "xlsx"
 
 
-_OUTPUT_FORMATS = {".csv": ScoreFormat.csv, ".xlsx": ScoreFormat.xlsx, ".json": ScoreFormat.json}
+_SCORE_SUFFIX = {".csv": ScoreFormat.csv, ".xlsx": ScoreFormat.xlsx, ".json": ScoreFormat.json}
 _PROGRESS_MIN = 50  # files: below this a batch is over before a bar would help
 
 
-@app.command()
-@handle_errors
+def _separator(value: str) -> str:
+    separator = "\t" if value == "\\t" else value
+    if len(separator) != 1 or separator in '"\r\n' or separator.isalnum():
+        raise UsageError(t("batch.bad_separator", value=value))
+    return separator
+
+
+@command(help=t("help.score"))
 def score(
-    paths: Annotated[
-        list[Path],
-        typer.Argument(metavar="CHEMINS...", help="Fichiers de réponses ou dossiers (cherchés récursivement)."),
-    ],
-    format: Annotated[
-        ScoreFormat | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="Format de sortie (par défaut : tableau dans un terminal, sinon d'après --output, sinon json).",
-        ),
-    ] = None,
+    paths: Annotated[list[Path], typer.Argument(metavar="CHEMINS...", help=t("help.paths"))],
+    format: Annotated[ScoreFormat | None, typer.Option("--format", "-f", help=t("help.score.format"))] = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
-    separator: Annotated[
-        str, typer.Option("--separator", metavar="CAR", help="Séparateur des colonnes CSV (par défaut « ; »).")
-    ] = ";",
+    separator: Annotated[str, typer.Option("--separator", metavar="CAR", help=t("help.score.separator"))] = ";",
     content: ContentOpt = None,
-) -> None:
-    """Note un lot de fichiers de réponses : tableau, JSON, CSV (Excel) ou classeur XLSX."""
+) -> ExitCode:
     import functools
 
-    from cooplevier import batch, exports
-    from cooplevier.console import message
-    from cooplevier.fsio import check_not_input
+    from cooplevier.cli.app import check_output
+    from cooplevier.cli.console import message
+    from cooplevier.report import exports
+    from cooplevier.scoring import batch
 
-    format = pick_format(format, output, _OUTPUT_FORMATS, terminal=ScoreFormat.table, piped=ScoreFormat.json)
-    if separator == "\\t":
-        separator = "\t"
-    if len(separator) != 1 or separator in '"\r\n' or separator.isalnum():
-        message(t("batch.bad_separator", value=separator))
-        raise typer.Exit(2)
-    if format is ScoreFormat.xlsx:
-        if output is None:
-            message(t("batch.xlsx_needs_output"))
-            raise typer.Exit(2)
-        if output == "-" and sys.stdout.isatty():
-            message(t("batch.binary_to_tty"))
-            raise typer.Exit(2)
-
+    format = pick_format(format, output, _SCORE_SUFFIX, terminal=ScoreFormat.table, piped=ScoreFormat.json)
+    sep = _separator(separator)
+    if format is ScoreFormat.xlsx and output is None:
+        raise UsageError(t("batch.xlsx_needs_output"))
+    if format is ScoreFormat.xlsx and output == "-" and sys.stdout.isatty():
+        raise UsageError(t("batch.binary_to_tty"))
+    check_output(output, force=force)
     pack = load(content)
-    items = batch.collect(paths)
-    check_not_input(output, (item for item in items if isinstance(item, Path)))
     convert: Any = {
-        ScoreFormat.csv: functools.partial(exports.csv_cells, decimal=exports.decimal_for(separator)),
+        ScoreFormat.csv: functools.partial(exports.csv_cells, decimal=exports.decimal_for(sep)),
         ScoreFormat.xlsx: exports.cells,
     }.get(format, batch.as_dict)
-    outcomes: Any = batch.score_files(items, pack=pack, convert=convert, content_dir=content)
+    scored = batch.run(paths, pack=pack, convert=convert, content_dir=content, on_refused=say_refused,
+                       on_warning=message)
+    check_output(output, force=force, inputs=scored.inputs)
+    values: Iterable[Any] = scored
     to_terminal = output in (None, "-") and sys.stdout.isatty()
-    if len(items) >= _PROGRESS_MIN and sys.stderr.isatty() and not to_terminal:
-        outcomes = _with_progress(outcomes, len(items))
-    bad = 0
-
-    def valid() -> Any:
-        nonlocal bad
-        for outcome in outcomes:
-            if isinstance(outcome, batch.Failed):
-                bad += 1
-                message(outcome.message)
-                continue
-            for warning in outcome.warnings:
-                message(warning)
-            yield outcome.value
-
-    exports.write_scores(valid(), format.value, output, pack=pack, force=force, separator=separator)
-    if bad:
-        message(t("batch.summary", ok=len(items) - bad, bad=bad))
-        raise typer.Exit(1)
+    if len(scored.items) >= _PROGRESS_MIN and sys.stderr.isatty() and not to_terminal:
+        values = _with_progress(scored, len(scored.items))
+    if format is ScoreFormat.table:
+        _score_table(list(values), output, force=force, pack=pack)
+    else:
+        exports.write_scores(values, format.value, output, pack=pack, force=force, separator=sep)
+    return batch_outcome(scored, "batch.summary")
 
 
-def _with_progress(outcomes: Any, total: int) -> Any:
-    """Show a progress bar on stderr (a TTY) while the outcomes are consumed."""
+def _score_table(rows: list[dict[str, Any]], output: str | None, *, force: bool, pack: Any) -> None:
+    """The batch as a table: on the terminal, or as plain text in a file."""
+    from cooplevier.cli import tables
+    from cooplevier.cli.console import console, plain_text
+    from cooplevier.files import write_output
+
+    table = tables.score_table(pack, rows)
+    if output in (None, "-"):
+        console().print(table)
+    else:
+        write_output(output, plain_text(table), force=force)
+
+
+def _with_progress(values: Iterable[Any], total: int) -> Iterator[Any]:
+    """Show a progress bar on stderr (a TTY) while the values are consumed."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from cooplevier.console import console
+    from cooplevier.cli.console import console
 
     columns = (TextColumn(t("batch.progress")), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console(stderr=True), transient=True, redirect_stdout=False) as bar:
         task = bar.add_task("", total=total)
-        for outcome in outcomes:
-            yield outcome
+        for value in values:
+            yield value
             bar.advance(task)
 
 
@@ -136,78 +130,69 @@ _REPORT_SUFFIX = {
 }
 
 
+@command(help=t("help.report"))
+def report(
+    paths: Annotated[list[Path], typer.Argument(metavar="RÉPONSES...", help=t("help.report.paths"))],
+    format: Annotated[ReportFormat | None, typer.Option("--format", "-f", help=t("help.report.format"))] = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    template: Annotated[
+        Path | None, typer.Option("--template", metavar="DOSSIER", help=t("help.report.template"))
+    ] = None,
+    content: ContentOpt = None,
+) -> ExitCode:
+    from cooplevier.cli.app import check_output
+    from cooplevier.cli.console import message
+    from cooplevier.files import write_output
+    from cooplevier.scoring import batch
+
+    format = pick_format(format, output, _REPORT_SUFFIX, terminal=ReportFormat.html, piped=ReportFormat.html)
+    if template is not None and not template.is_dir():
+        raise UsageError(t("report.template_dir"), file=template)
+    check_output(output, force=force)
+    pack = load(content)
+    results = batch.run(paths, pack=pack, convert=batch.as_result, content_dir=content, on_refused=say_refused,
+                        on_warning=message)
+    check_output(output, force=force, inputs=results.inputs)
+    if len(results.items) == 1 and isinstance(results.items[0], batch.Refused):
+        raise CooplevierError(results.items[0].message)
+    if len(results.items) == 1 and isinstance(results.items[0], Path):  # one file: its action plan
+        from cooplevier.report.plan import build_plan
+        from cooplevier.report.plan_view import render_plan
+
+        result = batch.score_file(results.items[0], pack, on_warning=message)
+        text = render_plan(build_plan(result, pack), pack=pack, fmt=format.value, template_dir=template)
+    else:  # several: the workshop synthesis of the valid ones
+        from cooplevier.report.synthesis import render_synthesis
+        from cooplevier.scoring.synthesis import synthesize_batch
+
+        syn = synthesize_batch(results, pack)
+        text = render_synthesis(syn, pack, fmt=format.value, template_dir=template)
+    write_output(output, text, force=force)
+    return batch_outcome(results, "synthesis.refused")
+
+
 class ExplainFormat(StrEnum):
     text = "text"
     json = "json"
 
 
-@app.command()
-@handle_errors
-def report(
-    paths: Annotated[
-        list[Path],
-        typer.Argument(
-            metavar="RÉPONSES...",
-            help="Un fichier de réponses (plan d'action) ou plusieurs (synthèse d'atelier).",
-        ),
-    ],
-    format: Annotated[
-        ReportFormat | None,
-        typer.Option("--format", "-f", help="Format de sortie (par défaut : d'après --output, sinon html)."),
-    ] = None,
-    output: OutputOpt = None,
-    force: ForceOpt = False,
-    template: Annotated[
-        Path | None,
-        typer.Option("--template", metavar="DOSSIER", help="Dossier de modèles personnalisés (copie de templates/)."),
-    ] = None,
-    content: ContentOpt = None,
-) -> None:
-    """Plan d'action d'un territoire (un fichier) ou synthèse d'atelier (plusieurs fichiers)."""
-    from cooplevier.batch import Failed, collect
-    from cooplevier.fsio import check_not_input, write_output
-
-    format = pick_format(format, output, _REPORT_SUFFIX, terminal=ReportFormat.html, piped=ReportFormat.html)
-    if template is not None and not template.is_dir():
-        raise CooplevierError(t("report.template_dir"), file=template)
-    items = collect(paths)
-    check_not_input(output, (item for item in items if isinstance(item, Path)))
-    if len(items) == 1:  # one file: its action plan
-        from cooplevier.plan import render_plan
-
-        if isinstance(items[0], Failed):
-            raise CooplevierError(items[0].message)
-        text = render_plan(items[0], pack=load(content), fmt=format.value, template_dir=template)
-    else:  # several: the workshop synthesis
-        pack = load(content)
-        from cooplevier.synthesis import render_synthesis
-
-        refused = Refusals()
-        text = render_synthesis(items, pack=pack, fmt=format.value, template_dir=template, on_error=refused)
-        write_output(output, text, force=force)
-        refused.exit_if_any("synthesis.refused", ok=len(items) - len(refused.lines))
-        return
-    write_output(output, text, force=force)
-
-
-@app.command()
-@handle_errors
+@command(help=t("help.explain"))
 def explain(
-    path: Annotated[Path, typer.Argument(metavar="RÉPONSES", help="Le fichier de réponses à expliquer.")],
-    format: Annotated[ExplainFormat, typer.Option("--format", "-f", help="Format de sortie.")] = ExplainFormat.text,
+    path: Annotated[Path, typer.Argument(metavar="RÉPONSES", help=t("help.explain.path"))],
+    format: Annotated[ExplainFormat, typer.Option("--format", "-f", help=t("help.format"))] = ExplainFormat.text,
     content: ContentOpt = None,
 ) -> None:
-    """Retrace chaque nombre du score jusqu'aux réponses qui l'ont produit."""
-    from cooplevier import explain as explain_mod
-    from cooplevier.answers import load_answers
-    from cooplevier.scoring import score
+    from cooplevier.cli.console import message
+    from cooplevier.scoring import batch
+    from cooplevier.scoring import explain as explaining
 
     pack = load(content)
-    result = score(load_answers(path, pack), pack)
+    result = batch.score_file(path, pack, on_warning=message)
     if format is ExplainFormat.json:
-        print_json(explain_mod.explain_data(result, pack))
+        print_json(explaining.explain_data(result, pack))
         return
-    sys.stdout.write(explain_mod.explain_text(result, pack))
+    sys.stdout.write(explaining.explain_text(result, pack))
 
 
 class CompareFormat(StrEnum):
@@ -217,46 +202,48 @@ class CompareFormat(StrEnum):
     html = "html"
 
 
-@app.command()
-@handle_errors
+_COMPARE_SUFFIX = {".json": CompareFormat.json, ".md": CompareFormat.md, ".html": CompareFormat.html,
+                   ".htm": CompareFormat.html}
+
+
+@command(help=t("help.compare"))
 def compare(
-    old: Annotated[Path, typer.Argument(metavar="AVANT", help="Le fichier de réponses le plus ancien.")],
-    new: Annotated[Path, typer.Argument(metavar="APRÈS", help="Le fichier de réponses le plus récent.")],
-    format: Annotated[
-        CompareFormat | None,
-        typer.Option("--format", "-f", help="Format de sortie (par défaut : tableau dans un terminal, sinon json)."),
-    ] = None,
+    old: Annotated[Path, typer.Argument(metavar="AVANT", help=t("help.compare.old"))],
+    new: Annotated[Path, typer.Argument(metavar="APRÈS", help=t("help.compare.new"))],
+    format: Annotated[CompareFormat | None, typer.Option("--format", "-f", help=t("help.compare.format"))] = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
     content: ContentOpt = None,
 ) -> None:
-    """Progression entre deux autodiagnostics : marches gagnées ou perdues par levier et par axe."""
-    from cooplevier.answers import load_answers
-    from cooplevier.compare import compare as compare_results
-    from cooplevier.compare import comparison_table, render_comparison
-    from cooplevier.errors import ErrorGroup
-    from cooplevier.fsio import write_output
-    from cooplevier.scoring import score as score_file
+    from cooplevier.cli.app import check_output
+    from cooplevier.cli.console import message
+    from cooplevier.files import write_output
+    from cooplevier.report.compare import render_comparison
+    from cooplevier.scoring import batch
+    from cooplevier.scoring.compare import compare as compare_results
 
-    by_suffix = {".json": CompareFormat.json, ".md": CompareFormat.md, ".html": CompareFormat.html}
-    format = pick_format(format, output, by_suffix, terminal=CompareFormat.table, piped=CompareFormat.json)
+    format = pick_format(format, output, _COMPARE_SUFFIX, terminal=CompareFormat.table, piped=CompareFormat.json)
+    check_output(output, force=force, inputs=[old, new])
     pack = load(content)
     results, errors = [], []
     for path in (old, new):
         try:
-            results.append(score_file(load_answers(path, pack), pack))
+            results.append(batch.score_file(path, pack, on_warning=message))
         except CooplevierError as exc:
             errors.append(exc)
     if errors:
         raise ErrorGroup(errors)
     if results[0].territory != results[1].territory:
-        from cooplevier.console import message
-
         message(t("compare.other_territory", old=results[0].territory, new=results[1].territory))
     cmp = compare_results(results[0], results[1], pack)
     if format is CompareFormat.table:
-        from cooplevier.console import console
+        from cooplevier.cli import tables
+        from cooplevier.cli.console import console, plain_text
 
-        console().print(comparison_table(cmp, pack))
+        table = tables.comparison_table(cmp, pack)
+        if output in (None, "-"):
+            console().print(table)
+        else:
+            write_output(output, plain_text(table), force=force)
         return
     write_output(output, render_comparison(cmp, pack, fmt=format.value), force=force)

@@ -7,10 +7,7 @@ keeps the position it came from (`YamlDoc.where`).
 
 from __future__ import annotations
 
-import codecs
-import os
 import re
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,8 +17,8 @@ import yaml
 from yaml import events as ev
 
 from cooplevier.errors import CooplevierError
-from cooplevier.fsio import os_reason
 from cooplevier.messages import t
+from cooplevier.textfile import read_text
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -32,16 +29,10 @@ except ImportError:  # pragma: no cover - libyaml is optional
 
     _C_PARSER = False
 
-Path_ = tuple[str | int, ...]
+KeyPath = tuple[str | int, ...]
 
-_RESOLVER = yaml.resolver.Resolver()
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()
-_STR_TAG = "tag:yaml.org,2002:str"
-# cp1252 leaves these five bytes undefined: a file holding one is not Windows-1252 either.
-_CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
 # What YAML refuses as text (pyyaml's Reader.NON_PRINTABLE): found up front to give a line.
 _NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_SCALAR_CACHE: dict[str, Any] = {}  # plain scalar text -> immutable value ("3", "na", "L1.Q1"…)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,11 +41,11 @@ class YamlDoc:
 
     data: Any
     file: str
-    positions: dict[Path_, tuple[int, int]] = field(repr=False)
-    key_positions: dict[Path_, tuple[int, int]] = field(repr=False)
+    positions: dict[KeyPath, tuple[int, int]] = field(repr=False)
+    key_positions: dict[KeyPath, tuple[int, int]] = field(repr=False)
     warnings: tuple[str, ...] = ()
 
-    def where(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
+    def where(self, path: KeyPath, *, key: bool = False) -> tuple[int, int]:
         """Position of the value (or its key) at `path`, or of its nearest ancestor."""
         table = self.key_positions if key else self.positions
         p = tuple(path)
@@ -67,60 +58,10 @@ class YamlDoc:
         return self.positions.get((), (1, 1))
 
     def error(
-        self, path: Path_, message: str, *, key: bool = False, cls: type[CooplevierError] = CooplevierError
+        self, path: KeyPath, message: str, *, key: bool = False, cls: type[CooplevierError] = CooplevierError
     ) -> CooplevierError:
         line, col = self.where(path, key=key)
         return cls(message, file=self.file, line=line, col=col)
-
-
-def read_text(path: Path, *, max_bytes: int, label: str | None = None) -> tuple[str, tuple[str, ...]]:
-    """Read a user's text file: size bound, BOM, UTF-16, and a clear word on other encodings."""
-    name = label or str(path)
-    try:
-        info = os.stat(path)
-        if stat.S_ISDIR(info.st_mode):
-            raise CooplevierError(t("file.is_dir"), file=name)
-        if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
-            raise CooplevierError(t("input.not_regular"), file=name)
-        with open(path, "rb") as fh:
-            # Sized from stat: read(max_bytes + 1) would allocate the whole bound for every file.
-            raw = fh.read(min(info.st_size, max_bytes) + 1)
-            if len(raw) > info.st_size:  # the file grew meanwhile: read on, up to the bound
-                raw += fh.read(max(0, max_bytes + 1 - len(raw)))
-    except FileNotFoundError:
-        raise CooplevierError(t("file.not_found"), file=name) from None
-    except OSError as exc:
-        raise CooplevierError(t("file.unreadable", reason=os_reason(exc)), file=name) from None
-    if len(raw) > max_bytes:
-        size = path.stat().st_size
-        raise CooplevierError(t("file.too_big", size=size, limit=max_bytes), file=name)
-    return decode(raw, name)
-
-
-def decode(raw: bytes, name: str) -> tuple[str, tuple[str, ...]]:
-    """Bytes to text: UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252 with a warning."""
-    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: same prefix
-        try:
-            return raw.decode("utf-32"), ()
-        except UnicodeDecodeError:
-            raise CooplevierError(t("file.binary"), file=name) from None
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return raw.decode("utf-16"), ()
-        except UnicodeDecodeError:
-            pass
-    if b"\x00" in raw:
-        if len(raw) >= 4 and (raw[1::2].count(0) > len(raw) // 4 or raw[0::2].count(0) > len(raw) // 4):
-            raise CooplevierError(t("input.utf16_no_bom"), file=name)
-        raise CooplevierError(t("file.binary"), file=name, line=raw[: raw.index(b"\x00")].count(b"\n") + 1)
-    try:
-        return raw.decode("utf-8-sig"), ()
-    except UnicodeDecodeError as exc:
-        bad = raw[exc.start]
-        line = raw[: exc.start].count(b"\n") + 1
-        if not (_CP1252_UNDEFINED & set(raw)):
-            return raw.decode("cp1252"), (f"{name}: {t('warning.prefix')} : {t('file.cp1252')}",)
-        raise CooplevierError(t("file.not_utf8", byte=bad), file=name, line=line) from None
 
 
 def load_file(path: Path, *, max_bytes: int, max_depth: int = 32, label: str | None = None) -> YamlDoc:
@@ -191,8 +132,8 @@ class _Builder:
         self.max_depth = max_depth
         self.max_nodes = max_nodes
         self.nodes = 0
-        self.positions: dict[Path_, tuple[int, int]] = {}
-        self.key_positions: dict[Path_, tuple[int, int]] = {}
+        self.positions: dict[KeyPath, tuple[int, int]] = {}
+        self.key_positions: dict[KeyPath, tuple[int, int]] = {}
 
     def fail(self, event: ev.Event, message: str) -> CooplevierError:
         line, col = _pos(event)
@@ -223,7 +164,7 @@ class _Builder:
         if self.nodes > self.max_nodes:
             raise self.fail(event, t("yaml.too_many_nodes", limit=self.max_nodes))
 
-    def node(self, stream: Iterator[ev.Event], event: ev.Event, path: Path_, depth: int) -> Any:
+    def node(self, stream: Iterator[ev.Event], event: ev.Event, path: KeyPath, depth: int) -> Any:
         assert isinstance(event, ev.NodeEvent)
         self.check(event, depth)
         self.positions[path] = _pos(event)
@@ -251,9 +192,8 @@ class _Builder:
                 else:
                     self.check(key_event, depth + 1)
                 key = _scalar(key_event)
-                if isinstance(key, list | dict) or key is None:
+                if key is None:
                     raise self.fail(key_event, t("yaml.complex_key"))
-                key = str(key) if not isinstance(key, int) or isinstance(key, bool) else key
                 child_path = (*path, key)
                 if key in mapping:
                     first = self.key_positions[child_path][0]
@@ -274,26 +214,18 @@ class _Builder:
         raise self.fail(event, t("yaml.syntax", problem=type(event).__name__))  # pragma: no cover
 
 
-def _scalar(event: ev.ScalarEvent) -> Any:
-    if event.style or not event.implicit[0]:
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+
+
+def _scalar(event: ev.ScalarEvent) -> str | None:
+    """A scalar is text, exactly as written; a plain empty value (or YAML's null) is None.
+
+    YAML 1.1 would read `01053` as 555, `12:30` as 750 and `Yes` as true: no value here is
+    guessed from its look. The schema converts the fields that are numbers or dates.
+    """
+    if event.style or not event.implicit[0] or event.value not in _NULLS:
         return event.value
-    text = event.value
-    try:
-        return _SCALAR_CACHE[text]
-    except KeyError:
-        pass
-    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
-    construct = _CONSTRUCTOR.yaml_constructors.get(tag)
-    if tag == _STR_TAG or construct is None:  # `<<` or `=`: plain text here, not merge or value
-        value: Any = text
-    else:
-        try:  # called directly: construct_object() would remember every node it ever built
-            value = construct(_CONSTRUCTOR, yaml.ScalarNode(tag, text))
-        except (ValueError, OverflowError, yaml.YAMLError):
-            value = text  # looks like a date but is not one (2026-13-45): let the schema say so
-    if len(text) <= 40 and len(_SCALAR_CACHE) < 4096:  # every value built here is immutable
-        _SCALAR_CACHE[text] = value
-    return value
+    return None
 
 
 def _pos(event: ev.Event) -> tuple[int, int]:

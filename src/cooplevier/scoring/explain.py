@@ -5,15 +5,12 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from cooplevier.content import Pack
+from cooplevier import numbers
+from cooplevier.content.model import Pack
 from cooplevier.messages import t
-from cooplevier.scoring import BALANCE_THRESHOLDS, LeverScore, QuestionScore, Result, to_dict
+from cooplevier.scoring.engine import BALANCE_THRESHOLDS, LeverScore, QuestionScore, Result, to_dict
 
-
-def fr(value: Fraction | int | float) -> str:
-    """A number the French way, at most two decimals, trailing zeros dropped: 3,5 · 2,25 · 3."""
-    text = f"{float(value):.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+fr = numbers.decimal
 
 
 def _exact(value: Fraction) -> bool:
@@ -95,12 +92,20 @@ def explain_text(result: Result, pack: Pack) -> str:
 def _balance_line(result: Result, pack: Pack) -> str:
     ranked = sorted((a for a in result.axes.values() if a.mean is not None), key=lambda a: a.mean or 0)
     high, low = ranked[-1], ranked[0]
-    limits = " ; ".join(f"< {fr(limit)} : {t('explain.balance.' + label)}" for limit, label in BALANCE_THRESHOLDS)
+    limits = " ; ".join(f"< {fr(limit)} : {_balance_word(label)}" for limit, label in BALANCE_THRESHOLDS)
     return t(
         "explain.balance", high=pack.axis(high.id).title, low=pack.axis(low.id).title,
         hi=fr(high.mean or 0), lo=fr(low.mean or 0), spread=fr(result.spread or 0),
-        balance=t(f"explain.balance.{result.balance}"), limits=limits,
+        balance=_balance_word(result.balance), limits=limits,
     )
+
+
+def _balance_word(balance: str | None) -> str:
+    return {
+        "equilibree": t("explain.balance.equilibree"),
+        "fragile": t("explain.balance.fragile"),
+        "desequilibree": t("explain.balance.desequilibree"),
+    }.get(balance or "", numbers.NONE)
 
 
 def _reason(rank: int, lv: LeverScore, result: Result, pack: Pack) -> str:

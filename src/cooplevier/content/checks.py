@@ -6,14 +6,12 @@ Each check reports at the place a person would fix it, as `FILE:LINE:COL: messag
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from cooplevier.content.model import AXIS_IDS, LEVELS, CasesFile, Framework, QuestionsFile
+from cooplevier.content.strict_yaml import YamlDoc
 from cooplevier.errors import ContentError, CooplevierError
 from cooplevier.messages import t
-
-if TYPE_CHECKING:
-    from cooplevier.content import CasesFile, Framework, QuestionsFile
-    from cooplevier.yamlio import YamlDoc
 
 _LEVER_ID = re.compile(r"L([1-9][0-9]?)")
 _QUESTION_ID = re.compile(r"(L[1-9][0-9]?)\.Q([1-9][0-9]?)")
@@ -39,8 +37,6 @@ def cross_check(fw: Framework, cf: CasesFile, qf: QuestionsFile, docs: dict[str,
 
 def _check_wheel(fw: Framework, doc: YamlDoc, err: _Report) -> set[str]:
     """Staircase, axes and levers: each lever in exactly one axis, and the two sides agreeing."""
-    from cooplevier.content import AXIS_IDS, LEVELS
-
     if tuple(s.level for s in fw.staircase) != LEVELS:
         err(doc, ("staircase",), t("content.staircase"))
     seen_axes: dict[str, int] = {}
@@ -92,8 +88,6 @@ def _check_questions(
     fw: Framework, qf: QuestionsFile, lever_ids: set[str], doc: YamlDoc, levers_doc: YamlDoc, err: _Report
 ) -> None:
     """Ids `L<n>.Q<m>` numbered without gaps, 3 to 6 per lever, five choices at levels 1 to 5."""
-    from cooplevier.content import LEVELS
-
     seen: dict[str, int] = {}
     per_lever: dict[str, list[int]] = {}
     for i, q in enumerate(qf.questions):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import stat
 import sys
@@ -12,27 +11,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from cooplevier.errors import CooplevierError
+from cooplevier.errors import CooplevierError, os_reason
 from cooplevier.messages import t
-
-_REASONS = {
-    errno.ENOENT: "os.enoent",
-    errno.EACCES: "os.eacces",
-    errno.EPERM: "os.eacces",
-    errno.ENOSPC: "os.enospc",
-    errno.EROFS: "os.erofs",
-    errno.ELOOP: "os.eloop",
-    errno.EISDIR: "os.eisdir",
-    errno.ENOTDIR: "os.enotdir",
-    errno.ENAMETOOLONG: "os.enametoolong",
-    errno.EDQUOT: "os.enospc",
-}
-
-
-def os_reason(exc: OSError) -> str:
-    """The French for an operating-system error (the system's own words are often English)."""
-    key = _REASONS.get(exc.errno or -1)
-    return t(key) if key else str(exc.strerror or exc)
 
 
 def atomic_write(path: Path, data: str | bytes, *, force: bool = False) -> None:
@@ -51,13 +31,16 @@ def write_output(output: str | None, data: str | bytes, *, force: bool = False) 
 
 
 def check_not_input(output: str | None, inputs: Iterable[Path]) -> None:
-    """Refuse to write a result over one of the files it is made from."""
-    if output in (None, "-"):
+    """Refuse to write a result over one of the files it is made from, with or without --force.
+
+    Compared as files, not names: `./a.yaml`, `a.yaml`, a symbolic or a hard link to it are the
+    same file. An output that does not exist yet cannot be an input.
+    """
+    if output in (None, "-") or not os.path.exists(str(output)):
         return
-    target = Path(str(output)).resolve()
     for path in inputs:
         with contextlib.suppress(OSError):
-            if path.resolve() == target:
+            if os.path.samefile(path, str(output)):
                 raise CooplevierError(t("file.is_input"), file=output)
 
 

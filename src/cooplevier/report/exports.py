@@ -17,11 +17,12 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
-from fractions import Fraction
 from typing import IO, Any
 
-from cooplevier.content import Pack
-from cooplevier.scoring import Result
+from cooplevier import numbers
+from cooplevier.content.model import Pack
+from cooplevier.numbers import score_value
+from cooplevier.scoring.engine import Result
 
 Cell = str | int | float | None
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -47,9 +48,7 @@ def header(pack: Pack) -> list[str]:
     return names
 
 
-def _score(mean: Fraction | None) -> float | None:
-    """Same value as the results' `.score` (rounded float), without Fraction's slow float()."""
-    return None if mean is None else round(mean.numerator / mean.denominator, 2)
+_score = score_value  # the score as every output shows it (cooplevier.numbers)
 
 
 def cells(result: Result, pack: Pack) -> list[Cell]:
@@ -82,8 +81,7 @@ def _csv_text(cell: Cell, decimal: str) -> str:
     if cell is None:
         return ""
     if isinstance(cell, float):
-        text = f"{cell:g}" if cell == int(cell) else f"{cell:.2f}".rstrip("0")
-        return text.replace(".", decimal)
+        return numbers.decimal(cell, mark=decimal)
     return str(cell)
 
 
@@ -149,43 +147,11 @@ def _column_letter(index: int) -> str:
     return str(get_column_letter(index))
 
 
-def score_table(pack: Pack, rows: Sequence[dict[str, Any]]) -> Any:
-    """The terminal table of a batch (rows are `scoring.to_dict` objects)."""
-    from rich.table import Table
-
-    from cooplevier.render import fr_number
-
-    def pair(data: dict[str, Any]) -> str:
-        return "—" if data["score"] is None else f"{fr_number(data['score'], 2)} ({data['step']})"
-
-    from rich.text import Text
-
-    table = Table(title=f"{len(rows)} fichier(s) noté(s)", title_justify="left")
-    for title in ("Fichier", "Territoire", "Rôle", "Global (marche)"):
-        table.add_column(title, overflow="fold")
-    for axis in pack.axes:
-        table.add_column(axis.id.capitalize(), justify="right")
-    table.add_column("Complété", justify="right")
-    for row in rows:
-        table.add_row(  # user text as Text: a "[" in a name is printed, never taken for markup
-            Text(row["file"] or ""),
-            Text(row["territory"]),
-            row["role"] or "—",
-            pair(row["overall"]),
-            *(pair(row["axes"][axis.id]) for axis in pack.axes),
-            f"{round(row['completeness'] * 100)} %",
-        )
-    return table
-
-
 def write_scores(
     values: Iterable[Any], fmt: str, output: str | None, *, pack: Pack, force: bool, separator: str
 ) -> None:
-    """Write converted score results (`csv_cells`, `cells` or `as_dict` values) as they come.
-
-    Streams: nothing is held in memory but the table format, which needs every row to size it.
-    """
-    from cooplevier.fsio import open_output
+    """Write converted score results (`csv_cells`, `cells` or `as_dict` values) as they come."""
+    from cooplevier.files import open_output
 
     if fmt == "csv":
         with open_output(output, force=force) as fh:
@@ -204,17 +170,3 @@ def write_scores(
                 fh.write(sep + json.dumps(data, ensure_ascii=False))
                 sep = ",\n"
             fh.write("[]\n" if sep == "[\n" else "\n]\n")
-    else:
-        rows = list(values)
-        if output in (None, "-"):
-            from cooplevier.console import console
-
-            console().print(score_table(pack, rows))
-            return
-        from rich.console import Console
-
-        capture = Console(width=160, no_color=True, highlight=False)
-        with capture.capture() as captured:
-            capture.print(score_table(pack, rows))
-        with open_output(output, force=force) as fh:
-            fh.write(captured.get())

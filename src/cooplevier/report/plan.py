@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-from cooplevier.content import Case, Lever, Pack, Question, Step, Text, Trend
-from cooplevier.scoring import LeverScore, Result
+from cooplevier.content.model import Case, Lever, Pack, Question, Renewal, Step, Text, Trend
+from cooplevier.messages import t
+from cooplevier.scoring.engine import LeverScore, Result
 
 DETAILED_PRIORITIES = 3
 LeverStatus = Literal["scored", "na", "unknown", "unanswered"]
@@ -120,7 +120,7 @@ class Plan:
     priorities: tuple[Priority, ...]
     other_priorities: tuple[Lever, ...]
     roadmap: tuple[Quarter, ...]
-    renewal: Text | None
+    renewal: Renewal | None
     trends: tuple[Trend, ...]
     to_verify: tuple[Question, ...]
     comments: tuple[tuple[Question, str], ...]
@@ -153,10 +153,8 @@ def build_plan(result: Result, pack: Pack) -> Plan:
                 LeverRow(pack.lever(lid), lv.score, lv.step, _status(lv), lv.answered, lv.na, lv.unknown,
                          lv.unanswered, lv.total)
             )
-        from cooplevier.wheel import AXIS_SHORT
-
         axes.append(
-            AxisRow(axis.id, axis.title, AXIS_SHORT.get(axis.id, axis.title), a.score, a.step,
+            AxisRow(axis.id, axis.title, axis.short, a.score, a.step,
                     pack.step_label(a.step) if a.step else None, axis.id == result.weakest_axis, tuple(rows))
         )
     scored = [a for a in axes if a.score is not None]
@@ -196,7 +194,7 @@ def build_plan(result: Result, pack: Pack) -> Plan:
         priorities=priorities,
         other_priorities=others,
         roadmap=_roadmap(priorities, result, pack),
-        renewal=_renewal(pack),
+        renewal=pack.framework.renewal,
         trends=pack.framework.trends,
         to_verify=tuple(pack.question(q) for q in result.to_verify),
         comments=tuple((pack.question(q), c) for q, c in result.comments),
@@ -266,124 +264,7 @@ def _roadmap(priorities: Sequence[Priority], result: Result, pack: Pack) -> tupl
         later = slots[i + 1] if i + 1 < len(slots) else q4
         later.append(RoadmapItem("continue", p.lever, practice(p, 1)))
     q4.append(RoadmapItem("evaluate"))
-    months = ("mois 1 à 3", "mois 4 à 6", "mois 7 à 9", "mois 10 à 12")
+    months = (t("plan.months_1"), t("plan.months_2"), t("plan.months_3"), t("plan.months_4"))
     return tuple(
         Quarter(f"T{i}", months[i - 1], tuple(items)) for i, items in enumerate((q1, q2, q3, q4), 1)
     )
-
-
-def _renewal(pack: Pack) -> Text | None:
-    """The deck's advice to evaluate and renew the cooperation plan every year, if the pack has it."""
-    for lever in pack.levers:
-        for text in lever.practices:
-            if "reconduit" in text.text and "évalué" in text.text:
-                return text
-    return None
-
-
-# -- rendering -------------------------------------------------------------------------------
-
-
-def plan_data(plan: Plan) -> dict[str, Any]:
-    """The `report --format json` object for one file: the score dict plus the plan."""
-    from cooplevier.scoring import to_dict
-
-    def text(item: Text) -> dict[str, str]:
-        return {"text": item.text, "source": item.source}
-
-    return {
-        **to_dict(plan.result),
-        "plan": {
-            "profile": {
-                "overall_step_label": plan.overall_step_label,
-                "weakest_axis": plan.weakest_axis.id if plan.weakest_axis else None,
-                "axes": [
-                    {"id": a.id, "title": a.title, "score": a.score, "step": a.step, "step_label": a.step_label}
-                    for a in plan.axes
-                ],
-            },
-            "priorities": [
-                {
-                    "rank": p.rank,
-                    "lever": p.lever.id,
-                    "title": p.lever.title,
-                    "reason": p.reason,
-                    "score": p.score,
-                    "step": p.step,
-                    "target": p.target,
-                    "next_step": p.next_step.level if p.next_step else None,
-                    "next_step_label": p.next_step.label.text if p.next_step else None,
-                    "practices": [text(x) for x in p.practices],
-                    "vigilance": [text(x) for x in p.vigilance],
-                    "cases": [{"id": c.id, "name": c.name} for c in p.cases],
-                    "to_verify": [q.id for q in p.to_verify],
-                    "comments": [{"question": c.question.id, "comment": c.comment} for c in p.comments],
-                }
-                for p in plan.priorities
-            ],
-            "other_priorities": [lv.id for lv in plan.other_priorities],
-            "roadmap": [
-                {
-                    "quarter": q.id,
-                    "months": q.months,
-                    "items": [
-                        {
-                            "kind": it.kind,
-                            "lever": it.lever.id if it.lever else None,
-                            "practice": text(it.practice) if it.practice else None,
-                        }
-                        for it in q.items
-                    ],
-                }
-                for q in plan.roadmap
-            ],
-            "renewal": text(plan.renewal) if plan.renewal else None,
-            "trends": [{"id": tr.id, "text": tr.text, "source": tr.source} for tr in plan.trends],
-            "comments": [{"question": q.id, "comment": c} for q, c in plan.comments],
-        },
-    }
-
-
-def render_plan(path: Path, *, pack: Pack, fmt: str, template_dir: Path | None = None) -> str:
-    """Load, score and render one answer file as an action plan (md, html or json)."""
-    from cooplevier.answers import load_answers
-    from cooplevier.scoring import score
-
-    plan = build_plan(score(load_answers(path, pack), pack), pack)
-    return render_plan_model(plan, pack=pack, fmt=fmt, template_dir=template_dir)
-
-
-def render_plan_model(plan: Plan, *, pack: Pack, fmt: str, template_dir: Path | None = None) -> str:
-    if fmt == "json":
-        import json
-
-        return json.dumps(plan_data(plan), ensure_ascii=False, indent=2) + "\n"
-    from markupsafe import Markup
-
-    from cooplevier.render import fr_number, md_escape, render
-    from cooplevier.wheel import WheelSeries, wheel_svg
-
-    series = WheelSeries(plan.territory, {lid: lv.score for lid, lv in plan.result.levers.items()})
-    markdown = fmt == "md"
-    context: dict[str, Any] = {
-        "plan": plan,
-        "pack": pack,
-        "wheel": Markup("") if markdown else wheel_svg(pack, [series], title=f"Roue — {plan.territory}"),
-        "e": md_escape if markdown else (lambda value: value),
-        "score": score_text,
-        "pct": lambda value: f"{round(value * 100)} %",
-        "num": fr_number,
-    }
-    return render("plan.md.j2" if markdown else "plan.html.j2", context, template_dir=template_dir)
-
-
-def score_text(value: float | None) -> str:
-    """A score with a French comma and one decimal, never rounded up onto a stair not reached."""
-    if value is None:
-        return "—"
-    from decimal import ROUND_HALF_UP, Decimal
-
-    shown = Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)  # 2.25 -> 2,3
-    if int(shown) > int(value):  # 2.96 would read "3,0" next to "marche 2"
-        return f"{value:.2f}".replace(".", ",")
-    return f"{shown}".replace(".", ",")

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Literal
-
-from cooplevier.errors import ContentError, CooplevierError, ErrorGroup
-from cooplevier.messages import t
-from cooplevier.schema import Converter
-from cooplevier.yamlio import YamlDoc, load_file
+from typing import Literal, get_args
 
 Source = Literal["seed", "editorial"]
 AxisId = Literal["impulsion", "dialogue", "mouvement", "convergence"]
 AXIS_IDS: tuple[AxisId, ...] = ("impulsion", "dialogue", "mouvement", "convergence")
 PACK_FILES = ("levers.yaml", "cases.yaml", "questions.yaml")
-MAX_CONTENT_BYTES = 4 * 1024 * 1024
 LEVELS = (1, 2, 3, 4, 5)
+Role = Literal["elu", "technicien", "societe-civile", "partenaire", "autre"]
+ROLES: tuple[Role, ...] = get_args(Role)
+Structure = Literal["epci", "petr", "scot", "pnr", "autre"]  # what "votre structure" is
+STRUCTURES: tuple[Structure, ...] = get_args(Structure)
+Form = Literal["full", "short"]  # the whole questionnaire, or one question per lever
+FORMS: tuple[Form, ...] = get_args(Form)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +71,11 @@ class Axis:
     title: str
     levers: tuple[str, ...]
     notes: tuple[Note, ...] = ()
+    short_title: str | None = None  # for the wheel's outer band and narrow tables
+
+    @property
+    def short(self) -> str:
+        return self.short_title or self.title
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +118,15 @@ class GlossaryEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class Renewal:
+    """The deck's advice to evaluate and renew the cooperation plan each year, and its lever."""
+
+    lever: str
+    text: str
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
 class Framework:
     """Everything in levers.yaml."""
 
@@ -128,6 +141,7 @@ class Framework:
     specifics: tuple[Specific, ...] = ()
     synthesis: tuple[Text, ...] = ()
     glossary: tuple[GlossaryEntry, ...] = ()
+    renewal: Renewal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,60 +261,3 @@ class Pack:
 
     def step_label(self, level: int) -> str:
         return self.framework.staircase[level - 1].label.text
-
-
-def default_pack_dir() -> Path:
-    from cooplevier.resources import shipped_dir
-
-    return shipped_dir("data")
-
-
-def load_pack(directory: Path | None = None, *, use_cache: bool = True) -> Pack:
-    """Load and cross-check a content pack; every error found is raised in one ErrorGroup.
-
-    A pack that validated once is reused from the user cache while its files are unchanged
-    (`validate` always checks afresh with `use_cache=False`).
-    """
-    root = directory if directory is not None else default_pack_dir()
-    if not root.is_dir():
-        raise ContentError(t("content.not_dir"), file=root)
-    files = [root / name for name in PACK_FILES]
-    if use_cache and all(f.is_file() for f in files):
-        from cooplevier.cache import cached
-
-        return cached("pack", files, lambda: _load_pack(root))
-    return _load_pack(root)
-
-
-def _load_pack(root: Path) -> Pack:
-    errors: list[CooplevierError] = []
-    docs: dict[str, YamlDoc] = {}
-    for name in PACK_FILES:
-        path = root / name
-        if not path.is_file():
-            errors.append(ContentError(t("content.missing_file"), file=path))
-            continue
-        try:
-            docs[name] = load_file(path, max_bytes=MAX_CONTENT_BYTES, max_depth=16)
-        except CooplevierError as exc:
-            errors.append(ContentError(exc.message, file=exc.file, line=exc.line, col=exc.col))
-    if errors:
-        raise ErrorGroup(errors)
-
-    converters = {name: Converter(doc, ContentError) for name, doc in docs.items()}
-    framework: Framework = converters["levers.yaml"].dataclass(docs["levers.yaml"].data, Framework, ())
-    cases_file: CasesFile = converters["cases.yaml"].dataclass(docs["cases.yaml"].data, CasesFile, ())
-    questions_file: QuestionsFile = converters["questions.yaml"].dataclass(
-        docs["questions.yaml"].data, QuestionsFile, ()
-    )
-    for conv in converters.values():
-        errors.extend(conv.errors)
-    if errors:
-        raise ErrorGroup(errors)
-
-    from cooplevier.content_checks import cross_check
-
-    errors.extend(cross_check(framework, cases_file, questions_file, docs))
-    if errors:
-        raise ErrorGroup(errors)
-    return Pack(framework, cases_file.cases, questions_file.questions, str(root))

@@ -7,7 +7,7 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, RenderableType
 
 
 def message(text: str) -> None:
@@ -24,3 +24,13 @@ def console(*, stderr: bool = False) -> Console:
     from rich.console import Console
 
     return Console(stderr=stderr, highlight=False, no_color=no_color() or None, emoji=False)
+
+
+def plain_text(renderable: RenderableType, *, width: int = 160) -> str:
+    """What a rich renderable looks like as plain text (no colour), for a file."""
+    from rich.console import Console
+
+    capture = Console(width=width, no_color=True, highlight=False, emoji=False)
+    with capture.capture() as captured:
+        capture.print(renderable)
+    return captured.get()

@@ -15,17 +15,9 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from cooplevier.content import Pack
-from cooplevier.render import fr_number
-
-# Short axis labels for the wheel's outer band: the deck's titles are too long for an arc.
-# Axis ids are contractual (contracts.md); an unknown id falls back to the shortened title.
-AXIS_SHORT: dict[str, str] = {
-    "impulsion": "Impulsion politique",
-    "dialogue": "Dialogue territorial",
-    "mouvement": "Mise en mouvement des acteurs",
-    "convergence": "Convergence des projets et des ressources",
-}
+from cooplevier import numbers
+from cooplevier.content.model import Pack
+from cooplevier.messages import t
 
 # (stroke dash pattern, marker shape) per series; colours are a bonus, never the only cue.
 _STYLES: tuple[tuple[str, str, str], ...] = (
@@ -42,12 +34,12 @@ class WheelSeries:
     """One polygon on the wheel: a respondent, a group mean, an earlier assessment…"""
 
     label: str
-    levers: Mapping[str, float | None]
+    levers: Mapping[str, numbers.Number | None]
     dashed: bool = False
 
 
-def _num(value: float | None) -> str:
-    return "non évalué" if value is None else fr_number(value)
+def _num(value: numbers.Number | None) -> str:
+    return t("wheel.not_scored") if value is None else numbers.score(value)
 
 
 def _polar(cx: float, cy: float, r: float, deg: float) -> tuple[float, float]:
@@ -128,7 +120,7 @@ def wheel_svg(pack: Pack, series: Sequence[WheelSeries], *, title: str, size: in
             f'<path id="{uid}-a{k}" d="M{_pt(p0)} A{text_r:.1f},{text_r:.1f} 0 {large} {sweep} {_pt(p1)}" '
             f'fill="none" stroke="none"/>'
         )
-        label = AXIS_SHORT.get(axis.id, axis.title)
+        label = axis.short
         font = max(9.0, size * 0.027)
         arc_len = math.radians(span - 4) * text_r
         label = _fit(label, int(arc_len / (font * 0.56)))
@@ -182,7 +174,7 @@ def wheel_svg(pack: Pack, series: Sequence[WheelSeries], *, title: str, size: in
             )
             continue
         value = single.levers.get(lid)
-        shown = "n.é." if value is None else _num(value)
+        shown = t("wheel.not_scored_short") if value is None else _num(value)
         out.append(
             f'<text x="{lx:.1f}" y="{ly - label_font * 0.55:.1f}" font-size="{label_font:.1f}" '
             f'font-weight="700" fill="#111" text-anchor="middle" dominant-baseline="central">'
@@ -242,13 +234,13 @@ def wheel_svg(pack: Pack, series: Sequence[WheelSeries], *, title: str, size: in
 
 def _description(pack: Pack, series: Sequence[WheelSeries]) -> str:
     """The text alternative: every lever's score for every series, axis by axis."""
-    parts = ["Roue des coopérations : 4 axes, 10 leviers, échelle des marches de 1 (centre) à 5 (bord)."]
+    parts = [t("wheel.description", axes=len(pack.axes), levers=len(pack.levers))]
     for s in series:
         items = []
         for axis in pack.axes:
             levers = ", ".join(
                 f"{lid} {pack.lever(lid).short_title} : {_num(s.levers.get(lid))}" for lid in axis.levers
             )
-            items.append(f"{AXIS_SHORT.get(axis.id, axis.title)} ({levers})")
-        parts.append(f"{s.label} — " + " ; ".join(items) + ".")
+            items.append(t("wheel.axis_levers", axis=axis.short, levers=levers))
+        parts.append(t("wheel.series", label=s.label, axes=" ; ".join(items)))
     return " ".join(parts)

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Literal
 
-from cooplevier.answers import AnswerFile, Value
-from cooplevier.content import Pack
+from cooplevier.content.answers import AnswerFile, Value
+from cooplevier.content.model import Pack
+from cooplevier.numbers import score_value
 
 Balance = Literal["equilibree", "fragile", "desequilibree"]
 BALANCE_THRESHOLDS: tuple[tuple[Fraction, Balance], ...] = (
@@ -49,7 +50,7 @@ class LeverScore:
 
     @property
     def score(self) -> float | None:
-        return _round(self.mean)
+        return score_value(self.mean)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +62,7 @@ class AxisScore:
 
     @property
     def score(self) -> float | None:
-        return _round(self.mean)
+        return score_value(self.mean)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +72,7 @@ class Overall:
 
     @property
     def score(self) -> float | None:
-        return _round(self.mean)
+        return score_value(self.mean)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,16 +100,6 @@ class Result:
     @property
     def completeness(self) -> float:
         return round(self.answered / self.total, 3) if self.total else 0.0
-
-
-def _round(value: Fraction | None) -> float | None:
-    """Two decimals, never rounded up onto a stair not reached (719/240 gives 2.99, not 3.0)."""
-    if value is None:
-        return None
-    shown = round(float(value), 2)
-    if int(shown) > int(value):
-        return math.floor(value * 100) / 100
-    return shown
 
 
 def _mean(values: list[Fraction]) -> Fraction | None:
@@ -248,7 +239,7 @@ def to_dict(result: Result) -> dict[str, Any]:
     """The `score --format json` object of the contract (more keys are allowed)."""
 
     def pair(mean: Fraction | None, step: int | None) -> dict[str, Any]:
-        return {"score": _round(mean), "step": step}
+        return {"score": score_value(mean), "step": step}
 
     return {
         "file": result.file,
@@ -273,7 +264,7 @@ def to_dict(result: Result) -> dict[str, Any]:
             for lv in result.levers.values()
         },
         "weakest_axis": result.weakest_axis,
-        "balance": {"label": result.balance, "spread": _round(result.spread)},
+        "balance": {"label": result.balance, "spread": score_value(result.spread)},
         "priorities": list(result.priorities),
         "to_verify": list(result.to_verify),
         "completeness": result.completeness,

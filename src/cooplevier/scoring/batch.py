@@ -1,8 +1,9 @@
-"""Batch scoring: find answer files, score them on every core, stream the outcomes in order.
+"""The pipeline over many files: find answer files, score them on every core, stream them in order.
 
-A bad file never stops a batch: it becomes a `Failed` outcome (its `FILE:LINE: message`
-lines) in the place the file had, and the batch goes on. Outcomes are produced in the order
-of `collect()` and consumed one chunk at a time, so memory stays flat however many files.
+A bad file never stops a batch: it becomes a `Refused` outcome (its `FILE:LINE: message`
+lines) in the place the file had, and the batch goes on. `run()` returns a `Batch`: the good
+values as they come, and the refusals met on the way; that is the one result of every command
+that reads many files. Outcomes are consumed one chunk at a time, so memory stays flat.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from cooplevier.answers import load_answers
-from cooplevier.content import Pack, load_pack
-from cooplevier.errors import CooplevierError
-from cooplevier.fsio import os_reason
+from cooplevier.content.answers import load_answers
+from cooplevier.content.load import load_pack
+from cooplevier.content.model import Pack
+from cooplevier.errors import CooplevierError, os_reason
 from cooplevier.messages import t
-from cooplevier.scoring import Result, score, to_dict
+from cooplevier.scoring.engine import Result, score, to_dict
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -35,8 +36,8 @@ Convert = Callable[[Result, Pack], T]
 
 
 @dataclass(frozen=True, slots=True)
-class Failed:
-    """A file (or path) that could not be scored, with its located message lines."""
+class Refused:
+    """A file (or path) that could not be used, with its located message lines."""
 
     file: str
     message: str
@@ -51,13 +52,13 @@ class Scored(Generic[T]):
     warnings: tuple[str, ...] = ()
 
 
-def collect(paths: Iterable[Path]) -> list[Path | Failed]:
+def collect(paths: Iterable[Path]) -> list[Path | Refused]:
     """Files as given, folders searched recursively for *.yaml/*.yml (sorted), each once.
 
     Paths keep the order they were given in; inside a folder files are sorted by their path.
-    A missing path, an unreadable folder or a folder without answer files is a `Failed`.
+    A missing path, an unreadable folder or a folder without answer files is a `Refused`.
     """
-    out: list[Path | Failed] = []
+    out: list[Path | Refused] = []
     seen: set[str] = set()
 
     def add(path: Path) -> None:
@@ -87,8 +88,8 @@ def collect(paths: Iterable[Path]) -> list[Path | Failed]:
     return out
 
 
-def _walk(folder: Path) -> tuple[list[Path], list[Failed]]:
-    errors: list[Failed] = []
+def _walk(folder: Path) -> tuple[list[Path], list[Refused]]:
+    errors: list[Refused] = []
 
     def onerror(exc: OSError) -> None:
         errors.append(_failed(Path(exc.filename or folder), t("file.unreadable", reason=os_reason(exc))))
@@ -106,8 +107,8 @@ def _walk(folder: Path) -> tuple[list[Path], list[Failed]]:
     return [file for _, file in found], errors
 
 
-def _failed(path: Path, message: str) -> Failed:
-    return Failed(str(path), CooplevierError(message, file=path).located())
+def _failed(path: Path, message: str) -> Refused:
+    return Refused(str(path), CooplevierError(message, file=path).located())
 
 
 def as_dict(result: Result, pack: Pack) -> dict[str, Any]:
@@ -120,14 +121,94 @@ def as_result(result: Result, pack: Pack) -> Result:
     return result
 
 
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A file that passed `validate`: how much of the questionnaire it answers."""
+
+    file: str
+    answered: int
+    total: int
+
+
+def as_checked(result: Result, pack: Pack) -> Checked:
+    """`convert` for `validate`."""
+    return Checked(result.file or "", result.answered, result.total)
+
+
+class Batch(Generic[T]):
+    """The good values of work over many files, as they come, and the files refused on the way.
+
+    Iterate once to get the values. Each refusal is kept in `refused` and passed at once to
+    `on_refused` (so a command can say it where it happened); each loader warning goes to
+    `on_warning`. After the run, `count` and `refused` say how it went.
+    """
+
+    def __init__(
+        self,
+        items: Sequence[Path | Refused],
+        outcomes: Iterable[Scored[T] | Refused],
+        *,
+        on_refused: Callable[[Refused], None] | None = None,
+        on_warning: Callable[[str], None] | None = None,
+    ) -> None:
+        self.items = items
+        self._outcomes = outcomes
+        self._on_refused = on_refused
+        self._on_warning = on_warning
+        self.refused: list[Refused] = []
+        self.count = 0
+
+    def __iter__(self) -> Iterator[T]:
+        for outcome in self._outcomes:
+            if isinstance(outcome, Refused):
+                self.refused.append(outcome)
+                if self._on_refused is not None:
+                    self._on_refused(outcome)
+                continue
+            if self._on_warning is not None:
+                for warning in outcome.warnings:
+                    self._on_warning(warning)
+            self.count += 1
+            yield outcome.value
+
+    @property
+    def files(self) -> int:
+        """Every file met: the good ones and the refused ones."""
+        return self.count + len(self.refused)
+
+    @property
+    def inputs(self) -> list[Path]:
+        """The files this batch reads (a result must never be written over one of them)."""
+        return [item for item in self.items if isinstance(item, Path)]
+
+
+def run(
+    paths: Iterable[Path],
+    *,
+    pack: Pack,
+    convert: Convert[T],
+    content_dir: Path | None = None,
+    on_refused: Callable[[Refused], None] | None = None,
+    on_warning: Callable[[str], None] | None = None,
+) -> Batch[T]:
+    """The batch of `paths` (files, or folders searched recursively), scored and converted."""
+    items = collect(paths)
+    return Batch(
+        items,
+        score_files(items, pack=pack, convert=convert, content_dir=content_dir),
+        on_refused=on_refused,
+        on_warning=on_warning,
+    )
+
+
 def score_files(
-    items: Sequence[Path | Failed],
+    items: Sequence[Path | Refused],
     *,
     pack: Pack,
     convert: Convert[T],
     content_dir: Path | None = None,
     jobs: int | None = None,
-) -> Iterator[Scored[T] | Failed]:
+) -> Iterator[Scored[T] | Refused]:
     """Score `items` (from `collect`) in order; in worker processes when the batch is large.
 
     `convert` turns each result into what the caller keeps (a CSV row, a dict…) inside the
@@ -137,35 +218,18 @@ def score_files(
     workers = _workers(jobs, len(items))
     if workers <= 1:
         for item in items:
-            yield item if isinstance(item, Failed) else _score_one(str(item), pack, convert)
+            yield item if isinstance(item, Refused) else _score_one(str(item), pack, convert)
         return
     yield from _parallel(items, pack, convert, content_dir, workers)
 
 
-def score_all(
-    items: Sequence[Path | Failed], pack: Pack, *, on_error: Callable[[Failed], None] | None = None
-) -> list[Result]:
-    """Score every file of `items` (from `collect`), in order, for a view of the whole group.
-
-    Each refused file goes to `on_error` and the others are still scored; without `on_error`,
-    every refusal is raised at once. No valid file at all is an error either way.
-    """
-    from cooplevier.errors import CooplevierError, ErrorGroup
-
-    results: list[Result] = []
-    errors: list[CooplevierError] = []
-    for outcome in score_files(items, pack=pack, convert=as_result):
-        if isinstance(outcome, Failed):
-            errors.append(CooplevierError(outcome.message))
-            if on_error is not None:
-                on_error(outcome)
-        else:
-            results.append(outcome.value)
-    if errors and on_error is None:
-        raise ErrorGroup(errors)
-    if not results:  # refusals already went to on_error, if any: say them once
-        raise ErrorGroup([*([] if on_error else errors), CooplevierError(t("batch.no_valid_file"))])
-    return results
+def score_file(path: Path, pack: Pack, *, on_warning: Callable[[str], None] | None = None) -> Result:
+    """One answer file, loaded strictly and scored; its loader warnings go to `on_warning`."""
+    af = load_answers(path, pack)
+    if on_warning is not None:
+        for warning in af.warnings:
+            on_warning(warning)
+    return score(af, pack)
 
 
 def _workers(jobs: int | None, count: int) -> int:
@@ -180,15 +244,15 @@ def _workers(jobs: int | None, count: int) -> int:
     return min(cpus, MAX_WORKERS)
 
 
-def _score_one(file: str, pack: Pack, convert: Convert[T]) -> Scored[T] | Failed:
+def _score_one(file: str, pack: Pack, convert: Convert[T]) -> Scored[T] | Refused:
     try:
         af = load_answers(Path(file), pack)
         return Scored(file, convert(score(af, pack), pack), af.warnings)
     except CooplevierError as exc:
-        return Failed(file, exc.located())
+        return Refused(file, exc.located())
     except (RecursionError, MemoryError, ValueError, TypeError, KeyError, AttributeError) as exc:
         # A bug must not sink a batch of ten thousand files: name the file and go on.
-        return Failed(file, CooplevierError(t("cli.internal", kind=type(exc).__name__), file=file).located())
+        return Refused(file, CooplevierError(t("cli.internal", kind=type(exc).__name__), file=file).located())
 
 
 # Per worker process: the pack is loaded once (inherited from the parent when forked).
@@ -206,7 +270,7 @@ def _init_worker(content_dir: str | None, pack: Pack | None) -> None:
     gc.freeze()
 
 
-def _score_chunk(files: list[str], convert: Convert[T]) -> list[Scored[T] | Failed]:
+def _score_chunk(files: list[str], convert: Convert[T]) -> list[Scored[T] | Refused]:
     assert _WORKER_PACK is not None
     pack = _WORKER_PACK[1]
     return [_score_one(file, pack, convert) for file in files]
@@ -217,8 +281,8 @@ def _chunk_size(count: int, workers: int) -> int:
 
 
 def _parallel(
-    items: Sequence[Path | Failed], pack: Pack, convert: Convert[T], content_dir: Path | None, workers: int
-) -> Iterator[Scored[T] | Failed]:
+    items: Sequence[Path | Refused], pack: Pack, convert: Convert[T], content_dir: Path | None, workers: int
+) -> Iterator[Scored[T] | Refused]:
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor  # only for large batches: not at import
 
@@ -228,7 +292,7 @@ def _parallel(
     context = mp.get_context("fork" if fork else None)
     # Forked workers inherit the parent's pack; spawned ones load it once each.
     initargs = (str(content_dir) if content_dir else None, pack if fork else None)
-    pending: deque[tuple[Sequence[Path | Failed], Future[list[Scored[T] | Failed]]]] = deque()
+    pending: deque[tuple[Sequence[Path | Refused], Future[list[Scored[T] | Refused]]]] = deque()
     executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=initargs)
     try:
 
@@ -236,7 +300,7 @@ def _parallel(
             chunk = next(chunks, None)
             if chunk is None:
                 return False
-            files = [str(item) for item in chunk if not isinstance(item, Failed)]
+            files = [str(item) for item in chunk if not isinstance(item, Refused)]
             pending.append((chunk, executor.submit(_score_chunk, files, convert)))
             return True
 
@@ -248,6 +312,6 @@ def _parallel(
             done = iter(future.result())
             submit()
             for item in chunk:
-                yield item if isinstance(item, Failed) else next(done)
+                yield item if isinstance(item, Refused) else next(done)
     finally:
         executor.shutdown(wait=True, cancel_futures=True)

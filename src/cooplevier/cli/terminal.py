@@ -1,8 +1,6 @@
-"""What the questionnaire shows and asks, as data; and the terminal that shows it with rich.
+"""The questionnaire in a terminal: rich for display, plain `readline()` for input.
 
-The session decides *what* to show (screens, lines); a `Prompter` decides *how*. Tests drive the
-session with a scripted prompter; `TerminalPrompter` reads plain lines from stdin, so it works
-the same in a terminal, through a pipe and with a screen reader.
+Plain lines, so it works the same in a terminal, through a pipe and with a screen reader.
 """
 
 from __future__ import annotations
@@ -11,92 +9,24 @@ import contextlib
 import sys
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
-from cooplevier.answers import Answer, Value
-from cooplevier.content import Axis, Case, Lever, Pack, Question
-from cooplevier.messages import t
-from cooplevier.scoring import Result
+from cooplevier import numbers
+from cooplevier.assess.screens import HelpView, Intro, LeverIntro, QuestionView, RoleMenu, Screen, Summary
+from cooplevier.content.answers import Value
+from cooplevier.content.model import Question
+from cooplevier.messages import answer_label, role_choice, t, tn
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 
 
-@dataclass(frozen=True, slots=True)
-class Intro:
-    questions: int
-    levers: int
-    axes: int
-
-
-@dataclass(frozen=True, slots=True)
-class RoleMenu:
-    roles: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class LeverIntro:
-    lever: Lever
-    axis: Axis
-    questions: int
-
-
-@dataclass(frozen=True, slots=True)
-class QuestionView:
-    question: Question
-    position: int
-    total: int
-    axis: Axis
-    answer: Answer | None
-    comment: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class HelpView:
-    question: Question
-    lever: Lever
-    cases: tuple[Case, ...]
-    steps: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Summary:
-    result: Result
-    pack: Pack
-
-
-Screen = Intro | RoleMenu | LeverIntro | QuestionView | HelpView | Summary
-
-
-class Prompter(Protocol):
-    """The questionnaire's only way to the person answering it."""
-
-    def show(self, screen: Screen) -> None:
-        """Display a screen (question, lever panel, help, summary…)."""
-
-    def say(self, text: str) -> None:
-        """An information line."""
-
-    def command(self, text: str, *, err: bool = False) -> None:
-        """A command to copy and paste: one line, never wrapped (beside a warning when `err`)."""
-
-    def hint(self, text: str) -> None:
-        """What to type instead of a line that was not understood."""
-
-    def warn(self, text: str) -> None:
-        """A problem outside the dialogue: a file, an interruption (stderr in a terminal)."""
-
-    def ask(self, prompt: str) -> str:
-        """One typed line, without its line end; EOFError when input has ended."""
-
-
 def value_label(question: Question, value: Value) -> str:
     """`3 — <choice label>`, `n — non concerné`, `x — je ne sais pas`."""
     if value == "na":
-        return f"n — {t('answer.na')}"
+        return f"n — {answer_label('na')}"
     if value == "unknown":
-        return f"x — {t('assess.unknown')}"
+        return f"x — {answer_label('unknown')}"
     return f"{value} — {question.choices[int(value) - 1].label}"
 
 
@@ -109,7 +39,7 @@ class TerminalPrompter:
     """rich for display (no colour with NO_COLOR or off a TTY), plain `readline()` for input."""
 
     def __init__(self) -> None:
-        from cooplevier.console import console
+        from cooplevier.cli.console import console
 
         self.out: Console = console()
         self.err: Console = console(stderr=True)
@@ -173,7 +103,7 @@ def render(screen: Screen) -> RenderableType:
                 Text(""),
             )
         case RoleMenu():
-            roles = [(f"{i}.", t(f"role.{role}")) for i, role in enumerate(screen.roles, 1)]
+            roles = [(f"{i}.", role_choice(role)) for i, role in enumerate(screen.roles, 1)]
             return Group(Text(""), Text(t("assess.roles_title"), style="bold"), _keyed(roles))
         case LeverIntro():
             return _lever_intro(screen)
@@ -222,7 +152,7 @@ def _lever_intro(screen: LeverIntro) -> RenderableType:
     ]
     if lever.rationale:
         parts.append(Text(lever.rationale[0].text))
-    parts.append(Text(t("assess.lever_count", count=screen.questions)))
+    parts.append(Text(tn("assess.lever_count", screen.questions)))
     return Group(Text(""), Panel(Group(*parts), box=box.HORIZONTALS, padding=(0, 0)))
 
 
@@ -232,7 +162,7 @@ def _question(screen: QuestionView) -> RenderableType:
 
     q = screen.question
     rows = [(f"{c.level}.", c.label) for c in q.choices]
-    rows += [("n.", t("answer.na")), ("x.", t("answer.unknown"))]
+    rows += [("n.", answer_label("na")), ("x.", answer_label("unknown"))]
     parts: list[RenderableType] = [
         Text(""),
         Text(t("assess.progress", position=screen.position, total=screen.total, axis=screen.axis.title), style="bold"),
@@ -269,8 +199,18 @@ def _help(screen: HelpView) -> RenderableType:
         cases.append(f"{case.name} : {note}" if note else case.name)
     section(t("assess.help_cases"), cases)
     section(t("assess.help_steps"), screen.steps, [f"{i}." for i in range(1, len(screen.steps) + 1)])
-    keys = ("levels", "na", "unknown", "keep", "back", "skip", "comment", "help", "quit")
-    section(t("assess.help_keys"), [t(f"assess.key_{k}") for k in keys])
+    keys = [
+        t("assess.key_levels"),
+        t("assess.key_na"),
+        t("assess.key_unknown"),
+        t("assess.key_keep"),
+        t("assess.key_back"),
+        t("assess.key_skip"),
+        t("assess.key_comment"),
+        t("assess.key_help"),
+        t("assess.key_quit"),
+    ]
+    section(t("assess.help_keys"), keys)
     return Group(*parts)
 
 
@@ -281,32 +221,26 @@ def _summary(screen: Summary) -> RenderableType:
     from rich.text import Text
 
     result, pack = screen.result, screen.pack
-    none = t("assess.no_score")
-
-    def number(value: float | int | None) -> str:
-        if value is None:
-            return none
-        return f"{value:.1f}".replace(".", ",") if isinstance(value, float) else str(value)
-
     title = Text(t("assess.summary", territory=result.territory), style="bold")
     table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left")
     table.add_column(t("assess.col_lever"), ratio=1)
-    for key in ("assess.col_answers", "assess.col_score", "assess.col_step"):
-        table.add_column(t(key), justify="right", no_wrap=True)
+    for column in (t("assess.col_answers"), t("assess.col_score"), t("assess.col_step")):
+        table.add_column(column, justify="right", no_wrap=True)
     for axis in pack.axes:
         ax = result.axes[axis.id]
         heading = Text(t("assess.row_axis", axis=axis.title), style="bold")
-        table.add_row(heading, "", number(ax.score), Text(number(ax.step), style="bold"))
+        table.add_row(heading, "", numbers.score(ax.mean), Text(numbers.integer(ax.step), style="bold"))
         for lever_id in axis.levers:
             lv = result.levers[lever_id]
             name = Text(f"  {lever_id} {pack.lever(lever_id).short_title}")
-            table.add_row(name, f"{lv.total - lv.unanswered}/{lv.total}", number(lv.score), number(lv.step))
+            answered = f"{lv.total - lv.unanswered}/{lv.total}"
+            table.add_row(name, answered, numbers.score(lv.mean), numbers.integer(lv.step))
         table.add_section()
     table.add_row(
         Text(t("assess.row_overall"), style="bold"),
         f"{result.answered}/{result.total}",
-        number(result.overall.score),
-        Text(number(result.overall.step), style="bold"),
+        numbers.score(result.overall.mean),
+        Text(numbers.integer(result.overall.step), style="bold"),
     )
     steps = " · ".join(f"{s.level} {s.label.text}" for s in pack.staircase)
     parts: list[RenderableType] = [Text(""), table, Text(t("assess.steps_legend", steps=steps))]

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 import types
 import typing
 from functools import cache
 from typing import Any, Literal, TypeVar, get_args, get_origin
 
+from cooplevier.content.strict_yaml import KeyPath, YamlDoc
 from cooplevier.errors import CooplevierError
 from cooplevier.messages import t
-from cooplevier.yamlio import Path_, YamlDoc
 
 T = TypeVar("T")
 
@@ -29,10 +30,10 @@ class Converter:
         self.cls = cls
         self.errors: list[CooplevierError] = []
 
-    def error(self, path: Path_, message: str, *, key: bool = False) -> None:
+    def error(self, path: KeyPath, message: str, *, key: bool = False) -> None:
         self.errors.append(self.doc.error(path, message, key=key, cls=self.cls))
 
-    def convert(self, value: Any, tp: Any, path: Path_) -> Any:
+    def convert(self, value: Any, tp: Any, path: KeyPath) -> Any:
         origin = get_origin(tp)
         if origin in (typing.Union, types.UnionType):
             args = [a for a in get_args(tp) if a is not type(None)]
@@ -56,26 +57,28 @@ class Converter:
         if dataclasses.is_dataclass(tp):
             return self.dataclass(value, typing.cast(type[Any], tp), path)
         if tp is str:
-            if isinstance(value, bool) or not isinstance(value, str | int | float | dt.date):
+            if not isinstance(value, str):
                 self.error(path, t("schema.expected_text"))
                 return _INVALID
-            text = str(value).strip()
+            text = value.strip()
             if not text:
                 self.error(path, t("schema.empty_text"))
             return text
         if tp is int:
-            if isinstance(value, bool) or not isinstance(value, int):
+            number = as_int(value)
+            if number is None:
                 self.error(path, t("schema.expected_int"))
                 return _INVALID
-            return value
+            return number
         if tp is dt.date:
-            if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-                return value
-            self.error(path, t("schema.expected_date"))
-            return _INVALID
+            day = as_date(value)
+            if day is None:
+                self.error(path, t("schema.expected_date"))
+                return _INVALID
+            return day
         raise TypeError(f"unsupported type {tp!r}")  # pragma: no cover - programming error
 
-    def dataclass(self, value: Any, cls: type[T], path: Path_) -> T:
+    def dataclass(self, value: Any, cls: type[T], path: KeyPath) -> T:
         if not isinstance(value, dict):
             self.error(path, t("schema.expected_mapping"))
             return typing.cast(T, _INVALID)
@@ -92,6 +95,30 @@ class Converter:
                 continue
             kwargs[name] = self.convert(value[name], tp, (*path, name))
         return cls(**kwargs)
+
+
+_INT = re.compile(r"0|[1-9][0-9]{0,8}")
+
+
+def as_int(value: Any) -> int | None:
+    """A whole number written in decimal digits (`3`, `"3"`), else None; no sign, no `03`, no `3.0`."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and _INT.fullmatch(value):
+        return int(value)
+    return None
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A calendar date written `AAAA-MM-JJ`, else None."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
 
 
 class _Invalid:

@@ -7,26 +7,23 @@ scores span `SPREAD` steps or more. Random noise of ±1 around a shared view sta
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from cooplevier.answers import ROLES
-from cooplevier.content import Pack
-from cooplevier.errors import CooplevierError, ErrorGroup
-from cooplevier.messages import labels, t
-from cooplevier.scoring import Result
-
-if TYPE_CHECKING:
-    from cooplevier.batch import Failed
+from cooplevier.content.model import ROLES, Pack
+from cooplevier.errors import CooplevierError
+from cooplevier.messages import t
+from cooplevier.numbers import score_value
+from cooplevier.scoring.batch import Batch
+from cooplevier.scoring.engine import Result
 
 ROLE_GAP = 1.5
 SPREAD = 2.5
 TOP_QUESTIONS = 3
 NO_ROLE = "sans-role"  # respondents who gave no role: counted, never compared as a group
-ROLE_LABELS = labels("role.group", [*ROLES, NO_ROLE])
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,13 +31,13 @@ class Stats:
     """Scores of one lever, axis or question across respondents (None where nobody scored it)."""
 
     n: int
-    mean: float | None
-    min: float | None
-    max: float | None
-    spread: float | None
-    by_role: Mapping[str, float]
-    role_gap: float | None  # highest role mean minus lowest, over roles (not NO_ROLE)
-    divergent: bool = False  # the rule, decided on exact values (the fields above are rounded)
+    mean: Fraction | None
+    min: Fraction | None
+    max: Fraction | None
+    spread: Fraction | None
+    by_role: Mapping[str, Fraction]
+    role_gap: Fraction | None  # highest role mean minus lowest, over roles (not NO_ROLE)
+    divergent: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,23 +76,11 @@ class Synthesis:
     refused: tuple[str, ...] = ()
 
 
-class PartialSynthesis(ErrorGroup):
-    """Some files were refused: the synthesis of the valid ones is in `text`; exit 1 anyway."""
-
-    def __init__(self, errors: Sequence[CooplevierError], text: str) -> None:
-        super().__init__(errors)
-        self.text = text
-
-
-def _r(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
-
-
 def stats(values: Sequence[tuple[str, Fraction | int | float | None]]) -> Stats:
     """Stats of (role, score) pairs; None scores (nothing answered) are left out.
 
     Scores come exact (the scoring engine's fractions): means, gaps and the divergence rule are
-    computed exactly and only rounded for display, so a gap of 1.496 is never taken for 1.5.
+    computed exactly and only rounded where they are shown, so a gap of 1.496 is never taken for 1.5.
     """
     scored = [(role, Fraction(v)) for role, v in values if v is not None]
     if not scored:
@@ -110,24 +95,16 @@ def stats(values: Sequence[tuple[str, Fraction | int | float | None]]) -> Stats:
     gap = max(compared) - min(compared) if len(compared) >= 2 else None
     low, high = min(numbers), max(numbers)
     divergent = (gap is not None and gap >= Fraction(ROLE_GAP)) or high - low >= Fraction(SPREAD)
-    return Stats(
-        len(numbers),
-        _r(float(sum(numbers, Fraction(0)) / len(numbers))),
-        _r(float(low)),
-        _r(float(high)),
-        _r(float(high - low)),
-        {r: round(float(m), 2) for r, m in means.items()},
-        None if gap is None else round(float(gap), 2),
-        divergent,
-    )
+    return Stats(len(numbers), sum(numbers, Fraction(0)) / len(numbers), low, high, high - low, means, gap, divergent)
 
 
 def is_divergent(s: Stats) -> bool:
     return s.divergent
 
 
-def synthesize(results: Sequence[Result], pack: Pack, *, refused: Sequence[str] = ()) -> Synthesis:
+def synthesize(results: Iterable[Result], pack: Pack, *, refused: Sequence[str] = ()) -> Synthesis:
     """Aggregate several scored answer files (one per respondent) into the group's picture."""
+    results = list(results)
     roles = [r.role or NO_ROLE for r in results]
     counts = {role: roles.count(role) for role in [*ROLES, NO_ROLE] if role in roles}
     levers: dict[str, LeverSynthesis] = {}
@@ -138,7 +115,7 @@ def synthesize(results: Sequence[Result], pack: Pack, *, refused: Sequence[str] 
             pairs = []
             for role, r in zip(roles, results, strict=True):
                 qs = next(x for x in r.levers[lever.id].questions if x.id == q.id)
-                pairs.append((role, float(qs.value) if isinstance(qs.value, int) else None))
+                pairs.append((role, qs.value if isinstance(qs.value, int) else None))
             questions.append(QuestionStats(q.id, q.text, stats(pairs)))
         questions.sort(key=lambda q: (-(q.stats.role_gap or 0), -(q.stats.spread or 0), q.id))
         levers[lever.id] = LeverSynthesis(
@@ -165,15 +142,23 @@ def synthesize(results: Sequence[Result], pack: Pack, *, refused: Sequence[str] 
     )
 
 
+def synthesize_batch(results: Batch[Result], pack: Pack) -> Synthesis:
+    """The synthesis of the valid files of a batch, naming the refused ones; none valid is an error."""
+    syn = synthesize(results, pack)
+    if results.count == 0:
+        raise CooplevierError(t("batch.no_valid_file"))
+    return dataclasses.replace(syn, refused=tuple(r.file for r in results.refused))
+
+
 def _stats_data(s: Stats) -> dict[str, Any]:
     return {
         "n": s.n,
-        "mean": s.mean,
-        "min": s.min,
-        "max": s.max,
-        "spread": s.spread,
-        "by_role": dict(s.by_role),
-        "role_gap": s.role_gap,
+        "mean": score_value(s.mean),
+        "min": score_value(s.min),
+        "max": score_value(s.max),
+        "spread": score_value(s.spread),
+        "by_role": {role: score_value(m) for role, m in s.by_role.items()},
+        "role_gap": score_value(s.role_gap),
     }
 
 
@@ -200,64 +185,3 @@ def synthesis_data(syn: Synthesis) -> dict[str, Any]:
         },
         "divergent": list(syn.divergent),
     }
-
-
-def shade(value: float | None) -> int:
-    """Heatmap shade 0 (step 1, light) to 4 (step 5, dark): a grey ramp, legible when printed."""
-    return 0 if value is None else max(0, min(4, round(value - 1)))
-
-
-def render_synthesis(
-    items: Sequence[Path | Failed],
-    *,
-    pack: Pack,
-    fmt: str,
-    template_dir: Path | None = None,
-    on_error: Callable[[str], None] | None = None,
-) -> str:
-    """The synthesis of the valid files among `items` (answer files, or refusals as
-    `batch.collect` returns them), as md, html or json text.
-
-    Refused files never stop the synthesis. With `on_error`, each refused file's message is
-    passed to it and the text is returned (the caller then exits 1). Without it, the text is
-    produced all the same and a `PartialSynthesis` carrying it (`.text`) is raised.
-    """
-    from cooplevier import batch
-
-    refused: list[batch.Failed] = []
-
-    def refuse(failed: batch.Failed) -> None:
-        refused.append(failed)
-        if on_error is not None:
-            on_error(failed.message)
-
-    results = batch.score_all(items, pack=pack, on_error=refuse)
-    syn = synthesize(results, pack, refused=[f.file for f in refused])
-    text = render_text(syn, pack, fmt=fmt, template_dir=template_dir)
-    if refused and on_error is None:
-        summary = CooplevierError(t("synthesis.refused", count=len(refused), ok=len(results)))
-        raise PartialSynthesis([*(CooplevierError(f.message) for f in refused), summary], text)
-    return text
-
-
-def render_text(syn: Synthesis, pack: Pack, *, fmt: str, template_dir: Path | None = None) -> str:
-    if fmt == "json":
-        import json
-
-        return json.dumps(synthesis_data(syn), ensure_ascii=False, indent=2) + "\n"
-    from cooplevier.render import render
-
-    rule = {"gap": ROLE_GAP, "spread": SPREAD}
-    context: dict[str, Any] = {"syn": syn, "pack": pack, "role_labels": ROLE_LABELS, "rule": rule}
-    if fmt == "html":
-        from cooplevier.wheel import WheelSeries, wheel_svg
-
-        series = [WheelSeries("Moyenne du groupe", {lid: lv.stats.mean for lid, lv in syn.levers.items()})]
-        for role in syn.roles:
-            if role != NO_ROLE:
-                label = f"{ROLE_LABELS.get(role, role)} ({syn.roles[role]})"
-                series.append(WheelSeries(label, {lid: lv.stats.by_role.get(role) for lid, lv in syn.levers.items()}))
-        context["wheel"] = wheel_svg(pack, series, title="La roue du groupe : moyenne et moyenne par rôle")
-        context["shade"] = shade
-        return render("synthesis.html.j2", context, template_dir=template_dir)
-    return render("synthesis.md.j2", context, template_dir=template_dir)

@@ -1,0 +1,2 @@
+"""The workshop server (`cooplevier atelier`): participants answer from a browser, the facilitator
+follows and projects the synthesis."""

@@ -1,0 +1,227 @@
+"""The Typer app, its shared options, and the one place where errors become exit codes.
+
+Start-up matters (`cooplevier --help` must stay faster than a bare Typer app), so nothing
+heavier than typer is imported at module level: each command imports what it needs. Commands
+are registered with `@command()`; they return nothing (success) or an `ExitCode`, and raise
+`CooplevierError` (exit 1) or `UsageError` (exit 2) for what the user must fix. `run()` maps
+everything else (Click's usage errors, Ctrl-C, a closed pipe, an unexpected bug) the same way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
+
+import typer
+
+from cooplevier.errors import CooplevierError, ExitCode, UsageError
+from cooplevier.messages import t, tn
+
+if TYPE_CHECKING:
+    from cooplevier.content.model import Pack
+    from cooplevier.scoring.batch import Batch, Refused
+
+P = ParamSpec("P")
+E = TypeVar("E", bound=StrEnum)
+
+app = typer.Typer(
+    name="cooplevier",
+    help=t("help.app"),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    # Plain help: readable by screen readers, and no rich import just to print it.
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        import cooplevier
+
+        print(t("cli.version", version=cooplevier.__version__))
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help=t("help.version")),
+    ] = False,
+) -> None:
+    """Auto-diagnostic des coopérations territoriales (leviers Mairie-conseils)."""
+
+
+def command(**settings: Any) -> Callable[[Callable[P, ExitCode | None]], Callable[P, None]]:
+    """`app.command(**settings)` for a function that returns an exit code and raises our errors."""
+
+    def register(func: Callable[P, ExitCode | None]) -> Callable[P, None]:
+        @functools.wraps(func)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
+            code = _guarded(func, *args, **kwargs)
+            if code is not ExitCode.OK:
+                raise typer.Exit(int(code))
+
+        app.command(**settings)(wrapper)
+        return wrapper
+
+    return register
+
+
+def _guarded(func: Callable[P, ExitCode | None], *args: P.args, **kwargs: P.kwargs) -> ExitCode:
+    """Run a command; every exception a user can meet becomes a French line and an exit code."""
+    from cooplevier.cli.console import message
+
+    try:
+        return func(*args, **kwargs) or ExitCode.OK
+    except CooplevierError as exc:
+        message(exc.located())
+        return exc.exit_code
+    except KeyboardInterrupt:
+        message(t("cli.interrupted"))
+        return ExitCode.INTERRUPTED
+    except BrokenPipeError:  # `cooplevier … | head`: the reader has all it wanted
+        _silence_stdout()
+        return ExitCode.OK
+    except OSError as exc:  # a full disk or a closed terminal while printing a result
+        from cooplevier.errors import os_reason
+
+        message(t("file.stdout_failed", reason=os_reason(exc)))
+        return ExitCode.FAILED
+    except (typer.Exit, typer.Abort, SystemExit):
+        raise
+    except Exception as exc:
+        if os.environ.get("COOPLEVIER_DEBUG"):
+            raise
+        message(t("cli.internal", kind=type(exc).__name__))
+        return ExitCode.FAILED
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so the interpreter's last flush cannot fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the app; Click's own errors come out in French with the contract's exit codes."""
+    from cooplevier.cli import french
+
+    args = sys.argv[1:] if argv is None else argv
+    french.utf8_streams()
+    if not args or "-h" in args or "--help" in args:
+        french.french_help()
+    try:
+        from typer._click.exceptions import ClickException
+        from typer._click.exceptions import UsageError as ClickUsageError
+        from typer.exceptions import Abort
+    except ImportError:  # pragma: no cover - another typer layout: let typer print its own errors
+        app()
+        return ExitCode.OK
+    try:
+        result = app(args=args, prog_name="cooplevier", standalone_mode=False)
+    except ClickUsageError as exc:
+        print(french.usage_error(exc), file=sys.stderr)
+        return exc.exit_code
+    except ClickException as exc:
+        print(french.click_error(exc), file=sys.stderr)
+        return exc.exit_code
+    except Abort:
+        print(t("cli.interrupted"), file=sys.stderr)
+        return ExitCode.INTERRUPTED
+    except BrokenPipeError:  # a closed pipe while typer prints the help
+        _silence_stdout()
+        return ExitCode.OK
+    return result if isinstance(result, int) else ExitCode.OK
+
+
+ContentOpt = Annotated[
+    Path | None,
+    typer.Option("--content", metavar="DOSSIER", help=t("help.content")),
+]
+OutputOpt = Annotated[
+    str | None,
+    typer.Option("--output", "-o", metavar="FICHIER", help=t("help.output")),
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help=t("help.force"))]
+
+
+def load(content: Path | None) -> Pack:
+    """The content pack of `--content`, or the shipped one."""
+    from cooplevier.content.load import load_pack
+
+    return load_pack(content)
+
+
+def print_json(data: Any) -> None:
+    import json
+
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def check_lever(pack: Pack, lever: str | None) -> str | None:
+    """A lever id as typed (`l3`, ` L3 `) checked against the pack."""
+    if lever is None:
+        return None
+    lever = lever.strip().upper()
+    if not pack.has_lever(lever):
+        raise UsageError(t("cli.unknown_lever", id=lever))
+    return lever
+
+
+def pick_format(chosen: E | None, output: str | None, by_suffix: Mapping[str, E], *, terminal: E, piped: E) -> E:
+    """`--format` if given, else from the output file's suffix, else by where stdout goes.
+
+    A suffix that names no format of the command, or another format than `--format`, is refused
+    before any work: `plan.ods` must not quietly receive HTML.
+    """
+    to_stdout = output in (None, "-")
+    suffix = "" if to_stdout else Path(str(output)).suffix.lower()
+    if suffix and suffix not in by_suffix:
+        known = ", ".join(sorted(by_suffix))
+        raise UsageError(t("cli.unknown_suffix", suffix=suffix, known=known), file=output)
+    if chosen is not None:
+        if suffix and by_suffix[suffix] is not chosen:
+            raise UsageError(t("cli.suffix_mismatch", suffix=suffix, format=chosen.value), file=output)
+        return chosen
+    if suffix:
+        return by_suffix[suffix]
+    return terminal if to_stdout and sys.stdout.isatty() else piped
+
+
+def check_output(output: str | None, *, force: bool, inputs: Iterable[Path] = ()) -> None:
+    """Refuse, before any long work, an output that exists (without --force) or that is an input."""
+    if output in (None, "-"):
+        return
+    from cooplevier.files import check_not_input, check_target
+
+    try:
+        check_target(output, force=force)
+        check_not_input(output, inputs)
+    except CooplevierError as exc:
+        raise UsageError(exc.message, file=exc.file) from None
+
+
+def say_refused(refused: Refused) -> None:
+    """A refused file of a batch, said where it happened."""
+    from cooplevier.cli.console import message
+
+    message(refused.message)
+
+
+def batch_outcome(batch: Batch[Any], summary_key: str) -> ExitCode:
+    """After a batch: its refusals summed up (their lines were said as they came), and the exit code."""
+    if not batch.refused:
+        return ExitCode.OK
+    from cooplevier.cli.console import message
+
+    message(tn(summary_key, len(batch.refused), total=batch.files))
+    return ExitCode.FAILED

@@ -1,0 +1,109 @@
+"""Loading a content pack: read the three files strictly, convert, cross-check, or raise every error."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import sys
+from pathlib import Path
+
+from cooplevier import cache
+from cooplevier.content.checks import cross_check
+from cooplevier.content.model import PACK_FILES, CasesFile, Framework, Pack, QuestionsFile
+from cooplevier.content.schema import Converter
+from cooplevier.content.strict_yaml import YamlDoc, parse
+from cooplevier.errors import ContentError, CooplevierError, ErrorGroup
+from cooplevier.messages import t
+from cooplevier.textfile import decode, read_bytes
+
+MAX_CONTENT_BYTES = 4 * 1024 * 1024
+
+
+def default_pack_dir() -> Path:
+    from cooplevier.resources import shipped_dir
+
+    return shipped_dir("data")
+
+
+def load_pack(directory: Path | None = None, *, use_cache: bool = True) -> Pack:
+    """Load and cross-check a content pack; every error found is raised in one ErrorGroup.
+
+    A pack that validated once is rebuilt from the user cache (plain data, keyed on the files'
+    bytes and on this code) while its files are unchanged (`validate` always checks afresh).
+    """
+    root = directory if directory is not None else default_pack_dir()
+    if not root.is_dir():
+        raise ContentError(t("content.not_dir"), file=root)
+    raw, errors = _read(root)
+    if errors:
+        raise ErrorGroup(errors)
+    entry = None
+    if use_cache:
+        entry = cache.key("pack", [_code_digest(), *raw.values()])
+        cached = cache.load_json("pack", entry)
+        if isinstance(cached, dict):
+            with contextlib.suppress(CooplevierError, TypeError, KeyError, AttributeError):
+                docs = {name: YamlDoc(cached[name], str(root / name), {}, {}) for name in raw}
+                return _build(root, docs, check=False)
+    docs = _parse(root, raw)
+    pack = _build(root, docs, check=True)
+    if entry is not None:
+        cache.store_json("pack", entry, {name: doc.data for name, doc in docs.items()})
+    return pack
+
+
+def _read(root: Path) -> tuple[dict[str, bytes], list[CooplevierError]]:
+    raw: dict[str, bytes] = {}
+    errors: list[CooplevierError] = []
+    for name in PACK_FILES:
+        path = root / name
+        if not path.is_file():
+            errors.append(ContentError(t("content.missing_file"), file=path))
+            continue
+        try:
+            raw[name] = read_bytes(path, max_bytes=MAX_CONTENT_BYTES)
+        except CooplevierError as exc:
+            errors.append(ContentError(exc.message, file=exc.file, line=exc.line, col=exc.col))
+    return raw, errors
+
+
+def _parse(root: Path, raw: dict[str, bytes]) -> dict[str, YamlDoc]:
+    docs: dict[str, YamlDoc] = {}
+    errors: list[CooplevierError] = []
+    for name, data in raw.items():
+        file = str(root / name)
+        try:
+            text, _warnings = decode(data, file)
+            docs[name] = parse(text, file=file, max_depth=16)
+        except CooplevierError as exc:
+            errors.append(ContentError(exc.message, file=exc.file, line=exc.line, col=exc.col))
+    if errors:
+        raise ErrorGroup(errors)
+    return docs
+
+
+def _build(root: Path, docs: dict[str, YamlDoc], *, check: bool) -> Pack:
+    """The pack from parsed documents: typed conversion, then (unless rebuilt from the cache) the checks."""
+    errors: list[CooplevierError] = []
+    converters = {name: Converter(doc, ContentError) for name, doc in docs.items()}
+    framework: Framework = converters["levers.yaml"].dataclass(docs["levers.yaml"].data, Framework, ())
+    cases_file: CasesFile = converters["cases.yaml"].dataclass(docs["cases.yaml"].data, CasesFile, ())
+    questions_file: QuestionsFile = converters["questions.yaml"].dataclass(
+        docs["questions.yaml"].data, QuestionsFile, ()
+    )
+    for conv in converters.values():
+        errors.extend(conv.errors)
+    if errors:
+        raise ErrorGroup(errors)
+    if check:
+        errors.extend(cross_check(framework, cases_file, questions_file, docs))
+        if errors:
+            raise ErrorGroup(errors)
+    return Pack(framework, cases_file.cases, questions_file.questions, str(root))
+
+
+@functools.cache
+def _code_digest() -> bytes:
+    from cooplevier.content import checks, model, schema, strict_yaml
+
+    return cache.source_digest(model, schema, checks, strict_yaml, sys.modules[__name__])

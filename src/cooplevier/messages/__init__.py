@@ -1,0 +1,80 @@
+"""Every sentence the program says in the terminal, in one checked catalogue (French only).
+
+Reports and handouts keep their prose in `templates/`; everything else goes through `t()`, or
+`tn()` for a sentence that depends on a count. Keys are always written out as literals at the
+call site (never built at run time), so `tests/test_messages.py` can check that every key used
+exists and every key defined is used. The catalogue is split by layer, one module each.
+"""
+
+from __future__ import annotations
+
+from cooplevier.messages import assess, cli, content, files, reports
+
+Entry = str | dict[str, str]
+
+
+def _merge(*parts: dict[str, Entry]) -> dict[str, Entry]:
+    merged: dict[str, Entry] = {}
+    for part in parts:
+        merged.update(part)
+    return merged
+
+
+CATALOGUE: dict[str, Entry] = _merge(files.FR, content.FR, assess.FR, cli.FR, reports.FR)
+
+
+def t(key: str, /, **kwargs: object) -> str:
+    """The message `key`, formatted with `kwargs`."""
+    template = CATALOGUE[key]
+    if not isinstance(template, str):
+        raise TypeError(f"{key} depends on a count: use tn()")  # a programming error, caught by tests
+    return template.format(**kwargs) if kwargs else template
+
+
+def tn(key: str, count: int, /, **kwargs: object) -> str:
+    """The message `key` in the form French uses for `count` (0 and 1 are singular), with `count`."""
+    forms = CATALOGUE[key]
+    if isinstance(forms, str):
+        raise TypeError(f"{key} has no plural forms: use t()")
+    template = forms["one"] if abs(count) < 2 else forms["other"]
+    return template.format(count=count, **kwargs)
+
+
+def role_label(role: str) -> str:
+    """A role in running text and tick boxes: « élue ou élu »; unknown ids are shown as they are."""
+    return {
+        "elu": t("role.elu"),
+        "technicien": t("role.technicien"),
+        "societe-civile": t("role.societe-civile"),
+        "partenaire": t("role.partenaire"),
+        "autre": t("role.autre"),
+        "sans-role": t("role.sans-role"),
+    }.get(role, role)
+
+
+def role_group(role: str) -> str:
+    """A role as the heading of a group of respondents (synthesis tables, wheel legend)."""
+    return {
+        "elu": t("role.group.elu"),
+        "technicien": t("role.group.technicien"),
+        "societe-civile": t("role.group.societe-civile"),
+        "partenaire": t("role.group.partenaire"),
+        "autre": t("role.group.autre"),
+        "sans-role": t("role.group.sans-role"),
+    }.get(role, role)
+
+
+def role_choice(role: str) -> str:
+    """A role as a choice in a menu, with who it covers."""
+    return {
+        "elu": t("role.choice.elu"),
+        "technicien": t("role.choice.technicien"),
+        "societe-civile": t("role.choice.societe-civile"),
+        "partenaire": t("role.choice.partenaire"),
+        "autre": t("role.choice.autre"),
+    }.get(role, role)
+
+
+def answer_label(value: str) -> str:
+    """The two answers that are never a step: `na` and `unknown`."""
+    return {"na": t("answer.na"), "unknown": t("answer.unknown")}[value]

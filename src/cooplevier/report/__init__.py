@@ -1,0 +1,1 @@
+"""Everything rendered for a reader: templates, the wheel, the plan, handouts, spreadsheet exports."""

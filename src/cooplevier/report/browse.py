@@ -1,0 +1,84 @@
+"""Browsing the content as data: axes and levers, cases, questions (the JSON of the contract).
+
+The terminal tables of the same views are in `cli.tables`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cooplevier.content.model import Lever, Pack
+from cooplevier.messages import answer_label
+
+
+def _text(item: Any) -> dict[str, str]:
+    return {"text": item.text, "source": item.source}
+
+
+def lever_dict(pack: Pack, lever: Lever) -> dict[str, Any]:
+    return {
+        "id": lever.id,
+        "number": lever.number,
+        "axis": lever.axis,
+        "title": lever.title,
+        "short_title": lever.short_title,
+        "rationale": [_text(x) for x in lever.rationale],
+        "practices": [_text(x) for x in lever.practices],
+        "vigilance": [_text(x) for x in lever.vigilance],
+        "discussion": [_text(x) for x in lever.discussion],
+        "cases": [c.id for c in pack.cases_for(lever.id)],
+        "questions": [q.id for q in pack.questions_for(lever.id)],
+    }
+
+
+def levers_data(pack: Pack, lever_id: str | None = None) -> dict[str, Any]:
+    levers = [pack.lever(lever_id)] if lever_id else list(pack.levers)
+    axes = [ax for ax in pack.axes if not lever_id or lever_id in ax.levers]
+    return {
+        "pack": pack.ref,
+        "axes": [{"id": ax.id, "title": ax.title, "levers": list(ax.levers)} for ax in axes],
+        "levers": [lever_dict(pack, lv) for lv in levers],
+        "staircase": [
+            {"level": s.level, "label": s.label.text, "description": s.description.text, "source": s.label.source}
+            for s in pack.staircase
+        ],
+    }
+
+
+def cases_data(pack: Pack, lever_id: str | None = None) -> dict[str, Any]:
+    cases = pack.cases_for(lever_id) if lever_id else pack.cases
+    return {
+        "cases": [
+            {
+                "id": c.id,
+                "name": c.name,
+                "kind": c.kind,
+                "levers": list(c.lever_ids),
+                "summary": c.summary.text,
+                "source": c.summary.source,
+                "links": [{"lever": ln.lever, "source": ln.source, "note": ln.note} for ln in c.levers],
+            }
+            for c in cases
+        ]
+    }
+
+
+def questions_data(pack: Pack) -> dict[str, Any]:
+    return {
+        "pack": pack.ref,
+        "questions": [
+            {
+                "id": q.id,
+                "lever": q.lever,
+                "axis": pack.lever(q.lever).axis,
+                "text": q.text,
+                "help": q.help.text,
+                "choices": [{"level": c.level, "label": c.label} for c in q.choices],
+                "extra_choices": [
+                    {"value": "na", "label": answer_label("na")},
+                    {"value": "unknown", "label": answer_label("unknown")},
+                ],
+            }
+            for q in pack.ordered_questions()
+        ],
+    }

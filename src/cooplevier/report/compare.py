@@ -1,0 +1,36 @@
+"""Progress between two assessments, rendered: JSON of the contract, Markdown or HTML."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from cooplevier.content.model import Pack
+from cooplevier.messages import t
+from cooplevier.scoring.compare import Comparison, comparison_data
+from cooplevier.scoring.engine import Result
+
+
+def label(result: Result, word: str) -> str:
+    """`Avant (2025-11-02)`: a side of the comparison by its date, else by its file."""
+    return t("compare.side", word=word, when=result.date or result.file or "")
+
+
+def render_comparison(cmp: Comparison, pack: Pack, *, fmt: str, template_dir: Path | None = None) -> str:
+    if fmt == "json":
+        return json.dumps(comparison_data(cmp), ensure_ascii=False, indent=2) + "\n"
+    from cooplevier.report.templating import render
+
+    before, after = label(cmp.old, t("compare.before")), label(cmp.new, t("compare.after"))
+    context: dict[str, Any] = {"cmp": cmp, "pack": pack, "before_label": before, "after_label": after}
+    if fmt == "html":
+        from cooplevier.report.wheel import WheelSeries, wheel_svg
+
+        series = [
+            WheelSeries(after, {lid: c.after for lid, c in cmp.levers.items()}),
+            WheelSeries(before, {lid: c.before for lid, c in cmp.levers.items()}, dashed=True),
+        ]
+        context["wheel"] = wheel_svg(pack, series, title=t("wheel.compare_title"))
+        return render("compare.html.j2", context, template_dir=template_dir)
+    return render("compare.md.j2", context, template_dir=template_dir)

@@ -1,0 +1,91 @@
+"""Progress over time: two assessments of the same territory, step by step."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from cooplevier.content.model import Pack
+from cooplevier.numbers import score_value
+from cooplevier.scoring.engine import Result
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One score before and after; `delta` (after - before) is None when either side is None."""
+
+    before: Fraction | None
+    after: Fraction | None
+    step_before: int | None
+    step_after: int | None
+
+    @property
+    def delta(self) -> Fraction | None:
+        """after − before on the scores as shown, so that it is the difference of the printed numbers."""
+        before, after = score_value(self.before), score_value(self.after)
+        if before is None or after is None:
+            return None
+        return Fraction(str(after)) - Fraction(str(before))
+
+    @property
+    def steps(self) -> int | None:
+        """Stairs gained (positive) or lost (negative)."""
+        if self.step_before is None or self.step_after is None:
+            return None
+        return self.step_after - self.step_before
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    old: Result
+    new: Result
+    overall: Change
+    axes: Mapping[str, Change]
+    levers: Mapping[str, Change]
+
+    @property
+    def gained(self) -> tuple[str, ...]:
+        return tuple(lid for lid, c in self.levers.items() if (c.steps or 0) > 0)
+
+    @property
+    def lost(self) -> tuple[str, ...]:
+        return tuple(lid for lid, c in self.levers.items() if (c.steps or 0) < 0)
+
+
+def compare(old: Result, new: Result, pack: Pack) -> Comparison:
+    levers = {
+        lv.id: Change(old.levers[lv.id].mean, new.levers[lv.id].mean, old.levers[lv.id].step, new.levers[lv.id].step)
+        for lv in pack.levers
+    }
+    axes: dict[str, Change] = {
+        a.id: Change(old.axes[a.id].mean, new.axes[a.id].mean, old.axes[a.id].step, new.axes[a.id].step)
+        for a in pack.axes
+    }
+    overall = Change(old.overall.mean, new.overall.mean, old.overall.step, new.overall.step)
+    return Comparison(old, new, overall, axes, levers)
+
+
+def _change_data(c: Change) -> dict[str, Any]:
+    return {
+        "before": score_value(c.before),
+        "after": score_value(c.after),
+        "delta": None if c.delta is None else float(c.delta),
+        "step_before": c.step_before,
+        "step_after": c.step_after,
+        "steps": c.steps,
+    }
+
+
+def comparison_data(cmp: Comparison) -> dict[str, Any]:
+    """The `compare --format json` object (contracts.md)."""
+    return {
+        "old": {"file": cmp.old.file, "territory": cmp.old.territory, "date": cmp.old.date},
+        "new": {"file": cmp.new.file, "territory": cmp.new.territory, "date": cmp.new.date},
+        "overall": _change_data(cmp.overall),
+        "axes": {aid: _change_data(c) for aid, c in cmp.axes.items()},
+        "levers": {lid: _change_data(c) for lid, c in cmp.levers.items()},
+        "gained": list(cmp.gained),
+        "lost": list(cmp.lost),
+    }
