@@ -99,7 +99,7 @@ def _build(root: Path, docs: dict[str, YamlDoc], *, check: bool) -> Pack:
         errors.extend(cross_check(framework, cases_file, questions_file, docs))
         if errors:
             raise ErrorGroup(errors)
-    return Pack(framework, cases_file.cases, questions_file.questions, str(root))
+    return Pack(framework, cases_file.cases, questions_file.questions, str(root), questions_file.structures)
 
 
 @functools.cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
@@ -176,6 +177,24 @@ class Choice:
 
 
 @dataclass(frozen=True, slots=True)
+class Variant:
+    """A question's wording for one structure type, where the default reads wrong for it."""
+
+    text: str | None = None
+    help: Text | None = None
+    choices: tuple[Choice, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Variants:
+    epci: Variant | None = None
+    petr: Variant | None = None
+    scot: Variant | None = None
+    pnr: Variant | None = None
+    autre: Variant | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Question:
     id: str
     lever: str
@@ -183,11 +202,38 @@ class Question:
     text: str
     help: Text
     choices: tuple[Choice, ...]
+    short: bool = False  # the lever's question in the 10-question short form
+    applies_to: tuple[Structure, ...] = STRUCTURES
+    variants: Variants = Variants()
+
+    def worded_for(self, structure: Structure | None) -> Question:
+        """This question as a structure of that type reads it (its variant applied, if any)."""
+        variant: Variant | None = getattr(self.variants, structure) if structure else None
+        if variant is None:
+            return self
+        return dataclasses.replace(
+            self,
+            text=variant.text or self.text,
+            help=variant.help or self.help,
+            choices=variant.choices or self.choices,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class StructureType:
+    """What « votre structure » and « votre territoire » mean for one type of structure."""
+
+    id: Structure
+    label: str
+    structure: Text
+    territory: Text
+    members: str
 
 
 @dataclass(frozen=True, slots=True)
 class QuestionsFile:
     questions: tuple[Question, ...]
+    structures: tuple[StructureType, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -198,10 +244,14 @@ class Pack:
     cases: tuple[Case, ...]
     questions: tuple[Question, ...]
     root: str
+    structures: tuple[StructureType, ...] = ()
     _levers: dict[str, Lever] = field(init=False, repr=False, compare=False)
     _axes: dict[str, Axis] = field(init=False, repr=False, compare=False)
     _questions: dict[str, Question] = field(init=False, repr=False, compare=False)
     _by_lever: dict[str, tuple[Question, ...]] = field(init=False, repr=False, compare=False)
+    _forms: dict[tuple[Structure | None, Form | None], dict[str, tuple[Question, ...]]] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_levers", {lv.id: lv for lv in self.framework.levers})
@@ -258,6 +308,32 @@ class Pack:
         for axis in self.axes:
             for lever_id in axis.levers:
                 yield from self.questions_for(lever_id)
+
+    def form(self, structure: Structure | None = None, form: Form | None = None) -> tuple[Question, ...]:
+        """The questions asked to a structure of that type, in questionnaire order, worded for it.
+
+        A question that does not apply to the type is not asked and counts in no score; the short
+        form keeps each lever's `short` question. Without a type, every question, as written.
+        """
+        return tuple(
+            q.worded_for(structure)
+            for q in self.ordered_questions()
+            if (structure is None or structure in q.applies_to) and (form != "short" or q.short)
+        )
+
+    def asked(self, structure: Structure | None = None, form: Form | None = None) -> dict[str, tuple[Question, ...]]:
+        """`form()` grouped by lever (every lever present, maybe empty); computed once per form."""
+        key = (structure, form if form == "short" else None)
+        found = self._forms.get(key)
+        if found is None:
+            found = {lever.id: () for lever in self.levers}
+            for q in self.form(structure, form):
+                found[q.lever] = (*found[q.lever], q)
+            self._forms[key] = found
+        return found
+
+    def structure_type(self, structure: Structure) -> StructureType | None:
+        return next((s for s in self.structures if s.id == structure), None)
 
     def step_label(self, level: int) -> str:
         return self.framework.staircase[level - 1].label.text

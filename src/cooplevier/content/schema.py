@@ -64,6 +64,13 @@ class Converter:
             if not text:
                 self.error(path, t("schema.empty_text"))
             return text
+        if tp is bool:
+            if value in ("true", "false"):
+                return value == "true"
+            if isinstance(value, bool):
+                return value
+            self.error(path, t("schema.expected_bool"))
+            return _INVALID
         if tp is int:
             number = as_int(value)
             if number is None:

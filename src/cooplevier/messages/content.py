@@ -20,6 +20,7 @@ FR: dict[str, str | dict[str, str]] = {
     "schema.expected_list": "attendu une liste (éléments précédés de « - »)",
     "schema.expected_text": "attendu un texte",
     "schema.expected_int": "attendu un nombre entier",
+    "schema.expected_bool": "attendu true ou false",
     "schema.empty_text": "texte vide",
     "schema.expected_one_of": "valeur « {value} » invalide : attendu {choices}",
     "schema.expected_date": "date invalide : attendu AAAA-MM-JJ",

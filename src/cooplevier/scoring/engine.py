@@ -122,12 +122,13 @@ def score(af: AnswerFile, pack: Pack) -> Result:
     answered_total = 0
     total = 0
     answers = af.answers
+    asked = pack.asked(af.structure, af.form)
     for axis in pack.axes:
         for lever_id in axis.levers:
             qs: list[QuestionScore] = []
             levels: list[int] = []
             na = unknown = 0
-            for q in pack.questions_for(lever_id):
+            for q in asked[lever_id]:
                 qid = q.id
                 a = answers.get(qid)
                 if a is None:

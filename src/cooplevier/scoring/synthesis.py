@@ -111,11 +111,12 @@ def synthesize(results: Iterable[Result], pack: Pack, *, refused: Sequence[str] 
     for lever in pack.levers:
         lever_stats = stats([(role, r.levers[lever.id].mean) for role, r in zip(roles, results, strict=True)])
         questions = []
+        by_question = [{x.id: x.value for x in r.levers[lever.id].questions} for r in results]
         for q in pack.questions_for(lever.id):
             pairs = []
-            for role, r in zip(roles, results, strict=True):
-                qs = next(x for x in r.levers[lever.id].questions if x.id == q.id)
-                pairs.append((role, qs.value if isinstance(qs.value, int) else None))
+            for role, values in zip(roles, by_question, strict=True):
+                value = values.get(q.id)  # not asked to this respondent (structure, short form): None
+                pairs.append((role, value if isinstance(value, int) else None))
             questions.append(QuestionStats(q.id, q.text, stats(pairs)))
         questions.sort(key=lambda q: (-(q.stats.role_gap or 0), -(q.stats.spread or 0), q.id))
         levers[lever.id] = LeverSynthesis(
