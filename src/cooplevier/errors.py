@@ -73,23 +73,20 @@ class ErrorGroup(CooplevierError):
         return "\n".join(e.located() for e in self.errors)
 
 
-_REASONS = {
-    errno.ENOENT: "os.enoent",
-    errno.EACCES: "os.eacces",
-    errno.EPERM: "os.eacces",
-    errno.ENOSPC: "os.enospc",
-    errno.EROFS: "os.erofs",
-    errno.ELOOP: "os.eloop",
-    errno.EISDIR: "os.eisdir",
-    errno.ENOTDIR: "os.enotdir",
-    errno.ENAMETOOLONG: "os.enametoolong",
-    errno.EDQUOT: "os.enospc",
-}
-
-
 def os_reason(exc: OSError) -> str:
     """The French for an operating-system error (the system's own words are often English)."""
     from cooplevier.messages import t
 
-    key = _REASONS.get(exc.errno or -1)
-    return t(key) if key else str(exc.strerror or exc)
+    reasons = {
+        errno.ENOENT: t("os.enoent"),
+        errno.EACCES: t("os.eacces"),
+        errno.EPERM: t("os.eacces"),
+        errno.ENOSPC: t("os.enospc"),
+        errno.EDQUOT: t("os.enospc"),
+        errno.EROFS: t("os.erofs"),
+        errno.ELOOP: t("os.eloop"),
+        errno.EISDIR: t("os.eisdir"),
+        errno.ENOTDIR: t("os.enotdir"),
+        errno.ENAMETOOLONG: t("os.enametoolong"),
+    }
+    return reasons.get(exc.errno or -1) or str(exc.strerror or exc)

@@ -291,7 +291,7 @@ def _comment(q: Questionnaire, store: Store, prompter: Prompter, text: str | Non
     removing = text == "-"
     if q.set_comment(None if removing else text):
         _save(store, q.ordered_answers(), prompter)
-        prompter.say(t("assess.comment_removed" if removing else "assess.comment_saved", id=qid))
+        prompter.say(t("assess.comment_removed", id=qid) if removing else t("assess.comment_saved", id=qid))
     elif removing:
         prompter.say(t("assess.comment_removed", id=qid))
     elif q.current_answer is None:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 import typer
 
 from cooplevier.errors import CooplevierError, ExitCode, UsageError
-from cooplevier.messages import t, tn
+from cooplevier.messages import t
 
 if TYPE_CHECKING:
     from cooplevier.content.model import Pack
@@ -145,11 +145,11 @@ def run(argv: list[str] | None = None) -> int:
 
 ContentOpt = Annotated[
     Path | None,
-    typer.Option("--content", metavar="DOSSIER", help=t("help.content")),
+    typer.Option("--content", metavar=t("metavar.folder"), help=t("help.content")),
 ]
 OutputOpt = Annotated[
     str | None,
-    typer.Option("--output", "-o", metavar="FICHIER", help=t("help.output")),
+    typer.Option("--output", "-o", metavar=t("metavar.file"), help=t("help.output")),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help=t("help.force"))]
 
@@ -217,11 +217,14 @@ def say_refused(refused: Refused) -> None:
     message(refused.message)
 
 
-def batch_outcome(batch: Batch[Any], summary_key: str) -> ExitCode:
-    """After a batch: its refusals summed up (their lines were said as they came), and the exit code."""
+def batch_outcome(batch: Batch[Any], summary: Callable[[int, int], str]) -> ExitCode:
+    """After a batch: its refusals summed up (their lines were said as they came), and the exit code.
+
+    `summary(refused, total)` says it in the command's words.
+    """
     if not batch.refused:
         return ExitCode.OK
     from cooplevier.cli.console import message
 
-    message(tn(summary_key, len(batch.refused), total=batch.files))
+    message(summary(len(batch.refused), batch.files))
     return ExitCode.FAILED

@@ -15,14 +15,15 @@ from cooplevier.messages import t
 
 @command(help=t("help.assess"), epilog=t("help.assess.epilog"))
 def assess(
-    file: Annotated[Path | None, typer.Argument(metavar="FICHIER", help=t("help.assess.file"))] = None,
+    file: Annotated[Path | None, typer.Argument(metavar=t("metavar.file"), help=t("help.assess.file"))] = None,
     territory: Annotated[
-        str | None, typer.Option("--territory", "-t", metavar="TERRITOIRE", help=t("help.assess.territory"))
+        str | None, typer.Option("--territory", "-t", metavar=t("metavar.territory"), help=t("help.assess.territory"))
     ] = None,
     role: Annotated[
-        str | None, typer.Option("--role", "-r", metavar="RÔLE", help=t("help.assess.role", roles=", ".join(ROLES)))
+        str | None,
+        typer.Option("--role", "-r", metavar=t("metavar.role"), help=t("help.assess.role", roles=", ".join(ROLES))),
     ] = None,
-    name: Annotated[str | None, typer.Option("--name", metavar="NOM", help=t("help.assess.name"))] = None,
+    name: Annotated[str | None, typer.Option("--name", metavar=t("metavar.name"), help=t("help.assess.name"))] = None,
     content: ContentOpt = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", "--force", help=t("help.assess.yes"))] = False,
 ) -> ExitCode:

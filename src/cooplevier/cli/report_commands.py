@@ -26,7 +26,7 @@ from cooplevier.cli.app import (
     say_refused,
 )
 from cooplevier.errors import CooplevierError, ErrorGroup, ExitCode, UsageError
-from cooplevier.messages import t
+from cooplevier.messages import t, tn
 
 
 class ScoreFormat(StrEnum):
@@ -49,11 +49,13 @@ def _separator(value: str) -> str:
 
 @command(help=t("help.score"))
 def score(
-    paths: Annotated[list[Path], typer.Argument(metavar="CHEMINS...", help=t("help.paths"))],
+    paths: Annotated[list[Path], typer.Argument(metavar=t("metavar.paths"), help=t("help.paths"))],
     format: Annotated[ScoreFormat | None, typer.Option("--format", "-f", help=t("help.score.format"))] = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
-    separator: Annotated[str, typer.Option("--separator", metavar="CAR", help=t("help.score.separator"))] = ";",
+    separator: Annotated[
+        str, typer.Option("--separator", metavar=t("metavar.char"), help=t("help.score.separator"))
+    ] = ";",
     content: ContentOpt = None,
 ) -> ExitCode:
     import functools
@@ -86,7 +88,7 @@ def score(
         _score_table(list(values), output, force=force, pack=pack)
     else:
         exports.write_scores(values, format.value, output, pack=pack, force=force, separator=sep)
-    return batch_outcome(scored, "batch.summary")
+    return batch_outcome(scored, lambda n, total: tn("batch.summary", n, total=total))
 
 
 def _score_table(rows: list[dict[str, Any]], output: str | None, *, force: bool, pack: Any) -> None:
@@ -132,12 +134,12 @@ _REPORT_SUFFIX = {
 
 @command(help=t("help.report"))
 def report(
-    paths: Annotated[list[Path], typer.Argument(metavar="RÉPONSES...", help=t("help.report.paths"))],
+    paths: Annotated[list[Path], typer.Argument(metavar=t("metavar.answers_many"), help=t("help.report.paths"))],
     format: Annotated[ReportFormat | None, typer.Option("--format", "-f", help=t("help.report.format"))] = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
     template: Annotated[
-        Path | None, typer.Option("--template", metavar="DOSSIER", help=t("help.report.template"))
+        Path | None, typer.Option("--template", metavar=t("metavar.folder"), help=t("help.report.template"))
     ] = None,
     content: ContentOpt = None,
 ) -> ExitCode:
@@ -169,7 +171,7 @@ def report(
         syn = synthesize_batch(results, pack)
         text = render_synthesis(syn, pack, fmt=format.value, template_dir=template)
     write_output(output, text, force=force)
-    return batch_outcome(results, "synthesis.refused")
+    return batch_outcome(results, lambda n, total: tn("synthesis.refused", n, total=total))
 
 
 class ExplainFormat(StrEnum):
@@ -179,7 +181,7 @@ class ExplainFormat(StrEnum):
 
 @command(help=t("help.explain"))
 def explain(
-    path: Annotated[Path, typer.Argument(metavar="RÉPONSES", help=t("help.explain.path"))],
+    path: Annotated[Path, typer.Argument(metavar=t("metavar.answers"), help=t("help.explain.path"))],
     format: Annotated[ExplainFormat, typer.Option("--format", "-f", help=t("help.format"))] = ExplainFormat.text,
     content: ContentOpt = None,
 ) -> None:
@@ -208,8 +210,8 @@ _COMPARE_SUFFIX = {".json": CompareFormat.json, ".md": CompareFormat.md, ".html"
 
 @command(help=t("help.compare"))
 def compare(
-    old: Annotated[Path, typer.Argument(metavar="AVANT", help=t("help.compare.old"))],
-    new: Annotated[Path, typer.Argument(metavar="APRÈS", help=t("help.compare.new"))],
+    old: Annotated[Path, typer.Argument(metavar=t("metavar.before"), help=t("help.compare.old"))],
+    new: Annotated[Path, typer.Argument(metavar=t("metavar.after"), help=t("help.compare.new"))],
     format: Annotated[CompareFormat | None, typer.Option("--format", "-f", help=t("help.compare.format"))] = None,
     output: OutputOpt = None,
     force: ForceOpt = False,

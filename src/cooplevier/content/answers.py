@@ -30,6 +30,18 @@ Value = int | Special
 _TOP_KEYS = ("cooplevier", "territory", "respondent", "date", "content", "targets", "structure", "form", "answers")
 _RESPONDENT_KEYS = ("name", "role")
 _ANSWER_KEYS = ("level", "comment")
+# What people type or write for the two answers that are never a step (normalised: lower case,
+# no accents), in the questionnaire and in an answer grid. An input vocabulary, not displayed text.
+SPECIAL_WORDS: dict[str, Special] = {
+    "n": "na",
+    "na": "na",
+    "nc": "na",
+    "non concerne": "na",
+    "x": "unknown",
+    "nsp": "unknown",
+    "unknown": "unknown",
+    "je ne sais pas": "unknown",
+}
 _UNANSWERED = (None,)  # `L1.Q1:` with nothing after it (the blank template), or YAML's null
 
 

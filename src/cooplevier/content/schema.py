@@ -149,8 +149,8 @@ def _fields(cls: type[Any]) -> dict[str, tuple[Any, bool]]:
 
 
 def _or(choices: tuple[Any, ...]) -> str:
-    shown = [f"« {c} »" for c in choices]
-    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " ou " + shown[-1]
+    shown = [t("schema.quoted", value=c) for c in choices]
+    return shown[0] if len(shown) == 1 else t("schema.or", first=", ".join(shown[:-1]), last=shown[-1])
 
 
 def is_valid(value: Any) -> bool:

@@ -77,7 +77,6 @@ FR: dict[str, str | dict[str, str]] = {
     "assess.col_step": "Marche",
     "assess.row_axis": "Axe : {axis}",
     "assess.row_overall": "Ensemble (marche de l'axe le plus faible)",
-    "assess.no_score": "—",
     "assess.steps_legend": "Marches : {steps}.",
     "assess.to_verify": "À vérifier (je ne sais pas) : {ids}",
     "assess.saved": "{answered}/{total} réponses enregistrées dans {file}.",

@@ -22,6 +22,8 @@ FR: dict[str, str | dict[str, str]] = {
     "schema.expected_int": "attendu un nombre entier",
     "schema.expected_bool": "attendu true ou false",
     "schema.empty_text": "texte vide",
+    "schema.quoted": "« {value} »",
+    "schema.or": "{first} ou {last}",
     "schema.expected_one_of": "valeur « {value} » invalide : attendu {choices}",
     "schema.expected_date": "date invalide : attendu AAAA-MM-JJ",
     "schema.expected_one_of_list": "valeur « {value} » invalide : attendu l'une de {choices}",

@@ -21,6 +21,7 @@ from typing import IO, Any
 
 from cooplevier import numbers
 from cooplevier.content.model import Pack
+from cooplevier.messages import t
 from cooplevier.numbers import score_value
 from cooplevier.scoring.engine import Result
 
@@ -39,12 +40,13 @@ def neutralise(text: str) -> str:
 
 def header(pack: Pack) -> list[str]:
     """Column names, French, one per cell of `cells()`."""
-    names = ["fichier", "territoire", "nom", "role", "date", "global_score", "global_marche"]
+    names = [t("csv.file"), t("csv.territory"), t("csv.name"), t("csv.role"), t("csv.date"), t("csv.overall_score"),
+             t("csv.overall_step")]
     for axis in pack.axes:
         names += [f"axe_{axis.id}_score", f"axe_{axis.id}_marche"]
     for lever in pack.levers:
         names += [f"{lever.id}_score", f"{lever.id}_marche"]
-    names.append("completude_pct")
+    names.append(t("csv.completeness"))
     return names
 
 
