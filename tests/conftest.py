@@ -35,7 +35,7 @@ def cli() -> Callable[..., Any]:
 
 @pytest.fixture()
 def write_answers(tmp_path: Path) -> Callable[..., Path]:
-    """Write an answer file in tmp_path: write_answers({"L1.Q1": 3}, name="a.yaml", territory=...)."""
+    """Write an answer file in tmp_path: write_answers({"L1.Q2": 3}, name="a.yaml", territory=...)."""
 
     def write(answers: Mapping[str, Any], *, name: str = "answers.yaml", **kwargs: Any) -> Path:
         path = tmp_path / name

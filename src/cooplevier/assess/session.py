@@ -14,21 +14,15 @@ import shlex
 import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from cooplevier.assess.engine import Action, Comment, Give, Invalid, Questionnaire, normalize, parse_command
-from cooplevier.assess.screens import HelpView, Intro, LeverIntro, Prompter, QuestionView, RoleMenu, Summary
-from cooplevier.assess.store import Existing, Store, as_written, default_file, read_existing
-from cooplevier.content.answers import Answer, AnswerFile
-from cooplevier.content.model import ROLES, Pack, Role
+from cooplevier.assess.opening import InvalidFile, Wanted, ask_yes_no, open_store, show_structure
+from cooplevier.assess.screens import HelpView, Intro, LeverIntro, Prompter, QuestionView, Summary
+from cooplevier.assess.store import Store
+from cooplevier.content.answers import Answer
+from cooplevier.content.model import Form, Pack, Role, Structure
 from cooplevier.errors import CooplevierError, ExitCode
 from cooplevier.messages import t, tn
-
-_FIELD_NAMES = {
-    "territory": lambda: t("assess.field_territory"),
-    "role": lambda: t("assess.field_role"),
-    "name": lambda: t("assess.field_name"),
-}
 
 
 class _Quit(Exception):
@@ -53,6 +47,8 @@ def assess(
     territory: str | None = None,
     role: Role | None = None,
     name: str | None = None,
+    structure: Structure | None = None,
+    form: Form | None = None,
     content: Path | None = None,
     yes: bool = False,
     today: dt.date | None = None,
@@ -62,24 +58,28 @@ def assess(
     extra: tuple[str | Path, ...] = ("--content", content) if content is not None else ()
     store: Store | None = None
     q: Questionnaire | None = None
-    prompter.show(Intro(len(pack.questions), len(pack.levers), len(pack.axes)))
+    prompter.show(Intro(len(pack.form(structure, form)), len(pack.levers), len(pack.axes)))
     try:
-        store, dirty, resumed = _open_store(pack, prompter, path, territory, role, name, today)
-        q = Questionnaire(pack.ordered_questions(), store.base.answers)
+        opened = open_store(pack, prompter, path, Wanted(territory, role, name, structure, form), today)
+        store = opened.store
+        questions = pack.form(store.base.structure, store.base.form)
+        q = Questionnaire(questions, store.base.answers)
+        if opened.resumed:
+            show_structure(pack, prompter, store.base.structure)
         if q.complete:
             prompter.say(t("assess.complete", file=store.path, answered=len(q.answers), total=q.total))
-            if not (yes or _ask_yes_no(prompter, t("assess.ask_review"))):
+            if not (yes or ask_yes_no(prompter, t("assess.ask_review"))):
                 prompter.say(t("assess.unchanged", file=store.path))
                 _finish(store, q, pack, prompter, extra)
                 return ExitCode.OK
-            q = Questionnaire(pack.ordered_questions(), store.base.answers, review=True)
-        elif resumed:
+            q = Questionnaire(questions, store.base.answers, review=True)
+        elif opened.resumed:
             counts = {"answered": len(q.answers), "total": q.total, "position": q.position}
             prompter.say(t("assess.file_resume", file=store.path, **counts))
-        if dirty:
+        if opened.dirty:
             _save(store, q.ordered_answers(), prompter)
         _run(q, store, pack, prompter)
-    except _InvalidFile as exc:
+    except InvalidFile as exc:
         prompter.warn(exc.error.located())
         prompter.warn(t("assess.invalid_file", file=exc.path))
         return ExitCode.FAILED
@@ -101,123 +101,6 @@ def assess(
     return ExitCode.OK
 
 
-class _InvalidFile(Exception):
-    """The existing file cannot be read as an answer file: it is left untouched."""
-
-    def __init__(self, error: CooplevierError, path: Path) -> None:
-        super().__init__(error.located())
-        self.error = error
-        self.path = path
-
-
-def _open_store(
-    pack: Pack,
-    prompter: Prompter,
-    path: Path | None,
-    territory: str | None,
-    role: Role | None,
-    name: str | None,
-    today: dt.date,
-) -> tuple[Store, bool, bool]:
-    """The answer file to write: (store, must be written now, is a resumed file)."""
-    territory = (territory or "").strip() or None
-    typed = None
-    if path is None:  # the territory names the default file, so it comes first
-        typed = territory or _ask_territory(prompter)
-        path = default_file(typed)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():  # say it now, not after the first answer fails to save
-        raise CooplevierError(t("assess.no_folder", folder=folder), file=path)
-    try:
-        existing = read_existing(path, pack)
-    except CooplevierError as exc:
-        raise _InvalidFile(exc, path) from None
-    if existing is not None:
-        store, dirty = _resume(existing, pack, prompter, territory=territory, role=role, name=name, today=today)
-        return store, dirty, True
-    if path.exists():
-        prompter.say(t("assess.file_blank", file=path))
-    territory = typed or territory or _ask_territory(prompter)
-    base = AnswerFile(territory=territory, answers={}, role=role or _ask_role(prompter), name=name)
-    prompter.say(t("assess.file_new", file=path))
-    return Store(path, base, (), pack.ref, today), True, False
-
-
-def _resume(
-    existing: Existing,
-    pack: Pack,
-    prompter: Prompter,
-    *,
-    territory: str | None,
-    role: Role | None,
-    name: str | None,
-    today: dt.date,
-) -> tuple[Store, bool]:
-    """A store for an existing file; True when the file must be rewritten before any answer."""
-    af = existing.answers
-    path = Path(af.path or "")
-    for warning in af.warnings:
-        prompter.warn(warning)
-    changes: dict[str, Any] = {}
-    options = (("territory", "--territory", territory), ("role", "--role", role), ("name", "--name", name))
-    for field, option, new in options:
-        old = getattr(af, field)
-        if new is not None and new != old:
-            if old is not None:
-                prompter.say(t("assess.changed", field=_FIELD_NAMES[field](), old=old, new=new, option=option))
-            changes[field] = new
-    af = dataclasses.replace(af, **changes)
-    dirty = bool(changes)
-    if not af.territory:  # a file started from the blank template
-        af = dataclasses.replace(af, territory=_ask_territory(prompter))
-        dirty = True
-    if af.role is None:
-        af = dataclasses.replace(af, role=_ask_role(prompter))
-        dirty = True
-    if af.content and af.content != pack.ref:
-        prompter.say(t("assess.content_changed", old=af.content, new=pack.ref))
-    header = existing.header
-    if af.set_aside:
-        prompter.warn(tn("assess.set_aside", len(af.set_aside), file=path, pack=pack.ref))
-        header = (*header, t("assess.set_aside_header", date=today.isoformat(), pack=pack.ref))
-        for item in af.set_aside:
-            entry = as_written(item.question, existing.raw_answers.get(item.question, item.raw))
-            prompter.warn(t("assess.set_aside_item", line=item.line, entry=entry, reason=item.reason))
-            header = (*header, f"  {entry}   # {item.reason}")  # uncomment it to take the answer back
-        dirty = True
-    return Store(path, af, header, pack.ref, today), dirty
-
-
-def _ask_territory(prompter: Prompter) -> str:
-    while True:
-        territory = prompter.ask(t("assess.ask_territory")).strip()
-        if territory:
-            return territory
-        prompter.hint(t("assess.territory_empty"))
-
-
-def _ask_role(prompter: Prompter) -> Role:
-    prompter.show(RoleMenu(ROLES))
-    while True:
-        answer = prompter.ask(t("assess.ask_role", count=len(ROLES))).strip()
-        word = normalize(answer).replace(" ", "-")
-        if word.isdigit() and 1 <= int(word) <= len(ROLES):
-            return ROLES[int(word) - 1]
-        if word in ROLES:
-            return word
-        prompter.hint(t("assess.bad_role", value=answer, count=len(ROLES)))
-
-
-def _ask_yes_no(prompter: Prompter, prompt: str) -> bool:
-    while True:
-        word = normalize(prompter.ask(prompt))
-        if word in ("o", "oui", "y", "yes"):
-            return True
-        if word in ("", "n", "non", "no"):
-            return False
-        prompter.hint(t("assess.yes_no"))
-
-
 def _run(q: Questionnaire, store: Store, pack: Pack, prompter: Prompter) -> None:
     """The question loop, until the last question is behind; raises _Quit on `q`."""
     shown_lever: str | None = None
@@ -234,7 +117,7 @@ def _run(q: Questionnaire, store: Store, pack: Pack, prompter: Prompter) -> None
         if not gaps:
             return
         prompter.say(tn("assess.gaps", len(gaps), ids=", ".join(g.id for g in gaps)))
-        if not _ask_yes_no(prompter, t("assess.ask_gaps")):
+        if not ask_yes_no(prompter, t("assess.ask_gaps")):
             return
         q.go_to_first_unanswered()
         shown_lever = None
@@ -342,7 +225,7 @@ def _farewell(
 def _finish(store: Store, q: Questionnaire, pack: Pack, prompter: Prompter, extra: Sequence[str | Path]) -> None:
     from cooplevier.scoring.engine import score
 
-    af = dataclasses.replace(store.base, answers=q.ordered_answers(), path=str(store.path))
+    af = dataclasses.replace(store.base, answers=store.merged(q.ordered_answers()), path=str(store.path))
     prompter.show(Summary(score(af, pack), pack))
     prompter.say(t("assess.saved", answered=len(q.answers), total=q.total, file=store.path))
     if q.unanswered():

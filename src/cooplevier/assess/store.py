@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -12,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from cooplevier.assess.engine import normalize
-from cooplevier.content.answers import MAX_ANSWERS_BYTES, MAX_DEPTH, Answer, AnswerFile, dump_answers, parse_answers
+from cooplevier.content.answers import MAX_ANSWERS_BYTES, MAX_DEPTH, Answer, AnswerFile, parse_answers
+from cooplevier.content.dump import dump_answers
 from cooplevier.content.model import Pack
 from cooplevier.content.strict_yaml import parse
 from cooplevier.files import atomic_write
@@ -25,6 +25,15 @@ def default_file(territory: str) -> Path:
     return Path(f"reponses-{slug[:60].rstrip('-')}.yaml")
 
 
+def next_free(path: Path) -> Path:
+    """`reponses-x-2.yaml`, `-3`…: the first name beside `path` that no file has."""
+    for n in range(2, 10_000):
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        if not candidate.exists():
+            return candidate
+    raise FileExistsError(path)  # pragma: no cover - ten thousand files of one territory
+
+
 @dataclass(frozen=True)
 class Store:
     """The answer file on disk: metadata to keep, comments to keep, and the atomic rewrite."""
@@ -34,9 +43,17 @@ class Store:
     header: tuple[str, ...]
     content_ref: str
     today: dt.date
+    order: tuple[str, ...] = ()  # every question of the pack, in questionnaire order
+
+    def merged(self, answers: Mapping[str, Answer]) -> dict[str, Answer]:
+        """The questionnaire's answers with those it does not ask (another structure type, the
+        long form) kept as they were: a file is never emptied of what it held."""
+        every = {**self.base.answers, **answers}
+        rank = {qid: i for i, qid in enumerate(self.order)}
+        return dict(sorted(every.items(), key=lambda item: rank.get(item[0], len(rank))))
 
     def text(self, answers: Mapping[str, Answer]) -> str:
-        af = dataclasses.replace(self.base, answers=dict(answers), date=self.today, content=self.content_ref)
+        af = dataclasses.replace(self.base, answers=self.merged(answers), date=self.today, content=self.content_ref)
         return dump_answers(af, comments=self.header)
 
     def save(self, answers: Mapping[str, Answer]) -> None:
@@ -73,24 +90,3 @@ def read_existing(path: Path, pack: Pack) -> Existing | None:
             break
     raw = doc.data.get("answers") or {}
     return Existing(af, tuple(header), raw if isinstance(raw, dict) else {})
-
-
-def as_written(question: str, raw: Any) -> str:
-    """`L11.Q1: {"level": 4, "comment": "texte"}`: one answer, on one line, as it reads back."""
-    return f"{question}: {_flow(raw)}"
-
-
-_PLAIN = re.compile(r"[A-Za-z0-9_.][A-Za-z0-9_.\-]*")
-
-
-def _flow(value: Any) -> str:
-    """A value in YAML's one-line (flow) style: simple words plain, other text quoted."""
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(str(k), ensure_ascii=False)}: {_flow(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_flow(v) for v in value) + "]"
-    if value is None:
-        return "null"
-    text = str(value)
-    plain = _PLAIN.fullmatch(text) and text not in ("null", "true", "false")
-    return text if plain else json.dumps(text, ensure_ascii=False)

@@ -24,7 +24,7 @@ from cooplevier.errors import CooplevierError, ExitCode, UsageError
 from cooplevier.messages import t
 
 if TYPE_CHECKING:
-    from cooplevier.content.model import Pack
+    from cooplevier.content.model import Pack, Structure
     from cooplevier.scoring.batch import Batch, Refused
 
 P = ParamSpec("P")
@@ -152,6 +152,23 @@ OutputOpt = Annotated[
     typer.Option("--output", "-o", metavar=t("metavar.file"), help=t("help.output")),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help=t("help.force"))]
+StructureOpt = Annotated[
+    str | None, typer.Option("--structure", "-s", metavar=t("metavar.structure"), help=t("help.structure"))
+]
+ShortOpt = Annotated[bool, typer.Option("--short", help=t("help.short"))]
+
+
+def check_structure(structure: str | None) -> Structure | None:
+    """A structure type as typed (`PNR`, ` scot `) checked against the answer format."""
+    if structure is None:
+        return None
+    from cooplevier.content.model import STRUCTURES
+
+    word = structure.strip().lower()
+    for known in STRUCTURES:
+        if word == known:
+            return known
+    raise UsageError(t("cli.unknown_structure", value=structure, structures=", ".join(STRUCTURES)))
 
 
 def load(content: Path | None) -> Pack:

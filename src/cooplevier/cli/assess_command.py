@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cooplevier.cli.app import ContentOpt, command, load
+from cooplevier.cli.app import ContentOpt, ShortOpt, StructureOpt, check_structure, command, load
 from cooplevier.content.model import ROLES
 from cooplevier.errors import ExitCode, UsageError
 from cooplevier.messages import t
@@ -24,6 +24,8 @@ def assess(
         typer.Option("--role", "-r", metavar=t("metavar.role"), help=t("help.assess.role", roles=", ".join(ROLES))),
     ] = None,
     name: Annotated[str | None, typer.Option("--name", metavar=t("metavar.name"), help=t("help.assess.name"))] = None,
+    structure: StructureOpt = None,
+    short: ShortOpt = False,
     content: ContentOpt = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", "--force", help=t("help.assess.yes"))] = False,
 ) -> ExitCode:
@@ -32,6 +34,7 @@ def assess(
 
     if role is not None and role not in ROLES:
         raise UsageError(t("answers.bad_role", value=role, roles=", ".join(ROLES)))
+    kind = check_structure(structure)
     pack = load(content)
     return run(
         pack,
@@ -40,6 +43,8 @@ def assess(
         territory=territory,
         role=role,
         name=name.strip() or None if name else None,
+        structure=kind,
+        form="short" if short else None,
         content=content,
         yes=yes,
     )

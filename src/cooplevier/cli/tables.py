@@ -101,7 +101,7 @@ def score_table(pack: Pack, rows: Sequence[dict[str, Any]]) -> Table:
     for title in (t("table.file"), t("table.territory"), t("table.role"), t("table.overall_step")):
         table.add_column(title, overflow="fold")
     for axis in pack.axes:
-        table.add_column(Text(axis.short), justify="right")
+        table.add_column(axis.id.capitalize(), justify="right")
     table.add_column(t("table.completed"), justify="right")
     for row in rows:
         table.add_row(

@@ -12,7 +12,17 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from cooplevier import numbers
-from cooplevier.assess.screens import HelpView, Intro, LeverIntro, QuestionView, RoleMenu, Screen, Summary
+from cooplevier.assess.screens import (
+    HelpView,
+    Intro,
+    LeverIntro,
+    QuestionView,
+    RoleMenu,
+    Screen,
+    StructureIntro,
+    StructureMenu,
+    Summary,
+)
 from cooplevier.content.answers import Value
 from cooplevier.content.model import Question
 from cooplevier.messages import answer_label, role_choice, t, tn
@@ -105,6 +115,16 @@ def render(screen: Screen) -> RenderableType:
         case RoleMenu():
             roles = [(f"{i}.", role_choice(role)) for i, role in enumerate(screen.roles, 1)]
             return Group(Text(""), Text(t("assess.roles_title"), style="bold"), _keyed(roles))
+        case StructureMenu():
+            kinds = [(f"{i}.", kind.label) for i, kind in enumerate(screen.structures, 1)]
+            return Group(Text(""), Text(t("assess.structures_title"), style="bold"), _keyed(kinds))
+        case StructureIntro():
+            kind = screen.structure
+            return Group(
+                Text(""),
+                Text(kind.label, style="bold"),
+                _keyed([("•", kind.structure.text), ("•", kind.territory.text)]),
+            )
         case LeverIntro():
             return _lever_intro(screen)
         case QuestionView():

@@ -119,4 +119,20 @@ FR: dict[str, str | dict[str, str]] = {
     "metavar.paths": "CHEMINS...",
     "metavar.char": "CAR",
     "metavar.id_optional": "[ID]",
+    # migrate
+    "help.migrate": "Réécrit des fichiers de réponses d'une version antérieure du questionnaire pour la version actuelle.",
+    "help.migrate.files": "Les fichiers de réponses à réécrire.",
+    "migrate.needs_folder": "plusieurs fichiers à réécrire : indiquez un dossier de destination avec --output DOSSIER/",
+    "migrate.header": "Réécrit par « cooplevier migrate » le {date} pour le contenu {pack}.",
+    "migrate.dropped": "non reprise : {answer}   # {note}",
+    "migrate.ask_again": "à reposer : {ids}",
+    "migrate.current": "{file} : déjà au contenu {pack}, recopié tel quel",
+    "migrate.done": {
+        "one": "{file} : réécrit depuis la version {version} ({count} réponse reprise)",
+        "other": "{file} : réécrit depuis la version {version} ({count} réponses reprises)",
+    },
+    "metavar.structure": "STRUCTURE",
+    "help.structure": "Votre type de structure : epci, petr, scot, pnr ou autre (les questions et leur formulation en dépendent).",
+    "help.short": "Le questionnaire court : 10 questions, une par levier (une première image, plus grossière).",
+    "cli.unknown_structure": "type de structure « {value} » inconnu : attendu {structures}",
 }
