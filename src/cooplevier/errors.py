@@ -17,6 +17,12 @@ class ExitCode(IntEnum):
     INTERRUPTED = 130  # Ctrl-C
 
 
+def shown(path: str | Path) -> str:
+    """A file name as it can be printed: bytes that are not UTF-8 (a Linux name from another
+    system) become U+FFFD instead of making every later write fail."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 class CooplevierError(Exception):
     """A user-facing error: a French message, optionally located in a file."""
 
@@ -32,7 +38,7 @@ class CooplevierError(Exception):
     ) -> None:
         super().__init__(message)
         self.message = message
-        self.file = str(file) if file is not None else None
+        self.file = shown(file) if file is not None else None
         self.line = line
         self.col = col
 
@@ -46,6 +52,14 @@ class CooplevierError(Exception):
 
     def __str__(self) -> str:
         return self.located()
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: unwound like Ctrl-C (files closed, temporary files removed, answers kept)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 class UsageError(CooplevierError):

@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import os
 import shlex
+import signal
 import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -21,7 +22,7 @@ from cooplevier.assess.screens import HelpView, Intro, LeverIntro, Prompter, Que
 from cooplevier.assess.store import Store
 from cooplevier.content.answers import Answer
 from cooplevier.content.model import Form, Pack, Role, Structure
-from cooplevier.errors import CooplevierError, ExitCode
+from cooplevier.errors import CooplevierError, ExitCode, Stopped
 from cooplevier.messages import t, tn
 
 
@@ -52,7 +53,7 @@ def assess(
     content: Path | None = None,
     yes: bool = False,
     today: dt.date | None = None,
-) -> ExitCode:
+) -> int:
     """Run the questionnaire for the file at `path` (created or resumed); return the exit code."""
     today = today or dt.date.today()
     extra: tuple[str | Path, ...] = ("--content", content) if content is not None else ()
@@ -86,11 +87,7 @@ def assess(
     except _Abandoned:
         return ExitCode.FAILED
     except (_Quit, EOFError, KeyboardInterrupt) as exc:
-        code, reason = {
-            _Quit: (ExitCode.OK, None),
-            EOFError: (ExitCode.FAILED, t("assess.eof")),
-            KeyboardInterrupt: (ExitCode.INTERRUPTED, t("assess.interrupted")),
-        }[type(exc)]
+        code, reason = _ending(exc)
         if store is None or q is None:  # nothing known yet, nothing written
             nothing = t("assess.eof_nothing") if code == ExitCode.FAILED else f"{reason} {t('assess.nothing_saved')}"
             prompter.warn(nothing)
@@ -99,6 +96,17 @@ def assess(
         return code
     _finish(store, q, pack, prompter, extra)
     return ExitCode.OK
+
+
+def _ending(exc: BaseException) -> tuple[int, str | None]:
+    """The exit code and the words for how the questionnaire ended early."""
+    if isinstance(exc, Stopped):
+        return 128 + exc.signum, t("assess.stopped", signal=signal.Signals(exc.signum).name)
+    if isinstance(exc, KeyboardInterrupt):
+        return ExitCode.INTERRUPTED, t("assess.interrupted")
+    if isinstance(exc, EOFError):
+        return ExitCode.FAILED, t("assess.eof")
+    return ExitCode.OK, None
 
 
 def _run(q: Questionnaire, store: Store, pack: Pack, prompter: Prompter) -> None:

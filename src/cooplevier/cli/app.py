@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
-from cooplevier.errors import CooplevierError, ExitCode, UsageError
+from cooplevier.errors import CooplevierError, ExitCode, Stopped, UsageError
 from cooplevier.messages import t
 
 if TYPE_CHECKING:
@@ -60,14 +60,14 @@ def root(
     """Auto-diagnostic des coopérations territoriales (leviers Mairie-conseils)."""
 
 
-def command(**settings: Any) -> Callable[[Callable[P, ExitCode | None]], Callable[P, None]]:
+def command(**settings: Any) -> Callable[[Callable[P, int | None]], Callable[P, None]]:
     """`app.command(**settings)` for a function that returns an exit code and raises our errors."""
 
-    def register(func: Callable[P, ExitCode | None]) -> Callable[P, None]:
+    def register(func: Callable[P, int | None]) -> Callable[P, None]:
         @functools.wraps(func)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
             code = _guarded(func, *args, **kwargs)
-            if code is not ExitCode.OK:
+            if code != ExitCode.OK:
                 raise typer.Exit(int(code))
 
         app.command(**settings)(wrapper)
@@ -76,7 +76,7 @@ def command(**settings: Any) -> Callable[[Callable[P, ExitCode | None]], Callabl
     return register
 
 
-def _guarded(func: Callable[P, ExitCode | None], *args: P.args, **kwargs: P.kwargs) -> ExitCode:
+def _guarded(func: Callable[P, int | None], *args: P.args, **kwargs: P.kwargs) -> int:
     """Run a command; every exception a user can meet becomes a French line and an exit code."""
     from cooplevier.cli.console import message
 
@@ -85,6 +85,9 @@ def _guarded(func: Callable[P, ExitCode | None], *args: P.args, **kwargs: P.kwar
     except CooplevierError as exc:
         message(exc.located())
         return exc.exit_code
+    except Stopped as exc:
+        message(t("cli.stopped", signal=signal_name(exc.signum)))
+        return 128 + exc.signum  # the shell's convention for a process ended by a signal
     except KeyboardInterrupt:
         message(t("cli.interrupted"))
         return ExitCode.INTERRUPTED
@@ -111,11 +114,38 @@ def _silence_stdout() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
+def signal_name(signum: int) -> str:
+    import signal
+
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return str(signum)
+
+
+def _stop_on_signals() -> None:
+    """SIGTERM and SIGHUP stop a command the way Ctrl-C does, so that nothing is left behind."""
+    import atexit
+    import signal
+
+    from cooplevier.files import remove_pending
+
+    def stop(signum: int, _frame: object) -> None:
+        raise Stopped(signum)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            with contextlib.suppress(ValueError, OSError):  # not the main thread, or not allowed
+                signal.signal(getattr(signal, name), stop)
+    atexit.register(remove_pending)
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the app; Click's own errors come out in French with the contract's exit codes."""
     from cooplevier.cli import french
 
     args = sys.argv[1:] if argv is None else argv
+    _stop_on_signals()
     french.utf8_streams()
     if not args or "-h" in args or "--help" in args:
         french.french_help()

@@ -9,7 +9,7 @@ import typer
 
 from cooplevier.cli.app import ContentOpt, ShortOpt, StructureOpt, check_structure, command, load
 from cooplevier.content.model import ROLES
-from cooplevier.errors import ExitCode, UsageError
+from cooplevier.errors import UsageError
 from cooplevier.messages import t
 
 
@@ -28,7 +28,7 @@ def assess(
     short: ShortOpt = False,
     content: ContentOpt = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", "--force", help=t("help.assess.yes"))] = False,
-) -> ExitCode:
+) -> int:
     from cooplevier.assess.session import assess as run
     from cooplevier.cli.terminal import TerminalPrompter
 

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from yaml import events as ev
 
-from cooplevier.errors import CooplevierError
+from cooplevier.errors import CooplevierError, shown
 from cooplevier.messages import t
 from cooplevier.textfile import read_text
 
@@ -65,8 +65,9 @@ class YamlDoc:
 
 
 def load_file(path: Path, *, max_bytes: int, max_depth: int = 32, label: str | None = None) -> YamlDoc:
+    label = label or shown(path)
     text, warnings = read_text(path, max_bytes=max_bytes, label=label)
-    doc = parse(text, file=label or str(path), max_depth=max_depth)
+    doc = parse(text, file=label, max_depth=max_depth)
     return YamlDoc(doc.data, doc.file, doc.positions, doc.key_positions, warnings)
 
 

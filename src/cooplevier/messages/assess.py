@@ -93,6 +93,7 @@ FR: dict[str, str | dict[str, str]] = {
     "assess.resume": "Pour reprendre :",
     "assess.bye": "À bientôt.",
     "assess.interrupted": "Interrompu (Ctrl-C).",
+    "assess.stopped": "Arrêté (signal {signal}).",
     "assess.eof": "Fin de l'entrée : plus aucune réponse à lire.",
     "assess.eof_nothing": "Fin de l'entrée : aucune réponse à lire. Le questionnaire est interactif : lancez « cooplevier assess » dans un terminal, ou envoyez les réponses sur l'entrée standard.",
     "assess.nothing_saved": "Rien n'a été enregistré.",

@@ -4,6 +4,7 @@ FR: dict[str, str | dict[str, str]] = {
     "cli.version": "cooplevier {version}",
     "cli.unknown_lever": "levier « {id} » inconnu : attendu L1 à L10",
     "cli.interrupted": "interrompu",
+    "cli.stopped": "arrêté par le signal {signal} : rien n'est laissé à moitié écrit",
     "cli.internal": "erreur interne inattendue ({kind}) : ce n'est pas de votre faute. Relancez avec COOPLEVIER_DEBUG=1 pour le détail et signalez-le.",
     "cli.unknown_suffix": "extension « {suffix} » inconnue pour cette commande : choisissez parmi {known}, ou donnez --format",
     "cli.suffix_mismatch": "l'extension « {suffix} » ne correspond pas au format {format} : changez l'une ou l'autre",

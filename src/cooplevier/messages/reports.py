@@ -18,6 +18,8 @@ FR: dict[str, str | dict[str, str]] = {
         "other": "{count} fichiers refusés sur {total}",
     },
     "batch.progress": "Notation",
+    "batch.duplicate": "avertissement : {file} est le même fichier que {first} : compté une fois",
+    "batch.worker_died": "avertissement : un processus de calcul s'est arrêté (arrêté par le système, mémoire pleine ?) : la suite du lot est calculée ici, plus lentement",
     "batch.xlsx_needs_output": "le format xlsx produit un classeur binaire : indiquez --output FICHIER.xlsx (ou --output - pour l'envoyer dans un tube)",
     "batch.binary_to_tty": "refus d'écrire un classeur xlsx (binaire) dans le terminal : redirigez la sortie (> fichier.xlsx) ou indiquez --output FICHIER.xlsx",
     "batch.bad_separator": "séparateur « {value} » invalide : attendu un seul caractère (; , tab |)",

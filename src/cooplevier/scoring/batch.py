@@ -8,9 +8,13 @@ that reads many files. Outcomes are consumed one chunk at a time, so memory stay
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -20,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from cooplevier.content.answers import load_answers
 from cooplevier.content.load import load_pack
 from cooplevier.content.model import Pack
-from cooplevier.errors import CooplevierError, os_reason
+from cooplevier.errors import CooplevierError, os_reason, shown
 from cooplevier.messages import t
 from cooplevier.scoring.engine import Result, score, to_dict
 
@@ -44,6 +48,24 @@ class Refused:
 
 
 @dataclass(frozen=True, slots=True)
+class Duplicate:
+    """A file reached a second time (a link, `./x` and `x`): counted once, with a warning."""
+
+    file: str
+    first: str
+
+
+Item = Path | Refused | Duplicate
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something the user should know about the run itself (not about one file)."""
+
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class Scored(Generic[T]):
     """A scored file: whatever `convert` made of its result, and the loader's warnings."""
 
@@ -52,19 +74,26 @@ class Scored(Generic[T]):
     warnings: tuple[str, ...] = ()
 
 
-def collect(paths: Iterable[Path]) -> list[Path | Refused]:
-    """Files as given, folders searched recursively for *.yaml/*.yml (sorted), each once.
+def collect(paths: Iterable[Path]) -> list[Item]:
+    """Files as given, folders searched recursively for *.yaml/*.yml (sorted), each file once.
 
     Paths keep the order they were given in; inside a folder files are sorted by their path.
-    A missing path, an unreadable folder or a folder without answer files is a `Refused`.
+    A missing path, an unreadable folder or a folder without answer files is a `Refused`; a file
+    met again under another name (a link, `./x` and `x`, a hard link) is a `Duplicate`.
     """
-    out: list[Path | Refused] = []
-    seen: set[str] = set()
+    out: list[Item] = []
+    seen: dict[tuple[int, int] | str, str] = {}
 
     def add(path: Path) -> None:
-        key = os.path.normpath(str(path))
-        if key not in seen:
-            seen.add(key)
+        try:
+            info = os.stat(path)
+            key: tuple[int, int] | str = (info.st_dev, info.st_ino)
+        except OSError:  # judged by the loader, which says why in French
+            key = os.path.normpath(str(path))
+        if key in seen:
+            out.append(Duplicate(shown(path), seen[key]))
+        else:
+            seen[key] = shown(path)
             out.append(path)
 
     for path in paths:
@@ -108,7 +137,7 @@ def _walk(folder: Path) -> tuple[list[Path], list[Refused]]:
 
 
 def _failed(path: Path, message: str) -> Refused:
-    return Refused(str(path), CooplevierError(message, file=path).located())
+    return Refused(shown(path), CooplevierError(message, file=path).located())
 
 
 def as_dict(result: Result, pack: Pack) -> dict[str, Any]:
@@ -145,8 +174,8 @@ class Batch(Generic[T]):
 
     def __init__(
         self,
-        items: Sequence[Path | Refused],
-        outcomes: Iterable[Scored[T] | Refused],
+        items: Sequence[Item],
+        outcomes: Iterable[Scored[T] | Refused | Notice],
         *,
         on_refused: Callable[[Refused], None] | None = None,
         on_warning: Callable[[str], None] | None = None,
@@ -159,7 +188,14 @@ class Batch(Generic[T]):
         self.count = 0
 
     def __iter__(self) -> Iterator[T]:
+        for item in self.items:
+            if isinstance(item, Duplicate) and self._on_warning is not None:
+                self._on_warning(t("batch.duplicate", file=item.file, first=item.first))
         for outcome in self._outcomes:
+            if isinstance(outcome, Notice):
+                if self._on_warning is not None:
+                    self._on_warning(outcome.message)
+                continue
             if isinstance(outcome, Refused):
                 self.refused.append(outcome)
                 if self._on_refused is not None:
@@ -202,25 +238,32 @@ def run(
 
 
 def score_files(
-    items: Sequence[Path | Refused],
+    items: Sequence[Item],
     *,
     pack: Pack,
     convert: Convert[T],
     content_dir: Path | None = None,
     jobs: int | None = None,
-) -> Iterator[Scored[T] | Refused]:
+) -> Iterator[Scored[T] | Refused | Notice]:
     """Score `items` (from `collect`) in order; in worker processes when the batch is large.
 
     `convert` turns each result into what the caller keeps (a CSV row, a dict…) inside the
     worker, so that only small values travel between processes. It must be a module-level
     function (or a `functools.partial` of one) so that it can be sent to the workers.
     """
-    workers = _workers(jobs, len(items))
+    work: list[Path | Refused] = [item for item in items if not isinstance(item, Duplicate)]
+    workers = _workers(jobs, len(work))
     if workers <= 1:
-        for item in items:
-            yield item if isinstance(item, Refused) else _score_one(str(item), pack, convert)
+        yield from _serial(work, pack, convert)
         return
-    yield from _parallel(items, pack, convert, content_dir, workers)
+    yield from _parallel(work, pack, convert, content_dir, workers)
+
+
+def _serial(
+    items: Iterable[Path | Refused], pack: Pack, convert: Convert[T]
+) -> Iterator[Scored[T] | Refused | Notice]:
+    for item in items:
+        yield item if isinstance(item, Refused) else _score_one(str(item), pack, convert)
 
 
 def score_file(path: Path, pack: Pack, *, on_warning: Callable[[str], None] | None = None) -> Result:
@@ -247,12 +290,12 @@ def _workers(jobs: int | None, count: int) -> int:
 def _score_one(file: str, pack: Pack, convert: Convert[T]) -> Scored[T] | Refused:
     try:
         af = load_answers(Path(file), pack)
-        return Scored(file, convert(score(af, pack), pack), af.warnings)
+        return Scored(shown(file), convert(score(af, pack), pack), af.warnings)
     except CooplevierError as exc:
-        return Refused(file, exc.located())
+        return Refused(shown(file), exc.located())
     except (RecursionError, MemoryError, ValueError, TypeError, KeyError, AttributeError) as exc:
         # A bug must not sink a batch of ten thousand files: name the file and go on.
-        return Refused(file, CooplevierError(t("cli.internal", kind=type(exc).__name__), file=file).located())
+        return Refused(shown(file), CooplevierError(t("cli.internal", kind=type(exc).__name__), file=file).located())
 
 
 # Per worker process: the pack is loaded once (inherited from the parent when forked).
@@ -262,12 +305,40 @@ _WORKER_PACK: tuple[str | None, Pack] | None = None
 def _init_worker(content_dir: str | None, pack: Pack | None) -> None:
     global _WORKER_PACK
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    for name in ("SIGTERM", "SIGHUP"):  # a worker told to stop simply stops: it writes no file
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    _end_with_parent()
     if pack is None:
         pack = load_pack(Path(content_dir) if content_dir else None)
     _WORKER_PACK = (content_dir, pack)
     # What the worker inherited (modules, the pack) lives as long as it does: keep the cyclic
     # garbage collector from walking it again and again (and from copying forked pages).
     gc.freeze()
+
+
+def _end_with_parent() -> None:
+    """A worker never outlives its parent, even one killed with SIGKILL.
+
+    On Linux the kernel is asked to send SIGTERM when the parent dies; everywhere, a thread
+    watches the parent and ends the worker when it is gone.
+    """
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+            if os.getppid() != parent:  # the parent died before the request took effect
+                os.kill(os.getpid(), signal.SIGTERM)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="cooplevier-parent-watch", daemon=True).start()
 
 
 def _score_chunk(files: list[str], convert: Convert[T]) -> list[Scored[T] | Refused]:
@@ -282,9 +353,12 @@ def _chunk_size(count: int, workers: int) -> int:
 
 def _parallel(
     items: Sequence[Path | Refused], pack: Pack, convert: Convert[T], content_dir: Path | None, workers: int
-) -> Iterator[Scored[T] | Refused]:
+) -> Iterator[Scored[T] | Refused | Notice]:
+    """Chunks scored by worker processes, yielded in order; if a worker dies (killed, out of
+    memory), the rest of the batch is scored in this process instead of failing."""
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor  # only for large batches: not at import
+    from concurrent.futures.process import BrokenProcessPool
 
     size = _chunk_size(len(items), workers)
     chunks = (items[i : i + size] for i in range(0, len(items), size))
@@ -293,6 +367,7 @@ def _parallel(
     # Forked workers inherit the parent's pack; spawned ones load it once each.
     initargs = (str(content_dir) if content_dir else None, pack if fork else None)
     pending: deque[tuple[Sequence[Path | Refused], Future[list[Scored[T] | Refused]]]] = deque()
+    broken = False
     executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=initargs)
     try:
 
@@ -309,9 +384,16 @@ def _parallel(
                 break
         while pending:
             chunk, future = pending.popleft()
-            done = iter(future.result())
+            try:
+                done = iter(future.result())
+            except BrokenProcessPool:
+                broken = True
+                rest = [item for c, _f in pending for item in c] + [item for c in chunks for item in c]
+                yield Notice(t("batch.worker_died"))
+                yield from _serial([*chunk, *rest], pack, convert)
+                return
             submit()
             for item in chunk:
                 yield item if isinstance(item, Refused) else next(done)
     finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+        executor.shutdown(wait=not broken, cancel_futures=True)
