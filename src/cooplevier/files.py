@@ -167,6 +167,18 @@ def _discard(tmp: str) -> None:
         os.unlink(tmp)
 
 
+@contextlib.contextmanager
+def temporary_work() -> Iterator[None]:
+    """Work that fills the temporary folder (openpyxl streams rows there): when it is full or
+    unwritable, say which folder, in French, instead of a library's error."""
+    try:
+        yield
+    except OSError as exc:
+        import tempfile
+
+        raise CooplevierError(t("file.temp_failed", folder=tempfile.gettempdir(), reason=os_reason(exc))) from None
+
+
 def remove_pending() -> None:
     """Remove every temporary file still being written (on SIGTERM, SIGHUP, exit)."""
     for tmp in list(_PENDING):

@@ -140,12 +140,45 @@ def _stop_on_signals() -> None:
     atexit.register(remove_pending)
 
 
+class _ClosedStdout:
+    """Stands for a standard output the program was started without (`>&-`): writing to it is a
+    French error, not an AttributeError."""
+
+    encoding = "utf-8"
+
+    def write(self, _text: str) -> int:
+        raise CooplevierError(t("file.no_stdout"))
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    @property
+    def buffer(self) -> _ClosedStdout:
+        return self
+
+
+def _guard_streams() -> None:
+    """No stdout: every write says so in French. No stderr: messages go nowhere, never crash.
+    Errors a library leaves to the interpreter at exit ("Exception ignored in…") are not a
+    user's business: they are silenced unless COOPLEVIER_DEBUG is set."""
+    if sys.stdout is None:
+        sys.stdout = _ClosedStdout()
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
+    if not os.environ.get("COOPLEVIER_DEBUG"):
+        sys.unraisablehook = lambda _unraisable: None
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the app; Click's own errors come out in French with the contract's exit codes."""
     from cooplevier.cli import french
 
     args = sys.argv[1:] if argv is None else argv
     _stop_on_signals()
+    _guard_streams()
     french.utf8_streams()
     if not args or "-h" in args or "--help" in args:
         french.french_help()

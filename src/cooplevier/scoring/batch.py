@@ -383,16 +383,17 @@ def _parallel(
             if not submit():
                 break
         while pending:
-            chunk, future = pending.popleft()
+            chunk, future = pending[0]
             try:
                 done = iter(future.result())
+                pending.popleft()
+                submit()
             except BrokenProcessPool:
                 broken = True
                 rest = [item for c, _f in pending for item in c] + [item for c in chunks for item in c]
                 yield Notice(t("batch.worker_died"))
-                yield from _serial([*chunk, *rest], pack, convert)
+                yield from _serial(rest, pack, convert)
                 return
-            submit()
             for item in chunk:
                 yield item if isinstance(item, Refused) else next(done)
     finally:
