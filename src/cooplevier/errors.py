@@ -20,7 +20,12 @@ class ExitCode(IntEnum):
 def shown(path: str | Path) -> str:
     """A file name as it can be printed: bytes that are not UTF-8 (a Linux name from another
     system) become U+FFFD instead of making every later write fail."""
-    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return text
 
 
 class CooplevierError(Exception):

@@ -21,11 +21,12 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 import typer
 
 from cooplevier.errors import CooplevierError, ExitCode, Stopped, UsageError
-from cooplevier.messages import t
+from cooplevier.messages import t, tn
 
 if TYPE_CHECKING:
     from cooplevier.content.model import Pack, Structure
     from cooplevier.scoring.batch import Batch, Refused
+    from cooplevier.scoring.synthesis import Synthesis
 
 P = ParamSpec("P")
 E = TypeVar("E", bound=StrEnum)
@@ -295,6 +296,20 @@ def say_refused(refused: Refused) -> None:
     from cooplevier.cli.console import message
 
     message(refused.message)
+
+
+def say_mixed(syn: Synthesis) -> None:
+    """Warn when a synthesis mixes territories or versions of the questionnaire: it may be meant,
+    but it is never silent."""
+    from cooplevier.cli.console import message
+
+    if len(syn.territories) > 1:
+        named = ", ".join(syn.territories[:3])
+        if len(syn.territories) > 3:
+            named = tn("synthesis.more_territories", len(syn.territories) - 3, named=named)
+        message(t("synthesis.mixed_territories", territories=named))
+    if len(syn.versions) > 1:
+        message(t("synthesis.mixed_versions", versions=", ".join(syn.versions)))
 
 
 def batch_outcome(batch: Batch[Any], summary: Callable[[int, int], str]) -> ExitCode:

@@ -19,6 +19,7 @@ from cooplevier.cli.app import (
     command,
     load,
     pick_format,
+    say_mixed,
     say_refused,
 )
 from cooplevier.errors import ExitCode, UsageError
@@ -79,11 +80,12 @@ def handout(
 
     from cooplevier.cli.console import message
     from cooplevier.scoring import batch
-    from cooplevier.scoring.synthesis import synthesize_batch
+    from cooplevier.scoring.synthesis import as_contribution, synthesize_batch
 
-    results = batch.run(paths, pack=pack, convert=batch.as_result, content_dir=content, on_refused=say_refused,
+    results = batch.run(paths, pack=pack, convert=as_contribution, content_dir=content, on_refused=say_refused,
                         on_warning=message)
     check_output(output, force=force, inputs=results.inputs)
     syn = synthesize_batch(results, pack)
+    say_mixed(syn)
     write_output(output, render_handout("poster", pack, fmt=format.value, synthesis=syn), force=force)
     return batch_outcome(results, lambda n, total: tn("handout.refused", n))

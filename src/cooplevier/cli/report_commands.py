@@ -23,6 +23,7 @@ from cooplevier.cli.app import (
     load,
     pick_format,
     print_json,
+    say_mixed,
     say_refused,
 )
 from cooplevier.errors import CooplevierError, ErrorGroup, ExitCode, UsageError
@@ -153,22 +154,32 @@ def report(
         raise UsageError(t("report.template_dir"), file=template)
     check_output(output, force=force)
     pack = load(content)
-    results = batch.run(paths, pack=pack, convert=batch.as_result, content_dir=content, on_refused=say_refused,
+    from cooplevier.scoring.synthesis import as_contribution
+
+    results = batch.run(paths, pack=pack, convert=as_contribution, content_dir=content, on_refused=say_refused,
                         on_warning=message)
     check_output(output, force=force, inputs=results.inputs)
     if len(results.items) == 1 and isinstance(results.items[0], batch.Refused):
         raise CooplevierError(results.items[0].message)
-    if len(results.items) == 1 and isinstance(results.items[0], Path):  # one file: its action plan
+    if len(results.items) == 1 and isinstance(results.items[0], str):  # one file: its action plan
         from cooplevier.report.plan import build_plan
         from cooplevier.report.plan_view import render_plan
 
-        result = batch.score_file(results.items[0], pack, on_warning=message)
+        result = batch.score_file(Path(results.items[0]), pack, on_warning=message)
         text = render_plan(build_plan(result, pack), pack=pack, fmt=format.value, template_dir=template)
     else:  # several: the workshop synthesis of the valid ones
         from cooplevier.report.synthesis import render_synthesis
         from cooplevier.scoring.synthesis import synthesize_batch
 
         syn = synthesize_batch(results, pack)
+        say_mixed(syn)
+        if format is ReportFormat.json:
+            from cooplevier.files import open_output
+            from cooplevier.report.synthesis import write_json
+
+            with open_output(output, force=force) as fh:
+                write_json(syn, fh)
+            return batch_outcome(results, lambda n, total: tn("synthesis.refused", n, total=total))
         text = render_synthesis(syn, pack, fmt=format.value, template_dir=template)
     write_output(output, text, force=force)
     return batch_outcome(results, lambda n, total: tn("synthesis.refused", n, total=total))

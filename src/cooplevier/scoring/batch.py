@@ -55,7 +55,7 @@ class Duplicate:
     first: str
 
 
-Item = Path | Refused | Duplicate
+Item = str | Refused | Duplicate  # a file to score (its path), or why not
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,22 +79,27 @@ def collect(paths: Iterable[Path]) -> list[Item]:
 
     Paths keep the order they were given in; inside a folder files are sorted by their path.
     A missing path, an unreadable folder or a folder without answer files is a `Refused`; a file
-    met again under another name (a link, `./x` and `x`, a hard link) is a `Duplicate`.
+    met again under another name (a link, `./x` and `x`, a hard link) is a `Duplicate`. Files are
+    kept as plain strings: fifty thousand of them cost a few megabytes, not tens.
     """
     out: list[Item] = []
-    seen: dict[tuple[int, int] | str, str] = {}
+    seen: set[int | str] = set()  # file identities (device and inode) met so far
 
-    def add(path: Path) -> None:
+    def identity(name: str) -> int | str:
         try:
-            info = os.stat(path)
-            key: tuple[int, int] | str = (info.st_dev, info.st_ino)
+            info = os.stat(name)
         except OSError:  # judged by the loader, which says why in French
-            key = os.path.normpath(str(path))
-        if key in seen:
-            out.append(Duplicate(shown(path), seen[key]))
-        else:
-            seen[key] = shown(path)
-            out.append(path)
+            return os.path.normpath(name)
+        return (info.st_dev << 64) | info.st_ino
+
+    def add(name: str) -> None:
+        key = identity(name)
+        if key not in seen:
+            seen.add(key)
+            out.append(name)
+            return
+        first = next(i for i in out if isinstance(i, str) and identity(i) == key)  # rare: look it up
+        out.append(Duplicate(shown(name), shown(first)))
 
     for path in paths:
         try:
@@ -106,34 +111,43 @@ def collect(paths: Iterable[Path]) -> list[Item]:
         if not exists:
             out.append(_failed(path, t("path.not_found")))
         elif not is_dir:
-            add(path)  # named explicitly: scored whatever its extension; the loader judges it
+            add(str(path))  # named explicitly: scored whatever its extension; the loader judges it
         else:
-            found, errors = _walk(path)
-            out.extend(errors)
-            for file in found:
-                add(file)
-            if not found and not errors:
+            found = refused = False
+            for entry in _walk(str(path)):
+                if isinstance(entry, Refused):
+                    out.append(entry)
+                    refused = True
+                else:
+                    found = True
+                    add(entry)
+            if not found and not refused:
                 out.append(_failed(path, t("path.no_yaml")))
     return out
 
 
-def _walk(folder: Path) -> tuple[list[Path], list[Refused]]:
-    errors: list[Refused] = []
+def _walk(folder: str) -> Iterator[str | Refused]:
+    """The answer files under `folder`, ordered by their path's components (files and folders
+    interleaved by name), one folder listed at a time; links to folders are not followed."""
+    stack = [iter(_listing(folder))]
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+        elif isinstance(entry, Refused):
+            yield entry
+        elif entry[1]:
+            stack.append(iter(_listing(entry[2])))
+        elif entry[0].lower().endswith(YAML_SUFFIXES):
+            yield entry[2]
 
-    def onerror(exc: OSError) -> None:
-        errors.append(_failed(Path(exc.filename or folder), t("file.unreadable", reason=os_reason(exc))))
 
-    found: list[tuple[tuple[str, ...], Path]] = []
-    # followlinks=False: a link to a parent folder cannot make the walk loop
-    for root, dirs, files in os.walk(folder, onerror=onerror):
-        dirs.sort()
-        base = Path(root)
-        for name in files:
-            if name.lower().endswith(YAML_SUFFIXES):
-                file = base / name
-                found.append((file.relative_to(folder).parts, file))
-    found.sort(key=lambda item: item[0])
-    return [file for _, file in found], errors
+def _listing(folder: str) -> Sequence[tuple[str, bool, str] | Refused]:
+    try:
+        with os.scandir(folder) as found:
+            return sorted((e.name, e.is_dir(follow_symlinks=False), e.path) for e in found)
+    except OSError as exc:
+        return [_failed(Path(folder), t("file.unreadable", reason=os_reason(exc)))]
 
 
 def _failed(path: Path, message: str) -> Refused:
@@ -213,9 +227,9 @@ class Batch(Generic[T]):
         return self.count + len(self.refused)
 
     @property
-    def inputs(self) -> list[Path]:
+    def inputs(self) -> Iterator[Path]:
         """The files this batch reads (a result must never be written over one of them)."""
-        return [item for item in self.items if isinstance(item, Path)]
+        return (Path(item) for item in self.items if isinstance(item, str))
 
 
 def run(
@@ -251,7 +265,7 @@ def score_files(
     worker, so that only small values travel between processes. It must be a module-level
     function (or a `functools.partial` of one) so that it can be sent to the workers.
     """
-    work: list[Path | Refused] = [item for item in items if not isinstance(item, Duplicate)]
+    work: list[str | Refused] = [item for item in items if not isinstance(item, Duplicate)]
     workers = _workers(jobs, len(work))
     if workers <= 1:
         yield from _serial(work, pack, convert)
@@ -260,7 +274,7 @@ def score_files(
 
 
 def _serial(
-    items: Iterable[Path | Refused], pack: Pack, convert: Convert[T]
+    items: Iterable[str | Refused], pack: Pack, convert: Convert[T]
 ) -> Iterator[Scored[T] | Refused | Notice]:
     for item in items:
         yield item if isinstance(item, Refused) else _score_one(str(item), pack, convert)
@@ -352,7 +366,7 @@ def _chunk_size(count: int, workers: int) -> int:
 
 
 def _parallel(
-    items: Sequence[Path | Refused], pack: Pack, convert: Convert[T], content_dir: Path | None, workers: int
+    items: Sequence[str | Refused], pack: Pack, convert: Convert[T], content_dir: Path | None, workers: int
 ) -> Iterator[Scored[T] | Refused | Notice]:
     """Chunks scored by worker processes, yielded in order; if a worker dies (killed, out of
     memory), the rest of the batch is scored in this process instead of failing."""
@@ -366,7 +380,7 @@ def _parallel(
     context = mp.get_context("fork" if fork else None)
     # Forked workers inherit the parent's pack; spawned ones load it once each.
     initargs = (str(content_dir) if content_dir else None, pack if fork else None)
-    pending: deque[tuple[Sequence[Path | Refused], Future[list[Scored[T] | Refused]]]] = deque()
+    pending: deque[tuple[Sequence[str | Refused], Future[list[Scored[T] | Refused]]]] = deque()
     broken = False
     executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=initargs)
     try:
