@@ -8,6 +8,7 @@ targets and the date are converted, from their text.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ Special = Literal["na", "unknown"]
 Value = int | Special
 _TOP_KEYS = ("cooplevier", "territory", "respondent", "date", "content", "targets", "structure", "form", "answers")
 _RESPONDENT_KEYS = ("name", "role")
+_QUESTION_ID = re.compile(r"L\d+\.Q\d+")
 _ANSWER_KEYS = ("level", "comment")
 # What people type or write for the two answers that are never a step (normalised: lower case,
 # no accents), in the questionnaire and in an answer grid. An input vocabulary, not displayed text.
@@ -171,7 +173,11 @@ _MISSING: Any = object()
 def _header(data: dict[str, Any], errors: _Errors) -> None:
     """Unknown top-level keys, and the format marker, without which nothing else is trusted."""
     for key in data:
-        if key not in _TOP_KEYS:
+        if key in _TOP_KEYS:
+            continue
+        if _QUESTION_ID.fullmatch(key):  # an answer that lost its indentation
+            errors((key,), t("answers.outside_answers", id=key), key=True)
+        else:
             errors((key,), t("schema.unknown", field=key, allowed=", ".join(_TOP_KEYS)), key=True)
     fmt = data.get("cooplevier")
     if fmt == FORMAT:
@@ -227,6 +233,9 @@ def _answers(
         errors((), t("schema.missing", field="answers"))
         return answers, set_aside
     if raw_answers is None:
+        return answers, set_aside
+    if isinstance(raw_answers, list):
+        errors(("answers",), t("answers.list_not_mapping"))
         return answers, set_aside
     if not isinstance(raw_answers, dict):
         errors(("answers",), t("schema.expected_mapping"))

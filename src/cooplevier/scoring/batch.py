@@ -8,70 +8,34 @@ that reads many files. Outcomes are consumed one chunk at a time, so memory stay
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
-import signal
-import sys
-import threading
-import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic
 
 from cooplevier.content.answers import load_answers
-from cooplevier.content.load import load_pack
 from cooplevier.content.model import Pack
 from cooplevier.errors import CooplevierError, os_reason, shown
 from cooplevier.messages import t
 from cooplevier.scoring.engine import Result, score, to_dict
+from cooplevier.scoring.outcomes import (
+    Convert,
+    Duplicate,
+    Item,
+    Notice,
+    Refused,
+    Scored,
+    T,
+    serial,
+)
+
+__all__ = ["Batch", "Checked", "Duplicate", "Item", "Notice", "Refused", "Scored", "collect", "run", "score_file"]
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
+    pass
 
-T = TypeVar("T")
 YAML_SUFFIXES = (".yaml", ".yml")
-PARALLEL_MIN = 64  # below this, starting worker processes costs more than it saves
-MAX_WORKERS = 8
-
-Convert = Callable[[Result, Pack], T]
-
-
-@dataclass(frozen=True, slots=True)
-class Refused:
-    """A file (or path) that could not be used, with its located message lines."""
-
-    file: str
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class Duplicate:
-    """A file reached a second time (a link, `./x` and `x`): counted once, with a warning."""
-
-    file: str
-    first: str
-
-
-Item = str | Refused | Duplicate  # a file to score (its path), or why not
-
-
-@dataclass(frozen=True, slots=True)
-class Notice:
-    """Something the user should know about the run itself (not about one file)."""
-
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class Scored(Generic[T]):
-    """A scored file: whatever `convert` made of its result, and the loader's warnings."""
-
-    file: str
-    value: T
-    warnings: tuple[str, ...] = ()
 
 
 def collect(paths: Iterable[Path]) -> list[Item]:
@@ -266,18 +230,13 @@ def score_files(
     function (or a `functools.partial` of one) so that it can be sent to the workers.
     """
     work: list[str | Refused] = [item for item in items if not isinstance(item, Duplicate)]
-    workers = _workers(jobs, len(work))
-    if workers <= 1:
-        yield from _serial(work, pack, convert)
+    from cooplevier.scoring import workers as pool
+
+    count = pool.workers(jobs, len(work))
+    if count <= 1:
+        yield from serial(work, pack, convert)
         return
-    yield from _parallel(work, pack, convert, content_dir, workers)
-
-
-def _serial(
-    items: Iterable[str | Refused], pack: Pack, convert: Convert[T]
-) -> Iterator[Scored[T] | Refused | Notice]:
-    for item in items:
-        yield item if isinstance(item, Refused) else _score_one(str(item), pack, convert)
+    yield from pool.parallel(work, pack, convert, content_dir, count)
 
 
 def score_file(path: Path, pack: Pack, *, on_warning: Callable[[str], None] | None = None) -> Result:
@@ -289,126 +248,3 @@ def score_file(path: Path, pack: Pack, *, on_warning: Callable[[str], None] | No
     return score(af, pack)
 
 
-def _workers(jobs: int | None, count: int) -> int:
-    if jobs is not None:
-        return max(1, jobs)
-    if count < PARALLEL_MIN:
-        return 1
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        cpus = os.cpu_count() or 1
-    return min(cpus, MAX_WORKERS)
-
-
-def _score_one(file: str, pack: Pack, convert: Convert[T]) -> Scored[T] | Refused:
-    try:
-        af = load_answers(Path(file), pack)
-        return Scored(shown(file), convert(score(af, pack), pack), af.warnings)
-    except CooplevierError as exc:
-        return Refused(shown(file), exc.located())
-    except (RecursionError, MemoryError, ValueError, TypeError, KeyError, AttributeError) as exc:
-        # A bug must not sink a batch of ten thousand files: name the file and go on.
-        return Refused(shown(file), CooplevierError(t("cli.internal", kind=type(exc).__name__), file=file).located())
-
-
-# Per worker process: the pack is loaded once (inherited from the parent when forked).
-_WORKER_PACK: tuple[str | None, Pack] | None = None
-
-
-def _init_worker(content_dir: str | None, pack: Pack | None) -> None:
-    global _WORKER_PACK
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    for name in ("SIGTERM", "SIGHUP"):  # a worker told to stop simply stops: it writes no file
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_DFL)
-    _end_with_parent()
-    if pack is None:
-        pack = load_pack(Path(content_dir) if content_dir else None)
-    _WORKER_PACK = (content_dir, pack)
-    # What the worker inherited (modules, the pack) lives as long as it does: keep the cyclic
-    # garbage collector from walking it again and again (and from copying forked pages).
-    gc.freeze()
-
-
-def _end_with_parent() -> None:
-    """A worker never outlives its parent, even one killed with SIGKILL.
-
-    On Linux the kernel is asked to send SIGTERM when the parent dies; everywhere, a thread
-    watches the parent and ends the worker when it is gone.
-    """
-    parent = os.getppid()
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            import ctypes
-
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
-            if os.getppid() != parent:  # the parent died before the request took effect
-                os.kill(os.getpid(), signal.SIGTERM)
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1.0)
-        os.kill(os.getpid(), signal.SIGTERM)
-
-    threading.Thread(target=watch, name="cooplevier-parent-watch", daemon=True).start()
-
-
-def _score_chunk(files: list[str], convert: Convert[T]) -> list[Scored[T] | Refused]:
-    assert _WORKER_PACK is not None
-    pack = _WORKER_PACK[1]
-    return [_score_one(file, pack, convert) for file in files]
-
-
-def _chunk_size(count: int, workers: int) -> int:
-    return max(16, min(256, count // (workers * 8) or 1))
-
-
-def _parallel(
-    items: Sequence[str | Refused], pack: Pack, convert: Convert[T], content_dir: Path | None, workers: int
-) -> Iterator[Scored[T] | Refused | Notice]:
-    """Chunks scored by worker processes, yielded in order; if a worker dies (killed, out of
-    memory), the rest of the batch is scored in this process instead of failing."""
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor  # only for large batches: not at import
-    from concurrent.futures.process import BrokenProcessPool
-
-    size = _chunk_size(len(items), workers)
-    chunks = (items[i : i + size] for i in range(0, len(items), size))
-    fork = "fork" in mp.get_all_start_methods()
-    context = mp.get_context("fork" if fork else None)
-    # Forked workers inherit the parent's pack; spawned ones load it once each.
-    initargs = (str(content_dir) if content_dir else None, pack if fork else None)
-    pending: deque[tuple[Sequence[str | Refused], Future[list[Scored[T] | Refused]]]] = deque()
-    broken = False
-    executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=initargs)
-    try:
-
-        def submit() -> bool:
-            chunk = next(chunks, None)
-            if chunk is None:
-                return False
-            files = [str(item) for item in chunk if not isinstance(item, Refused)]
-            pending.append((chunk, executor.submit(_score_chunk, files, convert)))
-            return True
-
-        for _ in range(workers * 3):  # a bounded window: results never pile up in memory
-            if not submit():
-                break
-        while pending:
-            chunk, future = pending[0]
-            try:
-                done = iter(future.result())
-                pending.popleft()
-                submit()
-            except BrokenProcessPool:
-                broken = True
-                rest = [item for c, _f in pending for item in c] + [item for c in chunks for item in c]
-                yield Notice(t("batch.worker_died"))
-                yield from _serial(rest, pack, convert)
-                return
-            for item in chunk:
-                yield item if isinstance(item, Refused) else next(done)
-    finally:
-        executor.shutdown(wait=not broken, cancel_futures=True)
