@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from cooplevier.assess.engine import normalize
+from cooplevier.assess.lock import Lock
 from cooplevier.assess.screens import Prompter, RoleMenu, StructureIntro, StructureMenu
-from cooplevier.assess.store import Existing, Store, default_file, next_free, read_existing
+from cooplevier.assess.store import Existing, Store, default_file, digest, next_free, read_existing
 from cooplevier.content.answers import AnswerFile, text_problem
 from cooplevier.content.dump import as_written
 from cooplevier.content.model import ROLES, STRUCTURES, Form, Pack, Role, Structure
@@ -58,9 +59,11 @@ class Opened:
     store: Store
     dirty: bool  # the file must be written before the first answer
     resumed: bool
+    lock: Lock
 
 
 def open_store(pack: Pack, prompter: Prompter, path: Path | None, wanted: Wanted, today: dt.date) -> Opened:
+    """The store of the session's file, locked for this session (release `Opened.lock` when done)."""
     territory = (wanted.territory or "").strip() or None
     typed = None
     if path is None:  # the territory names the default file, so it comes first
@@ -69,15 +72,36 @@ def open_store(pack: Pack, prompter: Prompter, path: Path | None, wanted: Wanted
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():  # say it now, not after the first answer fails to save
         raise CooplevierError(t("assess.no_folder", folder=folder), file=path)
+    lock = Lock(path, prompter.warn)
+    lock.acquire()
+    try:
+        return _open_locked(pack, prompter, path, wanted, territory, typed, today, lock)
+    except BaseException:
+        lock.release()
+        raise
+
+
+def _open_locked(
+    pack: Pack,
+    prompter: Prompter,
+    path: Path,
+    wanted: Wanted,
+    territory: str | None,
+    typed: str | None,
+    today: dt.date,
+    lock: Lock,
+) -> Opened:
     try:
         existing = read_existing(path, pack)
     except CooplevierError as exc:
         raise InvalidFile(exc, path) from None
     if existing is not None:
         store, dirty = _resume(existing, pack, prompter, dataclasses.replace(wanted, territory=territory), today)
-        return Opened(store, dirty, True)
+        return Opened(store, dirty, True, lock)
+    blank = None
     if path.exists():
         prompter.say(t("assess.file_blank", file=path))
+        blank = digest(path.read_bytes())
     base = AnswerFile(
         territory=typed or territory or ask_territory(prompter),
         answers={},
@@ -88,7 +112,7 @@ def open_store(pack: Pack, prompter: Prompter, path: Path | None, wanted: Wanted
     )
     show_structure(pack, prompter, base.structure)
     prompter.say(t("assess.file_new", file=path))
-    return Opened(Store(path, base, (), pack.ref, today, order(pack)), True, False)
+    return Opened(Store(path, base, (), pack.ref, today, order(pack), expected=blank), True, False, lock)
 
 
 def order(pack: Pack) -> tuple[str, ...]:
@@ -160,7 +184,7 @@ def _resume(existing: Existing, pack: Pack, prompter: Prompter, wanted: Wanted, 
             prompter.warn(t("assess.set_aside_item", line=item.line, entry=entry, reason=item.reason))
             header = (*header, f"  {entry}   # {item.reason}")  # uncomment it to take the answer back
         dirty = True
-    return Store(path, af, header, pack.ref, today, order(pack)), dirty
+    return Store(path, af, header, pack.ref, today, order(pack), expected=existing.digest), dirty
 
 
 def ask_territory(prompter: Prompter) -> str:

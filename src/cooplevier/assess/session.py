@@ -19,8 +19,8 @@ from pathlib import Path
 from cooplevier.assess.engine import Action, Comment, Give, Invalid, Questionnaire, normalize, parse_command
 from cooplevier.assess.opening import InvalidFile, Wanted, ask_yes_no, open_store, show_structure
 from cooplevier.assess.screens import HelpView, Intro, LeverIntro, Prompter, QuestionView, Summary
-from cooplevier.assess.store import Store
-from cooplevier.content.answers import Answer
+from cooplevier.assess.store import ChangedOnDisk, Store
+from cooplevier.content.answers import Answer, text_problem
 from cooplevier.content.model import Form, Pack, Role, Structure
 from cooplevier.errors import CooplevierError, ExitCode, Stopped
 from cooplevier.messages import t, tn
@@ -59,6 +59,7 @@ def assess(
     extra: tuple[str | Path, ...] = ("--content", content) if content is not None else ()
     store: Store | None = None
     q: Questionnaire | None = None
+    opened = None
     prompter.show(Intro(len(pack.form(structure, form)), len(pack.levers), len(pack.axes)))
     try:
         opened = open_store(pack, prompter, path, Wanted(territory, role, name, structure, form), today)
@@ -94,6 +95,9 @@ def assess(
         else:
             _farewell(store, q, extra, prompter, reason)
         return code
+    finally:
+        if opened is not None:
+            opened.lock.release()
     _finish(store, q, pack, prompter, extra)
     return ExitCode.OK
 
@@ -179,6 +183,10 @@ def _comment(q: Questionnaire, store: Store, prompter: Prompter, text: str | Non
         if not text:
             prompter.say(t("assess.comment_unchanged", id=qid))
             return
+    problem = text_problem(text)
+    if problem is not None:  # an arrow key's escape sequence, a pasted control character…
+        prompter.hint(t("assess.comment_refused", problem=problem))
+        return
     removing = text == "-"
     if q.set_comment(None if removing else text):
         _save(store, q.ordered_answers(), prompter)
@@ -201,6 +209,9 @@ def _save(store: Store, answers: Mapping[str, Answer], prompter: Prompter) -> No
                 store.save(answers)
                 raise
             return
+        except ChangedOnDisk as exc:  # someone else's version is on disk, ours beside it: stop here
+            prompter.warn(exc.located())
+            raise _Abandoned from None
         except CooplevierError as exc:
             prompter.warn(exc.located())
             prompter.warn(t("assess.save_failed"))

@@ -34,7 +34,13 @@ def assess(
 
     if role is not None and role not in ROLES:
         raise UsageError(t("answers.bad_role", value=role, roles=", ".join(ROLES)))
+    from cooplevier.content.answers import text_problem
+
     kind = check_structure(structure)
+    for option, value in (("--territory", territory), ("--name", name)):
+        problem = text_problem(value) if value is not None else None
+        if problem is not None:
+            raise UsageError(t("cli.bad_text_option", option=option, problem=problem))
     pack = load(content)
     return run(
         pack,

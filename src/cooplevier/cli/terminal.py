@@ -46,7 +46,12 @@ def _plain(text: str) -> str:
 
 
 class TerminalPrompter:
-    """rich for display (no colour with NO_COLOR or off a TTY), plain `readline()` for input."""
+    """rich for display (no colour with NO_COLOR or off a TTY), plain lines for input.
+
+    In a terminal, lines are read with the platform's line editing (GNU readline or libedit on
+    Linux and macOS: arrows, history; the Windows console has its own), so an arrow key moves
+    the cursor instead of typing an escape sequence into a comment.
+    """
 
     def __init__(self) -> None:
         from cooplevier.cli.console import console
@@ -57,6 +62,12 @@ class TerminalPrompter:
         if reconfigure is not None:
             with contextlib.suppress(OSError, ValueError):  # a stray byte must not crash the questionnaire
                 reconfigure(errors="replace")
+        self.editing = False
+        if sys.stdin is not None and sys.stdin.isatty() and sys.stdout.isatty():
+            with contextlib.suppress(ImportError):
+                import readline  # noqa: F401 - importing it gives input() line editing and history
+
+                self.editing = True
 
     def show(self, screen: Screen) -> None:
         self.out.print(render(screen))
@@ -85,6 +96,8 @@ class TerminalPrompter:
     def ask(self, prompt: str) -> str:
         from rich.text import Text
 
+        if self.editing:
+            return self._edited(prompt)
         self.out.print(Text(prompt, style="bold"), end="")
         self.out.file.flush()
         try:
@@ -99,6 +112,19 @@ class TerminalPrompter:
         if not sys.stdin.isatty():
             self.out.print(Text(_plain(line)))  # a piped transcript reads like a typed one
         return line
+
+
+    def _edited(self, prompt: str) -> str:
+        """A line typed with line editing; readline draws the prompt, so it knows its width."""
+        self.out.file.flush()
+        try:
+            return input(prompt)
+        except KeyboardInterrupt:
+            self.out.print()
+            raise
+        except EOFError:
+            self.out.print()
+            raise
 
 
 def render(screen: Screen) -> RenderableType:

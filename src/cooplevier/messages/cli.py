@@ -135,5 +135,6 @@ FR: dict[str, str | dict[str, str]] = {
     "metavar.structure": "STRUCTURE",
     "help.structure": "Votre type de structure : epci, petr, scot, pnr ou autre (les questions et leur formulation en dépendent).",
     "help.short": "Le questionnaire court : 10 questions, une par levier (une première image, plus grossière).",
+    "cli.bad_text_option": "{option} : {problem}",
     "cli.unknown_structure": "type de structure « {value} » inconnu : attendu {structures}",
 }
