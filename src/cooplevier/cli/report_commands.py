@@ -154,34 +154,32 @@ def report(
         raise UsageError(t("report.template_dir"), file=template)
     check_output(output, force=force)
     pack = load(content)
-    from cooplevier.scoring.synthesis import as_contribution
-
-    results = batch.run(paths, pack=pack, convert=as_contribution, content_dir=content, on_refused=say_refused,
-                        on_warning=message)
-    check_output(output, force=force, inputs=results.inputs)
-    if len(results.items) == 1 and isinstance(results.items[0], batch.Refused):
-        raise CooplevierError(results.items[0].message)
-    if len(results.items) == 1 and isinstance(results.items[0], str):  # one file: its action plan
+    items = batch.collect(paths)
+    check_output(output, force=force, inputs=(Path(i) for i in items if isinstance(i, str)))
+    if len(items) == 1 and isinstance(items[0], batch.Refused):
+        raise CooplevierError(items[0].message)
+    if len(items) == 1 and isinstance(items[0], str):  # one file: its action plan
         from cooplevier.report.plan import build_plan
         from cooplevier.report.plan_view import render_plan
 
-        result = batch.score_file(Path(results.items[0]), pack, on_warning=message)
-        text = render_plan(build_plan(result, pack), pack=pack, fmt=format.value, template_dir=template)
-    else:  # several: the workshop synthesis of the valid ones
-        from cooplevier.report.synthesis import render_synthesis
-        from cooplevier.scoring.synthesis import synthesize_batch
+        result = batch.score_file(Path(items[0]), pack, on_warning=message)
+        write_output(output, render_plan(build_plan(result, pack), pack=pack, fmt=format.value, template_dir=template),
+                     force=force)
+        return ExitCode.OK
+    from cooplevier.report.synthesis import render_synthesis, write_json  # several: the workshop synthesis
+    from cooplevier.scoring.synthesis import as_contribution, synthesize_batch
 
-        syn = synthesize_batch(results, pack)
-        say_mixed(syn)
-        if format is ReportFormat.json:
-            from cooplevier.files import open_output
-            from cooplevier.report.synthesis import write_json
+    results = batch.start(items, pack=pack, convert=as_contribution, content_dir=content, on_refused=say_refused,
+                          on_warning=message)
+    syn = synthesize_batch(results, pack)
+    say_mixed(syn)
+    if format is ReportFormat.json:  # streamed: a synthesis of 50 000 files is never one string
+        from cooplevier.files import open_output
 
-            with open_output(output, force=force) as fh:
-                write_json(syn, fh)
-            return batch_outcome(results, lambda n, total: tn("synthesis.refused", n, total=total))
-        text = render_synthesis(syn, pack, fmt=format.value, template_dir=template)
-    write_output(output, text, force=force)
+        with open_output(output, force=force) as fh:
+            write_json(syn, fh)
+    else:
+        write_output(output, render_synthesis(syn, pack, fmt=format.value, template_dir=template), force=force)
     return batch_outcome(results, lambda n, total: tn("synthesis.refused", n, total=total))
 
 

@@ -207,6 +207,20 @@ def run(
 ) -> Batch[T]:
     """The batch of `paths` (files, or folders searched recursively), scored and converted."""
     items = collect(paths)
+    return start(items, pack=pack, convert=convert, content_dir=content_dir, on_refused=on_refused,
+                 on_warning=on_warning)
+
+
+def start(
+    items: Sequence[Item],
+    *,
+    pack: Pack,
+    convert: Convert[T],
+    content_dir: Path | None = None,
+    on_refused: Callable[[Refused], None] | None = None,
+    on_warning: Callable[[str], None] | None = None,
+) -> Batch[T]:
+    """The batch of already collected `items` (see `collect`)."""
     return Batch(
         items,
         score_files(items, pack=pack, convert=convert, content_dir=content_dir),
