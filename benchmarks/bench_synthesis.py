@@ -55,7 +55,8 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     print(f"report --format json, {args.small} files : peak {results['rss_small_mib']:.1f} MiB")
     print(f"report --format json, {args.files} files : peak {results['rss_big_mib']:.1f} MiB, "
           f"{results['synthesis_big_s']:.1f} s")
-    print(f"synthesis memory ratio ({args.files} / {args.small}) : {results['synthesis_memory_ratio']:.2f}  (target <= 1.5)")
+    ratio = results["synthesis_memory_ratio"]
+    print(f"synthesis memory ratio ({args.files} / {args.small}) : {ratio:.2f}  (target <= 1.5)")
     return results
 
 
