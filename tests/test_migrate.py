@@ -94,3 +94,32 @@ def test_a_file_without_content_line_is_recognised_by_its_retired_ids(pack: Pack
     path.write_text(OLD.read_text(encoding="utf-8").replace("content: mairie-conseils-2015@1.0\n", ""), "utf-8")
     af = load_answers(path, pack)
     assert af.migrated is not None and af.migrated.version == "1.0"
+
+
+def test_compare_across_versions_weighs_only_the_carried_questions(
+    cli: Callable[..., Any], pack: Pack, write_answers: Any
+) -> None:
+    old = load_answers(OLD, pack)
+    assert old.migrated is not None
+    carried = {new for _, new in old.migrated.carried}
+    # the new file answers 5 to every carried question and 1 to every other: a fair comparison sees 5s only
+    new = write_answers({q.id: 5 if q.id in _carried_ids(pack) else 1 for q in pack.questions}, name="nouveau.yaml")
+    result = cli("compare", str(OLD), str(new), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert "pas de la même version" in result.stderr and "1.0" in result.stderr
+    data = json.loads(result.stdout)
+    assert data["scope"]["versions"] == ["1.0"] and set(data["scope"]["questions"]) == _carried_ids(pack)
+    assert carried <= set(data["scope"]["questions"])
+    for lever, change in data["levers"].items():
+        assert change["after"] in (5.0, None), lever
+    for fmt in ("md", "html", "table"):
+        shown = cli("compare", str(OLD), str(new), "--format", fmt)
+        assert shown.exit_code == 0 and "reprises de la version 1.0" in " ".join(shown.stdout.split())
+    same = cli("compare", str(new), str(new), "--format", "json")
+    assert json.loads(same.stdout)["scope"] is None and "version" not in same.stderr
+
+
+def _carried_ids(pack: Pack) -> set[str]:
+    migration = pack.migration("1.0")
+    assert migration is not None
+    return {t for qid, e in migration.questions.items() if (t := e.target(qid)) is not None}

@@ -261,16 +261,17 @@ def check_lever(pack: Pack, lever: str | None) -> str | None:
 def pick_format(chosen: E | None, output: str | None, by_suffix: Mapping[str, E], *, terminal: E, piped: E) -> E:
     """`--format` if given, else from the output file's suffix, else by where stdout goes.
 
-    A suffix that names no format of the command, or another format than `--format`, is refused
-    before any work: `plan.ods` must not quietly receive HTML.
+    Without `--format`, a suffix that names no format of the command is refused before any work
+    (`plan.ods` must not quietly receive HTML); with it, any suffix is taken except one naming
+    another format.
     """
     to_stdout = output in (None, "-")
     suffix = "" if to_stdout else Path(str(output)).suffix.lower()
-    if suffix and suffix not in by_suffix:
+    if suffix and suffix not in by_suffix and chosen is None:
         known = ", ".join(sorted(by_suffix))
         raise UsageError(t("cli.unknown_suffix", suffix=suffix, known=known), file=output)
     if chosen is not None:
-        if suffix and by_suffix[suffix] is not chosen:
+        if suffix in by_suffix and by_suffix[suffix] is not chosen:
             raise UsageError(t("cli.suffix_mismatch", suffix=suffix, format=chosen.value), file=output)
         return chosen
     if suffix:

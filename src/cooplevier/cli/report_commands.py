@@ -37,7 +37,8 @@ class ScoreFormat(StrEnum):
     xlsx = "xlsx"
 
 
-_SCORE_SUFFIX = {".csv": ScoreFormat.csv, ".xlsx": ScoreFormat.xlsx, ".json": ScoreFormat.json}
+_SCORE_SUFFIX = {".txt": ScoreFormat.table, ".csv": ScoreFormat.csv, ".xlsx": ScoreFormat.xlsx,
+                 ".json": ScoreFormat.json}
 _PROGRESS_MIN = 50  # files: below this a batch is over before a bar would help
 
 
@@ -213,8 +214,8 @@ class CompareFormat(StrEnum):
     html = "html"
 
 
-_COMPARE_SUFFIX = {".json": CompareFormat.json, ".md": CompareFormat.md, ".html": CompareFormat.html,
-                   ".htm": CompareFormat.html}
+_COMPARE_SUFFIX = {".txt": CompareFormat.table, ".json": CompareFormat.json, ".md": CompareFormat.md,
+                   ".html": CompareFormat.html, ".htm": CompareFormat.html}
 
 
 @command(help=t("help.compare"))
@@ -228,25 +229,37 @@ def compare(
 ) -> None:
     from cooplevier.cli.app import check_output
     from cooplevier.cli.console import message
+    from cooplevier.content.answers import load_answers
     from cooplevier.files import write_output
     from cooplevier.report.compare import render_comparison
-    from cooplevier.scoring import batch
+    from cooplevier.scoring.compare import common_scope, restrict
     from cooplevier.scoring.compare import compare as compare_results
+    from cooplevier.scoring.engine import score
+    from cooplevier.scoring.synthesis import same_territory
 
     format = pick_format(format, output, _COMPARE_SUFFIX, terminal=CompareFormat.table, piped=CompareFormat.json)
     check_output(output, force=force, inputs=[old, new])
     pack = load(content)
-    results, errors = [], []
+    files, errors = [], []
     for path in (old, new):
         try:
-            results.append(batch.score_file(path, pack, on_warning=message))
+            files.append(load_answers(path, pack))
         except CooplevierError as exc:
             errors.append(exc)
     if errors:
         raise ErrorGroup(errors)
-    if results[0].territory != results[1].territory:
-        message(t("compare.other_territory", old=results[0].territory, new=results[1].territory))
-    cmp = compare_results(results[0], results[1], pack)
+    for af in files:
+        for warning in af.warnings:
+            message(warning)
+    pair = (files[0], files[1])
+    if same_territory(pair[0].territory) != same_territory(pair[1].territory):
+        message(t("compare.other_territory", old=pair[0].territory, new=pair[1].territory))
+    scope = common_scope(pair, pack)
+    if scope is not None:
+        message(tn("compare.scope", len(scope.questions), versions=" et ".join(scope.versions),
+                   version=pack.meta.version))
+        pair = (restrict(pair[0], scope), restrict(pair[1], scope))
+    cmp = compare_results(score(pair[0], pack), score(pair[1], pack), pack, scope)
     if format is CompareFormat.table:
         from cooplevier.cli import tables
         from cooplevier.cli.console import console, plain_text

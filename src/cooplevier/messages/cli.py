@@ -6,7 +6,7 @@ FR: dict[str, str | dict[str, str]] = {
     "cli.interrupted": "interrompu",
     "cli.stopped": "arrêté par le signal {signal} : rien n'est laissé à moitié écrit",
     "cli.internal": "erreur interne inattendue ({kind}) : ce n'est pas de votre faute. Relancez avec COOPLEVIER_DEBUG=1 pour le détail et signalez-le.",
-    "cli.unknown_suffix": "extension « {suffix} » inconnue pour cette commande : choisissez parmi {known}, ou donnez --format",
+    "cli.unknown_suffix": "extension « {suffix} » inconnue pour cette commande : choisissez parmi {known}, ou nommez le format avec --format",
     "cli.suffix_mismatch": "l'extension « {suffix} » ne correspond pas au format {format} : changez l'une ou l'autre",
     "questions.blank_format": "--blank produit un fichier YAML à compléter : il ne se combine pas avec --format {format}",
     # the words Typer prints itself (cli/french.py)

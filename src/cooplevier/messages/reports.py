@@ -6,6 +6,14 @@ FR: dict[str, str | dict[str, str]] = {
         "other": "{count} fichiers refusés : l'affiche porte sur les fichiers valides",
     },
     "batch.no_valid_file": "aucun fichier de réponses valide",
+    "compare.scope": {
+        "one": "avertissement : les deux fichiers ne sont pas de la même version du questionnaire : la comparaison porte sur {count} question, la seule que la version {version} reprend de la version {versions}",
+        "other": "avertissement : les deux fichiers ne sont pas de la même version du questionnaire : la comparaison porte sur les {count} questions que la version {version} reprend de la version {versions}, les autres sont laissées de côté",
+    },
+    "compare.scope_note": {
+        "one": "Fichiers de deux versions du questionnaire : seule {count} question, reprise de la version {versions}, est comparée.",
+        "other": "Fichiers de deux versions du questionnaire : seules les {count} questions reprises de la version {versions} sont comparées, des deux côtés.",
+    },
     "compare.other_territory": "avertissement : les deux fichiers ne portent pas sur le même territoire (« {old} », « {new} »)",
     "handout.poster_needs_answers": "l'affiche de groupe a besoin de fichiers de réponses : cooplevier handout poster reponses/*.yaml",
     "handout.answers_only_poster": "les fichiers de réponses ne servent qu'à l'affiche (handout poster)",
@@ -22,6 +30,7 @@ FR: dict[str, str | dict[str, str]] = {
     "synthesis.more_territories": {"one": "{named} et {count} autre", "other": "{named} et {count} autres"},
     "synthesis.mixed_versions": "avertissement : la synthèse mêle des réponses de plusieurs versions du questionnaire ({versions}) ; les anciennes sont lues avec la table de passage",
     "batch.duplicate": "avertissement : {file} est le même fichier que {first} : compté une fois",
+    "batch.named_twice": "avertissement : {file} est donné plus d'une fois : compté une fois",
     "batch.worker_died": "avertissement : un processus de calcul s'est arrêté (arrêté par le système, mémoire pleine ?) : la suite du lot est calculée ici, plus lentement",
     "batch.xlsx_needs_output": "le format xlsx produit un classeur binaire : indiquez --output FICHIER.xlsx (ou --output - pour l'envoyer dans un tube)",
     "batch.binary_to_tty": "refus d'écrire un classeur xlsx (binaire) dans le terminal : redirigez la sortie (> fichier.xlsx) ou indiquez --output FICHIER.xlsx",

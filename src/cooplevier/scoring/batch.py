@@ -168,7 +168,10 @@ class Batch(Generic[T]):
     def __iter__(self) -> Iterator[T]:
         for item in self.items:
             if isinstance(item, Duplicate) and self._on_warning is not None:
-                self._on_warning(t("batch.duplicate", file=item.file, first=item.first))
+                if item.file == item.first:  # `x` and `./x`, or one name given twice
+                    self._on_warning(t("batch.named_twice", file=item.file))
+                else:
+                    self._on_warning(t("batch.duplicate", file=item.file, first=item.first))
         for outcome in self._outcomes:
             if isinstance(outcome, Notice):
                 if self._on_warning is not None:

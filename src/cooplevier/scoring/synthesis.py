@@ -148,7 +148,7 @@ class Contribution:
     file: str
     territory: str
     role: str
-    version: str | None  # the pack version the file was written for, when it says or was migrated
+    version: str | None  # the pack version the file was read as: its own when migrated, else the pack's
     form: str | None
     overall: Exact | None
     axes: tuple[Exact | None, ...]  # in the pack's axis order
@@ -158,7 +158,7 @@ class Contribution:
 
 def as_contribution(result: Result, pack: Pack) -> Contribution:
     """`convert` for a synthesis (module-level, so that worker processes can use it)."""
-    version = result.migrated_from or (result.content.rpartition("@")[2] if result.content else None)
+    version = result.migrated_from or pack.meta.version  # a file not migrated was read as the current version
     chosen = {q.id: q.value for lv in result.levers.values() for q in lv.questions if type(q.value) is int}
     return Contribution(
         file=result.file or "",
