@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar
 
 from cooplevier.content.answers import load_answers
 from cooplevier.content.load import load_pack
@@ -27,8 +27,12 @@ from cooplevier.scoring.engine import Result, score, to_dict
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
+    from cooplevier.content.grid import GridColumn
+
 T = TypeVar("T")
 YAML_SUFFIXES = (".yaml", ".yml")
+# content.grid.SUFFIXES, not imported here: reading grids costs start-up only when there is one
+GRID_SUFFIXES = (".xlsx", ".ods", ".csv")
 PARALLEL_MIN = 64  # below this, starting worker processes costs more than it saves
 MAX_WORKERS = 8
 
@@ -52,13 +56,18 @@ class Scored(Generic[T]):
     warnings: tuple[str, ...] = ()
 
 
-def collect(paths: Iterable[Path]) -> list[Path | Refused]:
+Item: TypeAlias = "Path | GridColumn | Refused"
+
+
+def collect(paths: Iterable[Path], pack: Pack | None = None) -> list[Item]:
     """Files as given, folders searched recursively for *.yaml/*.yml (sorted), each once.
 
     Paths keep the order they were given in; inside a folder files are sorted by their path.
     A missing path, an unreadable folder or a folder without answer files is a `Refused`.
+    With a pack, a grid named explicitly (`.xlsx`, `.ods`, `.csv`) becomes one item per
+    respondent column (`expand_grid`).
     """
-    out: list[Path | Refused] = []
+    out: list[Item] = []
     seen: set[str] = set()
 
     def add(path: Path) -> None:
@@ -76,6 +85,10 @@ def collect(paths: Iterable[Path]) -> list[Path | Refused]:
             continue
         if not exists:
             out.append(_failed(path, t("path.not_found")))
+        elif not is_dir and pack is not None and path.suffix.lower() in GRID_SUFFIXES:
+            if os.path.normpath(str(path)) not in seen:
+                seen.add(os.path.normpath(str(path)))
+                out.extend(expand_grid(path, pack))
         elif not is_dir:
             add(path)  # named explicitly: scored whatever its extension; the loader judges it
         else:
@@ -86,6 +99,18 @@ def collect(paths: Iterable[Path]) -> list[Path | Refused]:
             if not found and not errors:
                 out.append(_failed(path, t("path.no_yaml")))
     return out
+
+
+def expand_grid(path: Path, pack: Pack) -> list[GridColumn | Refused]:
+    """A grid's respondent columns as batch items: the good ones to score, the bad ones refused."""
+    from cooplevier.content.grid import GridRefusal, read_grid
+
+    try:
+        grid = read_grid(path, pack)
+    except CooplevierError as exc:
+        return [Refused(str(path), exc.located())]
+    items = [Refused(i.label, i.message) if isinstance(i, GridRefusal) else i for i in grid.items]
+    return items or [_failed(path, t("import.nothing"))]
 
 
 def _walk(folder: Path) -> tuple[list[Path], list[Refused]]:
@@ -145,7 +170,7 @@ class Batch(Generic[T]):
 
     def __init__(
         self,
-        items: Sequence[Path | Refused],
+        items: Sequence[Item],
         outcomes: Iterable[Scored[T] | Refused],
         *,
         on_refused: Callable[[Refused], None] | None = None,
@@ -179,7 +204,9 @@ class Batch(Generic[T]):
     @property
     def inputs(self) -> list[Path]:
         """The files this batch reads (a result must never be written over one of them)."""
-        return [item for item in self.items if isinstance(item, Path)]
+        paths = [item if isinstance(item, Path) else Path(item.file) for item in self.items
+                 if not isinstance(item, Refused)]
+        return list(dict.fromkeys(paths))
 
 
 def run(
@@ -192,7 +219,7 @@ def run(
     on_warning: Callable[[str], None] | None = None,
 ) -> Batch[T]:
     """The batch of `paths` (files, or folders searched recursively), scored and converted."""
-    items = collect(paths)
+    items = collect(paths, pack)
     return Batch(
         items,
         score_files(items, pack=pack, convert=convert, content_dir=content_dir),
@@ -202,7 +229,7 @@ def run(
 
 
 def score_files(
-    items: Sequence[Path | Refused],
+    items: Sequence[Item],
     *,
     pack: Pack,
     convert: Convert[T],
@@ -218,7 +245,7 @@ def score_files(
     workers = _workers(jobs, len(items))
     if workers <= 1:
         for item in items:
-            yield item if isinstance(item, Refused) else _score_one(str(item), pack, convert)
+            yield item if isinstance(item, Refused) else _score_one(_sendable(item), pack, convert)
         return
     yield from _parallel(items, pack, convert, content_dir, workers)
 
@@ -244,9 +271,15 @@ def _workers(jobs: int | None, count: int) -> int:
     return min(cpus, MAX_WORKERS)
 
 
-def _score_one(file: str, pack: Pack, convert: Convert[T]) -> Scored[T] | Refused:
+def _sendable(item: Path | GridColumn) -> str | GridColumn:
+    """What a worker gets for an item: a file's name, or a grid column already read."""
+    return str(item) if isinstance(item, Path) else item
+
+
+def _score_one(item: str | GridColumn, pack: Pack, convert: Convert[T]) -> Scored[T] | Refused:
+    file = str(item)
     try:
-        af = load_answers(Path(file), pack)
+        af = load_answers(Path(item), pack) if isinstance(item, str) else item.answers
         return Scored(file, convert(score(af, pack), pack), af.warnings)
     except CooplevierError as exc:
         return Refused(file, exc.located())
@@ -270,7 +303,7 @@ def _init_worker(content_dir: str | None, pack: Pack | None) -> None:
     gc.freeze()
 
 
-def _score_chunk(files: list[str], convert: Convert[T]) -> list[Scored[T] | Refused]:
+def _score_chunk(files: list[str | GridColumn], convert: Convert[T]) -> list[Scored[T] | Refused]:
     assert _WORKER_PACK is not None
     pack = _WORKER_PACK[1]
     return [_score_one(file, pack, convert) for file in files]
@@ -281,7 +314,7 @@ def _chunk_size(count: int, workers: int) -> int:
 
 
 def _parallel(
-    items: Sequence[Path | Refused], pack: Pack, convert: Convert[T], content_dir: Path | None, workers: int
+    items: Sequence[Item], pack: Pack, convert: Convert[T], content_dir: Path | None, workers: int
 ) -> Iterator[Scored[T] | Refused]:
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor  # only for large batches: not at import
@@ -292,7 +325,7 @@ def _parallel(
     context = mp.get_context("fork" if fork else None)
     # Forked workers inherit the parent's pack; spawned ones load it once each.
     initargs = (str(content_dir) if content_dir else None, pack if fork else None)
-    pending: deque[tuple[Sequence[Path | Refused], Future[list[Scored[T] | Refused]]]] = deque()
+    pending: deque[tuple[Sequence[Item], Future[list[Scored[T] | Refused]]]] = deque()
     executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=initargs)
     try:
 
@@ -300,7 +333,7 @@ def _parallel(
             chunk = next(chunks, None)
             if chunk is None:
                 return False
-            files = [str(item) for item in chunk if not isinstance(item, Refused)]
+            files = [_sendable(item) for item in chunk if not isinstance(item, Refused)]
             pending.append((chunk, executor.submit(_score_chunk, files, convert)))
             return True
 
