@@ -120,6 +120,8 @@ class ReportFormat(StrEnum):
     md = "md"
     html = "html"
     json = "json"
+    docx = "docx"
+    odt = "odt"
 
 
 _REPORT_SUFFIX = {
@@ -127,7 +129,74 @@ _REPORT_SUFFIX = {
     ".html": ReportFormat.html,
     ".htm": ReportFormat.html,
     ".json": ReportFormat.json,
+    ".docx": ReportFormat.docx,
+    ".odt": ReportFormat.odt,
 }
+
+
+def _wheel_beside(output: str | None) -> Path | None:
+    """The picture of a Markdown report written to a file (`plan.md` → `plan-roue.png`), checked early."""
+    if output in (None, "-"):
+        return None
+    from cooplevier.report.office import image_beside
+
+    return image_beside(str(output))
+
+
+def _report(
+    results: Any, pack: Any, format: ReportFormat, template: Path | None, image: Path | None, *, on_warning: Any
+) -> tuple[str | bytes, bytes | None]:
+    """The report's text or bytes, and the wheel picture to write beside a Markdown file."""
+    from cooplevier.report import office
+    from cooplevier.scoring import batch
+
+    first = results.items[0] if len(results.items) == 1 else None
+    png: bytes | None = None
+    if first is not None and not isinstance(first, batch.Refused):  # one respondent: the action plan
+        from cooplevier.report.plan import build_plan
+        from cooplevier.report.plan_view import plan_series, render_plan
+        from cooplevier.scoring.engine import score as score_answers
+
+        if isinstance(first, Path):
+            result = batch.score_file(first, pack, on_warning=on_warning)
+        else:  # a grid's only respondent column
+            result = score_answers(first.answers, pack)
+        plan = build_plan(result, pack)
+        if format.value in office.OFFICE_FORMATS:
+            return office.plan_document(plan, pack, format.value, template_dir=template), None
+        src = ""
+        if format is ReportFormat.md:
+            png = office.wheel_image(pack, plan_series(plan))
+            src = image.name if image is not None else office.data_uri(png)
+        return render_plan(plan, pack=pack, fmt=format.value, template_dir=template, wheel_src=src), png
+    from cooplevier.report.synthesis import group_series, render_synthesis
+    from cooplevier.scoring.synthesis import synthesize_batch
+
+    syn = synthesize_batch(results, pack)
+    if format.value in office.OFFICE_FORMATS:
+        return office.synthesis_document(syn, pack, format.value, template_dir=template), None
+    src = ""
+    if format is ReportFormat.md:
+        png = office.wheel_image(pack, group_series(syn, pack))
+        src = image.name if image is not None else office.data_uri(png)
+    return render_synthesis(syn, pack, fmt=format.value, template_dir=template, wheel_src=src), png
+
+
+def _write_with_image(output: str | None, text: str | bytes, image: Path, png: bytes, *, force: bool) -> None:
+    """The Markdown report and its wheel picture: both written, or neither left behind."""
+    import contextlib
+
+    from cooplevier.files import atomic_write, write_output
+
+    existed = image.exists()
+    atomic_write(image, png, force=force)
+    try:
+        write_output(output, text, force=force)
+    except BaseException:
+        if not existed:
+            with contextlib.suppress(OSError):
+                image.unlink()
+        raise
 
 
 @command(help=t("help.report"))
@@ -149,26 +218,24 @@ def report(
     format = pick_format(format, output, _REPORT_SUFFIX, terminal=ReportFormat.html, piped=ReportFormat.html)
     if template is not None and not template.is_dir():
         raise UsageError(t("report.template_dir"), file=template)
+    office = format in (ReportFormat.docx, ReportFormat.odt)
+    if office and output in (None, "-") and sys.stdout.isatty():
+        raise UsageError(t("report.binary_to_tty", format=format.value))
     check_output(output, force=force)
+    image = _wheel_beside(output) if format is ReportFormat.md else None
+    if image is not None:
+        check_output(str(image), force=force)
     pack = load(content)
     results = batch.run(paths, pack=pack, convert=batch.as_result, content_dir=content, on_refused=say_refused,
                         on_warning=message)
     check_output(output, force=force, inputs=results.inputs)
     if len(results.items) == 1 and isinstance(results.items[0], batch.Refused):
         raise CooplevierError(results.items[0].message)
-    if len(results.items) == 1 and isinstance(results.items[0], Path):  # one file: its action plan
-        from cooplevier.report.plan import build_plan
-        from cooplevier.report.plan_view import render_plan
-
-        result = batch.score_file(results.items[0], pack, on_warning=message)
-        text = render_plan(build_plan(result, pack), pack=pack, fmt=format.value, template_dir=template)
-    else:  # several: the workshop synthesis of the valid ones
-        from cooplevier.report.synthesis import render_synthesis
-        from cooplevier.scoring.synthesis import synthesize_batch
-
-        syn = synthesize_batch(results, pack)
-        text = render_synthesis(syn, pack, fmt=format.value, template_dir=template)
-    write_output(output, text, force=force)
+    data, png = _report(results, pack, format, template, image, on_warning=message)
+    if png is not None and image is not None:
+        _write_with_image(output, data, image, png, force=force)
+    else:
+        write_output(output, data, force=force)
     return batch_outcome(results, "synthesis.refused")
 
 
