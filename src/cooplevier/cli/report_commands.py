@@ -60,7 +60,7 @@ def score(
 
     from cooplevier.cli.app import check_output
     from cooplevier.cli.console import message
-    from cooplevier.report import exports
+    from cooplevier.report import exports, workbook
     from cooplevier.scoring import batch
 
     format = pick_format(format, output, _SCORE_SUFFIX, terminal=ScoreFormat.table, piped=ScoreFormat.json)
@@ -73,7 +73,7 @@ def score(
     pack = load(content)
     convert: Any = {
         ScoreFormat.csv: functools.partial(exports.csv_cells, decimal=exports.decimal_for(sep)),
-        ScoreFormat.xlsx: exports.cells,
+        ScoreFormat.xlsx: workbook.row,
     }.get(format, batch.as_dict)
     scored = batch.run(paths, pack=pack, convert=convert, content_dir=content, on_refused=say_refused,
                        on_warning=message)

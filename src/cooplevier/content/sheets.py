@@ -133,6 +133,9 @@ def _ods_sheets(path: Path) -> list[Sheet]:
 
 
 def _ods_value(cell: Any) -> CellValue:
+    formula: str | None = cell.get(f"{_T}formula")
+    if formula:  # what was typed, as an XLSX reader sees it: `=HYPERLINK("…")`, not its result
+        return "=" + formula.split("=", 1)[1] if formula.startswith(("of:=", "=")) else formula
     kind = cell.get(f"{_O}value-type")
     if kind in ("float", "percentage", "currency"):
         number = float(cell.get(f"{_O}value", "nan"))

@@ -20,7 +20,7 @@ from cooplevier.messages import t
 
 RESPONDENTS = 12  # answer columns prepared: a workshop table or two; more can be added by hand
 FIRST = 4  # column D
-_WIDTHS = {"A": 8.0, "B": 52.0, "C": 62.0}
+_WIDTHS = {"A": 10.0, "B": 52.0, "C": 62.0}
 _ANSWER_WIDTH = 7.0
 _LINE_PT = 12.0
 SHORT_CHOICE = 80  # characters of a choice kept in column C; the full text is on sheet « Choix »
@@ -64,8 +64,8 @@ def _styles() -> dict[str, Any]:
 
     thin = Side(style="thin", color="808080")
     return {
-        "bold": Font(bold=True),
-        "small": Font(size=8),
+        "bold": Font(name="Calibri", size=11, bold=True),
+        "small": Font(name="Calibri", size=8),
         "head_fill": PatternFill("solid", fgColor="DDE4EE"),
         "meta_fill": PatternFill("solid", fgColor="F3F5F8"),
         "answer_fill": PatternFill("solid", fgColor="FFFFFF"),
