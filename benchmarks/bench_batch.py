@@ -39,7 +39,7 @@ for path in sorted(files):
 
 def question_ids() -> list[str]:
     sys.path.insert(0, str(ROOT / "src"))
-    from cooplevier.content import load_pack
+    from cooplevier.content.load import load_pack
 
     return [q.id for q in load_pack().questions]
 

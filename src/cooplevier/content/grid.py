@@ -228,7 +228,8 @@ class _GridReader:
             if value in ("na", "unknown") or isinstance(value, int):
                 answers[key] = Answer(value, None, row + 1)  # type: ignore[arg-type]
             elif value is not None:
-                problems.append(f"{self.where(row, col)}: {t('grid.bad_answer', value=value[1:], id=key)}")
+                problem = t("grid.bad_answer", value=value[1:], id=key)
+                problems.append(f"{self.where(row, col)}: {problem}")
         territory = self._text(meta, "territory", col, problems, required=True)
         name = self._text(meta, "name", col, problems)
         role = self._choice(meta, "role", col, problems)
@@ -264,7 +265,7 @@ class _GridReader:
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             if required:
                 at = self.where(row, col) if row is not None else f"{self.file}:{self.sheet.name}!{column_letter(col)}"
-                problems.append(f"{at}: {t('grid.missing_territory')}")
+                problems.append(f"{at}: " + t("grid.missing_territory"))
             return None
         text = str(int(raw)) if isinstance(raw, float) and raw.is_integer() else str(raw)
         if isinstance(raw, (dt.date, dt.datetime)):
@@ -287,7 +288,8 @@ class _GridReader:
             found = _structure_of(str(raw), self.pack)
             allowed = ", ".join(STRUCTURES)
         if found is None:
-            problems.append(f"{self.where(row, col)}: {t('grid.bad_choice', value=_shown(raw)[1:], allowed=allowed)}")
+            problem = t("grid.bad_choice", value=_shown(raw)[1:], allowed=allowed)
+            problems.append(f"{self.where(row, col)}: {problem}")
         return found
 
     def _date(self, meta: dict[str, CellValue], col: int, problems: list[str]) -> dt.date | None:
@@ -297,7 +299,8 @@ class _GridReader:
         day = date_of(raw)
         if day is None:
             row = self._row_of("date") or 0
-            problems.append(f"{self.where(row, col)}: {t('grid.bad_date', value=_shown(raw)[1:])}")
+            problem = t("grid.bad_date", value=_shown(raw)[1:])
+            problems.append(f"{self.where(row, col)}: {problem}")
         return day
 
 

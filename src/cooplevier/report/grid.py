@@ -20,10 +20,12 @@ from cooplevier.messages import t
 
 RESPONDENTS = 12  # answer columns prepared: a workshop table or two; more can be added by hand
 FIRST = 4  # column D
-_WIDTHS = {"A": 10.0, "B": 52.0, "C": 62.0}
-_ANSWER_WIDTH = 7.0
+_WIDTHS = {"A": 10.0, "B": 46.0, "C": 88.0}
+_ANSWER_WIDTH = 8.5
+PRINTED = 1  # answer columns on the printed page: the paper form is one person's
+_PAPER_WIDTH = 18.0  # that column: room to write a territory and a name by hand
 _LINE_PT = 12.0
-SHORT_CHOICE = 80  # characters of a choice kept in column C; the full text is on sheet « Choix »
+SHORT_CHOICE = 150  # characters of a choice kept in column C; the full text is on sheet « Choix »
 
 
 def short_choice(label: str) -> str:
@@ -88,16 +90,16 @@ def _answers_sheet(ws: Any, pack: Pack, questions: Sequence[Question], structure
     meta_labels = {
         "territory": t("grid.meta_territory"),
         "name": t("grid.meta_name"),
-        "role": t("grid.meta_role", roles=", ".join(ROLES)),
+        "role": t("grid.meta_role"),
         "date": t("grid.meta_date"),
-        "structure": t("grid.meta_structure", structures=", ".join(STRUCTURES)),
+        "structure": t("grid.meta_structure"),
     }
     meta_help = {
         "territory": t("grid.meta_territory_help"),
         "name": t("grid.meta_name_help"),
-        "role": t("grid.meta_role_help"),
+        "role": t("grid.meta_role_help", roles=", ".join(ROLES)),
         "date": t("grid.meta_date_help"),
-        "structure": t("grid.meta_structure_help"),
+        "structure": t("grid.meta_structure_help", structures=", ".join(STRUCTURES)),
     }
     for row, key in enumerate(META_KEYS, 2):
         ws.cell(row=row, column=1, value=key).font = s["bold"]
@@ -131,6 +133,7 @@ def _answers_sheet(ws: Any, pack: Pack, questions: Sequence[Question], structure
         ws.column_dimensions[letter].width = width
     for col in range(FIRST, last_col + 1):
         ws.column_dimensions[get_column_letter(col)].width = _ANSWER_WIDTH
+    ws.column_dimensions[get_column_letter(FIRST)].width = _PAPER_WIDTH
     ws.row_dimensions[1].height = 30
     _validations(ws, first_q, last_row, last_col)
     ws.freeze_panes = ws.cell(row=2, column=FIRST)
@@ -140,8 +143,9 @@ def _answers_sheet(ws: Any, pack: Pack, questions: Sequence[Question], structure
 def _height(text: str, choices: str) -> float:
     """Row height (points) for the wrapped question and choices: rows are printed as they are set."""
     question_lines = math.ceil(len(text) / (_WIDTHS["B"] * 1.05))
-    choice_lines = sum(math.ceil(max(1, len(line)) / (_WIDTHS["C"] * 1.35)) for line in choices.splitlines())
-    return max(question_lines * _LINE_PT, choice_lines * _LINE_PT * 0.8) + 4
+    # 11 pt questions hold about one character per unit of width, 8 pt choices 1.7
+    choice_lines = sum(math.ceil(max(1, len(line)) / (_WIDTHS["C"] * 1.7)) for line in choices.splitlines())
+    return max(question_lines * _LINE_PT * 1.15, choice_lines * 10.5) + 6
 
 
 def _validations(ws: Any, first_q: int, last_row: int, last_col: int) -> None:
@@ -174,7 +178,11 @@ def _validations(ws: Any, first_q: int, last_row: int, last_col: int) -> None:
 
 
 def _print_layout(ws: Any, last_row: int, last_col: int, pack: Pack) -> None:
-    """A4 landscape, one page wide, the header row and the question columns on every page."""
+    """A4 landscape, one page wide, the header row and the question columns on every page.
+
+    The printed page is the paper form of one person (columns A to D), at full size; the other
+    answer columns are for typing several forms back into one grid.
+    """
     from openpyxl.utils import get_column_letter
 
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -184,10 +192,11 @@ def _print_layout(ws: Any, last_row: int, last_col: int, pack: Pack) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "1:1"
     ws.print_title_cols = "A:C"
-    ws.print_area = f"A1:{get_column_letter(last_col)}{last_row}"
+    ws.print_area = f"A1:{get_column_letter(FIRST + PRINTED - 1)}{last_row}"
     ws.print_options.gridLines = False
     ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.top = ws.page_margins.bottom = 0.8
+    ws.page_margins.header = ws.page_margins.footer = 0.3
     ws.oddFooter.center.text = t("grid.footer")  # "Page &P / &N"
     ws.oddHeader.left.text = t("grid.header", title=pack.meta.title)
 
