@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Align = Literal["left", "right", "center"]
+TABLE_CHARACTERS = 100  # of table text (9 pt) across the 17 cm of an A4 page between margins
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,16 +59,29 @@ class Table:
     def widths(self) -> tuple[float, ...]:
         """Relative column widths (summing to 1) from the length of their text, as a reader would
         size them: long labels wide, numbers narrow, none under a minimum."""
-        need = []
+        least, wish = [], []
         for index in range(len(self.head)):
             cells = [self.head[index], *(row[index] for row in self.rows if index < len(row))]
             lengths = sorted(len(plain(cell)) for cell in cells)
-            typical = lengths[max(0, int(len(lengths) * 0.9) - 1)]
+            typical = float(lengths[max(0, int(len(lengths) * 0.9) - 1)])
             # a word is never cut: the longest one (« Moyenne », « 2,25 ») sets the least width
-            word = max((len(w) for cell in cells for w in plain(cell).split()), default=1)
-            need.append(max(float(min(word, 18)) * 1.15 + 1.5, min(55.0, float(typical))))
-        total = sum(need)
-        return tuple(n / total for n in need)
+            words = [len(w) for cell in cells[1:] for w in plain(cell).split()]
+            words += [round(len(w) * 1.1) for w in plain(cells[0]).split()]  # the header is bold
+            word = float(min(18, max(words, default=1)))
+            least.append(word + 2.0)  # and the cell's padding
+            wish.append(max(word + 2.0, min(60.0, typical)))
+        budget = TABLE_CHARACTERS * 9.0 / self.font_pt()
+        if sum(least) >= budget:  # too many columns: every one at its least, all scaled alike
+            return tuple(n / sum(least) for n in least)
+        spare = budget - sum(least)
+        extra = [w - n for w, n in zip(wish, least, strict=True)]
+        share = min(1.0, spare / sum(extra)) if sum(extra) else 0.0
+        sizes = [n + e * share for n, e in zip(least, extra, strict=True)]
+        return tuple(s / sum(sizes) for s in sizes)
+
+    def font_pt(self) -> float:
+        """Table text size: 9 pt, 8 pt for wide tables (the synthesis by role) so numbers stay whole."""
+        return 9.0 if len(self.head) <= 6 else 8.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -142,6 +142,13 @@ def _table(doc: Any, block: Table) -> None:
     table.autofit = False
     widths = [Cm(TEXT_WIDTH_CM * w) for w in block.widths()]
     aligns = {"right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER, "left": None}
+    margins = OxmlElement("w:tblCellMar")  # Word's 0.19 cm each side would squeeze the numbers
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), "57")
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    table._tbl.tblPr.append(margins)
     header = table.rows[0]
     repeat = OxmlElement("w:tblHeader")  # the header row again at the top of every page
     repeat.set(qn("w:val"), "true")
@@ -158,7 +165,7 @@ def _table(doc: Any, block: Table) -> None:
             runs = cells[c] if c < len(cells) else ()
             _runs(paragraph, runs)
             for run in paragraph.runs:
-                run.font.size = Pt(9)
+                run.font.size = Pt(block.font_pt())
                 if r == 0:
                     run.bold = True
             if r == 0:

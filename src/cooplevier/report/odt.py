@@ -108,6 +108,12 @@ class _Styles:
         self.cell_right = Style(name="CellRight", family="paragraph", parentstylename="CellText")
         self.cell_right.addElement(ParagraphProperties(textalign="end"))
         doc.styles.addElement(self.cell_right)
+        self.cell_small = Style(name="CellSmall", family="paragraph", parentstylename="CellText")
+        self.cell_small.addElement(TextProperties(fontsize="8pt"))
+        doc.styles.addElement(self.cell_small)
+        self.cell_small_right = Style(name="CellSmallRight", family="paragraph", parentstylename="CellSmall")
+        self.cell_small_right.addElement(ParagraphProperties(textalign="end"))
+        doc.styles.addElement(self.cell_small_right)
         self.centred = Style(name="Centred", family="paragraph", parentstylename="Standard")
         self.centred.addElement(ParagraphProperties(textalign="center"))
         doc.styles.addElement(self.centred)
@@ -197,6 +203,8 @@ class _Styles:
         style.addElement(TableProperties(width=f"{TEXT_WIDTH_CM}cm", align="margins"))
         self.doc.automaticstyles.addElement(style)
         table = OdfTable(name=f"Tableau{index}", stylename=style)
+        small = block.font_pt() < 9
+        plain, right = (self.cell_small, self.cell_small_right) if small else (self.cell_text, self.cell_right)
         for c, width in enumerate(block.widths()):
             column = Style(name=f"Tab{index}C{c}", family="table-column")
             column.addElement(TableColumnProperties(columnwidth=f"{TEXT_WIDTH_CM * width:.2f}cm"))
@@ -208,8 +216,8 @@ class _Styles:
             for c in range(len(block.head)):
                 runs = cells[c] if c < len(cells) else ()
                 cell = TableCell(stylename=self.head_cell if head else self.cell, valuetype="string")
-                right = c < len(block.align) and block.align[c] == "right"
-                para = P(stylename=self.cell_right if right else self.cell_text)
+                right_align = c < len(block.align) and block.align[c] == "right"
+                para = P(stylename=right if right_align else plain)
                 if head:
                     runs = tuple(type(r)(r.text, True, r.italic, r.code) for r in runs)
                 cell.addElement(self._fill(para, runs))
