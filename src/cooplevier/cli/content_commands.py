@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -169,6 +168,8 @@ def questions(
 
         text = blank_answers(pack)
     elif format is QuestionsFormat.json:
+        import json
+
         text = json.dumps(browse.questions_data(pack), ensure_ascii=False, indent=2) + "\n"
     elif format is QuestionsFormat.yaml:
         import yaml

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from pathlib import Path
 from typing import Annotated
 
@@ -94,6 +92,9 @@ def _file_name(territory: str, name: str | None, column: str, taken: set[str]) -
 
 
 def _slug(text: str) -> str:
+    import re
+    import unicodedata
+
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:40].strip("-")

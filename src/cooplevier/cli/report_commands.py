@@ -147,11 +147,13 @@ def _report(
     results: Any, pack: Any, format: ReportFormat, template: Path | None, image: Path | None, *, on_warning: Any
 ) -> tuple[str | bytes, bytes | None]:
     """The report's text or bytes, and the wheel picture to write beside a Markdown file."""
-    from cooplevier.report import office
     from cooplevier.scoring import batch
 
     first = results.items[0] if len(results.items) == 1 else None
     png: bytes | None = None
+    documents = format in (ReportFormat.docx, ReportFormat.odt)
+    if documents or format is ReportFormat.md:  # only these need the wheel as a picture
+        from cooplevier.report import office
     if first is not None and not isinstance(first, batch.Refused):  # one respondent: the action plan
         from cooplevier.report.plan import build_plan
         from cooplevier.report.plan_view import plan_series, render_plan
@@ -162,7 +164,7 @@ def _report(
         else:  # a grid's only respondent column
             result = score_answers(first.answers, pack)
         plan = build_plan(result, pack)
-        if format.value in office.OFFICE_FORMATS:
+        if documents:
             return office.plan_document(plan, pack, format.value, template_dir=template), None
         src = ""
         if format is ReportFormat.md:
@@ -173,7 +175,7 @@ def _report(
     from cooplevier.scoring.synthesis import synthesize_batch
 
     syn = synthesize_batch(results, pack)
-    if format.value in office.OFFICE_FORMATS:
+    if documents:
         return office.synthesis_document(syn, pack, format.value, template_dir=template), None
     src = ""
     if format is ReportFormat.md:

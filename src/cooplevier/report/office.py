@@ -10,13 +10,13 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cooplevier.content.model import Pack
-from cooplevier.report.plan import Plan
-from cooplevier.scoring.synthesis import Synthesis
+if TYPE_CHECKING:
+    from cooplevier.content.model import Pack
+    from cooplevier.report.plan import Plan
+    from cooplevier.scoring.synthesis import Synthesis
 
-OFFICE_FORMATS = ("docx", "odt")
 WHEEL_NAME = "roue.png"  # the picture's name inside the Markdown that the documents are read from
 
 
