@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from cooplevier.content.grid import answer_value, read_grid, role_of
+from cooplevier.content.grid import Rejected, answer_value, read_grid, role_of
 from cooplevier.content.model import Pack
 from tests.office_helpers import fill_grid, soffice
 
@@ -199,8 +199,7 @@ def test_accepted_spellings(raw: Any, value: Any) -> None:
 
 @pytest.mark.parametrize("raw", ["6", 0, 2.5, "oui", True])
 def test_refused_spellings(raw: Any) -> None:
-    value = answer_value(raw)
-    assert isinstance(value, str) and value.startswith("\x00")
+    assert isinstance(answer_value(raw), Rejected)
 
 
 def test_roles_by_id_or_label() -> None:
@@ -217,3 +216,21 @@ def test_not_a_grid(pack: Pack, tmp_path: Path, cli: Callable[..., Any]) -> None
     assert cli("import", str(tmp_path / "x.txt")).exit_code == 2
     assert cli("questions", "--format", "xlsx").exit_code == 2  # binary: needs --output
     assert cli("questions", "--structure", "petr").exit_code == 2  # only for the grid
+
+
+def test_a_grid_for_one_structure_type(pack: Pack, tmp_path: Path, cli: Callable[..., Any]) -> None:
+    from openpyxl import load_workbook
+
+    grid = tmp_path / "petr.xlsx"
+    assert cli("questions", "--format", "xlsx", "--structure", "petr", "--output", str(grid)).exit_code == 0
+    ws = load_workbook(grid)["Réponses"]
+    assert ws["D6"].value == "petr" and ws["O6"].value == "petr"
+    questions = pack.form("petr")
+    assert [ws.cell(row=r, column=2).value for r in range(7, 7 + len(questions))] == [q.text for q in questions]
+    filled = tmp_path / "rempli.xlsx"
+    fill_grid(grid, filled, pack, {"D": {"territory": "PETR du Pays", questions[0].id: "2"}})
+    (column,) = read_grid(filled, pack).items
+    assert column.answers.structure == "petr"  # type: ignore[union-attr]
+    if not pack.form(None, "short"):  # a pack without a short form says so, and writes nothing
+        short = cli("questions", "--format", "xlsx", "--short", "--output", str(tmp_path / "court.xlsx"))
+        assert short.exit_code == 1 and "short" in short.stderr and not (tmp_path / "court.xlsx").exists()

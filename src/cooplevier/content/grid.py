@@ -92,8 +92,15 @@ def fold(text: str) -> str:
     return " ".join(text.replace("-", " ").replace("_", " ").split())
 
 
-def answer_value(raw: CellValue) -> Value | str | None:
-    """An answer cell: 1–5, `na`, `unknown`, None (empty), or the text shown in a refusal."""
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A cell that holds no accepted answer, with the text to quote in the refusal."""
+
+    shown: str
+
+
+def answer_value(raw: CellValue) -> Value | Rejected | None:
+    """An answer cell: 1–5, `na`, `unknown`, None (empty), or `Rejected`."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if isinstance(raw, (bool, dt.date, dt.datetime)):
@@ -110,9 +117,9 @@ def answer_value(raw: CellValue) -> Value | str | None:
     return _shown(raw)
 
 
-def _shown(raw: CellValue) -> str:
+def _shown(raw: CellValue) -> Rejected:
     text = str(raw).strip()
-    return "\x00" + (text if len(text) <= 40 else text[:39] + "…")  # marked: not an answer
+    return Rejected(text if len(text) <= 40 else text[:39] + "…")
 
 
 def role_of(raw: str) -> Role | None:
@@ -204,7 +211,8 @@ class _GridReader:
         width = max((len(self.sheet.rows[row]) for row, _ in self.keys), default=0)
         items: list[GridColumn | GridRefusal] = list(self.errors)
         for col in range(FIRST_COLUMN, width):
-            if any(self._filled(self.cell(row, col)) for row, _ in self.keys):
+            # the structure row may come filled in (questions --structure): it makes no respondent
+            if any(self._filled(self.cell(row, col)) for row, key in self.keys if key != "structure"):
                 items.append(self._column(col))
         return Grid(self.file, self.sheet.name, tuple(items))
 
@@ -225,11 +233,11 @@ class _GridReader:
                 meta[key] = raw
                 continue
             value = answer_value(raw)
-            if value in ("na", "unknown") or isinstance(value, int):
-                answers[key] = Answer(value, None, row + 1)  # type: ignore[arg-type]
-            elif value is not None:
-                problem = t("grid.bad_answer", value=value[1:], id=key)
+            if isinstance(value, Rejected):
+                problem = t("grid.bad_answer", value=value.shown, id=key)
                 problems.append(f"{self.where(row, col)}: {problem}")
+            elif value is not None:
+                answers[key] = Answer(value, None, row + 1)
         territory = self._text(meta, "territory", col, problems, required=True)
         name = self._text(meta, "name", col, problems)
         role = self._choice(meta, "role", col, problems)
@@ -288,7 +296,7 @@ class _GridReader:
             found = _structure_of(str(raw), self.pack)
             allowed = ", ".join(STRUCTURES)
         if found is None:
-            problem = t("grid.bad_choice", value=_shown(raw)[1:], allowed=allowed)
+            problem = t("grid.bad_choice", value=_shown(raw).shown, allowed=allowed)
             problems.append(f"{self.where(row, col)}: {problem}")
         return found
 
@@ -299,7 +307,7 @@ class _GridReader:
         day = date_of(raw)
         if day is None:
             row = self._row_of("date") or 0
-            problem = t("grid.bad_date", value=_shown(raw)[1:])
+            problem = t("grid.bad_date", value=_shown(raw).shown)
             problems.append(f"{self.where(row, col)}: {problem}")
         return day
 

@@ -71,6 +71,10 @@ def _xlsx_sheets(path: Path) -> list[Sheet]:
 
     from openpyxl import load_workbook  # type: ignore[import-untyped]
 
+    with zipfile.ZipFile(path) as zf:  # a small file that unpacks to gigabytes is refused unread
+        if sum(info.file_size for info in zf.infolist()) > 4 * MAX_BYTES:
+            raise CooplevierError(t("grid.too_big", limit=4 * MAX_BYTES // (1024 * 1024)), file=path)
+
     with warnings.catch_warnings():  # "data validation extension not supported" and the like
         warnings.simplefilter("ignore")
         wb = load_workbook(path, read_only=True, data_only=False)
