@@ -42,6 +42,12 @@ class Heading:
 class Paragraph:
     runs: Inline
 
+    @property
+    def lead(self) -> bool:
+        """A short line all in bold (« Points de vigilance »): it introduces what follows, and is
+        kept on the same page as it."""
+        return bool(self.runs) and all(r.bold for r in self.runs if r.text.strip()) and len(plain(self.runs)) < 80
+
 
 @dataclass(frozen=True, slots=True)
 class ListBlock:

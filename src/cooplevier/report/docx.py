@@ -42,7 +42,9 @@ def to_docx(document: Document) -> bytes:
             paragraph = doc.add_paragraph(style=f"Heading {min(block.level, 4)}")
             _runs(paragraph, block.runs)
         elif isinstance(block, Paragraph):
-            _runs(doc.add_paragraph(), block.runs)
+            paragraph = doc.add_paragraph()
+            paragraph.paragraph_format.keep_with_next = block.lead or None
+            _runs(paragraph, block.runs)
         elif isinstance(block, ListBlock):
             _list(doc, block)
         elif isinstance(block, Table):

@@ -26,13 +26,13 @@ def to_odt(document: Document) -> bytes:
 
     doc = OpenDocumentText()
     styles = _Styles(doc)
-    doc.meta.addElement(_meta_title(document.title))
+    _meta(doc, document.title)
     body = doc.text
     for index, block in enumerate(document.blocks):
         if isinstance(block, Heading):
             body.addElement(styles.heading(block))
         elif isinstance(block, Paragraph):
-            body.addElement(styles.paragraph(block.runs))
+            body.addElement(styles.paragraph(block.runs, "Lead" if block.lead else "Standard"))
         elif isinstance(block, ListBlock):
             body.addElement(styles.list(block))
         elif isinstance(block, Table):
@@ -47,10 +47,11 @@ def to_odt(document: Document) -> bytes:
     return out.getvalue()
 
 
-def _meta_title(title: str) -> Any:
-    from odf.dc import Title  # type: ignore[import-untyped]
+def _meta(doc: Any, title: str) -> None:
+    from odf.dc import Language, Title  # type: ignore[import-untyped]
 
-    return Title(text=title)
+    doc.meta.addElement(Title(text=title))
+    doc.meta.addElement(Language(text="fr-FR"))
 
 
 class _Styles:
@@ -117,6 +118,9 @@ class _Styles:
         self.centred = Style(name="Centred", family="paragraph", parentstylename="Standard")
         self.centred.addElement(ParagraphProperties(textalign="center"))
         doc.styles.addElement(self.centred)
+        lead = Style(name="Lead", family="paragraph", parentstylename="Standard")
+        lead.addElement(ParagraphProperties(keepwithnext="always"))
+        doc.styles.addElement(lead)
         rule = Style(name="Rule", family="paragraph", parentstylename="Standard")
         rule.addElement(ParagraphProperties(borderbottom="0.5pt solid #808080"))
         doc.styles.addElement(rule)
