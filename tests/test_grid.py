@@ -234,3 +234,16 @@ def test_a_grid_for_one_structure_type(pack: Pack, tmp_path: Path, cli: Callable
     if not pack.form(None, "short"):  # a pack without a short form says so, and writes nothing
         short = cli("questions", "--format", "xlsx", "--short", "--output", str(tmp_path / "court.xlsx"))
         assert short.exit_code == 1 and "short" in short.stderr and not (tmp_path / "court.xlsx").exists()
+
+
+def test_unknown_and_repeated_keys_are_named(pack: Pack, tmp_path: Path, cli: Callable[..., Any]) -> None:
+    first = pack.form()[0].id
+    rows = [["territory", "", "", "Pays A"], [first, "", "", "2"], ["L99.Q9", "", "", "3"], [first, "", "", "4"]]
+    grid = tmp_path / "g.csv"
+    grid.write_text("\n".join(";".join(r) for r in rows), encoding="utf-8")
+    result = cli("import", str(grid), "--output", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert f"{grid}:g!A3: " in result.stderr and "L99.Q9" in result.stderr
+    assert f"{grid}:g!A4: la clé {first} apparaît deux fois (déjà en A2)" in result.stderr
+    (written,) = (tmp_path / "out").glob("*.yaml")
+    assert yaml.safe_load(written.read_text(encoding="utf-8"))["answers"] == {first: 2}
