@@ -71,17 +71,14 @@ def test_xlsx_workbook(cli: Callable[..., Any], write_answers: Callable[..., Pat
     out = tmp_path / "scores.xlsx"
     result = cli("score", str(tmp_path), "--format", "xlsx", "--output", str(out))
     assert result.exit_code == 0, result.stderr
-    ws = load_workbook(out).active
-    assert ws.freeze_panes == "A2"
+    ws = load_workbook(out)["Scores"]
+    assert ws.freeze_panes == "C2"
     assert ws["A1"].font.b
     rows = list(ws.iter_rows(values_only=True))
     head = rows[0]
     assert len(rows) == 3
     first = dict(zip(head, rows[1], strict=True))
-    assert first["territoire"] == "'@Pays"
-    assert first["L1_score"] == 3.5  # a real number
-    assert first["L5_score"] is None
-    assert {"axe_impulsion_score", "L10_marche", "completude_pct", "global_marche"} <= set(head)
-    for row in rows[1:]:
-        for value in row:
-            assert not (isinstance(value, str) and value[:1] in "=+-@")
+    assert first["Territoire"] == "@Pays"  # exact text, a string cell: never a formula, no '
+    assert ws["B2"].data_type == "s"
+    assert first["L1 Soigner les équilibres — score"] == 3.5  # a real number
+    assert first["L5 Démarches ascendantes — score"] is None

@@ -63,7 +63,10 @@ def fixed_file(pack: Pack, tmp_path: Path) -> Path:
 def test_report_matches_snapshot(cli: Callable[..., Any], fixed_file: Path, fmt: str) -> None:
     result = cli("report", str(fixed_file), "--format", fmt)
     assert result.exit_code == 0, result.stderr
-    check_snapshot(f"plan.{fmt}", result.stdout.replace(str(fixed_file), "ANSWERS"))
+    text = result.stdout.replace(str(fixed_file), "ANSWERS")
+    # the wheel's PNG depends on the fonts of the machine: its place is pinned, not its pixels
+    text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "data:image/png;base64,…", text)
+    check_snapshot(f"plan.{fmt}", text)
 
 
 def test_html_is_self_contained_and_printable(cli: Callable[..., Any], fixed_file: Path) -> None:

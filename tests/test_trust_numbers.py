@@ -15,7 +15,7 @@ from cooplevier.cli.console import plain_text
 from cooplevier.cli.terminal import render
 from cooplevier.content.answers import Answer, AnswerFile
 from cooplevier.content.load import load_pack
-from cooplevier.report import exports
+from cooplevier.report import exports, workbook
 from cooplevier.report.plan import build_plan
 from cooplevier.report.plan_view import render_plan
 from cooplevier.report.synthesis import shade
@@ -60,14 +60,14 @@ def test_every_output_agrees_with_the_json(af: AnswerFile) -> None:
     shown = {lid: numbers.decimal(v["score"]) for lid, v in data["levers"].items() if v["score"] is not None}
     axes = {aid: numbers.decimal(v["score"]) for aid, v in data["axes"].items() if v["score"] is not None}
 
-    # CSV and XLSX hold the JSON's numbers
-    row = exports.cells(result, PACK)
+    # CSV and XLSX hold the JSON's numbers, in the same columns
+    row = workbook.row(result, PACK).cells
     csv_row = exports.csv_cells(result, PACK)
-    names = exports.header(PACK)
-    for lever in PACK.levers:
+    for k, lever in enumerate(PACK.levers):
         json_score = data["levers"][lever.id]["score"]
-        i = _column(names, lever.id)
-        assert row[i] == json_score
+        i = 7 + 2 * len(PACK.axes) + 2 * k
+        assert lever.id in exports.header(PACK)[i] and lever.id in workbook.header(PACK)[i]
+        assert row[i] == json_score and row[i + 1] == data["levers"][lever.id]["step"]
         assert csv_row[i] == ("" if json_score is None else numbers.decimal(json_score))
 
     # explain: each lever's equation ends on the JSON score, and its step
@@ -102,18 +102,11 @@ def test_every_output_agrees_with_the_json(af: AnswerFile) -> None:
             assert int(float(shown[lid].replace(",", "."))) == lv["step"]
 
 
-def _column(names: list[str], lever_id: str) -> int:
-    for i, name in enumerate(names):
-        if name.startswith(lever_id) and ("score" in name or "moyenne" in name.lower()):
-            return i
-    raise AssertionError(lever_id)
-
-
 def test_xlsx_cells_are_the_json_numbers(tmp_path: Any) -> None:
     af = AnswerFile(territory="Pays", answers={IDS[0]: Answer(3), IDS[1]: Answer(2), IDS[2]: Answer(2)}, role="elu")
     result = score(af, PACK)
     out = io.BytesIO()
-    exports.write_xlsx([exports.cells(result, PACK)], out, PACK)
+    workbook.write_workbook([workbook.row(result, PACK)], out, PACK)
     from openpyxl import load_workbook  # type: ignore[import-untyped]
 
     sheet = load_workbook(io.BytesIO(out.getvalue())).worksheets[0]

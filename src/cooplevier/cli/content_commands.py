@@ -10,7 +10,21 @@ from typing import Annotated, Any
 
 import typer
 
-from cooplevier.cli.app import ContentOpt, batch_outcome, check_lever, command, load, print_json
+from cooplevier.cli.app import (
+    ContentOpt,
+    ForceOpt,
+    OutputOpt,
+    ShortOpt,
+    StructureOpt,
+    batch_outcome,
+    check_lever,
+    check_output,
+    check_structure,
+    command,
+    load,
+    pick_format,
+    print_json,
+)
 from cooplevier.errors import ExitCode, UsageError
 from cooplevier.messages import t, tn
 
@@ -29,6 +43,7 @@ class QuestionsFormat(StrEnum):
     table = "table"
     json = "json"
     yaml = "yaml"
+    xlsx = "xlsx"
 
 
 @command(help=t("help.validate"))
@@ -118,30 +133,68 @@ def cases(
     _show(format, lambda: browse.cases_data(pack, lever_id), lambda: tables.cases_table(pack, lever_id))
 
 
+_QUESTIONS_SUFFIX = {".xlsx": QuestionsFormat.xlsx, ".json": QuestionsFormat.json, ".yaml": QuestionsFormat.yaml,
+                     ".yml": QuestionsFormat.yaml}
+
+
 @command(help=t("help.questions"))
 def questions(
-    format: Annotated[QuestionsFormat, typer.Option("--format", "-f", help=t("help.format"))] = QuestionsFormat.table,
+    format: Annotated[QuestionsFormat | None, typer.Option("--format", "-f", help=t("help.format"))] = None,
     blank: Annotated[bool, typer.Option("--blank", help=t("help.questions.blank"))] = False,
+    structure: StructureOpt = None,
+    short: ShortOpt = False,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
     content: ContentOpt = None,
 ) -> None:
     from cooplevier.report import browse
 
+    if output is None:
+        format = format or QuestionsFormat.table
+    else:
+        format = pick_format(format, output, _QUESTIONS_SUFFIX, terminal=QuestionsFormat.table,
+                             piped=QuestionsFormat.table)
+    if format is QuestionsFormat.xlsx:
+        _grid(structure, short, output, force=force, content=content)
+        return
+    if structure is not None or short:
+        raise UsageError(t("questions.form_needs_xlsx"))
     pack = load(content)
     if blank:
         if format is not QuestionsFormat.table:
             raise UsageError(t("questions.blank_format", format=format.value))
         from cooplevier.report.handouts import blank_answers
 
-        sys.stdout.write(blank_answers(pack))
-        return
-    if format is QuestionsFormat.json:
-        print_json(browse.questions_data(pack))
+        text = blank_answers(pack)
+    elif format is QuestionsFormat.json:
+        import json
+
+        text = json.dumps(browse.questions_data(pack), ensure_ascii=False, indent=2) + "\n"
     elif format is QuestionsFormat.yaml:
         import yaml
 
-        sys.stdout.write(yaml.safe_dump(browse.questions_data(pack), allow_unicode=True, sort_keys=False, width=100))
+        text = yaml.safe_dump(browse.questions_data(pack), allow_unicode=True, sort_keys=False, width=100)
     else:
         from cooplevier.cli import tables
         from cooplevier.cli.console import console
 
         console().print(tables.questions_table(pack))
+        return
+    from cooplevier.files import write_output
+
+    check_output(output, force=force)
+    write_output(output, text, force=force)
+
+
+def _grid(structure: str | None, short: bool, output: str | None, *, force: bool, content: Path | None) -> None:
+    """`questions --format xlsx`: the answer grid, for one structure type and form if asked."""
+    from cooplevier.files import open_output
+    from cooplevier.report.grid import write_grid
+
+    structure = check_structure(structure)
+    if output is None or (output == "-" and sys.stdout.isatty()):
+        raise UsageError(t("questions.xlsx_needs_output"))
+    check_output(output, force=force)
+    pack = load(content)
+    with open_output(output, force=force, binary=True) as fh:
+        write_grid(fh, pack, structure=structure, short=short)

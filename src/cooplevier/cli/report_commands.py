@@ -64,7 +64,7 @@ def score(
 
     from cooplevier.cli.app import check_output
     from cooplevier.cli.console import message
-    from cooplevier.report import exports
+    from cooplevier.report import exports, workbook
     from cooplevier.scoring import batch
 
     format = pick_format(format, output, _SCORE_SUFFIX, terminal=ScoreFormat.table, piped=ScoreFormat.json)
@@ -77,7 +77,7 @@ def score(
     pack = load(content)
     convert: Any = {
         ScoreFormat.csv: functools.partial(exports.csv_cells, decimal=exports.decimal_for(sep)),
-        ScoreFormat.xlsx: exports.cells,
+        ScoreFormat.xlsx: workbook.row,
     }.get(format, batch.as_dict)
     scored = batch.run(paths, pack=pack, convert=convert, content_dir=content, on_refused=say_refused,
                        on_warning=message)
@@ -124,6 +124,8 @@ class ReportFormat(StrEnum):
     md = "md"
     html = "html"
     json = "json"
+    docx = "docx"
+    odt = "odt"
 
 
 _REPORT_SUFFIX = {
@@ -131,7 +133,87 @@ _REPORT_SUFFIX = {
     ".html": ReportFormat.html,
     ".htm": ReportFormat.html,
     ".json": ReportFormat.json,
+    ".docx": ReportFormat.docx,
+    ".odt": ReportFormat.odt,
 }
+
+
+def _wheel_beside(output: str | None) -> Path | None:
+    """The picture of a Markdown report written to a file (`plan.md` → `plan-roue.png`), checked early."""
+    if output in (None, "-"):
+        return None
+    from cooplevier.report.office import image_beside
+
+    return image_beside(str(output))
+
+
+def _plan(
+    item: Any, pack: Any, format: ReportFormat, template: Path | None, image: Path | None, *, on_warning: Any
+) -> tuple[str | bytes, bytes | None]:
+    """One respondent's action plan (an answer file, or a grid's only column), and its wheel picture
+    when a Markdown file is written."""
+    from cooplevier.report.plan import build_plan
+    from cooplevier.report.plan_view import plan_series, render_plan
+    from cooplevier.scoring import batch
+    from cooplevier.scoring.engine import score
+
+    result = batch.score_file(Path(item), pack, on_warning=on_warning) if isinstance(item, str) else score(
+        item.answers, pack)
+    plan = build_plan(result, pack)
+    if format in (ReportFormat.docx, ReportFormat.odt):
+        from cooplevier.report import office
+
+        return office.plan_document(plan, pack, format.value, template_dir=template), None
+    if format is not ReportFormat.md:
+        return render_plan(plan, pack=pack, fmt=format.value, template_dir=template), None
+    src, png = _wheel_picture(pack, plan_series(plan), image)
+    return render_plan(plan, pack=pack, fmt=format.value, template_dir=template, wheel_src=src), png
+
+
+def _synthesis(
+    syn: Any, pack: Any, format: ReportFormat, template: Path | None, image: Path | None
+) -> tuple[str | bytes, bytes | None]:
+    """The workshop synthesis as a document or text, and its wheel picture for a Markdown file."""
+    from cooplevier.report.synthesis import group_series, render_synthesis
+
+    if format in (ReportFormat.docx, ReportFormat.odt):
+        from cooplevier.report import office
+
+        return office.synthesis_document(syn, pack, format.value, template_dir=template), None
+    if format is not ReportFormat.md:
+        return render_synthesis(syn, pack, fmt=format.value, template_dir=template), None
+    src, png = _wheel_picture(pack, group_series(syn, pack), image)
+    return render_synthesis(syn, pack, fmt=format.value, template_dir=template, wheel_src=src), png
+
+
+def _wheel_picture(pack: Any, series: Any, image: Path | None) -> tuple[str, bytes]:
+    """A Markdown report's wheel: the PNG, and how the text names it (the file beside, or a data URI)."""
+    from cooplevier.report import office
+
+    png = office.wheel_image(pack, series)
+    return (image.name if image is not None else office.data_uri(png)), png
+
+
+def _write(output: str | None, data: str | bytes, image: Path | None, png: bytes | None, *, force: bool) -> None:
+    """The report, and the wheel picture beside a Markdown file: both written, or neither left behind."""
+    from cooplevier.files import write_output
+
+    if png is None or image is None:
+        write_output(output, data, force=force)
+        return
+    import contextlib
+
+    from cooplevier.files import atomic_write
+
+    existed = image.exists()
+    atomic_write(image, png, force=force)
+    try:
+        write_output(output, data, force=force)
+    except BaseException:
+        if not existed:
+            with contextlib.suppress(OSError):
+                image.unlink()
+        raise
 
 
 @command(help=t("help.report"))
@@ -147,28 +229,28 @@ def report(
 ) -> ExitCode:
     from cooplevier.cli.app import check_output
     from cooplevier.cli.console import message
-    from cooplevier.files import write_output
     from cooplevier.scoring import batch
 
     format = pick_format(format, output, _REPORT_SUFFIX, terminal=ReportFormat.html, piped=ReportFormat.html)
     if template is not None and not template.is_dir():
         raise UsageError(t("report.template_dir"), file=template)
+    office = format in (ReportFormat.docx, ReportFormat.odt)
+    if office and output in (None, "-") and sys.stdout.isatty():
+        raise UsageError(t("report.binary_to_tty", format=format.value))
     check_output(output, force=force)
+    image = _wheel_beside(output) if format is ReportFormat.md else None
+    if image is not None:
+        check_output(str(image), force=force)
     pack = load(content)
-    items = batch.collect(paths)
-    check_output(output, force=force, inputs=(Path(i) for i in items if isinstance(i, str)))
+    items = batch.collect(paths, pack)
+    check_output(output, force=force, inputs=batch.inputs(items))
     if len(items) == 1 and isinstance(items[0], batch.Refused):
         raise CooplevierError(items[0].message)
-    if len(items) == 1 and isinstance(items[0], str):  # one file: its action plan
-        from cooplevier.report.plan import build_plan
-        from cooplevier.report.plan_view import render_plan
-
-        result = batch.score_file(Path(items[0]), pack, on_warning=message)
-        write_output(output, render_plan(build_plan(result, pack), pack=pack, fmt=format.value, template_dir=template),
-                     force=force)
+    if len(items) == 1 and not isinstance(items[0], batch.Duplicate):  # one respondent: the action plan
+        data, png = _plan(items[0], pack, format, template, image, on_warning=message)
+        _write(output, data, image, png, force=force)
         return ExitCode.OK
-    from cooplevier.report.synthesis import render_synthesis, write_json  # several: the workshop synthesis
-    from cooplevier.scoring.synthesis import as_contribution, synthesize_batch
+    from cooplevier.scoring.synthesis import as_contribution, synthesize_batch  # several: the synthesis
 
     results = batch.start(items, pack=pack, convert=as_contribution, content_dir=content, on_refused=say_refused,
                           on_warning=message)
@@ -176,11 +258,13 @@ def report(
     say_mixed(syn)
     if format is ReportFormat.json:  # streamed: a synthesis of 50 000 files is never one string
         from cooplevier.files import open_output
+        from cooplevier.report.synthesis import write_json
 
         with open_output(output, force=force) as fh:
             write_json(syn, fh)
     else:
-        write_output(output, render_synthesis(syn, pack, fmt=format.value, template_dir=template), force=force)
+        data, png = _synthesis(syn, pack, format, template, image)
+        _write(output, data, image, png, force=force)
     return batch_outcome(results, lambda n, total: tn("synthesis.refused", n, total=total))
 
 

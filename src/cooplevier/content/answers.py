@@ -39,10 +39,16 @@ SPECIAL_WORDS: dict[str, Special] = {
     "na": "na",
     "nc": "na",
     "non concerne": "na",
+    "non concernee": "na",
+    "non concerne(e)": "na",
+    "n/a": "na",
+    "sans objet": "na",
     "x": "unknown",
     "nsp": "unknown",
     "unknown": "unknown",
     "je ne sais pas": "unknown",
+    "ne sais pas": "unknown",
+    "ne sait pas": "unknown",
 }
 _UNANSWERED = (None,)  # `L1.Q1:` with nothing after it (the blank template), or YAML's null
 

@@ -107,6 +107,7 @@ FR: dict[str, str | dict[str, str]] = {
     # metavars: the words for the values an option or argument takes
     "metavar.id": "ID",
     "metavar.answers_many": "RÉPONSES...",
+    "metavar.grids": "GRILLES...",
     "metavar.folder": "DOSSIER",
     "metavar.file": "FICHIER",
     "metavar.answers": "RÉPONSES",

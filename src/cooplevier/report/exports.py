@@ -1,27 +1,27 @@
-"""Spreadsheet exports of a batch: CSV for a French Excel, and a real XLSX workbook.
+"""Spreadsheet exports of a batch: CSV for a French Excel, and the XLSX workbook (`workbook.py`).
 
-One row per answer file. Rows are written as they come (never held all in memory). Choices,
-documented in docs/batch.md:
+One row per answer file. Rows are written as they come (never held all in memory). The CSV's
+columns keep their names and order from one version to the next (scripts read them); the
+workbook, made for people, has French headers naming the levers. Choices, documented in
+docs/batch.md and docs/office.md:
 - CSV: UTF-8 with BOM and `;` so that a French Excel opens it by double-click; numbers are
   written with a decimal comma (`2,75`), which that Excel reads as numbers — unless the
   separator is `,`, where they keep the decimal point;
-- a cell from user text (file name, territory, name) that starts with `= + - @`, a tab or a
-  carriage return gets a leading `'`, so that no spreadsheet ever runs it as a formula
-  (OWASP "CSV injection"); control characters are dropped.
+- in the CSV, a cell from user text (file name, territory, name) that starts with `= + - @`, a
+  tab or a carriage return gets a leading `'`, so that no spreadsheet ever runs it as a formula
+  (OWASP "CSV injection"); control characters are dropped. The workbook needs no such mark: its
+  text cells are typed as text.
 """
 
 from __future__ import annotations
 
 import csv
 import re
-import shutil
-import tempfile
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
 from cooplevier import numbers
 from cooplevier.content.model import Pack
-from cooplevier.files import temporary_work
 from cooplevier.messages import t
 from cooplevier.numbers import score_value
 from cooplevier.scoring.engine import Result
@@ -105,67 +105,6 @@ class CsvSink:
         self._writer.writerow(row)
 
 
-def write_xlsx(rows: Iterable[Sequence[Cell]], stream: IO[bytes], pack: Pack) -> int:
-    """A workbook with one sheet, bold frozen header, one row per file; returns the row count.
-
-    openpyxl's write-only mode streams rows to a temporary file, so memory stays flat.
-    """
-    from openpyxl import Workbook  # type: ignore[import-untyped]
-
-    with temporary_work():
-        return _build_xlsx(Workbook(write_only=True), rows, stream, pack)
-
-
-def _build_xlsx(wb: Any, rows: Iterable[Sequence[Cell]], stream: IO[bytes], pack: Pack) -> int:
-    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
-    from openpyxl.styles import Font  # type: ignore[import-untyped]
-
-    ws = wb.create_sheet("scores")
-    ws.freeze_panes = "A2"
-    bold = Font(bold=True)
-    titles = header(pack)
-    for index, width in enumerate(_widths(len(titles)), start=1):
-        ws.column_dimensions[_column_letter(index)].width = width
-    head = []
-    for title in titles:
-        cell = WriteOnlyCell(ws, value=title)
-        cell.font = bold
-        head.append(cell)
-    ws.append(head)
-    count = 0
-    for row in rows:
-        ws.append(list(row))
-        count += 1
-    # Built aside, then copied: a closed pipe or a full disk then fails in our hands, not inside
-    # openpyxl's half-written zip (which would leave its generators to complain at exit).
-    with tempfile.SpooledTemporaryFile(max_size=8 << 20) as built:
-        wb.save(built)
-        built.seek(0)
-        try:
-            shutil.copyfileobj(built, stream)
-        except OSError as exc:  # the output, not the temporary folder: said by open_output
-            raise _OutputFailed(exc) from None
-    return count
-
-
-class _OutputFailed(Exception):
-    """Writing the finished workbook out failed: the caller's file, not the temporary folder."""
-
-    def __init__(self, error: OSError) -> None:
-        super().__init__(error)
-        self.error = error
-
-
-def _widths(count: int) -> list[float]:
-    return [40.0, 28.0, 22.0, 14.0, 12.0] + [9.0] * (count - 5)
-
-
-def _column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
-
-    return str(get_column_letter(index))
-
-
 def write_scores(
     values: Iterable[Any], fmt: str, output: str | None, *, pack: Pack, force: bool, separator: str
 ) -> None:
@@ -178,10 +117,12 @@ def write_scores(
             for row in values:
                 sink.write(row)
     elif fmt == "xlsx":
+        from cooplevier.report.workbook import OutputFailed, write_workbook
+
         with open_output(output, force=force, binary=True) as fh:
             try:
-                write_xlsx(values, fh, pack)
-            except _OutputFailed as failed:  # the output's own error: open_output says it
+                write_workbook(values, fh, pack)
+            except OutputFailed as failed:  # the output's own error: open_output says it
                 raise failed.error from None
     elif fmt == "json":
         import json

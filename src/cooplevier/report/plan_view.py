@@ -72,22 +72,33 @@ def plan_data(plan: Plan) -> dict[str, Any]:
     }
 
 
-def render_plan(plan: Plan, *, pack: Pack, fmt: str, template_dir: Path | None = None) -> str:
-    """The action plan as md, html or json text."""
+def plan_series(plan: Plan) -> list[Any]:
+    """The wheel of one plan: the territory's lever scores."""
+    from cooplevier.report.wheel import WheelSeries
+
+    return [WheelSeries(plan.territory, {lid: lv.mean for lid, lv in plan.result.levers.items()})]
+
+
+def render_plan(
+    plan: Plan, *, pack: Pack, fmt: str, template_dir: Path | None = None, wheel_src: str = ""
+) -> str:
+    """The action plan as md, html or json text (docx and odt: `office.plan_document`).
+
+    In Markdown the wheel is the image `wheel_src` (a file beside the report, or a data URI);
+    without one, the report has no picture.
+    """
     if fmt == "json":
         return json.dumps(plan_data(plan), ensure_ascii=False, indent=2) + "\n"
-    from markupsafe import Markup
-
     from cooplevier.report.templating import md_escape, render
-    from cooplevier.report.wheel import WheelSeries, wheel_svg
+    from cooplevier.report.wheel import wheel_svg
 
-    series = WheelSeries(plan.territory, {lid: lv.mean for lid, lv in plan.result.levers.items()})
     markdown = fmt == "md"
     title = t("wheel.plan_title", territory=plan.territory)
     context: dict[str, Any] = {
         "plan": plan,
         "pack": pack,
-        "wheel": Markup("") if markdown else wheel_svg(pack, [series], title=title),
+        "wheel": wheel_src if markdown else wheel_svg(pack, plan_series(plan), title=title),
+        "wheel_alt": title,
         "e": md_escape if markdown else (lambda value: value),
         "score": numbers.score,
         "pct": numbers.percent,

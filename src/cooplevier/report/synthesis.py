@@ -36,8 +36,13 @@ def write_json(syn: Synthesis, stream: IO[str]) -> None:
     stream.write("\n")
 
 
-def render_synthesis(syn: Synthesis, pack: Pack, *, fmt: str, template_dir: Path | None = None) -> str:
-    """The synthesis as md, html or json text."""
+def render_synthesis(
+    syn: Synthesis, pack: Pack, *, fmt: str, template_dir: Path | None = None, wheel_src: str = ""
+) -> str:
+    """The synthesis as md, html or json text (docx and odt: `office.synthesis_document`).
+
+    In Markdown the group's wheel is the image `wheel_src`, if given.
+    """
     if fmt == "json":
         return json.dumps(synthesis_data(syn), ensure_ascii=False, indent=2) + "\n"
     from cooplevier.report.templating import render
@@ -51,4 +56,6 @@ def render_synthesis(syn: Synthesis, pack: Pack, *, fmt: str, template_dir: Path
         context["wheel"] = wheel_svg(pack, group_series(syn, pack), title=t("wheel.group_title"))
         context["shade"] = shade
         return render("synthesis.html.j2", context, template_dir=template_dir)
+    context["wheel"] = wheel_src
+    context["wheel_alt"] = t("wheel.group_title")
     return render("synthesis.md.j2", context, template_dir=template_dir)

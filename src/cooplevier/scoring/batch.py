@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic
+from typing import Any, Generic
 
 from cooplevier.content.answers import load_answers
 from cooplevier.content.model import Pack
@@ -27,24 +27,25 @@ from cooplevier.scoring.outcomes import (
     Refused,
     Scored,
     T,
+    Work,
     serial,
 )
 
 __all__ = ["Batch", "Checked", "Duplicate", "Item", "Notice", "Refused", "Scored", "collect", "run", "score_file"]
 
-if TYPE_CHECKING:
-    pass
-
 YAML_SUFFIXES = (".yaml", ".yml")
+# content.grid.SUFFIXES, not imported here: reading grids costs start-up only when there is one
+GRID_SUFFIXES = (".xlsx", ".ods", ".csv")
 
 
-def collect(paths: Iterable[Path]) -> list[Item]:
+def collect(paths: Iterable[Path], pack: Pack | None = None) -> list[Item]:
     """Files as given, folders searched recursively for *.yaml/*.yml (sorted), each file once.
 
     Paths keep the order they were given in; inside a folder files are sorted by their path.
     A missing path, an unreadable folder or a folder without answer files is a `Refused`; a file
     met again under another name (a link, `./x` and `x`, a hard link) is a `Duplicate`. Files are
-    kept as plain strings: fifty thousand of them cost a few megabytes, not tens.
+    kept as plain strings: fifty thousand of them cost a few megabytes, not tens. With a pack, a
+    grid named explicitly (`.xlsx`, `.ods`, `.csv`) becomes one item per respondent column.
     """
     out: list[Item] = []
     seen: set[int | str] = set()  # file identities (device and inode) met so far
@@ -74,6 +75,11 @@ def collect(paths: Iterable[Path]) -> list[Item]:
             continue
         if not exists:
             out.append(_failed(path, t("path.not_found")))
+        elif not is_dir and pack is not None and path.suffix.lower() in GRID_SUFFIXES:
+            key = identity(str(path))
+            if key not in seen:
+                seen.add(key)
+                out.extend(expand_grid(path, pack))
         elif not is_dir:
             add(str(path))  # named explicitly: scored whatever its extension; the loader judges it
         else:
@@ -88,6 +94,29 @@ def collect(paths: Iterable[Path]) -> list[Item]:
             if not found and not refused:
                 out.append(_failed(path, t("path.no_yaml")))
     return out
+
+
+def inputs(items: Iterable[Item]) -> Iterator[Path]:
+    """The files that `items` read: answer files, and grids (once each)."""
+    seen: dict[str, None] = {}
+    for item in items:
+        if isinstance(item, str):
+            seen[item] = None
+        elif not isinstance(item, Refused | Duplicate):  # a grid's column: the grid is read
+            seen[item.file] = None
+    return (Path(name) for name in seen)
+
+
+def expand_grid(path: Path, pack: Pack) -> list[Item]:
+    """A grid's respondent columns as batch items: the good ones to score, the bad ones refused."""
+    from cooplevier.content.grid import GridRefusal, read_grid
+
+    try:
+        grid = read_grid(path, pack)
+    except CooplevierError as exc:
+        return [Refused(shown(path), exc.located())]
+    items: list[Item] = [Refused(i.label, i.message) if isinstance(i, GridRefusal) else i for i in grid.items]
+    return items or [_failed(path, t("import.nothing"))]
 
 
 def _walk(folder: str) -> Iterator[str | Refused]:
@@ -196,7 +225,7 @@ class Batch(Generic[T]):
     @property
     def inputs(self) -> Iterator[Path]:
         """The files this batch reads (a result must never be written over one of them)."""
-        return (Path(item) for item in self.items if isinstance(item, str))
+        return inputs(self.items)
 
 
 def run(
@@ -209,7 +238,7 @@ def run(
     on_warning: Callable[[str], None] | None = None,
 ) -> Batch[T]:
     """The batch of `paths` (files, or folders searched recursively), scored and converted."""
-    items = collect(paths)
+    items = collect(paths, pack)
     return start(items, pack=pack, convert=convert, content_dir=content_dir, on_refused=on_refused,
                  on_warning=on_warning)
 
@@ -246,7 +275,7 @@ def score_files(
     worker, so that only small values travel between processes. It must be a module-level
     function (or a `functools.partial` of one) so that it can be sent to the workers.
     """
-    work: list[str | Refused] = [item for item in items if not isinstance(item, Duplicate)]
+    work: list[Work | Refused] = [item for item in items if not isinstance(item, Duplicate)]
     from cooplevier.scoring import workers as pool
 
     count = pool.workers(jobs, len(work))

@@ -8,13 +8,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeAlias, TypeVar
 
 from cooplevier.content.answers import load_answers
 from cooplevier.content.model import Pack
 from cooplevier.errors import CooplevierError, shown
 from cooplevier.messages import t
 from cooplevier.scoring.engine import Result, score
+
+if TYPE_CHECKING:
+    from cooplevier.content.grid import GridColumn
 
 T = TypeVar("T")
 
@@ -37,7 +40,9 @@ class Duplicate:
     first: str
 
 
-Item = str | Refused | Duplicate  # a file to score (its path), or why not
+# A file to score (its path), a grid's respondent column already read, or why not
+Item: TypeAlias = "str | GridColumn | Refused | Duplicate"
+Work: TypeAlias = "str | GridColumn"  # what is scored, in this process or a worker
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,18 +62,20 @@ class Scored(Generic[T]):
 
 
 def serial(
-    items: Iterable[str | Refused], pack: Pack, convert: Convert[T]
+    items: Iterable[Work | Refused], pack: Pack, convert: Convert[T]
 ) -> Iterator[Scored[T] | Refused | Notice]:
     for item in items:
-        yield item if isinstance(item, Refused) else score_one(str(item), pack, convert)
+        yield item if isinstance(item, Refused) else score_one(item, pack, convert)
 
 
-def score_one(file: str, pack: Pack, convert: Convert[T]) -> Scored[T] | Refused:
+def score_one(item: Work, pack: Pack, convert: Convert[T]) -> Scored[T] | Refused:
+    """One answer file (by its path) or grid column, scored and converted, or refused."""
+    file = shown(item) if isinstance(item, str) else item.label
     try:
-        af = load_answers(Path(file), pack)
-        return Scored(shown(file), convert(score(af, pack), pack), af.warnings)
+        af = load_answers(Path(item), pack) if isinstance(item, str) else item.answers
+        return Scored(file, convert(score(af, pack), pack), af.warnings)
     except CooplevierError as exc:
-        return Refused(shown(file), exc.located())
+        return Refused(file, exc.located())
     except (RecursionError, MemoryError, ValueError, TypeError, KeyError, AttributeError) as exc:
         # A bug must not sink a batch of ten thousand files: name the file and go on.
-        return Refused(shown(file), CooplevierError(t("cli.internal", kind=type(exc).__name__), file=file).located())
+        return Refused(file, CooplevierError(t("cli.internal", kind=type(exc).__name__), file=file).located())

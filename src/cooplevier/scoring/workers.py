@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from cooplevier.content.load import load_pack
 from cooplevier.content.model import Pack
 from cooplevier.messages import t
-from cooplevier.scoring.outcomes import Convert, Notice, Refused, Scored, T, score_one, serial
+from cooplevier.scoring.outcomes import Convert, Notice, Refused, Scored, T, Work, score_one, serial
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -82,7 +82,7 @@ def _end_with_parent() -> None:
     threading.Thread(target=watch, name="cooplevier-parent-watch", daemon=True).start()
 
 
-def _score_chunk(files: list[str], convert: Convert[T]) -> list[Scored[T] | Refused]:
+def _score_chunk(files: list[Work], convert: Convert[T]) -> list[Scored[T] | Refused]:
     assert _WORKER_PACK is not None
     pack = _WORKER_PACK[1]
     return [score_one(file, pack, convert) for file in files]
@@ -93,7 +93,7 @@ def _chunk_size(count: int, workers: int) -> int:
 
 
 def parallel(
-    items: Sequence[str | Refused], pack: Pack, convert: Convert[T], content_dir: Path | None, workers: int
+    items: Sequence[Work | Refused], pack: Pack, convert: Convert[T], content_dir: Path | None, workers: int
 ) -> Iterator[Scored[T] | Refused | Notice]:
     """Chunks scored by worker processes, yielded in order; if a worker dies (killed, out of
     memory), the rest of the batch is scored in this process instead of failing."""
@@ -107,7 +107,7 @@ def parallel(
     context = mp.get_context("fork" if fork else None)
     # Forked workers inherit the parent's pack; spawned ones load it once each.
     initargs = (str(content_dir) if content_dir else None, pack if fork else None)
-    pending: deque[tuple[Sequence[str | Refused], Future[list[Scored[T] | Refused]]]] = deque()
+    pending: deque[tuple[Sequence[Work | Refused], Future[list[Scored[T] | Refused]]]] = deque()
     broken = False
     executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=initargs)
     try:
@@ -116,7 +116,7 @@ def parallel(
             chunk = next(chunks, None)
             if chunk is None:
                 return False
-            files = [str(item) for item in chunk if not isinstance(item, Refused)]
+            files = [item for item in chunk if not isinstance(item, Refused)]
             pending.append((chunk, executor.submit(_score_chunk, files, convert)))
             return True
 

@@ -1,0 +1,100 @@
+"""`cooplevier import`: a filled answer grid becomes one answer file per respondent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cooplevier.cli.app import ContentOpt, ForceOpt, command, load
+from cooplevier.errors import CooplevierError, ExitCode, UsageError
+from cooplevier.messages import t, tn
+
+
+@command(name="import", help=t("help.import"))
+def import_grid(
+    grids: Annotated[list[Path], typer.Argument(metavar=t("metavar.grids"), help=t("help.import.grids"))],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar=t("metavar.folder"), help=t("help.import.output"))
+    ] = None,
+    force: ForceOpt = False,
+    content: ContentOpt = None,
+) -> ExitCode:
+    from cooplevier.cli.console import message
+    from cooplevier.content.dump import dump_answers
+    from cooplevier.content.grid import GridRefusal, is_grid, read_grid
+    from cooplevier.files import atomic_write
+
+    for grid in grids:
+        if not is_grid(grid):
+            raise UsageError(t("import.not_grid"), file=grid)
+    folder = output or Path(".")
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(t("import.output_not_dir"), file=folder)
+    pack = load(content)
+    refused = written = 0
+    taken: set[str] = set()
+    for grid in grids:
+        try:
+            items = read_grid(grid, pack).items
+        except CooplevierError as exc:
+            message(exc.located())
+            refused += 1
+            continue
+        if not items:
+            message(CooplevierError(t("import.nothing"), file=grid).located())
+            refused += 1
+        for item in items:
+            if isinstance(item, GridRefusal):
+                message(item.message)
+                refused += 1
+                continue
+            af = item.answers
+            target = folder / _file_name(af.territory, af.name, item.column, taken)
+            if target.exists() and not force:
+                message(CooplevierError(t("import.exists", source=item.label), file=target).located())
+                refused += 1
+                continue
+            try:
+                _make_folder(folder)
+                atomic_write(target, dump_answers(af, comments=[t("import.origin", source=item.label)]), force=force)
+            except CooplevierError as exc:
+                message(exc.located())
+                refused += 1
+                continue
+            written += 1
+            print(t("import.written", source=item.label, file=target, answered=len(af.answers)), flush=True)
+    message(tn("import.summary", written))
+    if refused:
+        message(tn("import.refused", refused))
+        return ExitCode.FAILED
+    return ExitCode.OK
+
+
+def _make_folder(folder: Path) -> None:
+    from cooplevier.errors import os_reason
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CooplevierError(t("file.write_failed", reason=os_reason(exc)), file=folder) from None
+
+
+def _file_name(territory: str, name: str | None, column: str, taken: set[str]) -> str:
+    """`reponses-<territoire>-<nom>.yaml`, letters, digits and dashes only: no folder can be named."""
+    parts = [_slug(territory) or "territoire", _slug(name or "") or column.lower()]
+    stem = "reponses-" + "-".join(parts)
+    if stem in taken:
+        stem = f"{stem}-{column.lower()}"
+    taken.add(stem)
+    return stem + ".yaml"
+
+
+def _slug(text: str) -> str:
+    import re
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:40].strip("-")

@@ -1,0 +1,177 @@
+"""A spreadsheet file read into plain cell values: XLSX (openpyxl), ODS (standard library), CSV.
+
+Readers return what a person sees in each cell, typed where the format types it (numbers, dates),
+and text exactly as typed everywhere else: an INSEE code `01053` kept as text stays `01053`.
+Bounds on rows, columns and unpacked size keep a hostile file from filling memory.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cooplevier.errors import CooplevierError, os_reason
+from cooplevier.messages import t
+
+CellValue = str | int | float | dt.date | dt.datetime | None
+MAX_ROWS = 2000
+MAX_COLS = 300
+MAX_BYTES = 32 * 1024 * 1024  # a file, or an unpacked sheet
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet: its name (as a spreadsheet shows it) and its rows of cell values, from A1."""
+
+    name: str
+    rows: tuple[tuple[CellValue, ...], ...]
+
+
+def read_sheets(path: Path) -> list[Sheet]:
+    """Every sheet of `path` (a CSV is one sheet named after the file, as Excel names it)."""
+    suffix = path.suffix.lower()
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise CooplevierError(t("grid.too_big", limit=MAX_BYTES // (1024 * 1024)), file=path)
+        if suffix == ".csv":
+            return [Sheet(path.stem, tuple(_csv_rows(path.read_bytes())))]
+        if suffix == ".ods":
+            return _ods_sheets(path)
+        return _xlsx_sheets(path)
+    except OSError as exc:
+        raise CooplevierError(t("file.unreadable", reason=os_reason(exc)), file=path) from None
+    except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:
+        # openpyxl and the XML parser say "not a zip", "no such item", "not well-formed"…
+        raise CooplevierError(t("grid.not_a_workbook", kind=type(exc).__name__), file=path) from None
+
+
+def _csv_rows(raw: bytes) -> Iterator[tuple[CellValue, ...]]:
+    """A French Excel CSV (`;`, UTF-8 with a BOM or Windows-1252) or an English one (`,`)."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    first = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=first.count)
+    for count, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)):
+        if count >= MAX_ROWS:
+            break
+        yield tuple(row[:MAX_COLS])
+
+
+def _xlsx_sheets(path: Path) -> list[Sheet]:
+    import warnings
+
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
+
+    with zipfile.ZipFile(path) as zf:  # a small file that unpacks to gigabytes is refused unread
+        if sum(info.file_size for info in zf.infolist()) > 4 * MAX_BYTES:
+            raise CooplevierError(t("grid.too_big", limit=4 * MAX_BYTES // (1024 * 1024)), file=path)
+
+    with warnings.catch_warnings():  # "data validation extension not supported" and the like
+        warnings.simplefilter("ignore")
+        wb = load_workbook(path, read_only=True, data_only=False)
+    try:
+        sheets = []
+        for ws in wb.worksheets:
+            rows = []
+            for count, row in enumerate(ws.iter_rows(values_only=True, max_col=MAX_COLS)):
+                if count >= MAX_ROWS:
+                    break
+                rows.append(tuple(_xlsx_value(v) for v in row))
+            sheets.append(Sheet(ws.title, tuple(rows)))
+        return sheets
+    finally:
+        wb.close()
+
+
+def _xlsx_value(value: Any) -> CellValue:
+    if value is None or isinstance(value, (str, int, float, dt.date)):
+        return value
+    return str(value)  # times, booleans, error codes: judged as text
+
+
+_T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_O = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_X = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+
+
+def _ods_sheets(path: Path) -> list[Sheet]:
+    """Tables of an ODS's content.xml, with repeated rows and columns expanded (within bounds)."""
+    import xml.etree.ElementTree as ET
+
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("content.xml")
+        if info.file_size > MAX_BYTES:
+            raise CooplevierError(t("grid.too_big", limit=MAX_BYTES // (1024 * 1024)), file=path)
+        root = ET.fromstring(zf.read(info))
+    sheets = []
+    for table in root.iter(f"{_T}table"):
+        rows: list[tuple[CellValue, ...]] = []
+        for row in table.iter(f"{_T}table-row"):
+            cells: list[CellValue] = []
+            for cell in row:
+                if cell.tag not in (f"{_T}table-cell", f"{_T}covered-table-cell"):
+                    continue
+                repeat = min(int(cell.get(f"{_T}number-columns-repeated", "1")), MAX_COLS)
+                cells.extend([_ods_value(cell)] * repeat)
+                if len(cells) >= MAX_COLS:
+                    break
+            while cells and cells[-1] in (None, ""):
+                cells.pop()  # LibreOffice repeats the empty cells up to column AMJ
+            repeat = int(row.get(f"{_T}number-rows-repeated", "1"))
+            rows.extend([tuple(cells)] * (min(repeat, MAX_ROWS) if cells else min(repeat, 1)))
+            if len(rows) >= MAX_ROWS:
+                break
+        while rows and not rows[-1]:
+            rows.pop()
+        sheets.append(Sheet(table.get(f"{_T}name", ""), tuple(rows)))
+    return sheets
+
+
+def _ods_value(cell: Any) -> CellValue:
+    formula: str | None = cell.get(f"{_T}formula")
+    if formula:  # what was typed, as an XLSX reader sees it: `=HYPERLINK("…")`, not its result
+        return "=" + formula.split("=", 1)[1] if formula.startswith(("of:=", "=")) else formula
+    kind = cell.get(f"{_O}value-type")
+    if kind in ("float", "percentage", "currency"):
+        number = float(cell.get(f"{_O}value", "nan"))
+        text = _ods_text(cell)
+        # the text as shown keeps what a number loses (leading zeros of a code typed as a number)
+        return int(number) if number.is_integer() and text.strip() in ("", str(int(number))) else text or number
+    if kind == "date":
+        value = cell.get(f"{_O}date-value", "")
+        try:
+            return dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
+        except ValueError:
+            return _ods_text(cell)
+    text = _ods_text(cell)
+    return text if text else None
+
+
+def _ods_text(cell: Any) -> str:
+    """The text of a cell's paragraphs, with ODF's coded spaces, tabs and line breaks restored."""
+
+    def walk(node: Any) -> Iterator[str]:
+        if node.text:
+            yield node.text
+        for child in node:
+            if child.tag == f"{_X}s":
+                yield " " * int(child.get(f"{_X}c", "1"))
+            elif child.tag == f"{_X}tab":
+                yield "\t"
+            elif child.tag == f"{_X}line-break":
+                yield "\n"
+            else:
+                yield from walk(child)
+            if child.tail:
+                yield child.tail
+
+    return "\n".join("".join(walk(p)) for p in cell if p.tag == f"{_X}p")
