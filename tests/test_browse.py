@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from cooplevier.content.model import Pack
+from cooplevier.typography import typeset
 
 Cli = Callable[..., Any]
 
@@ -46,7 +47,7 @@ def test_one_lever(cli: Cli, pack: Pack) -> None:
 def test_unknown_lever_is_a_clear_error(cli: Cli) -> None:
     result = cli("levers", "L42")
     assert result.exit_code == 2
-    assert "levier « L42 » inconnu" in result.stderr
+    assert typeset("levier « L42 » inconnu") in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -19,6 +19,7 @@ from cooplevier.content.model import Pack
 from cooplevier.messages import answer_label, t, tn
 from cooplevier.report.compare import label
 from cooplevier.scoring.compare import Change, Comparison
+from cooplevier.typography import typeset as fr
 
 
 def _bold(text: str) -> Text:
@@ -26,23 +27,24 @@ def _bold(text: str) -> Text:
 
 
 def levers_table(pack: Pack) -> Table:
-    table = Table(title=Text(t("table.levers_title", title=pack.meta.title)), show_lines=False)
+    table = Table(title=Text(t("table.levers_title", title=fr(pack.meta.title))), show_lines=False)
     table.add_column(t("table.id"), no_wrap=True, style="bold")
     table.add_column(t("table.lever"), ratio=1)
     table.add_column(t("table.questions_short"), justify="right", no_wrap=True)
     table.add_column(t("table.cases_short"), justify="right", no_wrap=True)
     for axis in pack.axes:
         table.add_section()
-        table.add_row("", _bold(t("table.axis", title=axis.title)) + Text(f" ({axis.id})"), "", "")
+        table.add_row("", _bold(t("table.axis", title=fr(axis.title))) + Text(f" ({axis.id})"), "", "")
         for lever_id in axis.levers:
             lv = pack.lever(lever_id)
-            table.add_row(lv.id, Text(lv.title), str(len(pack.questions_for(lv.id))), str(len(pack.cases_for(lv.id))))
+            counts = str(len(pack.questions_for(lv.id))), str(len(pack.cases_for(lv.id)))
+            table.add_row(lv.id, Text(fr(lv.title)), *counts)
     return table
 
 
 def lever_detail(pack: Pack, lever_id: str) -> Panel:
     lv = pack.lever(lever_id)
-    parts: list[RenderableType] = [Text(t("table.axis", title=pack.axis(lv.axis).title), style="italic")]
+    parts: list[RenderableType] = [Text(t("table.axis", title=fr(pack.axis(lv.axis).title)), style="italic")]
 
     def section(title: str, items: Sequence[str | Text]) -> None:
         if not items:
@@ -52,7 +54,7 @@ def lever_detail(pack: Pack, lever_id: str) -> Panel:
         bullets.add_column(width=3, justify="right")
         bullets.add_column(ratio=1)
         for item in items:
-            bullets.add_row("•", item if isinstance(item, Text) else Text(item))
+            bullets.add_row("•", item if isinstance(item, Text) else Text(fr(item)))
         parts.append(bullets)
 
     section(t("table.why"), [x.text for x in lv.rationale])
@@ -60,7 +62,7 @@ def lever_detail(pack: Pack, lever_id: str) -> Panel:
     section(t("table.vigilance"), [x.text for x in lv.vigilance])
     section(t("table.cases"), [c.name for c in pack.cases_for(lv.id)])
     section(t("table.questions"), [f"{q.id} {q.text}" for q in pack.questions_for(lv.id)])
-    return Panel(Group(*parts), title=Text(f"{lv.id} — {lv.title}"), title_align="left")
+    return Panel(Group(*parts), title=Text(f"{lv.id} — {fr(lv.title)}"), title_align="left")
 
 
 def cases_table(pack: Pack, lever_id: str | None = None) -> Table:
@@ -72,7 +74,7 @@ def cases_table(pack: Pack, lever_id: str | None = None) -> Table:
     table.add_column(t("table.deck_says"), ratio=3)
     for c in cases:
         levers = ", ".join(link.lever + ("" if link.source == "seed" else "*") for link in c.levers)
-        table.add_row(Text(c.name), levers, Text(c.summary.text))
+        table.add_row(Text(c.name), levers, Text(fr(c.summary.text)))
     table.caption = t("table.editorial_mark")
     return table
 
@@ -84,10 +86,10 @@ def questions_table(pack: Pack) -> Table:
     extra = t("table.extra_choices", na=answer_label("na"), unknown=answer_label("unknown"))
     for axis in pack.axes:
         table.add_section()
-        table.add_row("", _bold(t("table.axis", title=axis.title)))
+        table.add_row("", _bold(t("table.axis", title=fr(axis.title))))
         for q in (q for lid in axis.levers for q in pack.questions_for(lid)):
-            choices = "\n".join(f"  {c.level}. {c.label}" for c in q.choices)
-            table.add_row(q.id, Text(f"{q.text}\n{choices}\n  {extra}"))
+            choices = "\n".join(f"  {c.level}. {fr(c.label)}" for c in q.choices)
+            table.add_row(q.id, Text(f"{fr(q.text)}\n{choices}\n  {extra}"))
     return table
 
 
@@ -135,8 +137,8 @@ def comparison_table(cmp: Comparison, pack: Pack) -> Table:
     for name in (t("table.before"), t("table.after"), t("table.gap"), t("table.steps")):
         table.add_column(name, justify="right")
     for axis in pack.axes:
-        table.add_row(_bold(axis.short), *_change_row(cmp.axes[axis.id]))
+        table.add_row(_bold(fr(axis.short)), *_change_row(cmp.axes[axis.id]))
         for lid in axis.levers:
-            table.add_row(Text(f"  {lid} {pack.lever(lid).short_title}"), *_change_row(cmp.levers[lid]))
+            table.add_row(Text(f"  {lid} {fr(pack.lever(lid).short_title)}"), *_change_row(cmp.levers[lid]))
     table.add_row(_bold(t("table.overall")), *_change_row(cmp.overall))
     return table

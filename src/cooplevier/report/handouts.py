@@ -17,6 +17,7 @@ from cooplevier.content.model import ROLES, Axis, Lever, Pack
 from cooplevier.errors import CooplevierError
 from cooplevier.messages import answer_label, role_label, t
 from cooplevier.scoring.synthesis import NO_ROLE, ROLE_GAP, SPREAD, Synthesis
+from cooplevier.typography import protect
 
 Kind = Literal["cards", "questionnaire", "guide", "poster"]
 KINDS: tuple[Kind, ...] = get_args(Kind)
@@ -183,7 +184,7 @@ def poster_context(syn: Synthesis, pack: Pack) -> dict[str, Any]:
         if axis_mean is not None and (weakest_mean is None or axis_mean < weakest_mean):
             weakest, weakest_mean = axis, axis_mean
     roles = dict(syn.roles)
-    territories = sorted(syn.territories)
+    territories = [protect(name) for name in sorted(syn.territories)]  # printed as typed
     wheel = wheel_svg(pack, [WheelSeries(t("wheel.group_mean"), means)], title=t("wheel.poster_title"), size=420)
     return {
         "respondents": syn.respondents,

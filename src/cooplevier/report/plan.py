@@ -6,7 +6,8 @@ written in `templates/plan.*.j2`, so a facilitator can reword the plan without t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -267,4 +268,26 @@ def _roadmap(priorities: Sequence[Priority], result: Result, pack: Pack) -> tupl
     months = (t("plan.months_1"), t("plan.months_2"), t("plan.months_3"), t("plan.months_4"))
     return tuple(
         Quarter(f"T{i}", months[i - 1], tuple(items)) for i, items in enumerate((q1, q2, q3, q4), 1)
+    )
+
+
+def marked(plan: Plan, mark: Callable[[str], str]) -> Plan:
+    """The plan with every text the respondent typed passed through `mark`.
+
+    The documents mark it with `typography.protect`, so that typesetting never touches it.
+    """
+
+    def line(ql: QuestionLine) -> QuestionLine:
+        return dataclasses.replace(ql, comment=mark(ql.comment)) if ql.comment else ql
+
+    priorities = tuple(
+        dataclasses.replace(p, questions=tuple(map(line, p.questions)), comments=tuple(map(line, p.comments)))
+        for p in plan.priorities
+    )
+    return dataclasses.replace(
+        plan,
+        territory=mark(plan.territory),
+        respondent=mark(plan.respondent) if plan.respondent else None,
+        priorities=priorities,
+        comments=tuple((q, mark(c)) for q, c in plan.comments),
     )

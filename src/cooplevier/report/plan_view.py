@@ -78,9 +78,12 @@ def render_plan(plan: Plan, *, pack: Pack, fmt: str, template_dir: Path | None =
         return json.dumps(plan_data(plan), ensure_ascii=False, indent=2) + "\n"
     from markupsafe import Markup
 
+    from cooplevier.report.plan import marked
     from cooplevier.report.templating import md_escape, render
     from cooplevier.report.wheel import WheelSeries, wheel_svg
+    from cooplevier.typography import protect
 
+    plan = marked(plan, protect)  # what the respondent typed is printed as typed
     series = WheelSeries(plan.territory, {lid: lv.mean for lid, lv in plan.result.levers.items()})
     markdown = fmt == "md"
     title = t("wheel.plan_title", territory=plan.territory)

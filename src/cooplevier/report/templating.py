@@ -20,12 +20,15 @@ import jinja2.bccache
 from cooplevier import cache, numbers
 from cooplevier.errors import CooplevierError
 from cooplevier.messages import t
+from cooplevier.typography import KEEP_CLOSE, KEEP_OPEN, protect, typeset_html, typeset_markdown, unprotect
 
 # Inline Markdown syntax (and HTML, entities, table pipes, strikethrough, pandoc math, superscript
 # and citations): escaped anywhere.
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>|~&$^@])")
 # Block syntax only matters where a line starts: headings, lists, quotes, setext underlines.
 _MD_LINE_START = re.compile(r"^([#+\-=>]|\d+(?=[.)]))")
+# Only these are folded: a no-break space (typed by a user, or put by the typesetter) is kept.
+_ASCII_SPACE = re.compile(r"[ \t\r\n\f\v]+")
 
 
 def md_escape(value: Any) -> str:
@@ -33,9 +36,13 @@ def md_escape(value: Any) -> str:
 
     Only what Markdown would act on is escaped, so the file stays readable as plain text:
     `vice-présidents (DGS)` stays as is, `<script>` becomes `\\<script\\>`, a leading `1.`
-    becomes `1\\.`. Whitespace, newlines included, is folded to single spaces.
+    becomes `1\\.`. Ordinary whitespace, newlines included, is folded to single spaces; a
+    no-break space is kept. A `protect()`ed value is escaped inside its marks.
     """
-    text = _MD_INLINE.sub(r"\\\1", " ".join(str(value).split()))
+    text = str(value)
+    if text.startswith(KEEP_OPEN) and text.endswith(KEEP_CLOSE):
+        return protect(md_escape(text[1:-1]))
+    text = _MD_INLINE.sub(r"\\\1", _ASCII_SPACE.sub(" ", text).strip(" "))
     match = _MD_LINE_START.match(text)
     if match is None:
         return text
@@ -122,9 +129,10 @@ def environment(template_dir: str | None = None, *, flavour: Flavour = "html") -
 
 def render(name: str, context: dict[str, Any], *, template_dir: Path | None = None) -> str:
     """Render template `name` in the environment of its flavour (see `flavour_of`)."""
-    env = environment(str(template_dir) if template_dir else None, flavour=flavour_of(name))
+    flavour = flavour_of(name)
+    env = environment(str(template_dir) if template_dir else None, flavour=flavour)
     try:
-        return env.get_template(name).render(**context)
+        text = env.get_template(name).render(**context)
     except jinja2.TemplateNotFound as exc:
         raise CooplevierError(t("template.not_found", name=exc.name), file=template_dir or name) from None
     except jinja2.TemplateSyntaxError as exc:
@@ -143,6 +151,12 @@ def render(name: str, context: dict[str, Any], *, template_dir: Path | None = No
             raise
         problem = t("template.runtime", problem=f"{type(exc).__name__}: {exc}")
         raise CooplevierError(problem, file=file, line=line) from None
+    return _TYPESET[flavour](text)
+
+
+# The finished document is typeset as a whole (typography.py): the guillemets of a template and
+# those of the content it quotes pair up only there. Plain text (the blank answer file) is data.
+_TYPESET = {"html": typeset_html, "md": typeset_markdown, "text": unprotect}
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:
