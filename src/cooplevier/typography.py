@@ -138,30 +138,27 @@ def typeset_html(html: str) -> str:
 
 _MARKDOWN = re.compile(
     f"(?P<keep>{_KEPT}"
+    r"|^[ \t]*(?P<fence>```|~~~)[^\n]*\n.*?^[ \t]*(?P=fence)[^\n]*$"
     r"|(?P<ticks>`+)[^\n]*?(?P=ticks)"
     r"|\]\([^)\n]*\)"
     r"|<[a-zA-Z/!][^>\n]*>"
     r"|https?://[^\s<>)]+)"
+    r"|(?P<newline>\n)",
+    re.DOTALL | re.MULTILINE,
 )
 
 
 def typeset_markdown(text: str) -> str:
-    """A rendered Markdown document, typeset outside code spans, link targets, inline HTML, URLs
-    and protected spans; each line is its own block of prose."""
+    """A rendered Markdown document, typeset outside code (spans and fenced blocks), link targets,
+    inline HTML, URLs and protected spans; each line is its own block of prose."""
     setter = Typesetter()
     out: list[str] = []
-    fenced = False
-    for line in text.splitlines(keepends=True):
-        fence = line.lstrip().startswith(("```", "~~~"))
-        fenced = fenced != fence
-        if fenced or fence:
-            out.append(line)
-            continue
-        position = 0
-        for match in _MARKDOWN.finditer(line):
-            out.append(setter.run(line[position:match.start()]))
-            out.append(match.group(0))
-            position = match.end()
-        out.append(setter.run(line[position:]))
-        setter.reset()
+    position = 0
+    for match in _MARKDOWN.finditer(text):
+        out.append(setter.run(text[position:match.start()]))
+        out.append(match.group(0))
+        if match.group("newline"):
+            setter.reset()
+        position = match.end()
+    out.append(setter.run(text[position:]))
     return unprotect("".join(out))

@@ -6,13 +6,26 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cooplevier.cli.app import ContentOpt, batch_outcome, check_lever, command, load, print_json
+from cooplevier.cli.app import (
+    ContentOpt,
+    ShortOpt,
+    StructureOpt,
+    batch_outcome,
+    check_lever,
+    check_structure,
+    command,
+    load,
+    print_json,
+)
 from cooplevier.errors import ExitCode, UsageError
 from cooplevier.messages import t, tn
+
+if TYPE_CHECKING:
+    from cooplevier.content.model import Form
 
 
 class TableJson(StrEnum):
@@ -122,26 +135,31 @@ def cases(
 def questions(
     format: Annotated[QuestionsFormat, typer.Option("--format", "-f", help=t("help.format"))] = QuestionsFormat.table,
     blank: Annotated[bool, typer.Option("--blank", help=t("help.questions.blank"))] = False,
+    structure: StructureOpt = None,
+    short: ShortOpt = False,
     content: ContentOpt = None,
 ) -> None:
     from cooplevier.report import browse
 
+    kind = check_structure(structure)
+    form: Form | None = "short" if short else None
     pack = load(content)
     if blank:
         if format is not QuestionsFormat.table:
             raise UsageError(t("questions.blank_format", format=format.value))
-        from cooplevier.report.handouts import blank_answers
+        from cooplevier.report.forms import blank_answers
 
-        sys.stdout.write(blank_answers(pack))
+        sys.stdout.write(blank_answers(pack, kind, form))
         return
     if format is QuestionsFormat.json:
-        print_json(browse.questions_data(pack))
+        print_json(browse.questions_data(pack, kind, form))
     elif format is QuestionsFormat.yaml:
         import yaml
 
-        sys.stdout.write(yaml.safe_dump(browse.questions_data(pack), allow_unicode=True, sort_keys=False, width=100))
+        data = browse.questions_data(pack, kind, form)
+        sys.stdout.write(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100))
     else:
         from cooplevier.cli import tables
         from cooplevier.cli.console import console
 
-        console().print(tables.questions_table(pack))
+        console().print(tables.questions_table(pack, kind, form))

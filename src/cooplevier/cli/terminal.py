@@ -25,6 +25,7 @@ from cooplevier.assess.screens import (
 )
 from cooplevier.content.answers import Value
 from cooplevier.content.model import Question
+from cooplevier.content.model import Text as Content
 from cooplevier.messages import answer_label, role_choice, t, tn
 from cooplevier.typography import typeset as fr
 
@@ -213,14 +214,29 @@ def _help(screen: HelpView) -> RenderableType:
             parts.extend((Text(""), Text(title, style="bold")))
             parts.append(_keyed(list(zip(keys or ["•"] * len(items), map(fr, items), strict=True))))
 
-    section(t("assess.help_question"), [screen.question.help.text])
-    section(t("assess.help_practices"), [x.text for x in lever.practices])
-    section(t("assess.help_vigilance"), [x.text for x in lever.vigilance])
-    cases = []
+    def marked(item: Content) -> str:
+        return item.text + (" *" if item.source == "editorial" else "")
+
+    section(t("assess.help_question"), [marked(screen.question.help)])
+    section(t("assess.help_practices"), [marked(x) for x in lever.practices])
+    section(t("assess.help_vigilance"), [marked(x) for x in lever.vigilance])
+    cited: list[str] = []
+    proposed: list[str] = []
     for case in screen.cases:
-        note = next((link.note for link in case.levers if link.lever == lever.id and link.note), None)
-        cases.append(f"{case.name} : {note}" if note else case.name)
-    section(t("assess.help_cases"), cases)
+        link = next(ln for ln in case.levers if ln.lever == lever.id)
+        name = case.name + (f" ({case.kind})" if case.kind else "")
+        if link.source == "seed":
+            cited.append(name)
+        else:
+            proposed.append(t("assess.help_case_proposed", name=name, note=link.note or ""))
+    if not screen.cases and lever.no_case:
+        cited.append(marked(lever.no_case))
+    elif not cited:
+        cited.append(t("assess.help_no_cited"))
+    section(t("assess.help_cases"), cited)
+    section(t("assess.help_cases_proposed"), proposed)
+    if screen.cases and screen.observed:
+        parts.append(Text(fr(screen.observed.text), style="italic"))
     section(t("assess.help_steps"), screen.steps, [f"{i}." for i in range(1, len(screen.steps) + 1)])
     keys = [
         t("assess.key_levels"),
@@ -234,6 +250,7 @@ def _help(screen: HelpView) -> RenderableType:
         t("assess.key_quit"),
     ]
     section(t("assess.help_keys"), keys)
+    parts.extend((Text(""), Text(t("assess.help_editorial"), style="dim")))
     return Group(*parts)
 
 

@@ -42,7 +42,12 @@ def plan_data(plan: Plan) -> dict[str, Any]:
                     "next_step_label": p.next_step.label.text if p.next_step else None,
                     "practices": [text(x) for x in p.practices],
                     "vigilance": [text(x) for x in p.vigilance],
-                    "cases": [{"id": c.id, "name": c.name} for c in p.cases],
+                    "cases": [
+                        *({"id": c.id, "name": c.name, "source": "seed"} for c in p.cited),
+                        *({"id": x.case.id, "name": x.case.name, "source": "editorial", "note": x.note}
+                          for x in p.proposed),
+                    ],
+                    "trends": [tr.id for tr in p.trends],
                     "to_verify": [q.id for q in p.to_verify],
                     "comments": [{"question": c.question.id, "comment": c.comment} for c in p.comments],
                 }
@@ -57,7 +62,9 @@ def plan_data(plan: Plan) -> dict[str, Any]:
                         {
                             "kind": it.kind,
                             "lever": it.lever.id if it.lever else None,
-                            "practice": text(it.practice) if it.practice else None,
+                            "question": it.step.question.id if it.step else None,
+                            "next_choice": {"text": it.step.next, "source": it.step.question.source}
+                            if it.step and it.step.next else None,
                         }
                         for it in q.items
                     ],

@@ -124,7 +124,13 @@ def environment(template_dir: str | None = None, *, flavour: Flavour = "html") -
     env.filters["num"] = numbers.decimal
     env.filters["delta"] = numbers.delta
     env.filters["pct"] = numbers.percent
+    env.tests["containing"] = _containing
     return env
+
+
+def _containing(value: object, part: str) -> bool:
+    """`selectattr("text", "containing", "réf.")`: pick content items by a word they hold."""
+    return part in str(value)
 
 
 def render(name: str, context: dict[str, Any], *, template_dir: Path | None = None) -> str:

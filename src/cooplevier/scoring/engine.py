@@ -15,7 +15,7 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from cooplevier.content.answers import AnswerFile, Value
-from cooplevier.content.model import Pack
+from cooplevier.content.model import Form, Pack, Structure
 from cooplevier.numbers import score_value
 
 Balance = Literal["equilibree", "fragile", "desequilibree"]
@@ -95,6 +95,8 @@ class Result:
     answered: int  # questions with a step, na or unknown
     total: int
     file_targets: tuple[str, ...] = ()  # levers whose target the answer file sets
+    structure: Structure | None = None  # the file's structure type: the questions worded for it
+    form: Form | None = None  # "short": a coarser picture, one question per lever
 
 
     @property
@@ -200,6 +202,8 @@ def score(af: AnswerFile, pack: Pack) -> Result:
         answered=answered_total,
         total=total,
         file_targets=tuple(lid for lid in levers if lid in af.targets),
+        structure=af.structure,
+        form=af.form,
     )
 
 

@@ -74,6 +74,7 @@ class Synthesis:
     levers: Mapping[str, LeverSynthesis]
     divergent: tuple[str, ...]
     refused: tuple[str, ...] = ()
+    short_forms: int = 0  # respondents who answered the short form: a coarser picture
 
 
 def stats(values: Sequence[tuple[str, Fraction | int | float | None]]) -> Stats:
@@ -140,6 +141,7 @@ def synthesize(results: Iterable[Result], pack: Pack, *, refused: Sequence[str] 
         levers=levers,
         divergent=divergent,
         refused=tuple(refused),
+        short_forms=sum(1 for r in results if r.form == "short"),
     )
 
 
@@ -185,4 +187,5 @@ def synthesis_data(syn: Synthesis) -> dict[str, Any]:
             for lid, lv in syn.levers.items()
         },
         "divergent": list(syn.divergent),
+        "short_forms": syn.short_forms,
     }
