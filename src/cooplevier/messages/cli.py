@@ -64,7 +64,7 @@ FR: dict[str, str | dict[str, str]] = {
     "help.compare.new": "Le fichier de réponses le plus récent.",
     "help.compare.format": "Format de sortie (par défaut : tableau dans un terminal, sinon json).",
     "help.handout": "Supports d'atelier à imprimer : cartes des leviers, questionnaire papier, guide, affiche.",
-    "help.handout.kind": "cards : une carte A4 par levier ; questionnaire : le questionnaire papier ; guide : le guide de l'animateur ; poster : l'affiche du groupe (fichiers de réponses requis).",
+    "help.handout.kind": "cards : une carte A4 par levier, avec les fiches du document ; questionnaire : le questionnaire papier ; guide : le guide d'animation ; poster : l'affiche du groupe (fichiers de réponses requis).",
     "help.handout.answers": "Fichiers ou dossiers de réponses (pour poster).",
     "help.handout.format": "html (à imprimer depuis le navigateur), md ou pdf (par défaut : d'après --output).",
     "help.handout.lever": "Seulement la carte d'un levier (cards).",

@@ -48,6 +48,7 @@ def levers_data(pack: Pack, lever_id: str | None = None) -> dict[str, Any]:
 def cases_data(pack: Pack, lever_id: str | None = None) -> dict[str, Any]:
     cases = pack.cases_for(lever_id) if lever_id else pack.cases
     return {
+        "observed": pack.observed.text if pack.observed else None,  # when the deck saw them
         "cases": [
             {
                 "id": c.id,

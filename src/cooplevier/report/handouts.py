@@ -147,6 +147,14 @@ def context(
         ]
         ctx["step_lines"] = [f"{s.level}. {s.label.text} — {s.description.text}" for s in pack.staircase]
         ctx["lever_lines"] = [f"{lv.id} — {lv.title}" for lv in pack.levers]
+        ctx["trend_rows"] = [
+            (f"{tr.id}. {tr.text}", ", ".join(f"{lid} {pack.lever(lid).short_title}" for lid in tr.levers), "")
+            for tr in pack.framework.trends
+        ]
+        ctx["impulsion_lines"] = [  # the first axis's notes: its drivers, its portage, its démultiplication
+            f"{note.title} : " + " ; ".join(x.text.rstrip(".") for x in note.items if not x.text.endswith(":")) + "."
+            for axis in pack.axes[:1] for note in axis.notes
+        ]
     elif kind == "poster":
         if synthesis is None:
             raise CooplevierError(t("handout.poster_needs_answers"))

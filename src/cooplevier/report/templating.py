@@ -125,7 +125,26 @@ def environment(template_dir: str | None = None, *, flavour: Flavour = "html") -
     env.filters["delta"] = numbers.delta
     env.filters["pct"] = numbers.percent
     env.tests["containing"] = _containing
+    env.filters["code_spans"] = _code_spans_md if flavour == "md" else _code_spans_html
     return env
+
+
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def _code_spans_html(text: str) -> Any:
+    """A prose text whose `backticked` parts are commands: escaped, with those parts in <code>."""
+    from markupsafe import Markup, escape
+
+    parts = _CODE_SPAN.split(str(text))
+    return Markup("").join(escape(part) if i % 2 == 0 else Markup("<code>") + escape(part) + Markup("</code>")
+                           for i, part in enumerate(parts))
+
+
+def _code_spans_md(text: str) -> str:
+    """The Markdown form: prose escaped, `backticked` commands kept as code spans."""
+    parts = _CODE_SPAN.split(str(text))
+    return "".join(md_escape(part) if i % 2 == 0 else f"`{part}`" for i, part in enumerate(parts))
 
 
 def _containing(value: object, part: str) -> bool:
