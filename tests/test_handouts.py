@@ -290,3 +290,11 @@ def test_poster_with_a_bad_file_shows_the_valid_ones_and_exits_1(pack: Pack, cli
     assert result.exit_code == 1
     assert "c.yaml:5:" in result.stderr and "1 fichier refusé" in result.stderr
     assert "2 personnes ont répondu" in result.stdout
+
+
+def test_structure_and_short_are_for_the_questionnaire_and_the_guide(cli: Any) -> None:
+    assert cli("handout", "questionnaire", "--structure", "pnr", "--format", "md").exit_code == 0
+    guide = cli("handout", "guide", "--short", "--format", "md")
+    assert guide.exit_code == 0 and "--short" in guide.stdout and "10 questions" in guide.stdout
+    refused = cli("handout", "cards", "--structure", "pnr")
+    assert refused.exit_code == 2 and "questionnaire" in refused.stderr

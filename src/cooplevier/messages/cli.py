@@ -115,7 +115,7 @@ FR: dict[str, str | dict[str, str]] = {
     "table.steps_moved": {"one": "{sign}{count} marche", "other": "{sign}{count} marches"},
     # metavars: the words for the values an option or argument takes
     "metavar.id": "ID",
-    "metavar.answers_many": "RÉPONSES...",
+    "metavar.answers_many": "RÉPONSES…",
     "metavar.folder": "DOSSIER",
     "metavar.file": "FICHIER",
     "metavar.answers": "RÉPONSES",
@@ -124,9 +124,9 @@ FR: dict[str, str | dict[str, str]] = {
     "metavar.after": "APRÈS",
     "metavar.role": "RÔLE",
     "metavar.name": "NOM",
-    "metavar.answers_optional": "[RÉPONSES]...",
+    "metavar.answers_optional": "[RÉPONSES]…",
     "metavar.support": "SUPPORT",
-    "metavar.paths": "CHEMINS...",
+    "metavar.paths": "CHEMINS…",
     "metavar.char": "CAR",
     "metavar.id_optional": "[ID]",
     # migrate
