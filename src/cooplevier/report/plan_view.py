@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -103,4 +104,5 @@ def render_plan(plan: Plan, *, pack: Pack, fmt: str, template_dir: Path | None =
         "pct": numbers.percent,
         "num": numbers.decimal,
     }
-    return render("plan.md.j2" if markdown else "plan.html.j2", context, template_dir=template_dir)
+    text = render("plan.md.j2" if markdown else "plan.html.j2", context, template_dir=template_dir)
+    return re.sub(r"\n{3,}", "\n\n", text) if markdown else text
