@@ -44,7 +44,10 @@ def levers_table(pack: Pack) -> Table:
 
 def lever_detail(pack: Pack, lever_id: str) -> Panel:
     lv = pack.lever(lever_id)
-    parts: list[RenderableType] = [Text(t("table.axis", title=fr(pack.axis(lv.axis).title)), style="italic")]
+    parts: list[RenderableType] = [  # the full title inside the panel: a border line would cut it
+        _bold(f"{lv.id} — {fr(lv.title)}"),
+        Text(t("table.axis", title=fr(pack.axis(lv.axis).title)), style="italic"),
+    ]
 
     def section(title: str, items: Sequence[str | Text]) -> None:
         if not items:
@@ -72,7 +75,7 @@ def lever_detail(pack: Pack, lever_id: str) -> Panel:
     section(t("table.questions"), [f"{q.id} {q.text}" for q in pack.questions_for(lv.id)])
     if any(x.source == "editorial" for x in (*lv.rationale, *lv.practices, *lv.vigilance)) or proposed:
         parts.extend((Text(""), Text(t("table.editorial_mark"), style="dim")))
-    return Panel(Group(*parts), title=Text(f"{lv.id} — {fr(lv.title)}"), title_align="left")
+    return Panel(Group(*parts), title=Text(lv.id), title_align="left")
 
 
 def links(pack: Pack, lever_id: str) -> tuple[list[Case], list[tuple[Case, str | None]]]:
