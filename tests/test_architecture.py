@@ -14,7 +14,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "cooplevier"
 
 # Which layer may import which (docs/architecture.md). The foundation is below everything.
-FOUNDATION = {"errors", "messages", "numbers", "resources", "cache", "files", "textfile"}
+FOUNDATION = {"errors", "messages", "numbers", "resources", "cache", "files", "textfile", "typography"}
 LAYERS: dict[str, set[str]] = {
     "foundation": set(),
     "content": {"foundation"},

@@ -12,6 +12,7 @@ import pytest
 
 from cooplevier.content.answers import load_answers
 from cooplevier.content.model import Pack
+from cooplevier.typography import typeset
 from tests.helpers import answers_yaml
 
 Cli = Callable[..., Any]
@@ -35,7 +36,7 @@ def test_complete_run(cli: Cli, pack: Pack, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert f"Question {n}/{n} — Axe : Convergence des projets et des ressources" in out
+    assert typeset(f"Question {n}/{n} — Axe : Convergence des projets et des ressources") in out
     assert "Bilan — Pays de Figeac" in out
     assert f"cooplevier report {path} --format html --output {path.with_suffix('.html')}" in out
     assert result.stderr == ""
@@ -70,7 +71,7 @@ def test_piped_partial_input_then_end_of_input(cli: Cli, pack: Pack, tmp_path: P
         "L1.Q6": "unknown",
     }
     # the piped answers read like a typed transcript
-    assert "Votre réponse (1 à 5, n ou x) : 4\n" in result.stdout
+    assert typeset("Votre réponse (1 à 5, n ou x) : ") + "4\n" in result.stdout
 
 
 def test_resume_through_the_cli(cli: Cli, pack: Pack, tmp_path: Path) -> None:
@@ -156,7 +157,7 @@ def test_text_from_the_file_is_never_taken_for_markup(cli: Cli, pack: Pack, tmp_
 def test_control_characters_typed_are_not_sent_to_the_terminal(cli: Cli, tmp_path: Path) -> None:
     result = cli("assess", str(tmp_path / "t.yaml"), "-t", "T", "-r", "elu", "-s", "autre", input=lines("\x1b[A", "q"), env=PLAIN)
     assert result.exit_code == 0
-    assert "\x1b" not in result.output and "« \ufffd[A » n'est pas une réponse possible" in result.stdout
+    assert "\x1b" not in result.output and typeset("« \ufffd[A » n'est pas une réponse possible") in result.stdout
 
 
 def test_set_aside_answers_are_reported_on_stderr(cli: Cli, pack: Pack, tmp_path: Path) -> None:

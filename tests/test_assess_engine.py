@@ -20,6 +20,7 @@ from cooplevier.content.load import load_pack
 from cooplevier.content.model import Pack
 from cooplevier.errors import CooplevierError
 from cooplevier.files import atomic_write
+from cooplevier.typography import typeset
 from tests.helpers import answers_yaml
 
 TODAY = dt.date(2026, 11, 25)
@@ -351,7 +352,7 @@ def test_invalid_input_gives_a_french_hint_and_asks_again(pack: Pack, tmp_path: 
 
 def test_back_at_the_first_question_says_so(pack: Pack, tmp_path: Path) -> None:
     _, p = run(pack, tmp_path / "t.yaml", ["p"])
-    assert p.hints == ["C'est la première question : pas de question précédente."]
+    assert p.hints == [typeset("C'est la première question : pas de question précédente.")]
 
 
 def test_quit_saves_and_tells_how_to_resume(pack: Pack, tmp_path: Path) -> None:

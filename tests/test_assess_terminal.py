@@ -12,6 +12,7 @@ import pytest
 
 from cooplevier.content.answers import load_answers
 from cooplevier.content.model import Pack
+from cooplevier.typography import typeset
 from tests.tmux import TIMEOUT, Tmux, prompt_of
 
 pytestmark = [pytest.mark.terminal, pytest.mark.slow]
@@ -36,7 +37,7 @@ def test_kill_9_loses_nothing_then_resume_and_finish(tmux: Tmux, pack: Pack, tmp
 
     tmux.start("second", "assess", path.name)
     screen = tmux.wait_for("second", prompt_of(6, total))
-    assert "Reprise de figeac.yaml : 5/49 réponses déjà enregistrées" in screen
+    assert typeset("Reprise de figeac.yaml : 5/49 réponses déjà enregistrées") in screen
     assert prompt_of(5, total) not in screen
     for position in range(6, total + 1):
         tmux.answer("second", prompt_of(position, total), str(position % 5 + 1))
@@ -80,7 +81,7 @@ def test_the_intro_asks_the_territory_the_role_and_the_structure(tmux: Tmux, pac
     tmux.answer("s", "Votre rôle (1 à 5)", "2")
     tmux.answer("s", "Votre structure (1 à 5)", "2")
     screen = tmux.wait_for("s", prompt_of(1, len(pack.form("petr"))), prompt=True)
-    assert "« Votre structure »" in screen and "« Votre territoire »" in screen
+    assert typeset("« Votre structure »") in screen and typeset("« Votre territoire »") in screen
     assert "Vos réponses seront enregistrées dans reponses-pays-de-figeac.yaml" in screen
     tmux.type("s", "q")
     assert tmux.exit_status("s") == 0

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from cooplevier.content.answers import MAX_ANSWERS_BYTES, load_answers
 from cooplevier.content.model import Pack
 from cooplevier.errors import CooplevierError
+from cooplevier.typography import typeset
 
 GOOD = (
     "cooplevier: answers/1\nterritory: Pays d'Été\nrespondent:\n  name: Marie\n  role: elu\n"
@@ -209,8 +210,8 @@ def test_targets_take_the_answers_spellings_only(tmp_path: Path, cli: Any) -> No
         encoding="utf-8",
     )
     out = cli("validate", str(path)).stderr
-    assert "cible « 3.0 » invalide pour L1" in out and "cible « 6 » invalide pour L3" in out
-    assert "L2" not in out and "réponse « (vide) » invalide pour L1.Q2" in out and "None" not in out
+    assert typeset("cible « 3.0 » invalide pour L1") in out and typeset("cible « 6 » invalide pour L3") in out
+    assert "L2" not in out and typeset("réponse « (vide) » invalide pour L1.Q2") in out and "None" not in out
 
 
 def test_non_specific_tag_is_refused(tmp_path: Path, cli: Any) -> None:

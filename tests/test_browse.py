@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 import yaml
 
 from cooplevier.content.model import Pack
+from cooplevier.typography import typeset
 
 Cli = Callable[..., Any]
 
@@ -46,7 +48,7 @@ def test_one_lever(cli: Cli, pack: Pack) -> None:
 def test_unknown_lever_is_a_clear_error(cli: Cli) -> None:
     result = cli("levers", "L42")
     assert result.exit_code == 2
-    assert "levier « L42 » inconnu" in result.stderr
+    assert typeset("levier « L42 » inconnu") in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -107,3 +109,47 @@ def test_brackets_in_an_edited_pack_are_printed_not_taken_for_markup(cli: Cli, t
     result = cli("levers", "L1", "--content", str(root))
     assert result.exit_code == 0, result.stderr
     assert "[bold]de[/bold]" in result.stdout and "[/nope]" in result.stdout
+
+
+@pytest.mark.parametrize("structure", ["epci", "petr", "scot", "pnr", "autre"])
+def test_questions_for_one_structure_type_are_worded_for_it(cli: Cli, pack: Pack, structure: str) -> None:
+    data = json.loads(cli("questions", "--structure", structure, "--format", "json").stdout)
+    asked = pack.form(structure)  # type: ignore[arg-type]
+    assert [q["id"] for q in data["questions"]] == [q.id for q in asked]
+    assert [q["text"] for q in data["questions"]] == [q.text for q in asked]
+    kind = pack.structure_type(structure)  # type: ignore[arg-type]
+    assert kind is not None and data["structure"] == structure
+    assert data["definitions"] == {"structure": kind.structure.text, "territory": kind.territory.text}
+    table = cli("questions", "--structure", structure, env={"COLUMNS": "200"}).stdout
+    assert typeset(kind.structure.text) in re.sub(r"[ \n]+", " ", table)  # defined first
+    assert table.index(typeset(kind.label)) < table.index(asked[0].id)
+
+
+def test_questions_short_form_has_one_question_per_lever(cli: Cli, pack: Pack) -> None:
+    data = yaml.safe_load(cli("questions", "--short", "--format", "yaml").stdout)
+    assert data["form"] == "short"
+    assert sorted(q["lever"] for q in data["questions"]) == sorted(lv.id for lv in pack.levers)
+    table = cli("questions", "--short", env={"COLUMNS": "200"}).stdout
+    assert "questionnaire court" in table
+
+
+def test_questions_without_a_type_define_the_words_and_mark_the_questions_for_some(cli: Cli, pack: Pack) -> None:
+    table = re.sub(r"[ \n]+", " ", cli("questions", env={"COLUMNS": "200"}).stdout)
+    assert typeset("« Votre structure »") in table and typeset("« Votre territoire »") in table
+    assert "non concerné" in table
+    some = [q for q in pack.questions if set(q.applies_to) != {"epci", "petr", "scot", "pnr", "autre"}]
+    assert some and table.count("(Pour") == len(some)
+
+
+def test_blank_file_for_one_type_and_the_short_form(cli: Cli, pack: Pack) -> None:
+    text = cli("questions", "--blank", "--structure", "scot", "--short").stdout
+    data = yaml.safe_load(text)
+    assert data["structure"] == "scot" and data["form"] == "short"
+    assert sorted(data["answers"]) == sorted(q.id for q in pack.form("scot", "short"))
+    kind = pack.structure_type("scot")
+    assert kind is not None and " ".join(kind.structure.text.split()) in text
+
+
+def test_unknown_structure_is_a_usage_error(cli: Cli) -> None:
+    result = cli("questions", "--structure", "region")
+    assert result.exit_code == 2 and "region" in result.stderr

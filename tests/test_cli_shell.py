@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from cooplevier.typography import typeset
+
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -28,15 +30,15 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_usage_errors_are_french_and_exit_2(args: list[str], words: str) -> None:
     done = run(*args)
     assert done.returncode == 2
-    assert words in done.stderr
-    assert "Aide : cooplevier" in done.stderr
+    assert typeset(words) in done.stderr
+    assert typeset("Aide : cooplevier") in done.stderr
     assert "Traceback" not in done.stderr
 
 
 def test_help_is_french() -> None:
     done = run("--help")
     assert done.returncode == 0
-    assert "Utilisation : cooplevier" in done.stdout
+    assert typeset("Utilisation : cooplevier") in done.stdout
     assert "Commandes" in done.stdout and "Affiche cette aide et quitte." in done.stdout
     assert "\x1b[" not in done.stdout
 

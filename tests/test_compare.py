@@ -7,6 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from cooplevier.typography import typeset
+
 
 def test_json_deltas(cli: Callable[..., Any], write_answers: Callable[..., Path]) -> None:
     old = write_answers({"L3.Q2": 1, "L3.Q4": 2, "L8.Q2": 5, "L9.Q1": 4}, name="old.yaml")
@@ -29,7 +31,7 @@ def test_markdown_html_and_table(cli: Callable[..., Any], write_answers: Callabl
     old = write_answers({"L3.Q2": 1}, name="old.yaml", territory="Pays de Nevers")
     new = write_answers({"L3.Q2": 4}, name="new.yaml", territory="Pays de Nevers")
     md = cli("compare", str(old), str(new), "--format", "md")
-    assert "Marches gagnées : L3." in md.stdout
+    assert typeset("Marches gagnées : L3.") in md.stdout
     out = tmp_path / "progression.html"
     assert cli("compare", str(old), str(new), "--output", str(out)).exit_code == 0  # html from the suffix
     html = out.read_text(encoding="utf-8")

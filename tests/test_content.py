@@ -11,6 +11,7 @@ import pytest
 
 from cooplevier.content.load import default_pack_dir
 from cooplevier.content.model import AXIS_IDS, Pack
+from cooplevier.typography import typeset
 
 PackEditor = Callable[[str, str, str], Path]
 
@@ -35,7 +36,7 @@ def broken_pack(tmp_path: Path) -> PackEditor:
 def test_shipped_pack_validates(cli: Callable[..., object]) -> None:
     result = cli("validate")
     assert result.exit_code == 0, result.stderr
-    assert "pack de contenu valide : 10 leviers" in result.stdout
+    assert typeset("pack de contenu valide : 10 leviers") in result.stdout
 
 
 def _line_of(path: Path, needle: str) -> int:
@@ -72,7 +73,7 @@ def test_broken_copy_fails_with_location(
     assert result.exit_code == 1
     path = root / file
     out = result.stderr
-    assert words in out, out
+    assert typeset(words) in out, out
     located = re.search(rf"^{re.escape(str(path))}:(\d+):(\d+): ", out, re.MULTILINE)
     assert located, out
     if words not in ("n'est rattaché à aucun axe", "champ obligatoire « axis » manquant", "exactement 5 choix", "en double"):
@@ -100,7 +101,7 @@ def test_unknown_field_is_refused(cli: Callable[..., object], broken_pack: PackE
     root = broken_pack("levers.yaml", "    number: 3\n", "    number: 3\n    colour: red\n")
     result = cli("validate", "--content", str(root))
     assert result.exit_code == 1
-    assert "champ inconnu « colour »" in result.stderr
+    assert typeset("champ inconnu « colour »") in result.stderr
 
 
 def test_pack_structure(pack: Pack) -> None:

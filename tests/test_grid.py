@@ -14,6 +14,7 @@ import yaml
 
 from cooplevier.content.grid import Rejected, answer_value, read_grid, role_of
 from cooplevier.content.model import Pack
+from cooplevier.typography import typeset
 from tests.office_helpers import fill_grid, soffice
 
 KEYS = ("1", "2", "3", "4", "5", "n", "x")
@@ -118,9 +119,9 @@ def test_a_bad_cell_is_named_and_the_good_columns_are_written(
     result = cli("import", str(filled), "--output", str(tmp_path / "out"))
     assert result.exit_code == 1
     row = 7 + 5
-    assert f"{filled}:Réponses!E{row}: « 6 » n'est pas une réponse à {ids[5]}" in result.stderr
-    assert f"{filled}:Réponses!E4: « maire »" in result.stderr
-    assert f"{filled}:Réponses!F5: « 31/02/2026 » n'est pas une date" in result.stderr
+    assert f"{filled}:Réponses!E{row}: " + typeset(f"« 6 » n'est pas une réponse à {ids[5]}") in result.stderr
+    assert f"{filled}:Réponses!E4: " + typeset("« maire »") in result.stderr
+    assert f"{filled}:Réponses!F5: " + typeset("« 31/02/2026 » n'est pas une date") in result.stderr
     assert "Traceback" not in result.stderr
     assert [p.name for p in (tmp_path / "out").glob("*.yaml")] == ["reponses-pays-a-d.yaml"]
 
@@ -215,7 +216,7 @@ def test_not_a_grid(pack: Pack, tmp_path: Path, cli: Callable[..., Any]) -> None
     assert result.exit_code == 1 and f"{junk}: " in result.stderr and "Traceback" not in result.stderr
     assert cli("import", str(tmp_path / "x.txt")).exit_code == 2
     assert cli("questions", "--format", "xlsx").exit_code == 2  # binary: needs --output
-    assert cli("questions", "--structure", "petr").exit_code == 2  # only for the grid
+    assert cli("questions", "--structure", "inconnu").exit_code == 2  # a structure type that does not exist
 
 
 def test_a_grid_for_one_structure_type(pack: Pack, tmp_path: Path, cli: Callable[..., Any]) -> None:

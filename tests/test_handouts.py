@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,8 @@ import pytest
 import yaml
 
 from cooplevier.content.model import Pack
-from cooplevier.report.handouts import blank_answers, render_handout
+from cooplevier.report.forms import blank_answers
+from cooplevier.report.handouts import render_handout
 from cooplevier.report.templating import md_escape
 from tests.helpers import all_answers, group
 
@@ -47,7 +49,38 @@ def test_cards_carry_every_lever_practice_case_and_vigilance(pack: Pack, fmt: st
 
 def test_cards_give_one_page_section_per_lever(pack: Pack) -> None:
     doc = _text(pack, "cards", "html")
-    assert doc.count('<section class="page card') == len(pack.levers)
+    cards = re.findall(r'<section class="page card (?:airy|normal|dense|tight)" id="(L\d+)"', doc)
+    assert cards == [lever.id for lever in pack.levers]
+
+
+def test_the_decks_sheets_follow_the_card_of_their_table(pack: Pack) -> None:
+    doc = _text(pack, "cards", "html")
+    order = re.findall(r'<section class="page (?:card[^"]*|glossary)" id="([^"]+)"', doc)
+    assert order[order.index("L2") + 1] == "fiche-impulsion"
+    assert order[order.index("L3") + 1] == "fiche-conseil-de-developpement"
+    assert order[order.index("L4") + 1] == "fiche-grandes-intercommunalites"
+    assert order[order.index("L6") + 1] == "fiche-grands-programmes"
+    assert order[-1] == "glossaire"
+    kinds = pack.framework.council_kinds
+    assert kinds is not None
+    for kind in kinds.kinds:  # the two roles of the conseil de développement, side by side
+        assert _norm(kind.title) in _norm(doc)
+        for item in kind.items:
+            assert _norm(item.text) in _norm(doc)
+    for specific in pack.framework.specifics:
+        for item in specific.items:
+            assert _norm(item.text) in _norm(doc), item.text
+    for note in pack.axis("impulsion").notes:
+        for item in note.items:
+            assert _norm(item.text) in _norm(doc)
+    for entry in pack.framework.glossary:
+        assert _norm(entry.definition.text) in _norm(doc)
+    for study in pack.meta.source.studies:
+        assert _norm(study.text) in _norm(doc)
+    one = _text(pack, "cards", "html", lever_id="L3")
+    assert re.findall(r'<section class="page ([^"]+)" id="([^"]+)"', one) == [
+        ("card tight", "L3"), ("card sheet normal", "fiche-conseil-de-developpement")
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["html", "md"])
@@ -69,11 +102,44 @@ def test_questionnaire_carries_every_question_and_choice(pack: Pack, fmt: str) -
             assert _shown(choice.label, fmt) in doc, (q.id, choice.level)
     for axis in pack.axes:
         assert _shown(axis.title, fmt) in doc
-    for step in pack.staircase:
-        assert _shown(step.label.text, fmt) in doc
+    for step in pack.staircase:  # the names of the steps above the choices would give the best answer away
+        assert _shown(step.label.text, fmt) not in doc
     for word in ("non concerné", "je ne sais pas", "Territoire", "technicien", "société civile", "partenaire"):
         assert word in doc
     assert "cooplevier assess" in doc and "questions --blank" in doc
+    for kind in pack.structures:  # the general form defines « votre structure » for every type
+        assert _norm(kind.structure.text) in doc and _norm(kind.territory.text) in doc
+    assert "Glossaire et sources" in doc
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+@pytest.mark.parametrize("structure", ["epci", "petr", "scot", "pnr", "autre"])
+def test_questionnaire_for_one_structure_type(pack: Pack, fmt: str, structure: str) -> None:
+    doc = _norm(_text(pack, "questionnaire", fmt, structure=structure))
+    kind = pack.structure_type(structure)  # type: ignore[arg-type]
+    assert kind is not None
+    assert _norm(kind.structure.text) in doc and _norm(kind.territory.text) in doc  # defined at the start
+    assert doc.index(_norm(kind.structure.text)) < doc.index(pack.form(structure)[0].id)  # type: ignore[arg-type]
+    asked = pack.form(structure)  # type: ignore[arg-type]
+    for q in asked:
+        assert _shown(q.text, fmt) in doc, q.id
+    for q in pack.questions:
+        if structure not in q.applies_to:
+            assert f"{q.id}" not in doc.replace(f"{q.id}.", ""), q.id
+    others = [s for s in pack.structures if s.id != structure]
+    assert all(_norm(s.structure.text) not in doc for s in others)
+    assert f"{len(asked)} questions" in doc
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_short_questionnaire_has_one_question_per_lever_and_says_it_is_coarser(pack: Pack, fmt: str) -> None:
+    doc = _norm(_text(pack, "questionnaire", fmt, form="short"))
+    short = pack.form(None, "short")
+    assert len(short) == len(pack.levers)
+    for q in short:
+        assert _shown(q.text, fmt) in doc
+    assert "10 questions" in doc and "plus grossière" in doc
+    assert "--short" in doc
 
 
 def test_questionnaire_questions_are_never_split(pack: Pack) -> None:
@@ -96,18 +162,6 @@ def test_guide_has_agenda_materials_and_deck_quotes(pack: Pack, fmt: str) -> Non
         assert _shown(step.label.text, fmt) in doc
 
 
-def test_guide_quotes_are_from_the_deck() -> None:
-    deck = _norm((Path(__file__).parent / "deck" / "territoires-et-leviers-de-cooperation.txt").read_text("utf-8"))
-    deck = deck.replace("**", "")
-    source = (Path(__file__).parents[1] / "templates" / "_guide_text.j2").read_text("utf-8")
-    import re
-
-    quotes = re.findall(r'ui\.quote\("([^"]+)"', source)
-    assert quotes
-    for quote in quotes:
-        assert quote in deck, quote
-
-
 @pytest.mark.parametrize("fmt", ["html", "md"])
 def test_poster_shows_group_and_divergent_levers(
     pack: Pack, fmt: str, write_answers: Callable[..., Path]
@@ -119,7 +173,7 @@ def test_poster_shows_group_and_divergent_levers(
     b = write_answers({**high, **{q.id: 2 for q in pack.questions if q.lever != diverging.id}}, name="b.yaml",
                       role="technicien")
     doc = _norm(_text(pack, "poster", fmt, synthesis=group(pack, [a, b])))
-    assert "2 participants" in doc
+    assert "2 personnes ont répondu" in doc
     assert _shown(diverging.short_title, fmt) in doc
     assert "divergent" in doc
     if fmt == "html":
@@ -137,7 +191,7 @@ def test_handout_cli_writes_file_and_refuses_overwrite(cli: Any, tmp_path: Path)
     assert "--force" in again.stderr
     forced = cli("handout", "cards", "--lever", "l3", "--output", str(out), "--force")
     assert forced.exit_code == 0
-    assert out.read_text("utf-8").count('<section class="page card') == 1
+    assert out.read_text("utf-8").count('id="L') == 1  # the L3 card (and the sheet that goes with it)
 
 
 def test_handout_cli_stdout_markdown_and_errors(cli: Any) -> None:
@@ -235,4 +289,12 @@ def test_poster_with_a_bad_file_shows_the_valid_ones_and_exits_1(pack: Pack, cli
     result = cli("handout", "poster", str(tmp_path), "--format", "md")
     assert result.exit_code == 1
     assert "c.yaml:5:" in result.stderr and "1 fichier refusé" in result.stderr
-    assert "2 participants" in result.stdout
+    assert "2 personnes ont répondu" in result.stdout
+
+
+def test_structure_and_short_are_for_the_questionnaire_and_the_guide(cli: Any) -> None:
+    assert cli("handout", "questionnaire", "--structure", "pnr", "--format", "md").exit_code == 0
+    guide = cli("handout", "guide", "--short", "--format", "md")
+    assert guide.exit_code == 0 and "--short" in guide.stdout and "10 questions" in guide.stdout
+    refused = cli("handout", "cards", "--structure", "pnr")
+    assert refused.exit_code == 2 and "questionnaire" in refused.stderr

@@ -44,21 +44,27 @@ def _flat(text: str) -> str:
     return re.sub(r"[\s\-‐]", "", text)
 
 
+SHEETS = 4  # the deck's sheets that go with a lever's card: impulsion, conseil de développement, two specifics
+
+
 def test_cards_print_one_a4_page_per_lever(pack: Pack, tmp_path: Path) -> None:
     pdf = _print(pack, "cards", tmp_path)
     pages = _pages(pdf)
-    assert len(pages) == len(pack.levers)
+    assert len(pages) == len(pack.levers) + SHEETS + 1  # and the glossary
     box = re.search(rb"/MediaBox\s*\[0 0 ([\d.]+) ([\d.]+)\]", pdf.read_bytes())
     assert box and abs(float(box[1]) - 595) < 1 and abs(float(box[2]) - 842) < 1  # A4 portrait
-    for lever, text in zip(pack.levers, pages, strict=True):
-        assert f"Questions {pack.questions_for(lever.id)[0].id} à" in text, lever.id  # the footer is on its page
+    cards = [text for text in pages if re.search(r"Questions L\d+\.Q\d+ à", text)]
+    assert len(cards) == len(pack.levers)  # each card's footer is on a page of its own
+    for lever, text in zip(pack.levers, cards, strict=True):
+        assert f"Questions {pack.questions_for(lever.id)[0].id} à" in text, lever.id
         last_vigilance = " ".join(lever.vigilance[-1].text.split()[:4])
-        assert last_vigilance in text, (lever.id, "vigilance not on its page")
+        assert _flat(last_vigilance) in _flat(text), (lever.id, "vigilance not on its page")
 
 
 def test_one_card_prints_on_one_page(pack: Pack, tmp_path: Path) -> None:
     longest = max(pack.levers, key=lambda lv: len(lv.practices))
-    assert len(_pages(_print(pack, "cards", tmp_path, lever_id=longest.id))) == 1
+    with_sheet = longest.id in ("L2", "L3", "L4", "L6")  # its table also gets a sheet of the deck
+    assert len(_pages(_print(pack, "cards", tmp_path, lever_id=longest.id))) == 1 + with_sheet
 
 
 def test_questionnaire_prints_with_no_question_cut(pack: Pack, tmp_path: Path) -> None:
@@ -74,7 +80,9 @@ def test_questionnaire_prints_with_no_question_cut(pack: Pack, tmp_path: Path) -
 
 
 def test_guide_and_poster_print(pack: Pack, tmp_path: Path, write_answers: object) -> None:
-    assert 2 <= len(_pages(_print(pack, "guide", tmp_path))) <= 6
+    guide = _pages(_print(pack, "guide", tmp_path))
+    assert 2 <= len(guide) <= 8
+    assert guide[-1].startswith("Glossaire et sources")  # the glossary and the sources: one last page
     from tests.helpers import all_answers, group
 
     a = write_answers(all_answers(pack, 2), name="a.yaml")  # type: ignore[operator]

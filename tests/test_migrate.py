@@ -10,6 +10,7 @@ from typing import Any
 
 from cooplevier.content.answers import load_answers
 from cooplevier.content.model import Pack
+from cooplevier.typography import typeset
 
 DATA = Path(__file__).parent / "data"
 OLD = DATA / "answers-1.0.yaml"
@@ -64,7 +65,7 @@ def test_migrate_rewrites_for_2_0_and_loses_nothing(cli: Callable[..., Any], pac
     assert {k: (a.value, a.comment) for k, a in new.answers.items()} == {k: (a.value, a.comment) for k, a in old.answers.items()}
     assert old.migrated is not None
     for qid, _raw, _entry in old.migrated.dropped:  # every answer not carried is kept as a comment
-        assert f"# non reprise : {qid}:" in text
+        assert typeset(f"# non reprise : {qid}") + ":" in text
     assert cli("migrate", str(OLD), "--output", str(out)).exit_code == 2  # never over a file without --force
     assert cli("migrate", str(OLD), "--output", str(OLD), "--force").exit_code == 2  # never over its input
 

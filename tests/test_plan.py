@@ -14,6 +14,7 @@ import pytest
 
 from cooplevier.content.model import Pack
 from cooplevier.resources import shipped_dir
+from cooplevier.typography import typeset
 from tests.helpers import answers_yaml
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -109,7 +110,7 @@ def test_na_is_shown_as_non_concerne_never_as_zero(cli: Callable[..., Any], pack
     row = next(line for line in md.splitlines() if line.startswith("| L2 "))
     assert "non concerné" in row and "0" not in row.split("|")[2]
     html = cli("report", str(path), "--format", "html").stdout
-    assert ">n.é.</tspan>" in html and "L2 Donner du sens : non évalué" in html
+    assert ">n.é.</tspan>" in html and typeset("L2 Donner du sens : non évalué") in html
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "json"])

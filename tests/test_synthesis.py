@@ -13,6 +13,7 @@ from cooplevier.content.model import Pack
 from cooplevier.report.synthesis import render_synthesis as render
 from cooplevier.scoring import batch
 from cooplevier.scoring.synthesis import synthesize_batch
+from cooplevier.typography import typeset
 from tests.helpers import answers_yaml
 
 
@@ -71,7 +72,7 @@ def test_json_shape(tmp_path: Path, pack: Pack) -> None:
 def test_markdown_and_html_name_the_divergent_lever_first(tmp_path: Path, pack: Pack) -> None:
     paths = workshop(tmp_path, pack, seed=2)
     md = render_synthesis(paths, pack=pack, fmt="md")
-    assert "8 répondant·es : Élu·es 3, Technicien·nes 3, Société civile 2." in md
+    assert typeset("8 personnes ont répondu : Élues et élus 3, Techniciennes et techniciens 3, Société civile 2.") in md
     assert md.index("### L5") < md.index("## Les leviers, rôle par rôle")
     assert "Questions où les avis diffèrent le plus" in md
     html = render_synthesis(paths, pack=pack, fmt="html")

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from cooplevier.typography import typeset
 from tests.helpers import all_answers
 
 Cli = Callable[..., Any]
@@ -89,7 +90,7 @@ def test_a_file_reached_twice_counts_once(cli: Cli, pack: Any, write_answers: Ca
     lines = result.stderr.splitlines()
     for one, other in (("lien.yaml", "p1.yaml"), ("dur.yaml", "p2.yaml"), ("/p0.yaml", "r/p0.yaml")):
         assert any(one in line and other in line and "même fichier" in line for line in lines), (one, lines)
-    assert "r/p3.yaml est donné plus d'une fois : compté une fois" in result.stderr
+    assert typeset("r/p3.yaml est donné plus d'une fois : compté une fois") in result.stderr
     score = cli("score", "r", "r/p0.yaml", "--format", "csv")
     assert len(score.stdout.splitlines()) == 5
 

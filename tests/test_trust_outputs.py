@@ -19,6 +19,7 @@ import pytest
 from cooplevier import files
 from cooplevier.content.model import Pack
 from cooplevier.errors import CooplevierError
+from cooplevier.typography import typeset
 from tests.helpers import all_answers, answers_yaml
 
 Cli = Callable[..., Any]
@@ -246,7 +247,7 @@ def test_a_15000_digit_answer_is_refused_clearly(cli: Cli, tmp_path: Path) -> No
     path = tmp_path / "long.yaml"
     path.write_text("cooplevier: answers/1\nterritory: X\nanswers:\n  L1.Q2: " + "9" * 15000 + "\n", "utf-8")
     result = cli("score", str(path), "--format", "json")
-    assert result.exit_code == 1 and "réponse « 999" in result.stderr and "interne" not in result.stderr
+    assert result.exit_code == 1 and typeset("réponse « 999") in result.stderr and "interne" not in result.stderr
 
 
 def test_a_killed_worker_does_not_sink_the_batch(pack: Pack, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import yaml
 from cooplevier.content.answers import load_answers
 from cooplevier.content.model import Pack
 from cooplevier.resources import shipped_dir
+from cooplevier.typography import typeset
 from tests.helpers import all_answers, answers_yaml
 
 Cli = Callable[..., Any]
@@ -72,7 +73,7 @@ def test_validate_takes_folders_writes_on_stdout_and_speaks_json(cli: Cli, pack:
     folder = write_answers(all_answers(pack, 3), name="r/a.yaml").parent
     write_answers({"L1.Q2": 9}, name="r/b.yaml")
     text = cli("validate", str(folder))
-    assert text.exit_code == 1 and "a.yaml : valide" in text.stdout and "b.yaml" in text.stderr
+    assert text.exit_code == 1 and typeset("a.yaml : valide") in text.stdout and "b.yaml" in text.stderr
     data = json.loads(cli("validate", str(folder), "--format", "json").stdout)
     assert data["valid"] is False and data["content"]["valid"] is True
     assert [(f["file"].rsplit("/", 1)[-1], f["valid"]) for f in data["files"]] == [("a.yaml", True), ("b.yaml", False)]

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from cooplevier.typography import typeset
 from tests.helpers import all_answers
 
 CASES = [
@@ -39,7 +40,7 @@ def test_a_broken_or_hostile_template_is_named_at_its_line(
     target = a if kind == "plan" else a.parent
     result = cli("report", str(target), "--format", "md", "--template", str(folder))
     assert result.exit_code == 1, result.stdout
-    assert f"{kind}.md.j2:{line}:" in result.stderr and words in result.stderr, result.stderr
+    assert f"{kind}.md.j2:{line}:" in result.stderr and typeset(words) in result.stderr, result.stderr
     assert "Traceback" not in result.stderr and "erreur interne" not in result.stderr
     assert not (tmp_path / "pwned").exists() and not Path("pwned").exists()
 

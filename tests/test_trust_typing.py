@@ -11,6 +11,7 @@ import pytest
 
 from cooplevier.content.answers import load_answers
 from cooplevier.content.model import Pack
+from cooplevier.typography import typeset
 
 HEAD = "cooplevier: answers/1\nterritory: X\nanswers:\n"
 
@@ -38,7 +39,7 @@ def test_common_mistakes_point_at_the_line_to_fix(
     path.write_text(HEAD + body, encoding="utf-8")
     result = cli("validate", str(path))
     assert result.exit_code == 1
-    assert f"{path}:{line}:" in result.stderr and words in result.stderr, result.stderr
+    assert f"{path}:{line}:" in result.stderr and typeset(words) in result.stderr, result.stderr
     assert "expected" not in result.stderr and "found" not in result.stderr  # no parser English
 
 

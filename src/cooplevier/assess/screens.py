@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from cooplevier.content.answers import Answer
-from cooplevier.content.model import Axis, Case, Lever, Pack, Question, StructureType
+from cooplevier.content.model import Axis, Case, Lever, Pack, Question, StructureType, Text
 from cooplevier.scoring.engine import Result
 
 
@@ -61,6 +61,7 @@ class HelpView:
     lever: Lever
     cases: tuple[Case, ...]
     steps: tuple[str, ...]
+    observed: Text | None = None  # when the cases were observed
 
 
 @dataclass(frozen=True, slots=True)

@@ -166,7 +166,7 @@ def _ask_question(q: Questionnaire, store: Store, pack: Pack, prompter: Prompter
             case Action.HELP:
                 lever = pack.lever(question.lever)
                 steps = tuple(s.label.text for s in pack.staircase)
-                prompter.show(HelpView(question, lever, pack.cases_for(lever.id), steps))
+                prompter.show(HelpView(question, lever, pack.cases_for(lever.id), steps, pack.observed))
                 show()
             case Comment(text):
                 _comment(q, store, prompter, text)

@@ -19,10 +19,21 @@ def no_color() -> bool:
     return "NO_COLOR" in os.environ and os.environ["NO_COLOR"] != ""
 
 
+def _no_break_spaces_hold() -> None:
+    """Rich wraps lines at any Unicode space, no-break ones included; make it wrap at ordinary
+    spaces only, so that « ? », « : » and « » » never start a line (French typography)."""
+    import re
+
+    from rich import _wrap
+
+    _wrap.re_word = re.compile(r"[ \t\n\r\f\v]*[^ \t\n\r\f\v]+[ \t\n\r\f\v]*")
+
+
 def console(*, stderr: bool = False) -> Console:
     """A rich console; rich already honours NO_COLOR and drops escape codes off a TTY."""
     from rich.console import Console
 
+    _no_break_spaces_hold()
     return Console(stderr=stderr, highlight=False, no_color=no_color() or None, emoji=False)
 
 
@@ -30,6 +41,7 @@ def plain_text(renderable: RenderableType, *, width: int = 160) -> str:
     """What a rich renderable looks like as plain text (no colour), for a file."""
     from rich.console import Console
 
+    _no_break_spaces_hold()
     capture = Console(width=width, no_color=True, highlight=False, emoji=False)
     with capture.capture() as captured:
         capture.print(renderable)

@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -27,6 +27,9 @@ from cooplevier.cli.app import (
 )
 from cooplevier.errors import ExitCode, UsageError
 from cooplevier.messages import t, tn
+
+if TYPE_CHECKING:
+    from cooplevier.content.model import Form, Structure
 
 
 class TableJson(StrEnum):
@@ -133,8 +136,8 @@ def cases(
     _show(format, lambda: browse.cases_data(pack, lever_id), lambda: tables.cases_table(pack, lever_id))
 
 
-_QUESTIONS_SUFFIX = {".xlsx": QuestionsFormat.xlsx, ".json": QuestionsFormat.json, ".yaml": QuestionsFormat.yaml,
-                     ".yml": QuestionsFormat.yaml}
+_QUESTIONS_SUFFIX = {".txt": QuestionsFormat.table, ".xlsx": QuestionsFormat.xlsx, ".json": QuestionsFormat.json,
+                     ".yaml": QuestionsFormat.yaml, ".yml": QuestionsFormat.yaml}
 
 
 @command(help=t("help.questions"))
@@ -154,44 +157,48 @@ def questions(
     else:
         format = pick_format(format, output, _QUESTIONS_SUFFIX, terminal=QuestionsFormat.table,
                              piped=QuestionsFormat.table)
+    kind = check_structure(structure)
+    form: Form | None = "short" if short else None
     if format is QuestionsFormat.xlsx:
-        _grid(structure, short, output, force=force, content=content)
+        _grid(kind, short, output, force=force, content=content)
         return
-    if structure is not None or short:
-        raise UsageError(t("questions.form_needs_xlsx"))
     pack = load(content)
-    if blank:
-        if format is not QuestionsFormat.table:
+    if blank:  # the blank answer file is YAML: `--output vierge.yaml` is the natural name
+        if format not in (QuestionsFormat.table, QuestionsFormat.yaml):
             raise UsageError(t("questions.blank_format", format=format.value))
-        from cooplevier.report.handouts import blank_answers
+        from cooplevier.report.forms import blank_answers
 
-        text = blank_answers(pack)
+        text = blank_answers(pack, kind, form)
     elif format is QuestionsFormat.json:
         import json
 
-        text = json.dumps(browse.questions_data(pack), ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps(browse.questions_data(pack, kind, form), ensure_ascii=False, indent=2) + "\n"
     elif format is QuestionsFormat.yaml:
         import yaml
 
-        text = yaml.safe_dump(browse.questions_data(pack), allow_unicode=True, sort_keys=False, width=100)
+        text = yaml.safe_dump(browse.questions_data(pack, kind, form), allow_unicode=True, sort_keys=False,
+                              width=100)
     else:
         from cooplevier.cli import tables
-        from cooplevier.cli.console import console
+        from cooplevier.cli.console import console, plain_text
 
-        console().print(tables.questions_table(pack))
-        return
+        table = tables.questions_table(pack, kind, form)
+        if output in (None, "-"):
+            console().print(table)
+            return
+        text = plain_text(table)
     from cooplevier.files import write_output
 
     check_output(output, force=force)
     write_output(output, text, force=force)
 
 
-def _grid(structure: str | None, short: bool, output: str | None, *, force: bool, content: Path | None) -> None:
+def _grid(structure: Structure | None, short: bool, output: str | None, *, force: bool,
+          content: Path | None) -> None:
     """`questions --format xlsx`: the answer grid, for one structure type and form if asked."""
     from cooplevier.files import open_output
     from cooplevier.report.grid import write_grid
 
-    structure = check_structure(structure)
     if output is None or (output == "-" and sys.stdout.isatty()):
         raise UsageError(t("questions.xlsx_needs_output"))
     check_output(output, force=force)

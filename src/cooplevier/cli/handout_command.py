@@ -13,9 +13,12 @@ from cooplevier.cli.app import (
     ContentOpt,
     ForceOpt,
     OutputOpt,
+    ShortOpt,
+    StructureOpt,
     batch_outcome,
     check_lever,
     check_output,
+    check_structure,
     command,
     load,
     pick_format,
@@ -59,6 +62,8 @@ def handout(
     lever: Annotated[
         str | None, typer.Option("--lever", "-l", metavar=t("metavar.id"), help=t("help.handout.lever"))
     ] = None,
+    structure: StructureOpt = None,
+    short: ShortOpt = False,
     content: ContentOpt = None,
 ) -> ExitCode:
     from cooplevier.files import write_output
@@ -68,13 +73,17 @@ def handout(
     paths = list(answers or [])
     if bool(paths) != (kind is HandoutKind.poster):
         raise UsageError(t("handout.answers_only_poster") if paths else t("handout.poster_needs_answers"))
+    kind_of = check_structure(structure)
+    if (kind_of or short) and kind not in (HandoutKind.questionnaire, HandoutKind.guide):
+        raise UsageError(t("handout.structure_only"))
     if format is HandoutFormat.pdf and output in (None, "-") and sys.stdout.isatty():
         raise UsageError(t("handout.pdf_to_terminal"))
     check_output(output, force=force)  # before rendering, which may take a while (pdf)
     pack = load(content)
     lever_id = check_lever(pack, lever)
     if kind is not HandoutKind.poster:
-        data = render_handout(cast(Kind, kind.value), pack, fmt=format.value, lever_id=lever_id)
+        data = render_handout(cast(Kind, kind.value), pack, fmt=format.value, lever_id=lever_id, structure=kind_of,
+                              form="short" if short else None)
         write_output(output, data, force=force)
         return ExitCode.OK
 

@@ -15,10 +15,11 @@ from rich.table import Table
 from rich.text import Text
 
 from cooplevier import numbers
-from cooplevier.content.model import Pack
+from cooplevier.content.model import Case, Form, Pack, Structure
 from cooplevier.messages import answer_label, t, tn
 from cooplevier.report.compare import label, scope_note
 from cooplevier.scoring.compare import Change, Comparison
+from cooplevier.typography import typeset as fr
 
 
 def _bold(text: str) -> Text:
@@ -26,23 +27,27 @@ def _bold(text: str) -> Text:
 
 
 def levers_table(pack: Pack) -> Table:
-    table = Table(title=Text(t("table.levers_title", title=pack.meta.title)), show_lines=False)
+    table = Table(title=Text(t("table.levers_title", title=fr(pack.meta.title))), show_lines=False)
     table.add_column(t("table.id"), no_wrap=True, style="bold")
     table.add_column(t("table.lever"), ratio=1)
     table.add_column(t("table.questions_short"), justify="right", no_wrap=True)
     table.add_column(t("table.cases_short"), justify="right", no_wrap=True)
     for axis in pack.axes:
         table.add_section()
-        table.add_row("", _bold(t("table.axis", title=axis.title)) + Text(f" ({axis.id})"), "", "")
+        table.add_row("", _bold(t("table.axis", title=fr(axis.title))) + Text(f" ({axis.id})"), "", "")
         for lever_id in axis.levers:
             lv = pack.lever(lever_id)
-            table.add_row(lv.id, Text(lv.title), str(len(pack.questions_for(lv.id))), str(len(pack.cases_for(lv.id))))
+            counts = str(len(pack.questions_for(lv.id))), str(len(pack.cases_for(lv.id)))
+            table.add_row(lv.id, Text(fr(lv.title)), *counts)
     return table
 
 
 def lever_detail(pack: Pack, lever_id: str) -> Panel:
     lv = pack.lever(lever_id)
-    parts: list[RenderableType] = [Text(t("table.axis", title=pack.axis(lv.axis).title), style="italic")]
+    parts: list[RenderableType] = [  # the full title inside the panel: a border line would cut it
+        _bold(f"{lv.id} — {fr(lv.title)}"),
+        Text(t("table.axis", title=fr(pack.axis(lv.axis).title)), style="italic"),
+    ]
 
     def section(title: str, items: Sequence[str | Text]) -> None:
         if not items:
@@ -52,43 +57,105 @@ def lever_detail(pack: Pack, lever_id: str) -> Panel:
         bullets.add_column(width=3, justify="right")
         bullets.add_column(ratio=1)
         for item in items:
-            bullets.add_row("•", item if isinstance(item, Text) else Text(item))
+            bullets.add_row("•", item if isinstance(item, Text) else Text(fr(item)))
         parts.append(bullets)
 
-    section(t("table.why"), [x.text for x in lv.rationale])
-    section(t("table.practices"), [x.text for x in lv.practices])
-    section(t("table.vigilance"), [x.text for x in lv.vigilance])
-    section(t("table.cases"), [c.name for c in pack.cases_for(lv.id)])
+    section(t("table.why"), [x.text + _mark(x.source) for x in lv.rationale])
+    section(t("table.practices"), [x.text + _mark(x.source) for x in lv.practices])
+    section(t("table.vigilance"), [x.text + _mark(x.source) for x in lv.vigilance])
+    cited, proposed = links(pack, lever_id)
+    named = [c.name + (f" ({c.kind})" if c.kind else "") for c in cited]
+    section(t("table.cases_cited"), named or ([t("table.no_cited")] if proposed else []))
+    section(t("table.cases_proposed"), [_proposed(c, note) for c, note in proposed])
+    if cited or proposed:
+        if pack.observed:
+            parts.append(Text(fr(pack.observed.text) + _mark(pack.observed.source), style="italic"))
+    elif lv.no_case:
+        section(t("table.cases_cited"), [lv.no_case.text + _mark(lv.no_case.source)])
     section(t("table.questions"), [f"{q.id} {q.text}" for q in pack.questions_for(lv.id)])
-    return Panel(Group(*parts), title=Text(f"{lv.id} — {lv.title}"), title_align="left")
+    if any(x.source == "editorial" for x in (*lv.rationale, *lv.practices, *lv.vigilance)) or proposed:
+        parts.extend((Text(""), Text(t("table.editorial_mark"), style="dim")))
+    return Panel(Group(*parts), title=Text(lv.id), title_align="left")
 
 
-def cases_table(pack: Pack, lever_id: str | None = None) -> Table:
+def links(pack: Pack, lever_id: str) -> tuple[list[Case], list[tuple[Case, str | None]]]:
+    """The territories the deck cites under a lever, and those cooplevier links to it (with why)."""
+    cited: list[Case] = []
+    proposed: list[tuple[Case, str | None]] = []
+    for case in pack.cases_for(lever_id):
+        link = next(ln for ln in case.levers if ln.lever == lever_id)
+        if link.source == "seed":
+            cited.append(case)
+        else:
+            proposed.append((case, link.note))
+    return cited, proposed
+
+
+def _mark(source: str) -> str:
+    return " *" if source == "editorial" else ""
+
+
+def _proposed(case: Case, note: str | None) -> Text:
+    text = Text(case.name + " *", style="bold")
+    if note:
+        text.append(" — " + fr(note), style="italic")
+    return text
+
+
+def cases_table(pack: Pack, lever_id: str | None = None) -> RenderableType:
     cases = pack.cases_for(lever_id) if lever_id else pack.cases
     title = t("table.cases_for", lever=lever_id) if lever_id else t("table.cases_title")
+    if lever_id and not cases:
+        lever = pack.lever(lever_id)
+        none = lever.no_case.text + _mark(lever.no_case.source) if lever.no_case else t("table.no_case")
+        return Group(_bold(title), Text(fr(none)))
     table = Table(title=title, show_lines=True)
     table.add_column(t("table.territory"), style="bold", ratio=1)
     table.add_column(t("table.levers"), no_wrap=True)
     table.add_column(t("table.deck_says"), ratio=3)
     for c in cases:
-        levers = ", ".join(link.lever + ("" if link.source == "seed" else "*") for link in c.levers)
-        table.add_row(Text(c.name), levers, Text(c.summary.text))
-    table.caption = t("table.editorial_mark")
+        levers = ", ".join(link.lever + _mark(link.source).strip() for link in c.levers)
+        said = Text(fr(c.summary.text) + _mark(c.summary.source))
+        for link in c.levers:
+            if link.source == "editorial" and (lever_id is None or link.lever == lever_id):
+                said.append("\n* " + t("table.link_note", lever=link.lever, note=fr(link.note or "")), style="italic")
+        table.add_row(Text(c.name), levers, said)
+    caption = [t("table.editorial_mark")]
+    if pack.observed:
+        caption.append(fr(pack.observed.text) + _mark(pack.observed.source))
+    table.caption = "\n".join(caption)
     return table
 
 
-def questions_table(pack: Pack) -> Table:
-    table = Table(title=t("table.questionnaire"), show_lines=False)
+def questions_table(pack: Pack, structure: Structure | None = None, form: Form | None = None) -> RenderableType:
+    """The questionnaire of one structure type (or of all), after what its words mean."""
+    from cooplevier.report.forms import question_form
+
+    the_form = question_form(pack, structure, form)
+    kind = the_form.structure
+    title = t("table.questionnaire_for", structure=fr(kind.label)) if kind else t("table.questionnaire")
+    if the_form.short:
+        title += t("table.questionnaire_short")
+    head: list[RenderableType] = [_bold(title)]
+    if kind:
+        head += [Text("• " + fr(kind.structure.text)), Text("• " + fr(kind.territory.text))]
+    else:
+        head += [Text("• " + t("table.general_structure")), Text("• " + t("table.general_territory")),
+                 Text(t("table.some_types"), style="italic")]
+    table = Table(show_lines=False)
     table.add_column(t("table.id"), no_wrap=True, style="bold")
     table.add_column(t("table.question_and_choices"), ratio=1)
     extra = t("table.extra_choices", na=answer_label("na"), unknown=answer_label("unknown"))
-    for axis in pack.axes:
+    for section in the_form.sections:
         table.add_section()
-        table.add_row("", _bold(t("table.axis", title=axis.title)))
-        for q in (q for lid in axis.levers for q in pack.questions_for(lid)):
-            choices = "\n".join(f"  {c.level}. {c.label}" for c in q.choices)
-            table.add_row(q.id, Text(f"{q.text}\n{choices}\n  {extra}"))
-    return table
+        table.add_row("", _bold(t("table.axis", title=fr(section["axis"].title))))
+        for block in section["levers"]:
+            for q in block["questions"]:
+                choices = "\n".join(f"  {c.level}. {fr(c.label)}" for c in q.choices)
+                some = the_form.for_some(q)
+                only = "\n" + t("table.only_for", structures=", ".join(some)) if some else ""
+                table.add_row(q.id, Text(f"{fr(q.text)}{only}\n{choices}\n  {extra}"))
+    return Group(*head, Text(""), table)
 
 
 def _pair(data: dict[str, Any]) -> str:
@@ -135,9 +202,9 @@ def comparison_table(cmp: Comparison, pack: Pack) -> Table:
     for name in (t("table.before"), t("table.after"), t("table.gap"), t("table.steps")):
         table.add_column(name, justify="right")
     for axis in pack.axes:
-        table.add_row(_bold(axis.short), *_change_row(cmp.axes[axis.id]))
+        table.add_row(_bold(fr(axis.short)), *_change_row(cmp.axes[axis.id]))
         for lid in axis.levers:
-            table.add_row(Text(f"  {lid} {pack.lever(lid).short_title}"), *_change_row(cmp.levers[lid]))
+            table.add_row(Text(f"  {lid} {fr(pack.lever(lid).short_title)}"), *_change_row(cmp.levers[lid]))
     table.add_row(_bold(t("table.overall")), *_change_row(cmp.overall))
     note = scope_note(cmp)
     if note is not None:

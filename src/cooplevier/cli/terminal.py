@@ -25,7 +25,9 @@ from cooplevier.assess.screens import (
 )
 from cooplevier.content.answers import Value
 from cooplevier.content.model import Question
+from cooplevier.content.model import Text as Content
 from cooplevier.messages import answer_label, role_choice, t, tn
+from cooplevier.typography import typeset as fr
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
@@ -37,7 +39,7 @@ def value_label(question: Question, value: Value) -> str:
         return f"n — {answer_label('na')}"
     if value == "unknown":
         return f"x — {answer_label('unknown')}"
-    return f"{value} — {question.choices[int(value) - 1].label}"
+    return f"{value} — {fr(question.choices[int(value) - 1].label)}"
 
 
 def _plain(text: str) -> str:
@@ -142,14 +144,14 @@ def render(screen: Screen) -> RenderableType:
             roles = [(f"{i}.", role_choice(role)) for i, role in enumerate(screen.roles, 1)]
             return Group(Text(""), Text(t("assess.roles_title"), style="bold"), _keyed(roles))
         case StructureMenu():
-            kinds = [(f"{i}.", kind.label) for i, kind in enumerate(screen.structures, 1)]
+            kinds = [(f"{i}.", fr(kind.label)) for i, kind in enumerate(screen.structures, 1)]
             return Group(Text(""), Text(t("assess.structures_title"), style="bold"), _keyed(kinds))
         case StructureIntro():
             kind = screen.structure
             return Group(
                 Text(""),
-                Text(kind.label, style="bold"),
-                _keyed([("•", kind.structure.text), ("•", kind.territory.text)]),
+                Text(fr(kind.label), style="bold"),
+                _keyed([("•", fr(kind.structure.text)), ("•", fr(kind.territory.text))]),
             )
         case LeverIntro():
             return _lever_intro(screen)
@@ -193,11 +195,11 @@ def _lever_intro(screen: LeverIntro) -> RenderableType:
 
     lever = screen.lever
     parts: list[RenderableType] = [
-        Text(t("assess.lever", id=lever.id, title=lever.title), style="bold"),
-        Text(t("assess.axis", axis=screen.axis.title), style="italic"),
+        Text(t("assess.lever", id=lever.id, title=fr(lever.title)), style="bold"),
+        Text(t("assess.axis", axis=fr(screen.axis.title)), style="italic"),
     ]
     if lever.rationale:
-        parts.append(Text(lever.rationale[0].text))
+        parts.append(Text(fr(lever.rationale[0].text)))
     parts.append(Text(tn("assess.lever_count", screen.questions)))
     return Group(Text(""), Panel(Group(*parts), box=box.HORIZONTALS, padding=(0, 0)))
 
@@ -207,13 +209,14 @@ def _question(screen: QuestionView) -> RenderableType:
     from rich.text import Text
 
     q = screen.question
-    rows = [(f"{c.level}.", c.label) for c in q.choices]
+    rows = [(f"{c.level}.", fr(c.label)) for c in q.choices]
     rows += [("n.", answer_label("na")), ("x.", answer_label("unknown"))]
+    progress = t("assess.progress", position=screen.position, total=screen.total, axis=fr(screen.axis.title))
     parts: list[RenderableType] = [
         Text(""),
-        Text(t("assess.progress", position=screen.position, total=screen.total, axis=screen.axis.title), style="bold"),
+        Text(progress, style="bold"),
         Text(t("assess.question_id", id=q.id, lever=q.lever), style="dim"),
-        Text(q.text, style="bold"),
+        Text(fr(q.text), style="bold"),
         _keyed(rows),
     ]
     if screen.answer is not None:
@@ -229,21 +232,37 @@ def _help(screen: HelpView) -> RenderableType:
     from rich.text import Text
 
     lever = screen.lever
-    parts: list[RenderableType] = [Text(""), Text(t("assess.help_title", id=lever.id, title=lever.title), style="bold")]
+    title = t("assess.help_title", id=lever.id, title=fr(lever.title))
+    parts: list[RenderableType] = [Text(""), Text(title, style="bold")]
 
     def section(title: str, items: Sequence[str], keys: Sequence[str] = ()) -> None:
         if items:
             parts.extend((Text(""), Text(title, style="bold")))
-            parts.append(_keyed(list(zip(keys or ["•"] * len(items), items, strict=True))))
+            parts.append(_keyed(list(zip(keys or ["•"] * len(items), map(fr, items), strict=True))))
 
-    section(t("assess.help_question"), [screen.question.help.text])
-    section(t("assess.help_practices"), [x.text for x in lever.practices])
-    section(t("assess.help_vigilance"), [x.text for x in lever.vigilance])
-    cases = []
+    def marked(item: Content) -> str:
+        return item.text + (" *" if item.source == "editorial" else "")
+
+    section(t("assess.help_question"), [marked(screen.question.help)])
+    section(t("assess.help_practices"), [marked(x) for x in lever.practices])
+    section(t("assess.help_vigilance"), [marked(x) for x in lever.vigilance])
+    cited: list[str] = []
+    proposed: list[str] = []
     for case in screen.cases:
-        note = next((link.note for link in case.levers if link.lever == lever.id and link.note), None)
-        cases.append(f"{case.name} : {note}" if note else case.name)
-    section(t("assess.help_cases"), cases)
+        link = next(ln for ln in case.levers if ln.lever == lever.id)
+        name = case.name + (f" ({case.kind})" if case.kind else "")
+        if link.source == "seed":
+            cited.append(name)
+        else:
+            proposed.append(t("assess.help_case_proposed", name=name, note=link.note or ""))
+    if not screen.cases and lever.no_case:
+        cited.append(marked(lever.no_case))
+    elif not cited:
+        cited.append(t("assess.help_no_cited"))
+    section(t("assess.help_cases"), cited)
+    section(t("assess.help_cases_proposed"), proposed)
+    if screen.cases and screen.observed:
+        parts.append(Text(fr(screen.observed.text), style="italic"))
     section(t("assess.help_steps"), screen.steps, [f"{i}." for i in range(1, len(screen.steps) + 1)])
     keys = [
         t("assess.key_levels"),
@@ -257,6 +276,7 @@ def _help(screen: HelpView) -> RenderableType:
         t("assess.key_quit"),
     ]
     section(t("assess.help_keys"), keys)
+    parts.extend((Text(""), Text(t("assess.help_editorial"), style="dim")))
     return Group(*parts)
 
 
@@ -274,11 +294,11 @@ def _summary(screen: Summary) -> RenderableType:
         table.add_column(column, justify="right", no_wrap=True)
     for axis in pack.axes:
         ax = result.axes[axis.id]
-        heading = Text(t("assess.row_axis", axis=axis.title), style="bold")
+        heading = Text(t("assess.row_axis", axis=fr(axis.title)), style="bold")
         table.add_row(heading, "", numbers.score(ax.mean), Text(numbers.integer(ax.step), style="bold"))
         for lever_id in axis.levers:
             lv = result.levers[lever_id]
-            name = Text(f"  {lever_id} {pack.lever(lever_id).short_title}")
+            name = Text(f"  {lever_id} {fr(pack.lever(lever_id).short_title)}")
             answered = f"{lv.total - lv.unanswered}/{lv.total}"
             table.add_row(name, answered, numbers.score(lv.mean), numbers.integer(lv.step))
         table.add_section()
@@ -288,7 +308,7 @@ def _summary(screen: Summary) -> RenderableType:
         numbers.score(result.overall.mean),
         Text(numbers.integer(result.overall.step), style="bold"),
     )
-    steps = " · ".join(f"{s.level} {s.label.text}" for s in pack.staircase)
+    steps = " · ".join(f"{s.level} {fr(s.label.text)}" for s in pack.staircase)
     parts: list[RenderableType] = [Text(""), table, Text(t("assess.steps_legend", steps=steps))]
     if result.to_verify:
         parts.append(Text(t("assess.to_verify", ids=", ".join(result.to_verify))))

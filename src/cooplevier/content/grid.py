@@ -134,8 +134,11 @@ def role_of(raw: str) -> Role | None:
 
 # Other spellings of the roles met in a grid (folded). An input vocabulary, not displayed text.
 _ROLE_WORDS: dict[str, Role] = {
-    "elue": "elu", "elus": "elu", "elues": "elu", "elu(e)": "elu",
+    "elue": "elu", "elus": "elu", "elues": "elu", "elu(e)": "elu", "elu(e)s": "elu",
+    "elu e": "elu", "elu es": "elu", "elus es": "elu",  # « élu·e », « élu·es », « élus·es »
     "technicienne": "technicien", "techniciens": "technicien", "techniciennes": "technicien",
+    "technicien ne": "technicien", "technicien nes": "technicien", "technicien(ne)": "technicien",
+    "techniciens nes": "technicien", "technicien(ne)s": "technicien",
     "societe civile": "societe-civile",
     "partenaires": "partenaire",
     "autres": "autre",

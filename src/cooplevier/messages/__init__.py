@@ -4,11 +4,16 @@ Reports and handouts keep their prose in `templates/`; everything else goes thro
 `tn()` for a sentence that depends on a count. Keys are always written out as literals at the
 call site (never built at run time), so `tests/test_messages.py` can check that every key used
 exists and every key defined is used. The catalogue is split by layer, one module each.
+
+Every sentence is typeset for French (`cooplevier.typography`) before its values are put in, so
+a value — a file name, a territory, a user's comment, a text of the content pack — is printed
+exactly as given (a caller that puts content in a sentence typesets it itself).
 """
 
 from __future__ import annotations
 
 from cooplevier.messages import assess, cli, content, files, office, reports
+from cooplevier.typography import typeset_template
 
 Entry = str | dict[str, str]
 
@@ -24,11 +29,11 @@ CATALOGUE: dict[str, Entry] = _merge(files.FR, content.FR, assess.FR, cli.FR, re
 
 
 def t(key: str, /, **kwargs: object) -> str:
-    """The message `key`, formatted with `kwargs`."""
+    """The message `key`, typeset, formatted with `kwargs`."""
     template = CATALOGUE[key]
     if not isinstance(template, str):
         raise TypeError(f"{key} depends on a count: use tn()")  # a programming error, caught by tests
-    return template.format(**kwargs)
+    return typeset_template(template).format(**kwargs)
 
 
 def tn(key: str, count: int, /, **kwargs: object) -> str:
@@ -37,7 +42,7 @@ def tn(key: str, count: int, /, **kwargs: object) -> str:
     if isinstance(forms, str):
         raise TypeError(f"{key} has no plural forms: use t()")
     template = forms["one"] if abs(count) < 2 else forms["other"]
-    return template.format(count=count, **kwargs)
+    return typeset_template(template).format(count=count, **kwargs)
 
 
 def role_label(role: str) -> str:

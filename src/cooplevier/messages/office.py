@@ -69,7 +69,6 @@ FR: dict[str, str | dict[str, str]] = {
     },
     "import.nothing": "aucune colonne remplie dans la grille : remplissez au moins le territoire et une réponse à partir de la colonne D",
     "questions.xlsx_needs_output": "la grille xlsx est un classeur binaire : indiquez --output grille.xlsx (ou --output - pour l'envoyer dans un tube)",
-    "questions.form_needs_xlsx": "--structure et --short s'appliquent à la grille de réponses : ajoutez --format xlsx --output grille.xlsx",
     "questions.empty_form": "ce contenu ne propose aucune question pour ce questionnaire (--short : aucune question n'y est marquée « short ») : la grille n'est pas écrite",
     # editable documents (report/docx.py, report/odt.py)
     "doc.page": "Page ",

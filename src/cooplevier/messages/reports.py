@@ -19,6 +19,7 @@ FR: dict[str, str | dict[str, str]] = {
     "handout.answers_only_poster": "les fichiers de réponses ne servent qu'à l'affiche (handout poster)",
     "handout.no_pdf_engine": "aucun moteur PDF disponible : ouvrez la version HTML dans votre navigateur et imprimez-la (Ctrl+P, « Enregistrer au format PDF », format A4, sans en-têtes ni pieds de page), ou installez WeasyPrint (pip install \"cooplevier[pdf]\") ou Chromium",
     "handout.pdf_failed": "l'impression en PDF a échoué ({reason}) : imprimez la version HTML depuis votre navigateur",
+    "handout.structure_only": "--structure et --short valent pour le questionnaire et le guide (handout questionnaire, handout guide)",
     "handout.pdf_to_terminal": "un PDF ne s'affiche pas dans un terminal : ajoutez --output FICHIER.pdf",
     "report.template_dir": "le dossier de modèles (--template) est introuvable ou n'est pas un dossier",
     "batch.summary": {
@@ -55,7 +56,7 @@ FR: dict[str, str | dict[str, str]] = {
     "explain.axis_none": "axe sans score (aucun levier noté)",
     "explain.axis_mean": "axe : moyenne des leviers notés ({levers}) : {eq} → marche {step}",
     "explain.overall_none": "Ensemble : aucun axe noté, pas de score.",
-    "explain.overall": "Ensemble : moyenne des axes {eq} ; marche {step} = celle de l'axe le plus faible, « {weakest} » (la roue ne tourne que si ses quatre axes sont solides)",
+    "explain.overall": "Ensemble : moyenne des axes {eq} ; marche {step} = celle de l'axe le plus faible, « {weakest} » (règle de cooplevier : le document demande quatre axes solides pour que la roue tourne durablement)",
     "explain.balance": "Équilibre : « {high} » ({hi}) − « {low} » ({lo}) = écart {spread} → {balance} ({limits} ; sinon déséquilibrée)",
     "explain.priorities": "Priorités :",
     "explain.balance.equilibree": "équilibrée",

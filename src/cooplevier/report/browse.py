@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cooplevier.content.model import Lever, Pack
+from cooplevier.content.model import Form, Lever, Pack, Structure
 from cooplevier.messages import answer_label
 
 
@@ -48,6 +48,7 @@ def levers_data(pack: Pack, lever_id: str | None = None) -> dict[str, Any]:
 def cases_data(pack: Pack, lever_id: str | None = None) -> dict[str, Any]:
     cases = pack.cases_for(lever_id) if lever_id else pack.cases
     return {
+        "observed": pack.observed.text if pack.observed else None,  # when the deck saw them
         "cases": [
             {
                 "id": c.id,
@@ -63,9 +64,18 @@ def cases_data(pack: Pack, lever_id: str | None = None) -> dict[str, Any]:
     }
 
 
-def questions_data(pack: Pack) -> dict[str, Any]:
+def questions_data(pack: Pack, structure: Structure | None = None, form: Form | None = None) -> dict[str, Any]:
+    """The questionnaire as data: for one structure type (worded for it) and form, or all of it."""
+    kind = pack.structure_type(structure) if structure else None
     return {
         "pack": pack.ref,
+        "structure": structure,
+        "form": form or "full",
+        "definitions": {"structure": kind.structure.text, "territory": kind.territory.text} if kind else None,
+        "structures": [
+            {"id": s.id, "label": s.label, "structure": s.structure.text, "territory": s.territory.text}
+            for s in pack.structures
+        ],
         "questions": [
             {
                 "id": q.id,
@@ -78,7 +88,9 @@ def questions_data(pack: Pack) -> dict[str, Any]:
                     {"value": "na", "label": answer_label("na")},
                     {"value": "unknown", "label": answer_label("unknown")},
                 ],
+                "applies_to": list(q.applies_to),
+                "short": q.short,
             }
-            for q in pack.ordered_questions()
+            for q in pack.form(structure, form)
         ],
     }

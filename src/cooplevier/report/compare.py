@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +14,9 @@ from cooplevier.scoring.compare import Comparison, comparison_data
 from cooplevier.scoring.engine import Result
 
 
-def label(result: Result, word: str) -> str:
+def label(result: Result, word: str, *, mark: Callable[[str], str] = str) -> str:
     """`Avant (2025-11-02)`: a side of the comparison by its date, else by its file."""
-    return t("compare.side", word=word, when=result.date or result.file or "")
+    return t("compare.side", word=word, when=result.date or mark(result.file or ""))
 
 
 def scope_note(cmp: Comparison) -> str | None:
@@ -28,8 +30,15 @@ def render_comparison(cmp: Comparison, pack: Pack, *, fmt: str, template_dir: Pa
     if fmt == "json":
         return json.dumps(comparison_data(cmp), ensure_ascii=False, indent=2) + "\n"
     from cooplevier.report.templating import render
+    from cooplevier.typography import protect
 
-    before, after = label(cmp.old, t("compare.before")), label(cmp.new, t("compare.after"))
+    cmp = dataclasses.replace(  # the territories and file names are printed as typed
+        cmp,
+        old=dataclasses.replace(cmp.old, territory=protect(cmp.old.territory)),
+        new=dataclasses.replace(cmp.new, territory=protect(cmp.new.territory)),
+    )
+    before = label(cmp.old, t("compare.before"), mark=protect)
+    after = label(cmp.new, t("compare.after"), mark=protect)
     context: dict[str, Any] = {"cmp": cmp, "pack": pack, "before_label": before, "after_label": after,
                                "scope_note": scope_note(cmp)}
     if fmt == "html":

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from cooplevier.content.model import ROLES, Axis, Lever, Pack
+from cooplevier.content.model import ROLES, Axis, Form, Lever, Pack, Structure, Text
 from cooplevier.errors import CooplevierError
-from cooplevier.messages import answer_label, role_label, t
+from cooplevier.messages import answer_label, role_group, role_label, t
+from cooplevier.report.forms import question_form
 from cooplevier.scoring.synthesis import NO_ROLE, ROLE_GAP, SPREAD, Synthesis
+from cooplevier.typography import protect
 
 Kind = Literal["cards", "questionnaire", "guide", "poster"]
 KINDS: tuple[Kind, ...] = get_args(Kind)
@@ -71,17 +74,36 @@ def cards(pack: Pack, lever_id: str | None = None) -> list[Card]:
     return result
 
 
-def questionnaire_sections(pack: Pack) -> list[dict[str, Any]]:
-    """Axis -> levers -> questions, in questionnaire order."""
-    return [
-        {
-            "axis": axis,
-            "levers": [
-                {"lever": pack.lever(lid), "questions": list(pack.questions_for(lid))} for lid in axis.levers
-            ],
-        }
-        for axis in pack.axes
-    ]
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """A deck item printed as a sheet of its own, cut by what each line is: a lead-in (ends
+    with « : »), a question of the deck (« ? »), a sentence (« . »), or an item of a list."""
+
+    title: str
+    lead: tuple[Text, ...]
+    items: tuple[Text, ...]
+    questions: tuple[Text, ...]
+    sentences: tuple[Text, ...]
+    texts: tuple[Text, ...]  # all of them, in the deck's order
+
+
+def sheet(title: str, texts: Sequence[Text]) -> Sheet:
+    def kind(text: str) -> str:
+        end = text.rstrip()[-1:]
+        return {":": "lead", "?": "questions", ".": "sentences"}.get(end, "items")
+
+    parts: dict[str, list[Text]] = {"lead": [], "items": [], "questions": [], "sentences": []}
+    for x in texts:
+        parts[kind(x.text)].append(x)
+    return Sheet(
+        title, tuple(parts["lead"]), tuple(parts["items"]), tuple(parts["questions"]), tuple(parts["sentences"]),
+        tuple(texts),
+    )
+
+
+def sheets(pack: Pack) -> dict[str, Sheet]:
+    """The deck's material for the tables that is not a lever: each specific, by its id."""
+    return {sp.id: sheet(sp.title, sp.items) for sp in pack.framework.specifics}
 
 
 def context(
@@ -91,10 +113,15 @@ def context(
     lever_id: str | None = None,
     synthesis: Synthesis | None = None,
     today: dt.date | None = None,
+    structure: Structure | None = None,
+    form: Form | None = None,
 ) -> dict[str, Any]:
-    """Everything a handout template needs."""
+    """Everything a handout template needs (the questionnaire and the guide: for one type)."""
+    the_form = question_form(pack, structure, form)
     ctx: dict[str, Any] = {
         "pack": pack,
+        "framework": pack.framework,
+        "observed": pack.observed,
         "meta": pack.meta,
         "axes": pack.axes,
         "levers": pack.levers,
@@ -102,21 +129,32 @@ def context(
         "roles": tuple((role, role_label(role)) for role in ROLES),
         "na_label": answer_label("na"),
         "unknown_label": answer_label("unknown"),
-        "question_count": len(pack.questions),
+        "form": the_form,
+        "question_count": the_form.count,
         "today": (today or dt.date.today()).isoformat(),
     }
     if kind == "cards":
         ctx["cards"] = cards(pack, lever_id)
+        ctx["sheets"] = sheets(pack)
+        ctx["lever_only"] = lever_id is not None
     elif kind == "questionnaire":
-        ctx["sections"] = questionnaire_sections(pack)
+        ctx["sections"] = the_form.sections
     elif kind == "guide":
-        ctx["sections"] = questionnaire_sections(pack)
+        ctx["sections"] = the_form.sections
         ctx["axes_lines"] = [
             f"{axis.title} : " + ", ".join(f"{lid} {pack.lever(lid).short_title}" for lid in axis.levers)
             for axis in pack.axes
         ]
         ctx["step_lines"] = [f"{s.level}. {s.label.text} — {s.description.text}" for s in pack.staircase]
         ctx["lever_lines"] = [f"{lv.id} — {lv.title}" for lv in pack.levers]
+        ctx["trend_rows"] = [
+            (f"{tr.id}. {tr.text}", ", ".join(f"{lid} {pack.lever(lid).short_title}" for lid in tr.levers), "")
+            for tr in pack.framework.trends
+        ]
+        ctx["impulsion_lines"] = [  # the first axis's notes: its drivers, its portage, its démultiplication
+            f"{note.title} : " + " ; ".join(x.text.rstrip(".") for x in note.items if not x.text.endswith(":")) + "."
+            for axis in pack.axes[:1] for note in axis.notes
+        ]
     elif kind == "poster":
         if synthesis is None:
             raise CooplevierError(t("handout.poster_needs_answers"))
@@ -132,11 +170,13 @@ def render_handout(
     lever_id: str | None = None,
     synthesis: Synthesis | None = None,
     template_dir: Path | None = None,
+    structure: Structure | None = None,
+    form: Form | None = None,
 ) -> str | bytes:
     """The handout `kind` as HTML or Markdown text, or PDF bytes (the poster needs `synthesis`)."""
     from cooplevier.report.templating import render
 
-    ctx = context(kind, pack, lever_id=lever_id, synthesis=synthesis)
+    ctx = context(kind, pack, lever_id=lever_id, synthesis=synthesis, structure=structure, form=form)
     if fmt == "md":
         text = render(f"handout_{kind}.md.j2", ctx, template_dir=template_dir)
         return re.sub(r"\n{3,}", "\n\n", text)
@@ -183,7 +223,7 @@ def poster_context(syn: Synthesis, pack: Pack) -> dict[str, Any]:
         if axis_mean is not None and (weakest_mean is None or axis_mean < weakest_mean):
             weakest, weakest_mean = axis, axis_mean
     roles = dict(syn.roles)
-    territories = sorted(syn.territories)
+    territories = [protect(name) for name in sorted(syn.territories)]  # printed as typed
     wheel = wheel_svg(pack, [WheelSeries(t("wheel.group_mean"), means)], title=t("wheel.poster_title"), size=420)
     return {
         "respondents": syn.respondents,
@@ -196,29 +236,5 @@ def poster_context(syn: Synthesis, pack: Pack) -> dict[str, Any]:
         "divergence_gap": ROLE_GAP,
         "divergence_spread": SPREAD,
         "wheel": wheel,
-        "role_labels": {role: role_label(role) for role in [*ROLES, NO_ROLE]},
+        "role_labels": {role: role_group(role) for role in [*ROLES, NO_ROLE]},
     }
-
-
-# ---------------------------------------------------------------- blank answer file
-
-
-def blank_answers(pack: Pack) -> str:
-    """An `answers/1` file to complete in a text editor: every question as comments."""
-    from cooplevier.content.answers import FORMAT
-    from cooplevier.report.templating import render
-
-    context = {
-        "pack": pack,
-        "format": FORMAT,
-        "roles": ROLES,
-        "sections": questionnaire_sections(pack),
-        "na_label": answer_label("na"),
-        "unknown_label": answer_label("unknown"),
-        "one_line": _one_line,
-    }
-    return render("answers_blank.yaml.j2", context)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())

@@ -6,12 +6,13 @@ written in `templates/plan.*.j2`, so a facilitator can reword the plan without t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from cooplevier.content.model import Case, Lever, Pack, Question, Renewal, Step, Text, Trend
-from cooplevier.messages import t
+from cooplevier.content.model import Case, Lever, Note, Pack, Question, Renewal, Step, StructureType, Text, Trend
+from cooplevier.messages import role_label, t
 from cooplevier.scoring.engine import LeverScore, Result
 
 DETAILED_PRIORITIES = 3
@@ -59,6 +60,14 @@ class QuestionLine:
 
 
 @dataclass(frozen=True)
+class ProposedCase:
+    """A territory that cooplevier links to a lever the deck does not cite it under, and why."""
+
+    case: Case
+    note: str | None
+
+
+@dataclass(frozen=True)
 class Priority:
     rank: int
     lever: Lever
@@ -73,17 +82,23 @@ class Priority:
     questions: tuple[QuestionLine, ...]
     practices: tuple[Text, ...]
     vigilance: tuple[Text, ...]
-    cases: tuple[Case, ...]
+    cases: tuple[Case, ...]  # every territory linked to the lever: `cited`, then `proposed`
     to_verify: tuple[Question, ...]
     na: tuple[Question, ...]
     comments: tuple[QuestionLine, ...]
+    cited: tuple[Case, ...] = ()  # the deck cites them under this lever
+    proposed: tuple[ProposedCase, ...] = ()  # cooplevier's links (editorial), with their notes
+    no_case: Text | None = None  # said where the deck cites no territory for the lever
+    trends: tuple[Trend, ...] = ()  # the trends the lever answers (cooplevier's reading)
+    notes: tuple[Note, ...] = ()  # what the deck says of the lever's axis (on its first priority)
+    anchors: tuple[QuestionLine, ...] = ()  # questions with a next choice, the lowest answer first
 
 
 @dataclass(frozen=True)
 class RoadmapItem:
     kind: Literal["share", "verify", "start", "continue", "evaluate"]
     lever: Lever | None = None
-    practice: Text | None = None
+    step: QuestionLine | None = None  # the question whose next choice is the concrete next step
 
 
 @dataclass(frozen=True)
@@ -99,6 +114,7 @@ class Plan:
     territory: str
     respondent: str | None
     role: str | None
+    role_label: str | None
     date: str | None
     pack_ref: str
     source_title: str
@@ -125,6 +141,12 @@ class Plan:
     to_verify: tuple[Question, ...]
     comments: tuple[tuple[Question, str], ...]
     all_na: tuple[Question, ...]
+    short_form: bool = False  # answered with the 10-question form: a coarser picture
+    structure: StructureType | None = None
+    observed: Text | None = None  # when the deck's cases were observed
+    synthesis: tuple[Text, ...] = ()  # the deck's conclusion: no organisational model
+    source_event: str | None = None
+    sources: tuple[Text, ...] = ()  # the studies and publications behind the deck
 
 
 def _status(lv: LeverScore) -> LeverStatus:
@@ -161,22 +183,29 @@ def build_plan(result: Result, pack: Pack) -> Plan:
     strongest = max(scored, key=lambda a: a.score or 0.0) if len(scored) > 1 else None
     weakest = next((a for a in axes if a.weakest), None)
 
-    priorities = tuple(
-        _priority(rank, lid, result, pack) for rank, lid in enumerate(result.priorities[:DETAILED_PRIORITIES], 1)
-    )
+    worded = {q.id: q for q in pack.form(result.structure, result.form)}  # as the respondent read them
+
+    def question(qid: str) -> Question:
+        return worded.get(qid) or pack.question(qid)
+
+    priorities: list[Priority] = []
+    for rank, lid in enumerate(result.priorities[:DETAILED_PRIORITIES], 1):
+        axis_id = pack.lever(lid).axis
+        first_of_axis = all(p.lever.axis != axis_id for p in priorities)
+        priorities.append(_priority(rank, lid, result, pack, question, with_notes=first_of_axis))
     others = tuple(pack.lever(lid) for lid in result.priorities[DETAILED_PRIORITIES:])
-    all_na = tuple(
-        pack.question(q.id) for lv in result.levers.values() for q in lv.questions if q.value == "na"
-    )
+    all_na = tuple(question(q.id) for lv in result.levers.values() for q in lv.questions if q.value == "na")
+    source = pack.meta.source
     return Plan(
         result=result,
         territory=result.territory,
         respondent=result.name,
         role=result.role,
+        role_label=role_label(result.role) if result.role else None,
         date=result.date,
         pack_ref=pack.ref,
-        source_title=pack.meta.source.title,
-        source_publisher=pack.meta.source.publisher,
+        source_title=source.title,
+        source_publisher=source.publisher,
         overall_score=result.overall.score,
         overall_step=result.overall.step,
         overall_step_label=pack.step_label(result.overall.step) if result.overall.step else None,
@@ -191,23 +220,31 @@ def build_plan(result: Result, pack: Pack) -> Plan:
         staircase=pack.staircase,
         staircase_intro=pack.framework.staircase_intro,
         wheel_intro=pack.framework.wheel_intro,
-        priorities=priorities,
+        priorities=tuple(priorities),
         other_priorities=others,
-        roadmap=_roadmap(priorities, result, pack),
+        roadmap=_roadmap(priorities, result),
         renewal=pack.framework.renewal,
         trends=pack.framework.trends,
-        to_verify=tuple(pack.question(q) for q in result.to_verify),
-        comments=tuple((pack.question(q), c) for q, c in result.comments),
+        to_verify=tuple(question(q) for q in result.to_verify),
+        comments=tuple((question(q), c) for q, c in result.comments),
         all_na=all_na,
+        short_form=result.form == "short",
+        structure=pack.structure_type(result.structure) if result.structure else None,
+        observed=pack.observed,
+        synthesis=pack.framework.synthesis,
+        source_event=source.event,
+        sources=source.studies,
     )
 
 
-def _priority(rank: int, lever_id: str, result: Result, pack: Pack) -> Priority:
+def _priority(
+    rank: int, lever_id: str, result: Result, pack: Pack, question: Callable[[str], Question], *, with_notes: bool
+) -> Priority:
     lv = result.levers[lever_id]
     assert lv.step is not None and lv.target is not None  # priorities are scored levers
     lines = []
     for qs in lv.questions:
-        q = pack.question(qs.id)
+        q = question(qs.id)
         level = qs.value if isinstance(qs.value, int) else None
         lines.append(
             QuestionLine(
@@ -225,9 +262,20 @@ def _priority(rank: int, lever_id: str, result: Result, pack: Pack) -> Priority:
     else:
         rank_reason = "next"
     next_level = min(lv.step + 1, 5) if lv.step < 5 else None
+    lever = pack.lever(lever_id)
+    cited: list[Case] = []
+    proposed: list[ProposedCase] = []
+    for case in pack.cases_for(lever_id):
+        link = next(ln for ln in case.levers if ln.lever == lever_id)
+        if link.source == "seed":
+            cited.append(case)
+        else:
+            proposed.append(ProposedCase(case, link.note))
+    # the next steps of the roadmap: the lowest answers first, in questionnaire order among equals
+    anchors = sorted((ql for ql in lines if ql.next), key=lambda ql: int(ql.value or 0))
     return Priority(
         rank=rank,
-        lever=pack.lever(lever_id),
+        lever=lever,
         axis_title=pack.axis(lv.axis).title,
         score=lv.score,
         step=lv.step,
@@ -237,20 +285,31 @@ def _priority(rank: int, lever_id: str, result: Result, pack: Pack) -> Priority:
         current_step=pack.staircase[lv.step - 1],
         next_step=pack.staircase[next_level - 1] if next_level else None,
         questions=tuple(lines),
-        practices=pack.lever(lever_id).practices,
-        vigilance=pack.lever(lever_id).vigilance,
-        cases=pack.cases_for(lever_id),
+        practices=lever.practices,
+        vigilance=lever.vigilance,
+        cases=(*cited, *(p.case for p in proposed)),
         to_verify=tuple(ql.question for ql in lines if ql.value == "unknown"),
         na=tuple(ql.question for ql in lines if ql.value == "na"),
         comments=tuple(ql for ql in lines if ql.comment),
+        cited=tuple(cited),
+        proposed=tuple(proposed),
+        no_case=lever.no_case,
+        trends=tuple(tr for tr in pack.framework.trends if lever_id in tr.levers),
+        notes=pack.axis(lv.axis).notes if with_notes else (),
+        anchors=tuple(anchors),
     )
 
 
-def _roadmap(priorities: Sequence[Priority], result: Result, pack: Pack) -> tuple[Quarter, ...]:
-    """Four quarters: share and check, then one priority started per quarter, then evaluate."""
+def _roadmap(priorities: Sequence[Priority], result: Result) -> tuple[Quarter, ...]:
+    """Four quarters: share and check, then one priority started per quarter, then evaluate.
 
-    def practice(p: Priority, index: int) -> Text | None:
-        return p.practices[index] if len(p.practices) > index else None
+    Each lever's concrete step is the next choice of its lowest-answered question (the one the
+    plan shows under « Pour monter d'une marche »), then of the next lowest: the deck's lists of
+    practices are not ranked, so their order says nothing of what to do first.
+    """
+
+    def step(p: Priority, index: int) -> QuestionLine | None:
+        return p.anchors[index] if len(p.anchors) > index else None
 
     q1: list[RoadmapItem] = [RoadmapItem("share")]
     if result.to_verify:
@@ -260,11 +319,33 @@ def _roadmap(priorities: Sequence[Priority], result: Result, pack: Pack) -> tupl
     q4: list[RoadmapItem] = []
     slots = (q1, q2, q3)
     for i, p in enumerate(priorities):
-        slots[i].append(RoadmapItem("start", p.lever, practice(p, 0)))
+        slots[i].append(RoadmapItem("start", p.lever, step(p, 0)))
         later = slots[i + 1] if i + 1 < len(slots) else q4
-        later.append(RoadmapItem("continue", p.lever, practice(p, 1)))
+        later.append(RoadmapItem("continue", p.lever, step(p, 1)))
     q4.append(RoadmapItem("evaluate"))
     months = (t("plan.months_1"), t("plan.months_2"), t("plan.months_3"), t("plan.months_4"))
     return tuple(
         Quarter(f"T{i}", months[i - 1], tuple(items)) for i, items in enumerate((q1, q2, q3, q4), 1)
+    )
+
+
+def marked(plan: Plan, mark: Callable[[str], str]) -> Plan:
+    """The plan with every text the respondent typed passed through `mark`.
+
+    The documents mark it with `typography.protect`, so that typesetting never touches it.
+    """
+
+    def line(ql: QuestionLine) -> QuestionLine:
+        return dataclasses.replace(ql, comment=mark(ql.comment)) if ql.comment else ql
+
+    priorities = tuple(
+        dataclasses.replace(p, questions=tuple(map(line, p.questions)), comments=tuple(map(line, p.comments)))
+        for p in plan.priorities
+    )
+    return dataclasses.replace(
+        plan,
+        territory=mark(plan.territory),
+        respondent=mark(plan.respondent) if plan.respondent else None,
+        priorities=priorities,
+        comments=tuple((q, mark(c)) for q, c in plan.comments),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,12 @@ def plan_data(plan: Plan) -> dict[str, Any]:
                     "next_step_label": p.next_step.label.text if p.next_step else None,
                     "practices": [text(x) for x in p.practices],
                     "vigilance": [text(x) for x in p.vigilance],
-                    "cases": [{"id": c.id, "name": c.name} for c in p.cases],
+                    "cases": [
+                        *({"id": c.id, "name": c.name, "source": "seed"} for c in p.cited),
+                        *({"id": x.case.id, "name": x.case.name, "source": "editorial", "note": x.note}
+                          for x in p.proposed),
+                    ],
+                    "trends": [tr.id for tr in p.trends],
                     "to_verify": [q.id for q in p.to_verify],
                     "comments": [{"question": c.question.id, "comment": c.comment} for c in p.comments],
                 }
@@ -57,7 +63,9 @@ def plan_data(plan: Plan) -> dict[str, Any]:
                         {
                             "kind": it.kind,
                             "lever": it.lever.id if it.lever else None,
-                            "practice": text(it.practice) if it.practice else None,
+                            "question": it.step.question.id if it.step else None,
+                            "next_choice": {"text": it.step.next, "source": it.step.question.source}
+                            if it.step and it.step.next else None,
                         }
                         for it in q.items
                     ],
@@ -89,9 +97,12 @@ def render_plan(
     """
     if fmt == "json":
         return json.dumps(plan_data(plan), ensure_ascii=False, indent=2) + "\n"
+    from cooplevier.report.plan import marked
     from cooplevier.report.templating import md_escape, render
     from cooplevier.report.wheel import wheel_svg
+    from cooplevier.typography import protect
 
+    plan = marked(plan, protect)  # what the respondent typed is printed as typed
     markdown = fmt == "md"
     title = t("wheel.plan_title", territory=plan.territory)
     context: dict[str, Any] = {
@@ -104,4 +115,5 @@ def render_plan(
         "pct": numbers.percent,
         "num": numbers.decimal,
     }
-    return render("plan.md.j2" if markdown else "plan.html.j2", context, template_dir=template_dir)
+    text = render("plan.md.j2" if markdown else "plan.html.j2", context, template_dir=template_dir)
+    return re.sub(r"\n{3,}", "\n\n", text) if markdown else text

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -36,6 +38,16 @@ def write_json(syn: Synthesis, stream: IO[str]) -> None:
     stream.write("\n")
 
 
+def marked(syn: Synthesis, mark: Callable[[str], str]) -> Synthesis:
+    """The synthesis with the texts that come from the files (territories, file names) marked."""
+    return dataclasses.replace(
+        syn,
+        territories=tuple(map(mark, syn.territories)),
+        files=tuple(map(mark, syn.files)),
+        refused=tuple(map(mark, syn.refused)),
+    )
+
+
 def render_synthesis(
     syn: Synthesis, pack: Pack, *, fmt: str, template_dir: Path | None = None, wheel_src: str = ""
 ) -> str:
@@ -46,7 +58,9 @@ def render_synthesis(
     if fmt == "json":
         return json.dumps(synthesis_data(syn), ensure_ascii=False, indent=2) + "\n"
     from cooplevier.report.templating import render
+    from cooplevier.typography import protect
 
+    syn = marked(syn, protect)  # territories and file names are printed as typed
     roles = {role: role_group(role) for role in syn.roles}
     rule = {"gap": ROLE_GAP, "spread": SPREAD}
     context: dict[str, Any] = {"syn": syn, "pack": pack, "role_labels": roles, "rule": rule}

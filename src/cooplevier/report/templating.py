@@ -20,12 +20,15 @@ import jinja2.bccache
 from cooplevier import cache, numbers
 from cooplevier.errors import CooplevierError
 from cooplevier.messages import t
+from cooplevier.typography import KEEP_CLOSE, KEEP_OPEN, protect, typeset_html, typeset_markdown, unprotect
 
 # Inline Markdown syntax (and HTML, entities, table pipes, strikethrough, pandoc math, superscript
 # and citations): escaped anywhere.
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>|~&$^@])")
 # Block syntax only matters where a line starts: headings, lists, quotes, setext underlines.
 _MD_LINE_START = re.compile(r"^([#+\-=>]|\d+(?=[.)]))")
+# Only these are folded: a no-break space (typed by a user, or put by the typesetter) is kept.
+_ASCII_SPACE = re.compile(r"[ \t\r\n\f\v]+")
 
 
 def md_escape(value: Any) -> str:
@@ -33,9 +36,13 @@ def md_escape(value: Any) -> str:
 
     Only what Markdown would act on is escaped, so the file stays readable as plain text:
     `vice-présidents (DGS)` stays as is, `<script>` becomes `\\<script\\>`, a leading `1.`
-    becomes `1\\.`. Whitespace, newlines included, is folded to single spaces.
+    becomes `1\\.`. Ordinary whitespace, newlines included, is folded to single spaces; a
+    no-break space is kept. A `protect()`ed value is escaped inside its marks.
     """
-    text = _MD_INLINE.sub(r"\\\1", " ".join(str(value).split()))
+    text = str(value)
+    if text.startswith(KEEP_OPEN) and text.endswith(KEEP_CLOSE):
+        return protect(md_escape(text[1:-1]))
+    text = _MD_INLINE.sub(r"\\\1", _ASCII_SPACE.sub(" ", text).strip(" "))
     match = _MD_LINE_START.match(text)
     if match is None:
         return text
@@ -117,14 +124,40 @@ def environment(template_dir: str | None = None, *, flavour: Flavour = "html") -
     env.filters["num"] = numbers.decimal
     env.filters["delta"] = numbers.delta
     env.filters["pct"] = numbers.percent
+    env.tests["containing"] = _containing
+    env.filters["code_spans"] = _code_spans_md if flavour == "md" else _code_spans_html
     return env
+
+
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def _code_spans_html(text: str) -> Any:
+    """A prose text whose `backticked` parts are commands: escaped, with those parts in <code>."""
+    from markupsafe import Markup, escape
+
+    parts = _CODE_SPAN.split(str(text))
+    return Markup("").join(escape(part) if i % 2 == 0 else Markup("<code>") + escape(part) + Markup("</code>")
+                           for i, part in enumerate(parts))
+
+
+def _code_spans_md(text: str) -> str:
+    """The Markdown form: prose escaped, `backticked` commands kept as code spans."""
+    parts = _CODE_SPAN.split(str(text))
+    return "".join(md_escape(part) if i % 2 == 0 else f"`{part}`" for i, part in enumerate(parts))
+
+
+def _containing(value: object, part: str) -> bool:
+    """`selectattr("text", "containing", "réf.")`: pick content items by a word they hold."""
+    return part in str(value)
 
 
 def render(name: str, context: dict[str, Any], *, template_dir: Path | None = None) -> str:
     """Render template `name` in the environment of its flavour (see `flavour_of`)."""
-    env = environment(str(template_dir) if template_dir else None, flavour=flavour_of(name))
+    flavour = flavour_of(name)
+    env = environment(str(template_dir) if template_dir else None, flavour=flavour)
     try:
-        return env.get_template(name).render(**context)
+        text = env.get_template(name).render(**context)
     except jinja2.TemplateNotFound as exc:
         file, line = _template_frame(exc)  # an {% include %} of a missing template: say where
         raise CooplevierError(t("template.not_found", name=exc.name), file=file or template_dir or name,
@@ -145,6 +178,12 @@ def render(name: str, context: dict[str, Any], *, template_dir: Path | None = No
             raise
         problem = t("template.runtime", problem=f"{type(exc).__name__}: {exc}")
         raise CooplevierError(problem, file=file, line=line) from None
+    return _TYPESET[flavour](text)
+
+
+# The finished document is typeset as a whole (typography.py): the guillemets of a template and
+# those of the content it quotes pair up only there. Plain text (the blank answer file) is data.
+_TYPESET = {"html": typeset_html, "md": typeset_markdown, "text": unprotect}
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int | None]:

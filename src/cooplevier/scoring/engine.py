@@ -15,7 +15,7 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from cooplevier.content.answers import AnswerFile, Value
-from cooplevier.content.model import Pack
+from cooplevier.content.model import Form, Pack, Structure
 from cooplevier.numbers import score_value
 
 Balance = Literal["equilibree", "fragile", "desequilibree"]
@@ -95,8 +95,8 @@ class Result:
     answered: int  # questions with a step, na or unknown
     total: int
     file_targets: tuple[str, ...] = ()  # levers whose target the answer file sets
-    structure: str | None = None
-    form: str | None = None
+    structure: Structure | None = None  # the file's structure type: the questions worded for it
+    form: Form | None = None  # "short": a coarser picture, one question per lever
     migrated_from: str | None = None  # the older pack version the file was read from
 
 

@@ -9,6 +9,7 @@ from cooplevier import numbers
 from cooplevier.content.model import Pack
 from cooplevier.messages import t
 from cooplevier.scoring.engine import BALANCE_THRESHOLDS, LeverScore, QuestionScore, Result, to_dict
+from cooplevier.typography import inner, typeset
 
 fr = numbers.decimal
 
@@ -40,7 +41,8 @@ def _lever_line(lv: LeverScore, result: Result, pack: Pack) -> str:
     levels = [int(q.value) for q in lv.questions if isinstance(q.value, int)]
     if lv.mean is None:
         return t("explain.lever_none")
-    line = t("explain.lever_mean", eq=equation(levels, lv.mean), step=lv.step, label=pack.step_label(lv.step or 1))
+    label = inner(pack.step_label(lv.step or 1))
+    line = t("explain.lever_mean", eq=equation(levels, lv.mean), step=lv.step, label=label)
     if lv.id in result.file_targets:
         return line + t("explain.target_file", target=lv.target)
     return line + t("explain.target_default", target=lv.target)
@@ -51,10 +53,10 @@ def explain_text(result: Result, pack: Pack) -> str:
     out: list[str] = [t("explain.head", territory=result.territory, file=result.file or "-"), t("explain.rules"), ""]
     for axis in pack.axes:
         a = result.axes[axis.id]
-        out.append(t("explain.axis", title=axis.title, id=axis.id))
+        out.append(t("explain.axis", title=inner(axis.title), id=axis.id))
         for lid in axis.levers:
             lv = result.levers[lid]
-            out.append(f"  {lid} {pack.lever(lid).short_title}")
+            out.append(f"  {lid} {typeset(pack.lever(lid).short_title)}")
             for q in lv.questions:
                 where = t("explain.line", line=q.line) if q.line else t("explain.no_line")
                 out.append(f"    {q.id:<7} {where:<10} {_answer(q)}")
@@ -72,7 +74,7 @@ def explain_text(result: Result, pack: Pack) -> str:
         out.append(t("explain.overall_none"))
     else:
         eq = equation([a.mean for a in scored if a.mean is not None], result.overall.mean)
-        weakest = pack.axis(result.weakest_axis).title if result.weakest_axis else "—"
+        weakest = inner(pack.axis(result.weakest_axis).title) if result.weakest_axis else "—"
         out.append(t("explain.overall", eq=eq, step=result.overall.step, weakest=weakest))
         out.append(_balance_line(result, pack))
     out.append("")
@@ -81,7 +83,7 @@ def explain_text(result: Result, pack: Pack) -> str:
         out.append("  " + t("explain.no_priority"))
     for rank, lid in enumerate(result.priorities, 1):
         lv = result.levers[lid]
-        out.append(f"  {rank}. {lid} {pack.lever(lid).short_title} — {_reason(rank, lv, result, pack)}")
+        out.append(f"  {rank}. {lid} {typeset(pack.lever(lid).short_title)} — {_reason(rank, lv, result, pack)}")
     out.append("")
     out.append(t("explain.completeness", answered=result.answered, total=result.total,
                  pct=round(result.completeness * 100)))
@@ -93,9 +95,9 @@ def explain_text(result: Result, pack: Pack) -> str:
 def _balance_line(result: Result, pack: Pack) -> str:
     ranked = sorted((a for a in result.axes.values() if a.mean is not None), key=lambda a: a.mean or 0)
     high, low = ranked[-1], ranked[0]
-    limits = " ; ".join(f"< {fr(limit)} : {_balance_word(label)}" for limit, label in BALANCE_THRESHOLDS)
+    limits = typeset(" ; ".join(f"< {fr(limit)} : {_balance_word(label)}" for limit, label in BALANCE_THRESHOLDS))
     return t(
-        "explain.balance", high=pack.axis(high.id).title, low=pack.axis(low.id).title,
+        "explain.balance", high=inner(pack.axis(high.id).title), low=inner(pack.axis(low.id).title),
         hi=fr(high.mean or 0), lo=fr(low.mean or 0), spread=fr(result.spread or 0),
         balance=_balance_word(result.balance), limits=limits,
     )
@@ -111,10 +113,10 @@ def _balance_word(balance: str | None) -> str:
 
 def _reason(rank: int, lv: LeverScore, result: Result, pack: Pack) -> str:
     if rank == 1 and lv.axis == result.weakest_axis:
-        return t("explain.reason_weakest", score=fr(lv.mean or 0), axis=pack.axis(lv.axis).title)
+        return t("explain.reason_weakest", score=fr(lv.mean or 0), axis=inner(pack.axis(lv.axis).title))
     if lv.id in result.file_targets:
-        return t("explain.reason_target_file", step=lv.step, target=lv.target, axis=pack.axis(lv.axis).title)
-    return t("explain.reason_target", step=lv.step, target=lv.target, axis=pack.axis(lv.axis).title)
+        return t("explain.reason_target_file", step=lv.step, target=lv.target, axis=inner(pack.axis(lv.axis).title))
+    return t("explain.reason_target", step=lv.step, target=lv.target, axis=inner(pack.axis(lv.axis).title))
 
 
 def explain_data(result: Result, pack: Pack) -> dict[str, Any]:

@@ -75,8 +75,8 @@ class Synthesis:
     levers: Mapping[str, LeverSynthesis]
     divergent: tuple[str, ...]
     refused: tuple[str, ...] = ()
-    versions: tuple[str, ...] = ()  # pack versions of the files, when they say
-    short_forms: int = 0  # respondents who answered the short form
+    versions: tuple[str, ...] = ()  # pack versions the files were read as
+    short_forms: int = 0  # respondents who answered the short form: a coarser picture
 
 
 Exact = tuple[int, int]  # a score as (numerator, denominator): cheap to hash, count and send
@@ -280,4 +280,5 @@ def synthesis_data(syn: Synthesis) -> dict[str, Any]:
             for lid, lv in syn.levers.items()
         },
         "divergent": list(syn.divergent),
+        "short_forms": syn.short_forms,
     }
