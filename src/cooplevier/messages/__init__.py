@@ -8,7 +8,7 @@ exists and every key defined is used. The catalogue is split by layer, one modul
 
 from __future__ import annotations
 
-from cooplevier.messages import assess, cli, content, files, reports
+from cooplevier.messages import assess, atelier, cli, content, files, reports
 
 Entry = str | dict[str, str]
 
@@ -20,7 +20,7 @@ def _merge(*parts: dict[str, Entry]) -> dict[str, Entry]:
     return merged
 
 
-CATALOGUE: dict[str, Entry] = _merge(files.FR, content.FR, assess.FR, cli.FR, reports.FR)
+CATALOGUE: dict[str, Entry] = _merge(files.FR, content.FR, assess.FR, cli.FR, reports.FR, atelier.FR)
 
 
 def t(key: str, /, **kwargs: object) -> str:

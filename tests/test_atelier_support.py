@@ -1,0 +1,142 @@
+"""Shared by the atelier tests and `benchmarks/bench_atelier.py`: a real server process, and
+simulated participants that go through the plain HTML forms as a browser without JavaScript would.
+
+No test here: the module only holds helpers (pytest collects it and finds nothing to run).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+ACTION = re.compile(r'<form method="post" action="([^"]+/question/([^"]+))"')
+FORWARD = re.compile(r'<a class="button primary" href="([^"]+)"')
+
+
+@dataclass
+class Server:
+    proc: subprocess.Popen[str]
+    participant: str
+    facilitator: str
+    folder: str
+
+    @property
+    def origin(self) -> str:
+        return self.participant.split("/a/")[0]
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 30) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        return self.proc.wait(timeout)
+
+
+def start_server(folder: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 30) -> Server:
+    """`cooplevier atelier FOLDER --port 0 --format json ARGS` in its own process; its first line read."""
+    command = [sys.executable, "-m", "cooplevier", "atelier", str(folder), "--format", "json", *args]
+    if "--port" not in args:
+        command += ["--port", "0"]
+    proc = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, **(env or {})},
+    )
+    assert proc.stdout is not None
+    deadline = time.monotonic() + timeout
+    line = proc.stdout.readline()
+    if not line:
+        err = proc.stderr.read() if proc.stderr else ""
+        raise AssertionError(f"the server did not start: {err}")
+    assert time.monotonic() < deadline
+    links = json.loads(line)
+    return Server(proc, links["participant"], links["facilitator"], links["folder"])
+
+
+@dataclass
+class Outcome:
+    """What one simulated participant got acknowledged, and how long each answer took."""
+
+    resume: str = ""
+    acknowledged: dict[str, Any] = field(default_factory=dict)
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+async def participate(
+    client: Any,
+    link: str,
+    role: str,
+    choose: Callable[[str], Any],
+    *,
+    name: str | None = None,
+    stop_after: int | None = None,
+    outcome: Outcome | None = None,
+) -> Outcome:
+    """Join through `link`, then answer every question with `choose(question id)` (1-5, na, unknown).
+
+    `client` is an `httpx.AsyncClient` of this participant alone (its own cookies). An answer
+    counts as acknowledged when the server answered its POST with the redirect to the next page.
+    """
+    out = outcome if outcome is not None else Outcome()
+    page = await client.get(link)
+    csrf = CSRF.search(page.text)
+    if page.status_code != 200 or csrf is None:
+        out.errors.append(f"join page {page.status_code}")
+        return out
+    response = await client.post(f"{link}/rejoindre", data={"csrf": csrf.group(1), "role": role, "name": name or ""})
+    if response.status_code != 303:
+        out.errors.append(f"join {response.status_code}")
+        return out
+    token = client.cookies.get("cooplevier_participant")
+    out.resume = f"{link}/reprendre/{token}"
+    url = urljoin(link, response.headers["location"])
+    answered = 0
+    while "/fin" not in url:
+        page = await client.get(url)
+        if page.status_code != 200:
+            out.errors.append(f"GET {url} {page.status_code}")
+            return out
+        form = ACTION.search(page.text)
+        if form is None:
+            forward = FORWARD.search(page.text)
+            if forward is None:
+                out.errors.append(f"no way forward on {url}")
+                return out
+            url = urljoin(link, forward.group(1))
+            continue
+        if stop_after is not None and answered >= stop_after:
+            return out
+        action, qid = urljoin(link, form.group(1)), form.group(2)
+        value = choose(qid)
+        started = time.perf_counter()
+        response = await client.post(action, data={"csrf": CSRF.search(page.text).group(1),  # type: ignore[union-attr]
+                                                   qid: str(value), "action": "suivant"})
+        elapsed = time.perf_counter() - started
+        if response.status_code != 303:
+            out.errors.append(f"POST {qid} {response.status_code}")
+            return out
+        out.acknowledged[qid] = value
+        out.latencies.append(elapsed)
+        answered += 1
+        url = urljoin(link, response.headers["location"])
+    page = await client.get(url)
+    if 'id="done"' not in page.text:
+        out.errors.append("no done page")
+    return out
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
