@@ -134,6 +134,84 @@ async def participate(
     return out
 
 
+class RawResponse:
+    def __init__(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        self.status_code = status
+        self.headers = headers
+        self.content = body
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+
+class RawClient:
+    """A minimal HTTP/1.1 keep-alive client on asyncio streams, with one cookie jar.
+
+    For load runs: it costs the client a fraction of what a full HTTP library does, so that on a
+    2-core machine the server, not the simulated phones, gets the CPU. Not a general client: it
+    reads what this server sends (Content-Length bodies, no chunking) and keeps cookies by name.
+    """
+
+    def __init__(self, timeout: float = 60) -> None:
+        self.cookies: dict[str, str] = {}
+        self.timeout = timeout
+        self._conn: tuple[Any, Any] | None = None
+
+    async def __aenter__(self) -> RawClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        if self._conn is not None:
+            self._conn[1].close()
+            self._conn = None
+
+    async def get(self, url: str) -> RawResponse:
+        return await self._request("GET", url, b"")
+
+    async def post(self, url: str, data: dict[str, str]) -> RawResponse:
+        from urllib.parse import urlencode
+
+        return await self._request("POST", url, urlencode(data).encode())
+
+    async def _request(self, method: str, url: str, body: bytes) -> RawResponse:
+        import asyncio
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url)
+        if self._conn is None:
+            self._conn = await asyncio.open_connection(parts.hostname, parts.port)
+        reader, writer = self._conn
+        cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        head = [f"{method} {parts.path or '/'} HTTP/1.1", f"Host: {parts.netloc}", "Connection: keep-alive"]
+        if cookie:
+            head.append(f"Cookie: {cookie}")
+        if method == "POST":
+            head += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}"]
+        writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+        await writer.drain()
+        raw = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), self.timeout)
+        lines = raw.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        headers: dict[str, str] = {}
+        for line in lines[1:]:
+            if ":" in line:
+                name, value = line.split(":", 1)
+                name = name.strip().lower()
+                if name == "set-cookie":
+                    key, _, rest = value.strip().partition("=")
+                    self.cookies[key] = rest.split(";", 1)[0]
+                headers[name] = value.strip()
+        length = int(headers.get("content-length", "0"))
+        content = await asyncio.wait_for(reader.readexactly(length), self.timeout) if length else b""
+        if headers.get("connection", "").lower() == "close":
+            await self.aclose()
+        return RawResponse(status, headers, content)
+
+
 def percentile(values: Sequence[float], q: float) -> float:
     ordered = sorted(values)
     if not ordered:

@@ -129,7 +129,7 @@ def test_join_sets_an_httponly_samesite_cookie_and_writes_the_file(room: Callabl
     c = r.client()
     response = r.join(c, "technicien", "Marie Dupont")
     assert response.status_code == 303 and response.headers["location"] == f"{r.base}/levier/L1"
-    cookie = [h for h in response.headers.get_list("set-cookie") if h.startswith("cooplevier_participant=")][0]
+    cookie = next(h for h in response.headers.get_list("set-cookie") if h.startswith("cooplevier_participant="))
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and f"Path={r.base}" in cookie
     (doc,) = r.files()
     assert doc["respondent"] == {"name": "Marie Dupont", "role": "technicien"}

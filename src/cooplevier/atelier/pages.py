@@ -35,13 +35,30 @@ def _numbering(w: Workshop, lever_id: str) -> dict[str, Any]:
     return {"lever_number": levers.index(lever_id) + 1, "lever_total": len(levers)}
 
 
+_DETAILS: dict[tuple[int, str], Any] = {}
+
+
+def lever_details(pack: Pack, lever_id: str) -> Any:
+    """The lever's practices, vigilance points and territories, rendered once (they never change)."""
+    key = (id(pack), lever_id)
+    found = _DETAILS.get(key)
+    if found is None:
+        from markupsafe import Markup
+
+        from cooplevier.atelier.views import render
+
+        html = render("_lever_details.html.j2", {"lever": pack.lever(lever_id), "cases": cases_of(pack, lever_id)})
+        found = _DETAILS[key] = Markup(html)  # our own template, autoescaped
+    return found
+
+
 def _lever_view(w: Workshop, lever_id: str) -> dict[str, Any]:
     pack = w.pack
     lever = pack.lever(lever_id)
     return {
         "lever": lever,
         "axis": pack.axis(lever.axis),
-        "cases": cases_of(pack, lever_id),
+        "details": lever_details(pack, lever_id),
         **_numbering(w, lever_id),
     }
 

@@ -37,11 +37,29 @@ def asset_version(name: str) -> str:
     return static_file(name)[2]
 
 
-def page(name: str, context: dict[str, Any], status: int = 200, *, headers: dict[str, str] | None = None) -> Response:
-    from cooplevier.report.templating import render
+@functools.cache
+def template(name: str) -> Any:
+    """A compiled page template, loaded once: the server does not re-check template files on
+    every request (the project's environment does, which costs a file status per page)."""
+    return _environment().get_template(f"atelier/{name}")
 
+
+@functools.cache
+def _environment() -> Any:
+    """The project's HTML environment, as an overlay that never re-reads a template it has loaded
+    (a status call per template and per page otherwise: slow where system calls are dear)."""
+    from cooplevier.report.templating import environment
+
+    return environment(None, flavour="html").overlay(auto_reload=False)
+
+
+def render(name: str, context: dict[str, Any]) -> str:
     base = {"css_version": asset_version("atelier.css"), "js_version": asset_version("refresh.js"), "num": fr_score}
-    return HTMLResponse(render(f"atelier/{name}", {**base, **context}), status_code=status, headers=headers)
+    return str(template(name).render(**base, **context))
+
+
+def page(name: str, context: dict[str, Any], status: int = 200, *, headers: dict[str, str] | None = None) -> Response:
+    return HTMLResponse(render(name, context), status_code=status, headers=headers)
 
 
 def not_found() -> Response:

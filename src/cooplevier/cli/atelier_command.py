@@ -67,6 +67,8 @@ def atelier(
     if territory is not None and (not territory.strip() or len(territory) > 200):
         raise UsageError(t("atelier.bad_territory"))
     pack = load(content)
+    if short and not pack.form(structure, "short"):  # said before the folder is made an atelier
+        raise CooplevierError(t("atelier.no_short"))
 
     from cooplevier.atelier import server
     from cooplevier.atelier.web import create_app
