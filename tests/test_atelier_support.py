@@ -35,10 +35,16 @@ class Server:
     def origin(self) -> str:
         return self.participant.split("/a/")[0]
 
-    def stop(self, sig: int = signal.SIGTERM, timeout: float = 30) -> int:
+    out: str = ""
+    err: str = ""
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 60) -> int:
+        """Send `sig`, wait for the end, and keep what the server printed (its pipes closed)."""
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
-        return self.proc.wait(timeout)
+        out, err = self.proc.communicate(timeout=timeout)
+        self.out, self.err = self.out + out, self.err + err
+        return self.proc.returncode
 
 
 def start_server(folder: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 30) -> Server:

@@ -16,6 +16,7 @@ import logging
 import os
 import signal
 import socket
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,8 +124,28 @@ def _logging() -> dict[str, Any]:
     }
 
 
+_received: list[int] = []
+
+
+def _note(signum: int, frame: Any) -> None:
+    _received.append(signum)  # a stop asked before serving, or the one uvicorn re-raises after its own
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Inside, Ctrl-C and SIGTERM only ask for a stop. Entered before the links are printed, so a
+    script that reads the first line and stops the server at once still gets a clean exit 0."""
+    _received.clear()
+    before = {sig: signal.signal(sig, _note) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
+
+
 def serve(app: Any, listening: Listening) -> int | None:
-    """Serve until Ctrl-C or SIGTERM; returns the signal that stopped it (None: it stopped itself)."""
+    """Serve until Ctrl-C or SIGTERM (inside `signals_held()`); returns the signal that stopped it."""
     import uvicorn
 
     config = uvicorn.Config(
@@ -140,18 +161,10 @@ def serve(app: Any, listening: Listening) -> int | None:
         h11_max_incomplete_event_size=32 * 1024,
     )
     server = uvicorn.Server(config)
-    received: list[int] = []
-
-    def note(signum: int, frame: Any) -> None:
-        received.append(signum)  # the signal uvicorn re-raises after its graceful shutdown
-
-    handled = (signal.SIGINT, signal.SIGTERM)
-    before = {sig: signal.signal(sig, note) for sig in handled}
     try:
-        server.run(sockets=[listening.sock])
+        if not _received:  # a stop asked while the links were printed: nothing to serve
+            server.run(sockets=[listening.sock])
     finally:
-        for sig, handler in before.items():
-            signal.signal(sig, handler)
         with contextlib.suppress(OSError):
             listening.sock.close()
-    return received[0] if received else None
+    return _received[0] if _received else None

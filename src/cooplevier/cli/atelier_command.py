@@ -88,8 +88,9 @@ def atelier(
     workshop.base_url = f"http://{listening.host}:{listening.port}"
     workshop.local_only = listening.local_only
     app = create_app(workshop)
-    _announce(workshop, listening, format)
-    server.serve(app, listening)  # until Ctrl-C or SIGTERM: both are a normal end
+    with server.signals_held():
+        _announce(workshop, listening, format)
+        server.serve(app, listening)  # until Ctrl-C or SIGTERM: both are a normal end
     people = list(workshop.registry)
     answers = sum(len(p.answers) for p in people)
     message(t("atelier.stopped", folder=str(folder), people=tn("atelier.people", len(people)),
