@@ -13,7 +13,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,6 +86,7 @@ async def participate(
     name: str | None = None,
     stop_after: int | None = None,
     outcome: Outcome | None = None,
+    after_join: Callable[[], Awaitable[None]] | None = None,
 ) -> Outcome:
     """Join through `link`, then answer every question with `choose(question id)` (1-5, na, unknown).
 
@@ -104,6 +105,8 @@ async def participate(
         return out
     token = client.cookies.get("cooplevier_participant")
     out.resume = f"{link}/reprendre/{token}"
+    if after_join is not None:
+        await after_join()
     url = urljoin(link, response.headers["location"])
     answered = 0
     while "/fin" not in url:
