@@ -29,8 +29,14 @@ def main() -> None:
                 print(f"start-up benchmark failed: {exc.code}")
         finally:
             sys.argv = saved
+    print("\n== workshop server: 300 participants at once ==")
+    import bench_atelier
+
+    atelier = bench_atelier.main([])
     ok = results["throughput_ratio"] <= 1.0 and results["memory_ratio"] <= 1.5
     print("\nbatch targets:", "met" if ok else "NOT met")
+    atelier_ok = atelier["errors"] == 0 and atelier["lost"] == 0
+    print("atelier targets (0 errors, 0 lost answers):", "met" if atelier_ok else "NOT met")
 
 
 if __name__ == "__main__":
