@@ -13,11 +13,18 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
+
+import yaml
+from starlette.testclient import TestClient
+
+from cooplevier.atelier.web import create_app
+from cooplevier.atelier.workshop import Workshop, start_workshop
+from cooplevier.content.model import Pack
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 ACTION = re.compile(r'<form method="post" action="([^"]+/question/([^"]+))"')
@@ -227,3 +234,74 @@ def percentile(values: Sequence[float], q: float) -> float:
         return float("nan")
     index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
     return ordered[index]
+
+
+# -- in-process: a workshop served through Starlette's TestClient --------------------------------
+class Room:
+    """A workshop in a temporary folder, and a way to open browsers (clients) on it."""
+
+    def __init__(self, folder: Path, pack: Pack, **options: Any) -> None:
+        self.folder = folder
+        self.pack = pack
+        self.options = {"territory": "Pays <b>Test</b>", "structure": None, "short": False, **options}
+        self.workshop = start_workshop(folder, pack, **self.options)
+        self.workshop.base_url = "http://testserver"
+        self.app = create_app(self.workshop)
+        self.clients: list[TestClient] = []
+
+    @property
+    def w(self) -> Workshop:
+        return self.workshop
+
+    @property
+    def base(self) -> str:
+        return f"/a/{self.w.state.display_code}"
+
+    @property
+    def fac(self) -> str:
+        return f"/animation/{self.w.state.key}"
+
+    def client(self) -> TestClient:
+        client = TestClient(self.app, follow_redirects=False)
+        client.__enter__()
+        self.clients.append(client)
+        return client
+
+    def join(self, client: TestClient, role: str = "elu", name: str = "") -> Any:
+        page = client.get(self.base)
+        return client.post(f"{self.base}/rejoindre", data={"csrf": csrf_of(page.text), "role": role, "name": name})
+
+    def answer(self, client: TestClient, qid: str, value: Any, *, action: str = "suivant", comment: str = "") -> Any:
+        page = client.get(f"{self.base}/question/{qid}")
+        data = {"csrf": csrf_of(page.text), "action": action, f"comment-{qid}": comment}
+        if value is not None:
+            data[qid] = str(value)
+        return client.post(f"{self.base}/question/{qid}", data=data)
+
+    def files(self) -> list[dict[str, Any]]:
+        return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(self.folder.glob("reponses-*.yaml"))]
+
+    def close(self) -> None:
+        for client in self.clients:
+            client.__exit__(None, None, None)
+
+
+def csrf_of(html: str) -> str:
+    found = CSRF.search(html)
+    assert found, html[:500]
+    return found.group(1)
+
+
+def rooms(tmp_path: Path, pack: Pack) -> Iterator[Callable[..., Room]]:
+    """The body of a `room` fixture: make(folder="atelier", **options) -> Room; all closed after."""
+    made: list[Room] = []
+
+    def make(folder: str = "atelier", **options: Any) -> Room:
+        made.append(Room(tmp_path / folder, pack, **options))
+        return made[-1]
+
+    yield make
+    for r in made:
+        r.close()
+
+
