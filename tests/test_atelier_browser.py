@@ -176,3 +176,15 @@ def _axe(page: Any, source: str, name: str) -> list[Any]:
         page.evaluate(source)
     found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
     return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]} for v in found]
+
+
+def test_the_join_poster_prints_on_one_a4_page(browser: Any, srv: Server) -> None:
+    import re
+
+    page = browser.new_context().new_page()
+    page.goto(srv.facilitator + "/affiche")
+    assert page.locator("svg.qr").count() == 1 and srv.participant in page.inner_text("main")
+    pdf = page.pdf(format="A4")
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 1
+    boxes = set(re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", pdf))
+    assert boxes and all(abs(float(w) - 595) < 2 and abs(float(h) - 842) < 2 for w, h in boxes)

@@ -9,9 +9,9 @@ files, like `cooplevier report DIR`, and the dashboard says they are not for the
 
 from __future__ import annotations
 
-import functools
 import io
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -24,6 +24,7 @@ from cooplevier.atelier.security import BodyTooLarge, NotAForm, read_form
 from cooplevier.atelier.workshop import Workshop
 from cooplevier.content.model import Pack
 from cooplevier.messages import role_group, t
+from cooplevier.scoring.synthesis import Synthesis
 
 TEXT_DOWNLOADS = {"html": "text/html; charset=utf-8", "md": "text/markdown; charset=utf-8"}
 OFFICE_DOWNLOADS = {
@@ -152,7 +153,8 @@ class Facilitator:
         return RedirectResponse(self._base(), 303)
 
     def _downloads(self) -> list[str]:
-        return ["html", "md", *office_formats(self.w.pack)]
+        results = self.w.results()
+        return ["html", "md", *office_formats(self.w.pack, self.w.synthesis if results else None)]
 
     async def download(self, request: Request) -> Response:
         if not self._allowed(request):
@@ -199,18 +201,25 @@ def projection_wheel(proj: Projection, pack: Pack, labels: dict[str, str]) -> An
     return wheel_svg(pack, series, title=t("wheel.group_title"), size=460)
 
 
-@functools.cache
-def office_formats(pack: Pack) -> tuple[str, ...]:
+_OFFICE: dict[int, tuple[str, ...]] = {}
+
+
+def office_formats(pack: Pack, synthesis: Callable[[], Synthesis] | None = None) -> tuple[str, ...]:
     """The Office formats `render_synthesis` writes in this install (docx, odt), found by trying.
 
     An Office document is a zip: a renderer that does not know the format (or answers with text)
-    does not make one, and that format is simply not offered.
+    does not make one, and that format is simply not offered. Tried on the workshop's synthesis
+    once someone answered (an empty one might trip a renderer that does support the format), and
+    then remembered.
     """
+    known = _OFFICE.get(id(pack))
+    if known is not None:
+        return known
     from cooplevier.report.synthesis import render_synthesis
     from cooplevier.scoring.synthesis import synthesize
 
     found = []
-    probe = synthesize([], pack)
+    probe = synthesis() if synthesis is not None else synthesize([], pack)
     for fmt in OFFICE_DOWNLOADS:
         try:
             data: Any = render_synthesis(probe, pack, fmt=fmt)
@@ -218,6 +227,8 @@ def office_formats(pack: Pack) -> tuple[str, ...]:
             continue
         if isinstance(data, bytes | bytearray) and bytes(data[:2]) == b"PK":
             found.append(fmt)
+    if probe.respondents or found:
+        _OFFICE[id(pack)] = tuple(found)
     return tuple(found)
 
 
