@@ -10,7 +10,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from cooplevier.content.answers import text_problem
 from cooplevier.content.model import Pack
 from tests.test_atelier_support import Room, csrf_of, rooms
 
@@ -186,3 +189,29 @@ def test_participant_records_are_private(room: Callable[..., Room]) -> None:
     (record,) = (r.folder / ".cooplevier-atelier" / "participants").iterdir()
     assert stat.S_IMODE(record.stat().st_mode) == 0o600 and record.suffix == ".json"
     assert os.access(record, os.R_OK)
+
+
+texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40).filter(lambda s: text_problem(s) is None)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=texts, comment=texts, territory=texts.filter(lambda s: bool(s.strip())))
+def test_what_is_typed_reads_back_from_the_file_as_typed(tmp_path: Path, name: str, comment: str, territory: str) -> None:
+    """The server's fast writer is byte for byte `dump_answers`, and the strict loader reads it back."""
+    import datetime as dt
+
+    from cooplevier.content.load import load_pack
+
+    pack = load_pack()
+    from cooplevier.atelier.participants import dump_fast
+    from cooplevier.content.answers import Answer, AnswerFile, dump_answers, load_answers
+
+    af = AnswerFile(territory, {"L1.Q1": Answer(3, comment or None), "L2.Q1": Answer("na")}, name=name or None,
+                    role="elu", date=dt.date(2026, 12, 1), content=pack.ref, structure="pnr", form="full")
+    text = dump_fast(af)
+    assert text == dump_answers(af)
+    path = tmp_path / "a.yaml"
+    path.write_text(text, encoding="utf-8")
+    back = load_answers(path, pack)
+    assert (back.territory, back.name) == (territory, name if name.strip() else None)
+    assert back.answers["L1.Q1"].comment == (comment if comment.strip() else None)

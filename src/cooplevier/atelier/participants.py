@@ -70,6 +70,7 @@ class Participant:
     answers: dict[str, Answer] = field(default_factory=dict)
     position: int = 0  # index in the steps of the page to show next
     finished: bool = False
+    revision: int = 0  # bumped at each change of the answers: a cached score is kept until then
     lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False, compare=False)
 
     @property
@@ -178,6 +179,7 @@ class Registry:
             finished = person.finished or position >= len(self.steps)
             await self._in_thread(self._write, person, answers, position, finished)
             person.answers, person.position, person.finished = answers, position, finished
+            person.revision += 1
             self.version += 1
 
     def _write(self, person: Participant, answers: dict[str, Answer], position: int, finished: bool) -> None:
@@ -189,9 +191,9 @@ class Registry:
         record = {"id": person.id, "joined": person.joined, "position": position, "finished": finished}
         write_private(records_dir(self.folder) / f"{person.id}.json", json.dumps(record).encode("utf-8"))
 
-    def answered(self) -> list[AnswerFile]:
-        """The answer files of everyone who answered at least one question (for the synthesis)."""
-        return [self.answer_file(p) for p in self if p.answers]
+    def answered(self) -> list[Participant]:
+        """Everyone who answered at least one question (the synthesis's respondents)."""
+        return [p for p in self if p.answers]
 
 
 def _int_in(value: object, low: int, high: int, *, default: int) -> int:
@@ -202,10 +204,17 @@ def dump_fast(af: AnswerFile) -> str:
     """`content.answers.dump_answers`, byte for byte, through libyaml's C emitter when present.
 
     The server rewrites a participant's whole file on every answer: PyYAML's pure-Python emitter
-    takes ~3 ms of CPU for a full questionnaire, the C one ~1 ms. A test checks both agree.
+    takes ~3 ms of CPU for a full questionnaire, the C one ~1 ms. A test checks both agree. The C
+    emitter writes characters beyond U+FFFF (emoji) as escapes: a file with one goes the slow way,
+    so that it stays readable as typed.
     """
     import yaml
 
+    typed = [af.territory, af.name or "", *(a.comment or "" for a in af.answers.values())]
+    if any(ord(ch) > 0xFFFF for text in typed for ch in text):
+        from cooplevier.content.answers import dump_answers
+
+        return dump_answers(af)
     doc: dict[str, object] = {"cooplevier": FORMAT, "territory": af.territory}
     respondent = {k: v for k, v in (("name", af.name), ("role", af.role)) if v}
     if respondent:

@@ -42,6 +42,7 @@ class Workshop:
     base_url: str = "http://127.0.0.1"
     local_only: bool = True  # listening on loopback: phones cannot reach it (said on the dashboard)
     _projection: tuple[int, Projection, list[Result]] | None = None
+    _scores: dict[str, tuple[int, Result]] = field(default_factory=dict)  # id -> (revision, score)
     _state_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @property
@@ -67,7 +68,13 @@ class Workshop:
         version = self.registry.version
         cached = self._projection
         if cached is None or cached[0] != version:
-            results = [score(af, self.pack) for af in self.registry.answered()]
+            results = []
+            for person in self.registry.answered():  # only those who answered since are scored again
+                known = self._scores.get(person.id)
+                if known is None or known[0] != person.revision:
+                    known = (person.revision, score(self.registry.answer_file(person), self.pack))
+                    self._scores[person.id] = known
+                results.append(known[1])
             cached = (version, project(results, self.pack, min_group=self.min_group), results)
             self._projection = cached
         return cached
