@@ -221,3 +221,17 @@ def test_short_form_with_a_pack_of_our_own(tmp_path: Path) -> None:
         assert invoke("validate", "--content", str(data), str(r.folder)).exit_code == 0
     finally:
         r.close()
+
+
+def test_results_can_be_held_off_the_projection(room: Callable[..., Room], pack: Pack) -> None:
+    r = room()
+    _crowd(r, pack, {"elu": 3, "technicien": 3}, lambda role, i: 4)
+    c = r.client()
+    assert '<table class="heat"' in c.get(f"{r.fac}/projection/fragment").text
+    hide = c.post(f"{r.fac}/fermeture", data={"csrf": csrf_of(c.get(r.fac).text), "action": "masquer"})
+    assert hide.status_code == 303 and r.w.state.hidden
+    html = c.get(f"{r.fac}/projection/fragment").text
+    assert "masqués" in html and '<table class="heat"' not in html and "svg" not in html
+    assert Room(r.folder, pack, territory=None).w.state.hidden  # kept on disk
+    c.post(f"{r.fac}/fermeture", data={"csrf": csrf_of(c.get(r.fac).text), "action": "montrer"})
+    assert '<table class="heat"' in c.get(f"{r.fac}/projection/fragment").text

@@ -71,6 +71,7 @@ class Facilitator:
             "min_group": w.min_group,
             "refresh_ms": REFRESH_MS,
             "local_only": w.local_only,
+            "hidden": w.state.hidden,
             **more,
         }
 
@@ -103,7 +104,7 @@ class Facilitator:
         labels = group_labels(proj)
         return self._context(
             p=proj, pack=self.w.pack, labels=labels, shade=shade, counts=self.w.counts(),
-            wheel=projection_wheel(proj, self.w.pack, labels) if proj.enough else None,
+            wheel=projection_wheel(proj, self.w.pack, labels) if proj.enough and not self.w.state.hidden else None,
             role_labels={role: role_group(role) for role in proj.roles},
         )
 
@@ -147,9 +148,12 @@ class Facilitator:
         if not secrets.compare_digest(fields.get("csrf", ""), self.w.state.sign("csrf:f:" + self.w.state.key)):
             return views.refused("csrf", 403, back=self._base())
         action = fields.get("action")
-        if action not in ("fermer", "rouvrir"):
+        if action in ("fermer", "rouvrir"):
+            await self.w.set_closed(action == "fermer")
+        elif action in ("masquer", "montrer"):
+            await self.w.set_hidden(action == "masquer")
+        else:
             return views.refused("not_form", 422, back=self._base())
-        await self.w.set_closed(action == "fermer")
         return RedirectResponse(self._base(), 303)
 
     def _downloads(self) -> list[str]:

@@ -61,6 +61,7 @@ class State:
     created: str
     closed: bool = False
     port: int | None = None  # where it last listened: a restart without --port keeps the links
+    hidden: bool = False  # results held off the projection until the facilitator shows them
 
     @property
     def display_code(self) -> str:
@@ -178,6 +179,7 @@ def save_state(folder: Path, state: State) -> None:
         "created": state.created,
         "closed": state.closed,
         "port": state.port,
+        "hidden": state.hidden,
     }
     write_private(state_dir(folder) / STATE_FILE, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
 
@@ -207,6 +209,7 @@ def load_state(path: Path) -> State:
             settings=Settings(territory, structure, form),
             created=str(data.get("created", "")),
             closed=data.get("closed") is True,
+            hidden=data.get("hidden") is True,
             port=port if isinstance(port := data.get("port"), int) and 0 < port < 65536 else None,
         )
     except OSError as exc:

@@ -104,8 +104,15 @@ class Workshop:
 
     async def set_closed(self, closed: bool) -> None:
         """Open or close the questionnaire, on disk first (a restart keeps it as it was)."""
+        await self._change(closed=closed)
+
+    async def set_hidden(self, hidden: bool) -> None:
+        """Hold the results off the projection (answers stay independent until the discussion)."""
+        await self._change(hidden=hidden)
+
+    async def _change(self, **changes: bool) -> None:
         async with self._state_lock:
-            state = replace(self.state, closed=closed)
+            state = replace(self.state, **changes)  # type: ignore[arg-type]
             await asyncio.to_thread(save_state, self.folder, state)
             self.registry.state = state
 
