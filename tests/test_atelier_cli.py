@@ -177,3 +177,14 @@ def test_startup_is_quick(tmp_path: Path) -> None:
     elapsed = time.perf_counter() - started
     assert srv.stop() == 0
     assert elapsed < 10  # measured in benchmarks/bench_atelier.py; this only catches a hang
+
+
+def test_a_second_server_on_the_same_folder_is_refused(tmp_path: Path) -> None:
+    srv = start_server(tmp_path / "a")
+    try:
+        result = invoke("atelier", str(tmp_path / "a"), "--port", "0")
+        assert result.exit_code == 1 and "déjà ouvert par un autre serveur" in result.stderr
+    finally:
+        assert srv.stop(signal.SIGKILL) == -signal.SIGKILL
+    again = start_server(tmp_path / "a")  # the lock went with the killed process
+    assert again.stop() == 0

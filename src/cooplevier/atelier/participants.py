@@ -96,6 +96,9 @@ class Registry:
         self._join_lock = asyncio.Lock()
         self._writers = ThreadPoolExecutor(WRITERS, thread_name_prefix="atelier-write")
 
+    def close(self) -> None:
+        self._writers.shutdown(wait=True)
+
     async def _in_thread(self, fn: Callable[..., None], *args: object) -> None:
         await asyncio.get_running_loop().run_in_executor(self._writers, functools.partial(fn, *args))
 

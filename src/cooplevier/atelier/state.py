@@ -25,7 +25,7 @@ import secrets
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from cooplevier.content.model import FORMS, STRUCTURES, Form, Structure
 from cooplevier.errors import CooplevierError, os_reason
@@ -165,6 +165,25 @@ def _check_same(saved: Settings, wanted: Settings | None, *, structure: Structur
         raise CooplevierError(t("atelier.other_structure", saved=saved.structure or "—", given=structure))
     if form is not None and form != (saved.form or "full"):
         raise CooplevierError(t("atelier.other_form"))
+
+
+def lock_folder(folder: Path) -> IO[bytes] | None:
+    """Hold the workshop for this process: a second server on the same folder is refused.
+
+    An OS lock (flock), not a PID file: the system lifts it when the process ends, even by kill -9,
+    so a crash never leaves the folder locked. Where flock is missing (Windows), nothing is held.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return None
+    handle = open(state_dir(folder) / "lock", "a+b")  # noqa: SIM115 - held open for the process's life
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise CooplevierError(t("atelier.already_open"), file=folder) from None
+    return handle
 
 
 def save_state(folder: Path, state: State) -> None:

@@ -6,6 +6,7 @@ import asyncio
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import IO
 
 from cooplevier.atelier.masking import Projection, project
 from cooplevier.atelier.participants import Registry
@@ -44,6 +45,14 @@ class Workshop:
     _projection: tuple[int, Projection, list[Result]] | None = None
     _scores: dict[str, tuple[int, Result]] = field(default_factory=dict)  # id -> (revision, score)
     _state_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    folder_lock: IO[bytes] | None = None  # held while this process serves the folder (state.lock_folder)
+
+    def release(self) -> None:
+        """Let the folder go (its lock) and stop the writer threads, once serving is over."""
+        self.registry.close()
+        lock, self.folder_lock = self.folder_lock, None
+        if lock is not None:
+            lock.close()
 
     @property
     def state(self) -> State:
@@ -126,14 +135,22 @@ def start_workshop(
     short: bool,
     min_group: int = DEFAULT_MIN_GROUP,
     join_rate: int = DEFAULT_JOIN_RATE,
+    hold: bool = False,
 ) -> Workshop:
     """Open (or create) the workshop in `folder` and load everyone who joined it."""
-    from cooplevier.atelier.state import Settings
+    from cooplevier.atelier.state import Settings, lock_folder, prepare_folder
 
-    wanted = Settings(territory) if territory else None
-    state = open_workshop(folder, wanted, structure=structure, form="short" if short else None)  # type: ignore[arg-type]
-    settings = state.settings
-    questions = pack.form(settings.structure, settings.form)
-    registry = Registry(folder, state, pack, questions)
-    registry.load()
-    return Workshop(folder, pack, registry, min_group=min_group, limiter=JoinLimiter(join_rate))
+    prepare_folder(folder)
+    held = lock_folder(folder) if hold else None
+    try:
+        wanted = Settings(territory) if territory else None
+        state = open_workshop(folder, wanted, structure=structure, form="short" if short else None)  # type: ignore[arg-type]
+        settings = state.settings
+        questions = pack.form(settings.structure, settings.form)
+        registry = Registry(folder, state, pack, questions)
+        registry.load()
+    except BaseException:
+        if held is not None:
+            held.close()
+        raise
+    return Workshop(folder, pack, registry, min_group=min_group, limiter=JoinLimiter(join_rate), folder_lock=held)

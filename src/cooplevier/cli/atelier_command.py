@@ -76,25 +76,28 @@ def atelier(
 
     workshop = start_workshop(
         folder, pack, territory=territory.strip() if territory else None, structure=structure, short=short,
-        min_group=min_group, join_rate=join_rate,
+        min_group=min_group, join_rate=join_rate, hold=True,
     )
-    if not workshop.registry.questions:
-        if workshop.state.settings.form == "short":
-            raise CooplevierError(t("atelier.no_short"))
-        raise CooplevierError(t("atelier.no_questions"))
-    chosen = port if port is not None else (workshop.state.port or DEFAULT_PORT)
-    listening = server.listen(host, chosen, lan=lan)
-    workshop.remember_port(listening.port)
-    workshop.base_url = f"http://{listening.host}:{listening.port}"
-    workshop.local_only = listening.local_only
-    app = create_app(workshop)
-    with server.signals_held():
-        _announce(workshop, listening, format)
-        server.serve(app, listening)  # until Ctrl-C or SIGTERM: both are a normal end
-    people = list(workshop.registry)
-    answers = sum(len(p.answers) for p in people)
-    message(t("atelier.stopped", folder=str(folder), people=tn("atelier.people", len(people)),
-              answers=tn("atelier.answers", answers)))
+    try:
+        if not workshop.registry.questions:
+            if workshop.state.settings.form == "short":
+                raise CooplevierError(t("atelier.no_short"))
+            raise CooplevierError(t("atelier.no_questions"))
+        chosen = port if port is not None else (workshop.state.port or DEFAULT_PORT)
+        listening = server.listen(host, chosen, lan=lan)
+        workshop.remember_port(listening.port)
+        workshop.base_url = f"http://{listening.host}:{listening.port}"
+        workshop.local_only = listening.local_only
+        app = create_app(workshop)
+        with server.signals_held():
+            _announce(workshop, listening, format)
+            server.serve(app, listening)  # until Ctrl-C or SIGTERM: both are a normal end
+        people = list(workshop.registry)
+        answers = sum(len(p.answers) for p in people)
+        message(t("atelier.stopped", folder=str(folder), people=tn("atelier.people", len(people)),
+                  answers=tn("atelier.answers", answers)))
+    finally:
+        workshop.release()
     return ExitCode.OK
 
 

@@ -25,6 +25,7 @@ FR: dict[str, str | dict[str, str]] = {
     "atelier.bad_territory": "--territory : un nom de territoire non vide, de 200 caractères au plus",
     "atelier.dir_is_file": "ce chemin est un fichier, pas un dossier : donnez un dossier d'atelier (il sera créé s'il n'existe pas)",
     "atelier.dir_failed": "impossible de préparer le dossier de l'atelier ({reason})",
+    "atelier.already_open": "cet atelier est déjà ouvert par un autre serveur (une autre fenêtre ?) : utilisez ses liens, ou arrêtez-le avant de relancer",
     "atelier.state_unreadable": "impossible de lire l'état de l'atelier ({reason})",
     "atelier.state_damaged": "l'état de l'atelier est abîmé ou n'est pas celui d'un atelier cooplevier : les réponses du dossier sont intactes ; pour repartir avec de nouveaux liens, déplacez ce fichier puis relancez",
     "atelier.other_territory": "cet atelier a été ouvert pour « {saved} », pas « {given} » : relancez sans --territory (ou avec le même nom), ou choisissez un autre dossier",
