@@ -235,3 +235,14 @@ def test_results_can_be_held_off_the_projection(room: Callable[..., Room], pack:
     assert Room(r.folder, pack, territory=None).w.state.hidden  # kept on disk
     c.post(f"{r.fac}/fermeture", data={"csrf": csrf_of(c.get(r.fac).text), "action": "montrer"})
     assert '<table class="heat"' in c.get(f"{r.fac}/projection/fragment").text
+
+
+def test_a_comment_is_never_dropped_silently(room: Callable[..., Room]) -> None:
+    r = room()
+    c = r.client()
+    r.join(c)
+    for action in ("suivant", "passer", "precedent"):
+        response = r.answer(c, "L1.Q2", None, action=action, comment="ligne 1\r\nligne 2")
+        assert response.status_code == 422 and "ligne 1" in response.text, action
+    assert r.answer(c, "L1.Q2", "unknown", comment="ligne 1\r\nligne 2").status_code == 303
+    assert r.files()[0]["answers"]["L1.Q2"] == {"level": "unknown", "comment": "ligne 1\nligne 2"}

@@ -223,7 +223,10 @@ class Participants:
         if self.w.state.closed:
             return views.page("closed.html.j2", self._context(person=person), 409)
         action = fields.get("action", "suivant")
-        raw, comment = fields.get(qid), fields.get(f"comment-{qid}", "").strip()
+        if action not in ("suivant", "precedent", "passer"):
+            action = "suivant"
+        raw = fields.get(qid)
+        comment = fields.get(f"comment-{qid}", "").replace("\r\n", "\n").strip()  # a textarea sends CRLF
         value = parse_value(raw) if raw is not None else None
         typed = {"value": raw or "", "comment": comment}
         if raw is not None and value is None:
@@ -233,7 +236,7 @@ class Participants:
         if value is None and action == "suivant":
             return self._question_page(person, index, "missing", typed, 422)
         old = person.answers.get(qid)
-        if value is None and comment and comment != (old.comment if old else None) and action != "precedent":
+        if value is None and comment and comment != (old.comment if old else None):  # never dropped silently
             return self._question_page(person, index, "comment_alone", typed, 422)
         position = index - 1 if action == "precedent" else index + 1
         save = value is not None and action != "passer"
