@@ -72,7 +72,7 @@ async def _one_get(url: str) -> int:
         return (await client.get(url)).status_code
 
 
-async def _load(srv: Any, participants: int, probes: int) -> dict[str, Any]:
+async def _load(srv: Any, participants: int, probes: int, pace: float) -> dict[str, Any]:
     outcomes = [Outcome() for _ in range(participants)]
     everyone_in = asyncio.Event()
     joined = [0]
@@ -89,7 +89,8 @@ async def _load(srv: Any, participants: int, probes: int) -> dict[str, Any]:
             try:
                 await participate(client, srv.participant, rnd.choice(ROLES),
                                   lambda q: rnd.choice([1, 2, 3, 4, 5, "na", "unknown"]),
-                                  outcome=outcomes[i], after_join=after_join)
+                                  outcome=outcomes[i], after_join=after_join,
+                                  think=(lambda: rnd.uniform(0.5, 1.5) * pace) if pace else None)
             except (OSError, asyncio.IncompleteReadError, TimeoutError) as exc:
                 outcomes[i].errors.append(type(exc).__name__)
 
@@ -104,7 +105,7 @@ async def _load(srv: Any, participants: int, probes: int) -> dict[str, Any]:
                 response = await client.get(f"{srv.participant}/static/atelier.css")
                 static.append(time.perf_counter() - started)
                 assert response.status_code == 200
-                await asyncio.sleep(0.02)
+                await asyncio.sleep(0.25)  # 4 per second each: samples the load without adding much
 
     probing = [asyncio.ensure_future(probe()) for _ in range(probes)]
     tasks = [asyncio.ensure_future(one(i)) for i in range(participants)]
@@ -134,6 +135,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--participants", type=int, default=300)
     parser.add_argument("--probes", type=int, default=8)
     parser.add_argument("--startup-runs", type=int, default=5)
+    parser.add_argument("--pace", type=float, default=0.0,
+                        help="seconds each participant takes per question, on average (0: as fast as served)")
     args = parser.parse_args(argv)
 
     boot = startup(args.startup_runs)
@@ -141,7 +144,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         folder = Path(tmp) / "atelier"
         srv = start_server(folder, "--territory", "Banc d'essai", "--join-rate", "1000000")
         before, cpu_before = rss_kib(srv.proc.pid)[0], cpu_seconds(srv.proc.pid)
-        run = asyncio.run(_load(srv, args.participants, args.probes))
+        run = asyncio.run(_load(srv, args.participants, args.probes, args.pace))
         after, peak = rss_kib(srv.proc.pid)
         cpu = cpu_seconds(srv.proc.pid) - cpu_before
         assert srv.stop() == 0
@@ -154,6 +157,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     answers, static = run["answers"], run["static"]
     results = {
         "participants": args.participants,
+        "pace_s": args.pace,
         "answers": len(answers),
         "errors": errors,
         "lost": lost,
@@ -178,7 +182,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
 
 def _print(r: dict[str, Any]) -> None:
-    print(f"{r['participants']} participants, {r['answers']} answers in {r['elapsed_s']:.1f} s "
+    pace = f", one question every ~{r['pace_s']:g} s each" if r["pace_s"] else ", as fast as served"
+    print(f"{r['participants']} participants{pace}: {r['answers']} answers in {r['elapsed_s']:.1f} s "
           f"({r['answers_per_s']:.0f} answers/s)")
     print(f"errors {r['errors']}, lost answers {r['lost']}, report counts {r['report_counts']}")
     print(f"server CPU {r['server_cpu_s']:.1f} s for {r['elapsed_s']:.1f} s of load "

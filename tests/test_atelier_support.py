@@ -94,6 +94,7 @@ async def participate(
     stop_after: int | None = None,
     outcome: Outcome | None = None,
     after_join: Callable[[], Awaitable[None]] | None = None,
+    think: Callable[[], float] | None = None,
 ) -> Outcome:
     """Join through `link`, then answer every question with `choose(question id)` (1-5, na, unknown).
 
@@ -133,6 +134,10 @@ async def participate(
             return out
         action, qid = urljoin(link, form.group(1)), form.group(2)
         value = choose(qid)
+        if think is not None:  # reading the question: seconds, as `think()` says
+            import asyncio
+
+            await asyncio.sleep(think())
         started = time.perf_counter()
         response = await client.post(action, data={"csrf": CSRF.search(page.text).group(1),  # type: ignore[union-attr]
                                                    qid: str(value), "action": "suivant"})
