@@ -246,3 +246,19 @@ def test_a_comment_is_never_dropped_silently(room: Callable[..., Room]) -> None:
         assert response.status_code == 422 and "ligne 1" in response.text, action
     assert r.answer(c, "L1.Q2", "unknown", comment="ligne 1\r\nligne 2").status_code == 303
     assert r.files()[0]["answers"]["L1.Q2"] == {"level": "unknown", "comment": "ligne 1\nligne 2"}
+
+
+def test_help_gives_practices_vigilance_and_territories_with_their_source(room: Callable[..., Room], pack: Pack) -> None:
+    r = room()
+    c = r.client()
+    r.join(c)
+    panel = c.get(f"{r.base}/levier/L1").text
+    question = c.get(f"{r.base}/question/L1.Q1").text
+    for html in (panel, question):
+        assert "Exemples de pratiques" in html and "Points de vigilance" in html and "Territoires cités" in html
+        assert "Pays Voironnais" in html and "lien proposé par cooplevier" in html
+    note = next(link.note for case in pack.cases_for("L1") for link in case.levers
+                if link.lever == "L1" and link.source == "editorial" and link.note)
+    assert note.replace("'", "&#39;") in panel
+    assert pack.question("L1.Q1").help.text.replace("'", "&#39;") in question  # the deck's words
+    assert "Question 1 sur 44" in question and "<progress" in question
