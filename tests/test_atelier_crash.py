@@ -143,3 +143,30 @@ def test_load_a_room_answers_everything_at_once(tmp_path: Path, pack: Pack) -> N
     p95 = latencies[int(0.95 * (len(latencies) - 1))]
     print(f"{people * asked} answers in {elapsed:.1f} s, p95 {p95 * 1000:.0f} ms")
     assert p95 < 10  # a saturated 2-core machine queues; benchmarks/bench_atelier.py measures it
+
+
+def test_sigterm_under_load_stops_cleanly_and_keeps_every_answer(tmp_path: Path) -> None:
+    people, stop_at = 20, 200
+    srv = start_server(tmp_path / "atelier", "--join-rate", "100000")
+    outcomes = [Outcome() for _ in range(people)]
+
+    async def run() -> None:
+        async def one(i: int) -> None:
+            async with RawClient(timeout=60) as client:
+                try:
+                    await participate(client, srv.participant, "elu", lambda q: 1 + i % 5, outcome=outcomes[i])
+                except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError, IndexError) as exc:
+                    outcomes[i].errors.append(type(exc).__name__)
+
+        tasks = [asyncio.ensure_future(one(i)) for i in range(people)]
+        while sum(len(o.acknowledged) for o in outcomes) < stop_at and not all(t.done() for t in tasks):
+            await asyncio.sleep(0.02)
+        srv.proc.send_signal(signal.SIGTERM)  # requests under way finish; then exit 0
+        await asyncio.gather(*tasks)
+
+    asyncio.run(run())
+    assert srv.stop() == 0 and "Traceback" not in srv.err and "atelier arrêté" in srv.err
+    for o in outcomes:
+        pid = o.resume.rsplit("/", 1)[1].split(".")[0]
+        saved = yaml.safe_load((tmp_path / "atelier" / f"reponses-{pid}.yaml").read_text(encoding="utf-8"))
+        assert all(saved["answers"].get(q) == v for q, v in o.acknowledged.items())
