@@ -238,15 +238,17 @@ def dump_fast(af: AnswerFile) -> str:
 def _dumper() -> object:
     import yaml
 
-    from cooplevier.content.answers import _YAML_BREAKS
+    from cooplevier.content import answers
 
+    # the same characters as `dump_answers` quotes (a test compares the two writers' output)
+    breaks = getattr(answers, "_YAML_BREAKS", ("\x85", "\u2028", "\u2029"))
     base = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
     class Dumper(base):  # type: ignore[valid-type,misc]
         pass
 
     def text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-        quoted = any(ch in value for ch in _YAML_BREAKS) or value != value.strip() or "\n" in value
+        quoted = any(ch in value for ch in breaks) or value != value.strip() or "\n" in value
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"' if quoted else None)
 
     Dumper.add_representer(str, text)
