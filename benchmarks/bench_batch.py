@@ -37,17 +37,19 @@ for path in sorted(files):
 """
 
 
-def question_ids() -> list[str]:
+def pack_facts() -> tuple[list[str], str]:
+    """The question ids and the pack reference of the shipped pack."""
     sys.path.insert(0, str(ROOT / "src"))
-    from cooplevier.content import load_pack
+    from cooplevier.content.load import load_pack
 
-    return [q.id for q in load_pack().questions]
+    pack = load_pack()
+    return [q.id for q in pack.questions], pack.ref
 
 
 def generate(folder: Path, count: int, seed: int = 5) -> None:
     """`count` realistic answer files: most questions answered, some na/unknown, comments."""
     rng = random.Random(seed)
-    ids = question_ids()
+    ids, ref = pack_facts()
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(count):
         base = rng.randint(1, 5)
@@ -58,7 +60,7 @@ def generate(folder: Path, count: int, seed: int = 5) -> None:
             f"  name: Participant {i}",
             f"  role: {rng.choice(ROLES)}",
             f"date: 2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-            "content: mairie-conseils-2015@1.0",
+            f"content: {ref}",
             f"targets: {{L{rng.randint(1, 10)}: {rng.randint(2, 5)}}}",
             "answers:",
         ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from cooplevier.content.load import load_pack
 from cooplevier.content.model import Pack
 from tests.helpers import answers_yaml, invoke
+from tests.tmux import Tmux
 
 os.environ.setdefault("TERM", "dumb")
 os.environ.pop("COOPLEVIER_DEBUG", None)
@@ -35,7 +36,7 @@ def cli() -> Callable[..., Any]:
 
 @pytest.fixture()
 def write_answers(tmp_path: Path) -> Callable[..., Path]:
-    """Write an answer file in tmp_path: write_answers({"L1.Q1": 3}, name="a.yaml", territory=...)."""
+    """Write an answer file in tmp_path: write_answers({"L1.Q2": 3}, name="a.yaml", territory=...)."""
 
     def write(answers: Mapping[str, Any], *, name: str = "answers.yaml", **kwargs: Any) -> Path:
         path = tmp_path / name
@@ -50,3 +51,12 @@ def write_answers(tmp_path: Path) -> Callable[..., Path]:
 def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Tests never touch the user's cache folder."""
     os.environ["COOPLEVIER_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+
+
+@pytest.fixture()
+def tmux(tmp_path: Path) -> Iterator[Tmux]:
+    server = Tmux(tmp_path)
+    try:
+        yield server
+    finally:
+        server.close()

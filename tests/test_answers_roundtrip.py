@@ -7,7 +7,8 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cooplevier.content.answers import Answer, AnswerFile, dump_answers, parse_answers
+from cooplevier.content.answers import Answer, AnswerFile, parse_answers
+from cooplevier.content.dump import dump_answers
 from cooplevier.content.load import load_pack
 from cooplevier.content.model import FORMS, ROLES, STRUCTURES, Pack
 from cooplevier.content.strict_yaml import parse

@@ -72,7 +72,7 @@ class Scripted:
 
 def run(pack: Pack, path: Path | None, lines: Iterable[Any], **kwargs: Any) -> tuple[int, Scripted]:
     prompter = Scripted(lines)
-    options: dict[str, Any] = {"territory": "Pays de Test", "role": "elu", "today": TODAY}
+    options: dict[str, Any] = {"territory": "Pays de Test", "role": "elu", "structure": "autre", "today": TODAY}
     options.update(kwargs)
     return assess(pack, prompter, path=path, **options), prompter
 
@@ -136,19 +136,19 @@ def test_parse_command(line: str, command: Any) -> None:
 def test_fresh_questionnaire_starts_at_the_first_question(pack: Pack) -> None:
     q = Questionnaire(pack.ordered_questions())
     assert (q.index, q.position, q.total) == (0, 1, len(pack.questions))
-    assert q.current.id == "L1.Q1" and q.current_answer is None and not q.done
+    assert q.current.id == "L1.Q2" and q.current_answer is None and not q.done
 
 
 def test_answer_back_and_change(pack: Pack) -> None:
     q = Questionnaire(pack.ordered_questions())
     q.answer(3)
     q.answer(4)
-    assert q.current.id == "L1.Q3"
-    assert q.back() and q.current.id == "L1.Q2"
+    assert q.current.id == "L1.Q6"
+    assert q.back() and q.current.id == "L1.Q5"
     assert q.current_answer == Answer(4)
     q.answer(2)
-    assert q.current.id == "L1.Q3"
-    assert q.ordered_answers() == {"L1.Q1": Answer(3), "L1.Q2": Answer(2)}
+    assert q.current.id == "L1.Q6"
+    assert q.ordered_answers() == {"L1.Q2": Answer(3), "L1.Q5": Answer(2)}
 
 
 def test_back_at_the_first_question_stays(pack: Pack) -> None:
@@ -163,12 +163,12 @@ def test_going_back_several_questions_then_forward_is_sequential(pack: Pack) -> 
         q.answer(level)
     for _ in range(3):
         q.back()
-    assert q.current.id == "L1.Q2"
-    q.answer(5)
-    assert q.current.id == "L1.Q3"  # already answered in this session: shown again, not jumped
-    q.skip()
-    q.skip()
     assert q.current.id == "L1.Q5"
+    q.answer(5)
+    assert q.current.id == "L1.Q6"  # already answered in this session: shown again, not jumped
+    q.skip()
+    q.skip()
+    assert q.current.id == "L1.Q8"
 
 
 def test_skip_leaves_a_gap_to_come_back_to(pack: Pack) -> None:
@@ -176,9 +176,9 @@ def test_skip_leaves_a_gap_to_come_back_to(pack: Pack) -> None:
     q.skip()
     while not q.done:
         q.answer("na")
-    assert [x.id for x in q.unanswered()] == ["L1.Q1"]
+    assert [x.id for x in q.unanswered()] == ["L1.Q2"]
     assert not q.complete
-    assert q.go_to_first_unanswered() and q.current.id == "L1.Q1"
+    assert q.go_to_first_unanswered() and q.current.id == "L1.Q2"
     q.answer(2)
     assert q.done and q.complete and not q.go_to_first_unanswered()
 
@@ -201,11 +201,11 @@ def test_resume_with_everything_answered_is_done(pack: Pack) -> None:
 
 def test_review_mode_walks_every_question(pack: Pack) -> None:
     q = Questionnaire(pack.ordered_questions(), {qid: Answer(2) for qid in ids(pack)}, review=True)
-    assert q.current.id == "L1.Q1" and q.current_answer == Answer(2)
+    assert q.current.id == "L1.Q2" and q.current_answer == Answer(2)
     q.skip()
     q.answer(5)
-    assert q.current.id == "L1.Q3"
-    assert q.answers["L1.Q2"] == Answer(5)
+    assert q.current.id == "L1.Q6"
+    assert q.answers["L1.Q5"] == Answer(5)
 
 
 def test_comment_before_the_answer_waits_for_it(pack: Pack) -> None:
@@ -213,23 +213,23 @@ def test_comment_before_the_answer_waits_for_it(pack: Pack) -> None:
     assert q.set_comment("à vérifier avec le DGS") is False
     assert q.current_comment == "à vérifier avec le DGS"
     q.answer(3)
-    assert q.answers["L1.Q1"] == Answer(3, "à vérifier avec le DGS")
+    assert q.answers["L1.Q2"] == Answer(3, "à vérifier avec le DGS")
 
 
 def test_comment_on_an_answer_changes_it_and_keeps_it_on_a_new_level(pack: Pack) -> None:
-    q = Questionnaire(pack.ordered_questions(), {"L1.Q1": Answer(2)}, review=True)
+    q = Questionnaire(pack.ordered_questions(), {"L1.Q2": Answer(2)}, review=True)
     assert q.set_comment("texte") is True
     assert q.set_comment("texte") is False  # unchanged: nothing to save
     q.answer(4)
-    assert q.answers["L1.Q1"] == Answer(4, "texte")
+    assert q.answers["L1.Q2"] == Answer(4, "texte")
     q.back()
     assert q.set_comment(None) is True
-    assert q.answers["L1.Q1"] == Answer(4)
+    assert q.answers["L1.Q2"] == Answer(4)
 
 
 def test_answers_for_unknown_questions_are_not_the_engines_business(pack: Pack) -> None:
-    q = Questionnaire(pack.ordered_questions(), {"L99.Q1": Answer(2), "L1.Q1": Answer(1)})
-    assert q.ordered_answers() == {"L1.Q1": Answer(1)}
+    q = Questionnaire(pack.ordered_questions(), {"L99.Q1": Answer(2), "L1.Q2": Answer(1)})
+    assert q.ordered_answers() == {"L1.Q2": Answer(1)}
 
 
 # --- the session: a scripted respondent ----------------------------------------------------
@@ -258,8 +258,9 @@ def test_a_lever_panel_comes_before_each_levers_first_question(pack: Pack, tmp_p
         for s in p.screens
         if isinstance(s, LeverIntro | QuestionView)
     ]
-    assert shown[: n + 3] == ["L1", *[f"L1.Q{i}" for i in range(1, n + 1)], "L2", "L2.Q1"]
-    assert shown[n + 3 :] == [f"L1.Q{n}", "L2", "L2.Q1", f"L1.Q{n}", f"L1.Q{n - 1}"]  # none when going back
+    l1, first_l2 = ids(pack)[:n], ids(pack)[n]
+    assert shown[: n + 3] == ["L1", *l1, "L2", first_l2]
+    assert shown[n + 3 :] == [l1[-1], "L2", first_l2, l1[-1], l1[-2]]  # none when going back
     panel = next(s for s in p.screens if isinstance(s, LeverIntro))
     assert panel.axis.id == "impulsion" and panel.questions == n
 
@@ -277,20 +278,20 @@ def test_every_answer_is_on_disk_before_the_next_question(
             super().show(screen)
 
     prompter = Spy(["4", "n", "x"])
-    code = assess(pack, prompter, path=path, territory="T", role="elu", today=TODAY)
+    code = assess(pack, prompter, path=path, territory="T", role="elu", structure="autre", today=TODAY)
     assert code == 1  # the input ended
-    assert seen == [{}, {"L1.Q1": 4}, {"L1.Q1": 4, "L1.Q2": "na"}, {"L1.Q1": 4, "L1.Q2": "na", "L1.Q3": "unknown"}]
+    assert seen == [{}, {"L1.Q2": 4}, {"L1.Q2": 4, "L1.Q5": "na"}, {"L1.Q2": 4, "L1.Q5": "na", "L1.Q6": "unknown"}]
 
 
 def test_back_then_change_keeps_every_other_answer(pack: Pack, tmp_path: Path) -> None:
     path = tmp_path / "t.yaml"
     _, p = run(pack, path, ["3", "4", "p", "p", "5", "", "1"])
-    assert saved(path, pack) == {"L1.Q1": 5, "L1.Q2": 4, "L1.Q3": 1}
+    assert saved(path, pack) == {"L1.Q2": 5, "L1.Q5": 4, "L1.Q6": 1}
     revisited = [v for v in p.questions if v.answer is not None]
     assert [(v.question.id, v.answer.value) for v in revisited if v.answer] == [
-        ("L1.Q2", 4),
-        ("L1.Q1", 3),
-        ("L1.Q2", 4),
+        ("L1.Q5", 4),
+        ("L1.Q2", 3),
+        ("L1.Q5", 4),
     ]
 
 
@@ -299,9 +300,9 @@ def test_skip_then_come_back_at_the_end(pack: Pack, tmp_path: Path) -> None:
     n = len(pack.questions)
     code, p = run(pack, path, ["s"] + ["2"] * (n - 1) + ["o", "5"])
     assert code == 0
-    assert saved(path, pack)["L1.Q1"] == 5
-    assert any("L1.Q1" in line for line in p.said)  # the gap was named
-    assert p.questions[-1].question.id == "L1.Q1"
+    assert saved(path, pack)["L1.Q2"] == 5
+    assert any("L1.Q2" in line for line in p.said)  # the gap was named
+    assert p.questions[-1].question.id == "L1.Q2"
 
 
 def test_gaps_left_at_the_end_give_the_command_to_finish_later(pack: Pack, tmp_path: Path) -> None:
@@ -309,22 +310,22 @@ def test_gaps_left_at_the_end_give_the_command_to_finish_later(pack: Pack, tmp_p
     n = len(pack.questions)
     code, p = run(pack, path, ["s", "s"] + ["2"] * (n - 2) + [""])
     assert code == 0
-    assert "L1.Q1" not in saved(path, pack)
+    assert "L1.Q2" not in saved(path, pack)
     assert command_line("assess", path) in p.commands
 
 
 def test_comment_typed_inline_or_asked(pack: Pack, tmp_path: Path) -> None:
     path = tmp_path / "t.yaml"
     _, p = run(pack, path, ["c Pacte en cours", "3", "4", "p", "c", "Revu en bureau", "", "p", "c", "-"])
-    assert saved(path, pack) == {"L1.Q1": (3, "Pacte en cours"), "L1.Q2": 4}
+    assert saved(path, pack) == {"L1.Q2": (3, "Pacte en cours"), "L1.Q5": 4}
     assert [v.comment for v in p.questions] == [None, None, None, None, None, "Revu en bureau"]
 
 
 def test_empty_comment_changes_nothing(pack: Pack, tmp_path: Path) -> None:
     path = tmp_path / "t.yaml"
     _, p = run(pack, path, ["3", "p", "c", "", ""])
-    assert saved(path, pack) == {"L1.Q1": 3}
-    assert "Commentaire de L1.Q1 inchangé." in p.said
+    assert saved(path, pack) == {"L1.Q2": 3}
+    assert "Commentaire de L1.Q2 inchangé." in p.said
 
 
 def test_help_shows_the_levers_practices_vigilance_and_cases_then_the_question_again(
@@ -334,9 +335,9 @@ def test_help_shows_the_levers_practices_vigilance_and_cases_then_the_question_a
     help_views = [s for s in p.screens if isinstance(s, HelpView)]
     assert len(help_views) == 1
     view = help_views[0]
-    assert view.lever == pack.lever("L1") and view.question.id == "L1.Q1"
+    assert view.lever == pack.lever("L1") and view.question.id == "L1.Q2"
     assert view.cases == pack.cases_for("L1") and len(view.steps) == 5
-    assert [v.question.id for v in p.questions] == ["L1.Q1", "L1.Q1"]
+    assert [v.question.id for v in p.questions] == ["L1.Q2", "L1.Q2"]
 
 
 @pytest.mark.parametrize("line", ["7", "oui", "", "3 4", "zzz"])
@@ -345,7 +346,7 @@ def test_invalid_input_gives_a_french_hint_and_asks_again(pack: Pack, tmp_path: 
     code, p = run(pack, path, [line, "2"])
     assert code == 1
     assert len(p.hints) == 1 and "1 à 5" in p.hints[0]
-    assert saved(path, pack) == {"L1.Q1": 2}
+    assert saved(path, pack) == {"L1.Q2": 2}
 
 
 def test_back_at_the_first_question_says_so(pack: Pack, tmp_path: Path) -> None:
@@ -357,7 +358,7 @@ def test_quit_saves_and_tells_how_to_resume(pack: Pack, tmp_path: Path) -> None:
     path = tmp_path / "t.yaml"
     code, p = run(pack, path, ["1", "q"], content=tmp_path)
     assert code == 0
-    assert saved(path, pack) == {"L1.Q1": 1}
+    assert saved(path, pack) == {"L1.Q2": 1}
     assert command_line("assess", path, "--content", tmp_path) in p.commands
 
 
@@ -365,7 +366,7 @@ def test_ctrl_c_saves_and_exits_130(pack: Pack, tmp_path: Path) -> None:
     path = tmp_path / "t.yaml"
     code, p = run(pack, path, ["1", "2", KeyboardInterrupt])
     assert code == 130
-    assert saved(path, pack) == {"L1.Q1": 1, "L1.Q2": 2}
+    assert saved(path, pack) == {"L1.Q2": 1, "L1.Q5": 2}
     assert any("Ctrl-C" in w for w in p.warnings)
     assert command_line("assess", path) in p.commands
 
@@ -384,7 +385,7 @@ def test_ctrl_c_during_a_write_still_saves_the_answer(
     monkeypatch.setattr("cooplevier.assess.store.atomic_write", interrupted)
     code, p = run(pack, path, ["2", "3"])
     assert code == 130
-    assert saved(path, pack) == {"L1.Q1": 2}
+    assert saved(path, pack) == {"L1.Q2": 2}
     assert len(p.questions) == 1
 
 
@@ -392,8 +393,8 @@ def test_end_of_input_saves_and_exits_1(pack: Pack, tmp_path: Path) -> None:
     path = tmp_path / "t.yaml"
     code, p = run(pack, path, ["1"])
     assert code == 1
-    assert saved(path, pack) == {"L1.Q1": 1}
-    assert any("Fin de l'entrée" in w and "1/44" in w for w in p.warnings)
+    assert saved(path, pack) == {"L1.Q2": 1}
+    assert any("Fin de l'entrée" in w and "1/49" in w for w in p.warnings)
 
 
 def test_no_input_at_all_before_the_territory_is_known(
@@ -437,12 +438,12 @@ def test_default_file_name() -> None:
 
 def test_default_file_is_resumed_when_it_exists(pack: Pack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "reponses-pays-de-test.yaml").write_text(answers_yaml({"L1.Q1": 2}), encoding="utf-8")
-    code, _ = run(pack, None, ["pays de test", "4", "q"], territory=None, role=None)
+    (tmp_path / "reponses-pays-de-test.yaml").write_text(answers_yaml({"L1.Q2": 2}), encoding="utf-8")
+    code, _ = run(pack, None, ["pays de test", "o", "4", "q"], territory=None, role=None)
     assert code == 0
     af = load_answers(tmp_path / "reponses-pays-de-test.yaml", pack)
     assert af.territory == "Pays de Test"  # a territory typed to find the file does not rename it
-    assert saved(tmp_path / "reponses-pays-de-test.yaml", pack) == {"L1.Q1": 2, "L1.Q2": 4}
+    assert saved(tmp_path / "reponses-pays-de-test.yaml", pack) == {"L1.Q2": 2, "L1.Q5": 4}
 
 
 # --- resuming ----------------------------------------------------------------------------
@@ -458,12 +459,12 @@ def test_resume_at_the_sixth_question_keeping_the_first_five(pack: Pack, tmp_pat
     assert saved(path, pack) == {**{qid: 4 for qid in first}, ids(pack)[5]: 1}
     af = load_answers(path, pack)
     assert (af.name, af.role, dict(af.targets)) == ("Marie", "elu", {"L3": 4})
-    assert any("Reprise" in s and "5/44" in s for s in p.said)
+    assert any("Reprise" in s and "5/49" in s for s in p.said)
 
 
 def test_options_override_the_file_and_say_so(pack: Pack, tmp_path: Path) -> None:
     path = tmp_path / "t.yaml"
-    path.write_text(answers_yaml({"L1.Q1": 4}, territory="Ancien", role="elu"), encoding="utf-8")
+    path.write_text(answers_yaml({"L1.Q2": 4}, territory="Ancien", role="elu"), encoding="utf-8")
     _, p = run(pack, path, ["q"], territory="Nouveau", role="technicien")
     af = load_answers(path, pack)
     assert (af.territory, af.role) == ("Nouveau", "technicien")
@@ -472,51 +473,52 @@ def test_options_override_the_file_and_say_so(pack: Pack, tmp_path: Path) -> Non
 
 def test_a_file_without_role_asks_for_it(pack: Pack, tmp_path: Path) -> None:
     path = tmp_path / "t.yaml"
-    path.write_text(answers_yaml({"L1.Q1": 4}, role=None), encoding="utf-8")
+    path.write_text(answers_yaml({"L1.Q2": 4}, role=None), encoding="utf-8")
     run(pack, path, ["3", "q"], territory=None, role=None)
     assert load_answers(path, pack).role == "societe-civile"
 
 
 def test_leading_comments_of_the_file_are_kept(pack: Pack, tmp_path: Path) -> None:
     path = tmp_path / "t.yaml"
-    path.write_text("# Atelier du 12 mars\n#\n" + answers_yaml({"L1.Q1": 4}), encoding="utf-8")
+    path.write_text("# Atelier du 12 mars\n#\n" + answers_yaml({"L1.Q2": 4}), encoding="utf-8")
     run(pack, path, ["3", "q"])
     assert path.read_text(encoding="utf-8").startswith("# Atelier du 12 mars\n")
 
 
 @pytest.fixture()
 def smaller_pack(tmp_path: Path, pack: Pack) -> Pack:
-    """A copy of the shipped pack with L1.Q5 removed (a user's edited pack)."""
+    """A copy of the shipped pack with L1.Q8 removed (a user's edited pack)."""
     root = tmp_path / "pack"
     shutil.copytree(pack.root, root)
     questions = root / "questions.yaml"
     data = yaml.safe_load(questions.read_text(encoding="utf-8"))
-    data["questions"] = [q for q in data["questions"] if q["id"] != "L1.Q5"]
+    data["questions"] = [q for q in data["questions"] if q["id"] != "L1.Q8"]
     questions.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (root / "migrations.yaml").unlink()  # its map names L1.Q8: this edited pack is not versioned
     return load_pack(root)
 
 
 def test_changed_content_sets_answers_aside_without_losing_them(pack: Pack, smaller_pack: Pack, tmp_path: Path) -> None:
     path = tmp_path / "t.yaml"
-    answers = {"L1.Q1": 7, "L1.Q2": 2, "L1.Q3": 3, "L1.Q4": "na", "L1.Q5": {"level": 4, "comment": "deux  espaces"}}
+    answers = {"L1.Q2": 7, "L1.Q5": 2, "L1.Q6": 3, "L1.Q7": "na", "L1.Q8": {"level": 4, "comment": "deux  espaces"}}
     path.write_text(answers_yaml(answers), encoding="utf-8")
     code, p = run(smaller_pack, path, ["5", "q"], territory=None, role=None)
     assert code == 0
     # reported on screen, with their line
     assert any("2 réponses de" in w for w in p.warnings)
-    assert any("L1.Q1: 7" in w for w in p.warnings)
-    assert any('L1.Q5: {"level": 4, "comment": "deux  espaces"}' in w for w in p.warnings)
+    assert any("L1.Q2: 7" in w for w in p.warnings)
+    assert any('L1.Q8: {"level": 4, "comment": "deux  espaces"}' in w for w in p.warnings)
     # the invalid one is asked again; the unknown one is not a question any more
-    assert p.questions[0].question.id == "L1.Q1"
-    assert saved(path, smaller_pack) == {"L1.Q1": 5, "L1.Q2": 2, "L1.Q3": 3, "L1.Q4": "na"}
+    assert p.questions[0].question.id == "L1.Q2"
+    assert saved(path, smaller_pack) == {"L1.Q2": 5, "L1.Q5": 2, "L1.Q6": 3, "L1.Q7": "na"}
     # kept, word for word, in comments at the top of the file
     text = path.read_text(encoding="utf-8")
-    assert '#   L1.Q5: {"level": 4, "comment": "deux  espaces"}' in text
-    assert "#   L1.Q1: 7" in text
+    assert '#   L1.Q8: {"level": 4, "comment": "deux  espaces"}' in text
+    assert "#   L1.Q2: 7" in text
     # and still there after another session
     run(smaller_pack, path, ["q"], territory=None, role=None)
-    assert path.read_text(encoding="utf-8").count("L1.Q5: {") == 1
-    assert "L1.Q1: 7" in path.read_text(encoding="utf-8")
+    assert path.read_text(encoding="utf-8").count("L1.Q8: {") == 1
+    assert "L1.Q2: 7" in path.read_text(encoding="utf-8")
 
 
 def test_a_complete_file_is_not_changed_without_confirmation(pack: Pack, tmp_path: Path) -> None:
@@ -539,16 +541,16 @@ def test_a_complete_file_can_be_reviewed(pack: Pack, tmp_path: Path, confirm: di
     lines = [*confirm.get("lines", []), "", "5", "q"]
     code, p = run(pack, path, lines, territory=None, role=None, yes=confirm.get("yes", False))
     assert code == 0
-    assert [v.question.id for v in p.questions] == ["L1.Q1", "L1.Q2", "L1.Q3"]
+    assert [v.question.id for v in p.questions] == ["L1.Q2", "L1.Q5", "L1.Q6"]
     assert [v.answer.value if v.answer else None for v in p.questions] == [3, 3, 3]
-    assert saved(path, pack)["L1.Q2"] == 5 and saved(path, pack)["L1.Q1"] == 3
+    assert saved(path, pack)["L1.Q5"] == 5 and saved(path, pack)["L1.Q2"] == 3
 
 
 @pytest.mark.parametrize(
     "text",
     [
         "cooplevier: answers/1\nterritory: [oops\n",
-        "cooplevier: answers/1\nterritory: T\nanswers:\n  L1.Q1: 3\n  L1.Q1: 4\n",
+        "cooplevier: answers/1\nterritory: T\nanswers:\n  L1.Q2: 3\n  L1.Q2: 4\n",
         "\x00",
     ],
     ids=["syntax", "duplicate", "binary"],
@@ -568,7 +570,7 @@ def test_an_empty_file_becomes_the_answer_file(pack: Pack, tmp_path: Path) -> No
     path = tmp_path / "t.yaml"
     path.write_text("\n", encoding="utf-8")
     code, _ = run(pack, path, ["2", "q"])
-    assert code == 0 and saved(path, pack) == {"L1.Q1": 2}
+    assert code == 0 and saved(path, pack) == {"L1.Q2": 2}
 
 
 # --- a full disk ---------------------------------------------------------------------------
@@ -588,7 +590,7 @@ def test_a_failed_save_is_retried_and_loses_nothing(
     monkeypatch.setattr("cooplevier.assess.store.atomic_write", flaky)
     code, p = run(pack, path, ["4", "", "q"])
     assert code == 0
-    assert saved(path, pack) == {"L1.Q1": 4}
+    assert saved(path, pack) == {"L1.Q2": 4}
     assert any("No space left" in w for w in p.warnings)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import stat
@@ -58,7 +59,17 @@ def test_a_folder_that_is_a_file_is_refused(tmp_path: Path) -> None:
 
 
 def test_short_form_missing_from_the_pack_is_said_before_the_folder_is_touched(tmp_path: Path) -> None:
-    result = invoke("atelier", str(tmp_path / "a"), "--short")
+    import shutil
+
+    from cooplevier.resources import shipped_dir
+
+    data = tmp_path / "pack"
+    shutil.copytree(shipped_dir("data"), data)
+    questions = data / "questions.yaml"
+    questions.write_text(re.sub(r"(?m)^\s*short: true\s*$\n?", "", questions.read_text(encoding="utf-8")),
+                         encoding="utf-8")
+    questions.write_text(re.sub(r",\s*short: true", "", questions.read_text(encoding="utf-8")), encoding="utf-8")
+    result = invoke("atelier", str(tmp_path / "a"), "--short", "--content", str(data))
     assert result.exit_code == 1 and "forme courte" in result.stderr and "relancez sans --short" in result.stderr
     assert not (tmp_path / "a").exists()
 

@@ -10,9 +10,14 @@ from typing import Any
 
 import pytest
 
+from cooplevier.content.load import load_pack
 from cooplevier.content.model import Pack
 from tests.helpers import invoke
 from tests.test_atelier_support import Room, csrf_of, rooms
+
+# The first questions of lever 1 in the shipped questionnaire (ids follow its version).
+_FORM = [q.id for q in load_pack().form()]
+Q1, Q2, Q3, Q4 = [qid for qid in _FORM if qid.startswith("L1.")][:4]
 
 
 @pytest.fixture()
@@ -24,40 +29,40 @@ def test_back_skip_and_missing_answer(room: Callable[..., Room]) -> None:
     r = room()
     c = r.client()
     r.join(c)
-    assert r.answer(c, "L1.Q1", 2).headers["location"] == f"{r.base}/question/L1.Q2"
-    missing = r.answer(c, "L1.Q2", None, comment="à garder")
+    assert r.answer(c, Q1, 2).headers["location"] == f"{r.base}/question/{Q2}"
+    missing = r.answer(c, Q2, None, comment="à garder")
     assert missing.status_code == 422 and "à garder" in missing.text
-    skipped = r.answer(c, "L1.Q2", None, action="passer")
-    assert skipped.headers["location"] == f"{r.base}/question/L1.Q3"
-    back = r.answer(c, "L1.Q3", "unknown", action="precedent")
-    assert back.headers["location"] == f"{r.base}/question/L1.Q2"
-    assert r.answer(c, "L1.Q1", 5, action="precedent").headers["location"] == f"{r.base}/levier/L1"
-    assert r.files()[0]["answers"] == {"L1.Q1": 5, "L1.Q3": "unknown"}
-    bad = r.answer(c, "L1.Q2", 7)
+    skipped = r.answer(c, Q2, None, action="passer")
+    assert skipped.headers["location"] == f"{r.base}/question/{Q3}"
+    back = r.answer(c, Q3, "unknown", action="precedent")
+    assert back.headers["location"] == f"{r.base}/question/{Q2}"
+    assert r.answer(c, Q1, 5, action="precedent").headers["location"] == f"{r.base}/levier/L1"
+    assert r.files()[0]["answers"] == {Q1: 5, Q3: "unknown"}
+    bad = r.answer(c, Q2, 7)
     assert bad.status_code == 422
     done = c.get(f"{r.base}/fin").text
-    assert 'id="done"' in done and "L1.Q2" in done  # listed as not answered yet
+    assert 'id="done"' in done and Q2 in done  # listed as not answered yet
 
 def test_resume_by_cookie_and_by_personal_link(room: Callable[..., Room]) -> None:
     r = room()
     c = r.client()
     r.join(c)
-    r.answer(c, "L1.Q1", 4)
-    r.answer(c, "L1.Q2", 4)
-    assert c.get(r.base).headers["location"] == f"{r.base}/question/L1.Q3"
+    r.answer(c, Q1, 4)
+    r.answer(c, Q2, 4)
+    assert c.get(r.base).headers["location"] == f"{r.base}/question/{Q3}"
     link = re.search(r'href="(http://testserver/a/[^"]+/reprendre/[^"]+)"', c.get(f"{r.base}/fin").text)
     assert link
     phone = r.client()
     response = phone.get(link.group(1).replace("http://testserver", ""))
-    assert response.status_code == 303 and response.headers["location"] == f"{r.base}/question/L1.Q3"
-    assert phone.get(f"{r.base}/question/L1.Q3").status_code == 200
+    assert response.status_code == 303 and response.headers["location"] == f"{r.base}/question/{Q3}"
+    assert phone.get(f"{r.base}/question/{Q3}").status_code == 200
     assert r.client().get(f"{r.base}/reprendre/0123456789abcdef.forged").status_code == 404
 
 def test_a_restart_keeps_links_cookies_places_and_answers(room: Callable[..., Room], pack: Pack) -> None:
     r = room()
     c = r.client()
     r.join(c, "elu", "Anne")
-    for qid in ("L1.Q1", "L1.Q2", "L1.Q3"):
+    for qid in (Q1, Q2, Q3):
         r.answer(c, qid, 3)
     cookie = c.cookies.get("cooplevier_participant")
     again = Room(r.folder, pack, territory=None)
@@ -65,9 +70,9 @@ def test_a_restart_keeps_links_cookies_places_and_answers(room: Callable[..., Ro
         assert (again.w.state.code, again.w.state.key) == (r.w.state.code, r.w.state.key)
         fresh = again.client()
         fresh.cookies.set("cooplevier_participant", cookie or "", path=again.base)
-        assert fresh.get(again.base).headers["location"] == f"{again.base}/question/L1.Q4"
+        assert fresh.get(again.base).headers["location"] == f"{again.base}/question/{Q4}"
         person = next(iter(again.w.registry))
-        assert person.name == "Anne" and sorted(person.answers) == ["L1.Q1", "L1.Q2", "L1.Q3"]
+        assert person.name == "Anne" and sorted(person.answers) == sorted([Q1, Q2, Q3])
     finally:
         again.close()
 
@@ -79,7 +84,7 @@ def test_two_tabs_of_one_participant_never_lose_an_answer(room: Callable[..., Ro
     c = r.client()
     r.join(c)
     cookie = c.cookies.get("cooplevier_participant") or ""
-    csrf = csrf_of(c.get(f"{r.base}/question/L1.Q1").text)
+    csrf = csrf_of(c.get(f"{r.base}/question/{Q1}").text)
     questions = [q.id for q in pack.form()]
 
     async def both_tabs() -> list[int]:
@@ -102,15 +107,15 @@ def test_closing_the_questionnaire(room: Callable[..., Room], pack: Pack) -> Non
     r = room()
     c = r.client()
     r.join(c)
-    r.answer(c, "L1.Q1", 2)
+    r.answer(c, Q1, 2)
     dash = c.get(r.fac).text
     closed = c.post(f"{r.fac}/fermeture", data={"csrf": csrf_of(dash), "action": "fermer"})
     assert closed.status_code == 303 and r.w.state.closed
-    page = c.get(f"{r.base}/question/L1.Q2")
-    assert page.status_code == 200 and "Le questionnaire est fermé" in page.text and 'name="L1.Q2"' not in page.text
-    refused = c.post(f"{r.base}/question/L1.Q2", data={"csrf": r.w.state.sign("csrf:p:" + next(iter(r.w.registry)).id),
-                                                    "L1.Q2": "4"})
-    assert refused.status_code == 409 and r.files()[0]["answers"] == {"L1.Q1": 2}
+    page = c.get(f"{r.base}/question/{Q2}")
+    assert page.status_code == 200 and "Le questionnaire est fermé" in page.text and f'name="{Q2}"' not in page.text
+    refused = c.post(f"{r.base}/question/{Q2}", data={"csrf": r.w.state.sign("csrf:p:" + next(iter(r.w.registry)).id),
+                                                    Q2: "4"})
+    assert refused.status_code == 409 and r.files()[0]["answers"] == {Q1: 2}
     newcomer = r.client()
     assert "fermé" in newcomer.get(r.base).text
     again = Room(r.folder, pack, territory=None)
@@ -119,7 +124,7 @@ def test_closing_the_questionnaire(room: Callable[..., Room], pack: Pack) -> Non
     finally:
         again.close()
     c.post(f"{r.fac}/fermeture", data={"csrf": csrf_of(c.get(r.fac).text), "action": "rouvrir"})
-    assert not r.w.state.closed and r.answer(c, "L1.Q2", 4).status_code == 303
+    assert not r.w.state.closed and r.answer(c, Q2, 4).status_code == 303
 
 def _crowd(r: Room, pack: Pack, roles: dict[str, int], level: Callable[[str, int], int]) -> None:
     for role, count in roles.items():
@@ -191,23 +196,28 @@ def test_a_failed_write_is_not_acknowledged(room: Callable[..., Room], monkeypat
         raise CooplevierError("disque plein")
 
     monkeypatch.setattr(files, "atomic_write", full_disk)
-    response = r.answer(c, "L1.Q1", 4, comment="mon avis")
+    response = r.answer(c, Q1, 4, comment="mon avis")
     assert response.status_code == 500 and "mon avis" in response.text and "pas pu être enregistrée" in response.text
     assert next(iter(r.w.registry)).answers == {} and r.files()[0]["answers"] == {}
 
 def test_short_form_with_a_pack_of_our_own(tmp_path: Path) -> None:
-    """Today's data has no `short: true`: a copy marks each lever's first question."""
+    """A copy of the pack whose short form is each lever's last question asked to every structure."""
     import shutil
 
-    from cooplevier.content.load import load_pack
+    import yaml
+
     from cooplevier.resources import shipped_dir
 
     data = tmp_path / "pack"
     shutil.copytree(shipped_dir("data"), data)
-    text = (data / "questions.yaml").read_text(encoding="utf-8")
-    text = re.sub(r'(  - id: "L\d+\.Q1"\n    lever: "L\d+"\n)', r"\1    short: true\n", text)
-    (data / "questions.yaml").write_text(text, encoding="utf-8")
+    doc = yaml.safe_load((data / "questions.yaml").read_text(encoding="utf-8"))
+    everywhere = [q for q in doc["questions"] if len(q.get("applies_to", ["epci", "petr", "scot", "pnr", "autre"])) == 5]
+    last = {q["lever"]: q["id"] for q in everywhere}  # a short question is asked to every structure
+    for q in doc["questions"]:
+        q["short"] = q["id"] == last[q["lever"]]
+    (data / "questions.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     short_pack = load_pack(data, use_cache=False)
+    assert {q.id for q in short_pack.form(None, "short")} == set(last.values())
     r = Room(tmp_path / "court", short_pack, short=True)
     try:
         assert len(r.w.registry.questions) == 10
@@ -242,23 +252,24 @@ def test_a_comment_is_never_dropped_silently(room: Callable[..., Room]) -> None:
     c = r.client()
     r.join(c)
     for action in ("suivant", "passer", "precedent"):
-        response = r.answer(c, "L1.Q2", None, action=action, comment="ligne 1\r\nligne 2")
+        response = r.answer(c, Q2, None, action=action, comment="ligne 1\r\nligne 2")
         assert response.status_code == 422 and "ligne 1" in response.text, action
-    assert r.answer(c, "L1.Q2", "unknown", comment="ligne 1\r\nligne 2").status_code == 303
-    assert r.files()[0]["answers"]["L1.Q2"] == {"level": "unknown", "comment": "ligne 1\nligne 2"}
+    assert r.answer(c, Q2, "unknown", comment="ligne 1\r\nligne 2").status_code == 303
+    assert r.files()[0]["answers"][Q2] == {"level": "unknown", "comment": "ligne 1\nligne 2"}
 
 
 def test_help_gives_practices_vigilance_and_territories_with_their_source(room: Callable[..., Room], pack: Pack) -> None:
     r = room()
     c = r.client()
     r.join(c)
-    panel = c.get(f"{r.base}/levier/L1").text
-    question = c.get(f"{r.base}/question/L1.Q1").text
+    lever, case, note = next((lv.id, case, link.note) for lv in pack.levers for case in pack.cases_for(lv.id)
+                             for link in case.levers if link.lever == lv.id and link.source == "editorial" and link.note)
+    first = next(q for q in r.w.registry.questions if q.lever == lever)
+    panel = c.get(f"{r.base}/levier/{lever}").text
+    question = c.get(f"{r.base}/question/{first.id}").text
     for html in (panel, question):
         assert "Exemples de pratiques" in html and "Points de vigilance" in html and "Territoires cités" in html
-        assert "Pays Voironnais" in html and "lien proposé par cooplevier" in html
-    note = next(link.note for case in pack.cases_for("L1") for link in case.levers
-                if link.lever == "L1" and link.source == "editorial" and link.note)
-    assert note.replace("'", "&#39;") in panel
-    assert pack.question("L1.Q1").help.text.replace("'", "&#39;") in question  # the deck's words
-    assert "Question 1 sur 44" in question and "<progress" in question
+        assert case.name.replace("'", "&#39;") in html and "lien proposé par cooplevier" in html
+        assert note.replace("'", "&#39;") in html
+    assert first.help.text.replace("'", "&#39;") in question  # the deck's words
+    assert "<progress" in question and f"sur {len(r.w.registry.questions)}" in question

@@ -14,8 +14,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cooplevier.content.answers import text_problem
+from cooplevier.content.load import load_pack
 from cooplevier.content.model import Pack
 from tests.test_atelier_support import Room, csrf_of, rooms
+
+# The first questions of lever 1 in the shipped questionnaire (ids follow its version).
+_FORM = [q.id for q in load_pack().form()]
+Q1, Q2, Q3, Q4 = [qid for qid in _FORM if qid.startswith("L1.")][:4]
+Q_L2 = next(qid for qid in _FORM if qid.startswith("L2."))
 
 
 @pytest.fixture()
@@ -67,7 +73,7 @@ def test_security_headers_on_every_answer(room: Callable[..., Room]) -> None:
     r = room()
     c = r.client()
     r.join(c)
-    for path in (r.base, f"{r.base}/levier/L1", f"{r.base}/question/L1.Q1", f"{r.base}/fin", "/nope",
+    for path in (r.base, f"{r.base}/levier/L1", f"{r.base}/question/{Q1}", f"{r.base}/fin", "/nope",
                  f"{r.base}/static/atelier.css", r.fac, f"{r.fac}/projection", f"{r.fac}/affiche"):
         headers = c.get(path).headers
         csp = headers["content-security-policy"]
@@ -81,8 +87,8 @@ def test_pages_have_no_inline_script_or_style(room: Callable[..., Room]) -> None
     r = room()
     c = r.client()
     r.join(c)
-    r.answer(c, "L1.Q1", 3)
-    pages = [r.base, f"{r.base}/levier/L1", f"{r.base}/question/L1.Q2", f"{r.base}/fin", r.fac,
+    r.answer(c, Q1, 3)
+    pages = [r.base, f"{r.base}/levier/L1", f"{r.base}/question/{Q2}", f"{r.base}/fin", r.fac,
              f"{r.fac}/projection", f"{r.fac}/projection/fragment", f"{r.fac}/qr", f"{r.fac}/affiche"]
     for path in pages:
         html = c.get(path).text
@@ -99,9 +105,9 @@ def test_forged_csrf_is_refused(room: Callable[..., Room]) -> None:
     r.join(c)
     other = r.client()
     r.join(other)
-    stolen = csrf_of(other.get(f"{r.base}/question/L1.Q1").text)
-    for data in ({"L1.Q1": "4"}, {"L1.Q1": "4", "csrf": stolen}):
-        assert c.post(f"{r.base}/question/L1.Q1", data=data).status_code == 403
+    stolen = csrf_of(other.get(f"{r.base}/question/{Q1}").text)
+    for data in ({Q1: "4"}, {Q1: "4", "csrf": stolen}):
+        assert c.post(f"{r.base}/question/{Q1}", data=data).status_code == 403
     assert all(doc["answers"] == {} for doc in r.files())
     response = c.post(f"{r.fac}/fermeture", data={"action": "fermer", "csrf": "forged"})
     assert response.status_code == 403 and not r.w.state.closed
@@ -121,20 +127,20 @@ def test_bodies_and_comments_are_bounded(room: Callable[..., Room]) -> None:
     r = room()
     c = r.client()
     r.join(c)
-    csrf = csrf_of(c.get(f"{r.base}/question/L1.Q1").text)
-    big = c.post(f"{r.base}/question/L1.Q1", data={"csrf": csrf, "L1.Q1": "3", "comment-L1.Q1": "x" * 100_000})
+    csrf = csrf_of(c.get(f"{r.base}/question/{Q1}").text)
+    big = c.post(f"{r.base}/question/{Q1}", data={"csrf": csrf, Q1: "3", f"comment-{Q1}": "x" * 100_000})
     assert big.status_code == 413
-    declared = c.post(f"{r.base}/question/L1.Q1", content=b"a=1",
+    declared = c.post(f"{r.base}/question/{Q1}", content=b"a=1",
                       headers={"content-type": "application/x-www-form-urlencoded", "content-length": "999999"})
     assert declared.status_code == 413
-    long = r.answer(c, "L1.Q1", 3, comment="é" * 2001)
+    long = r.answer(c, Q1, 3, comment="é" * 2001)
     assert long.status_code == 422 and "2000 caractères" in long.text
-    control = r.answer(c, "L1.Q1", 3, comment="bip\x1b[31m")
+    control = r.answer(c, Q1, 3, comment="bip\x1b[31m")
     assert control.status_code == 422
-    json_body = c.post(f"{r.base}/question/L1.Q1", json={"csrf": csrf, "L1.Q1": 3})
+    json_body = c.post(f"{r.base}/question/{Q1}", json={"csrf": csrf, Q1: 3})
     assert json_body.status_code == 415
     assert r.files()[0]["answers"] == {}
-    assert r.answer(c, "L1.Q1", 3, comment="é" * 2000).status_code == 303
+    assert r.answer(c, Q1, 3, comment="é" * 2000).status_code == 303
 
 def test_what_participants_type_is_escaped_everywhere(room: Callable[..., Room], pack: Pack) -> None:
     r = room()
@@ -149,7 +155,7 @@ def test_what_participants_type_is_escaped_everywhere(room: Callable[..., Room],
             r.answer(client, q.id, 3, comment="<img src=x onerror=alert(1)>")
     done = c.get(f"{r.base}/fin").text
     assert "<script>alert" not in done and "&lt;script&gt;alert(1)&lt;/script&gt;" in done
-    page = c.get(f"{r.base}/question/L1.Q1").text
+    page = c.get(f"{r.base}/question/{Q1}").text
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
     for path in ("/projection", "/projection/fragment", "", "/tableau", "/affiche"):
         html = c.get(r.fac + path).text
@@ -204,9 +210,10 @@ def test_what_is_typed_reads_back_from_the_file_as_typed(tmp_path: Path, name: s
 
     pack = load_pack()
     from cooplevier.atelier.participants import dump_fast
-    from cooplevier.content.answers import Answer, AnswerFile, dump_answers, load_answers
+    from cooplevier.content.answers import Answer, AnswerFile, load_answers
+    from cooplevier.content.dump import dump_answers
 
-    af = AnswerFile(territory, {"L1.Q1": Answer(3, comment or None), "L2.Q1": Answer("na")}, name=name or None,
+    af = AnswerFile(territory, {Q1: Answer(3, comment or None), Q_L2: Answer("na")}, name=name or None,
                     role="elu", date=dt.date(2026, 12, 1), content=pack.ref, structure="pnr", form="full")
     text = dump_fast(af)
     assert text == dump_answers(af)
@@ -214,4 +221,4 @@ def test_what_is_typed_reads_back_from_the_file_as_typed(tmp_path: Path, name: s
     path.write_text(text, encoding="utf-8")
     back = load_answers(path, pack)
     assert (back.territory, back.name) == (territory, name if name.strip() else None)
-    assert back.answers["L1.Q1"].comment == (comment if comment.strip() else None)
+    assert back.answers[Q1].comment == (comment if comment.strip() else None)

@@ -18,7 +18,7 @@ from cooplevier.errors import CooplevierError
 
 GOOD = (
     "cooplevier: answers/1\nterritory: Pays d'Été\nrespondent:\n  name: Marie\n  role: elu\n"
-    "date: 2026-11-25\nanswers:\n  L1.Q1: 4\n  L1.Q2: na\n  L2.Q1: {level: 3, comment: \"en cours\"}\n"
+    "date: 2026-11-25\nanswers:\n  L1.Q2: 4\n  L1.Q5: na\n  L2.Q1: {level: 3, comment: \"en cours\"}\n"
 )
 HEAD = "cooplevier: answers/1\nterritory: X\n"
 
@@ -30,18 +30,18 @@ BROKEN: list[Any] = [
     pytest.param(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 3, "pas un fichier texte", id="png"),
     pytest.param("territory: x\n".encode("utf-16-le"), None, "UTF-16 sans BOM", id="utf16-no-bom"),
     pytest.param(b"a: \x81\x8d\n", 1, "pas en UTF-8", id="undecodable"),
-    pytest.param(GOOD.encode() + b"  L1.Q1: 2\n", 11, "en double", id="duplicate-answer"),
-    pytest.param((HEAD + "answers: {L1.Q1: !!python/object:os.system 4}\n").encode(), 3, "étiquette", id="tag"),
+    pytest.param(GOOD.encode() + b"  L1.Q2: 2\n", 11, "en double", id="duplicate-answer"),
+    pytest.param((HEAD + "answers: {L1.Q2: !!python/object:os.system 4}\n").encode(), 3, "étiquette", id="tag"),
     pytest.param(b'a: &a ["x","x"]\nb: &b [*a,*a]\nc: [*b,*b]\n', 1, "ancre ou alias", id="alias-bomb"),
     pytest.param(b"[" * 5000 + b"]" * 5000, 1, "imbrication trop profonde", id="deep-flow"),
     pytest.param("".join(" " * i + "a:\n" for i in range(40)).encode(), None, "imbrication", id="deep-map"),
     pytest.param(b"- 1\n- 2\n", 1, "table YAML", id="list"),
     pytest.param(b"just text\n", 1, "table YAML", id="scalar"),
     pytest.param(GOOD.replace("answers/1", "answers/2").encode(), 1, "format", id="wrong-format"),
-    pytest.param((HEAD + "answers: [1, 2]\n").encode(), 3, "table de clés", id="answers-list"),
+    pytest.param((HEAD + "answers: [1, 2]\n").encode(), 3, "sans tiret", id="answers-list"),
     pytest.param(b"cooplevier: answers/1\nterritory: [a]\nanswers: {}\n", 2, "attendu un texte", id="territory-list"),
-    pytest.param((HEAD + "answers: {L1.Q1: 3.5}\n").encode(), 3, "invalide pour L1.Q1", id="float-level"),
-    pytest.param((HEAD + "answers: {L1.Q1: yes}\n").encode(), 3, "invalide pour L1.Q1", id="bool-level"),
+    pytest.param((HEAD + "answers: {L1.Q2: 3.5}\n").encode(), 3, "invalide pour L1.Q2", id="float-level"),
+    pytest.param((HEAD + "answers: {L1.Q2: yes}\n").encode(), 3, "invalide pour L1.Q2", id="bool-level"),
     pytest.param((HEAD + "answers: {L99.Q1: 3}\n").encode(), 3, "inconnue", id="unknown-question"),
     pytest.param((HEAD + "date: 2026-13-45\nanswers: {}\n").encode(), 3, "date invalide", id="impossible-date"),
     pytest.param((HEAD + "respondent: {role: maire}\nanswers: {}\n").encode(), 3, "rôle", id="bad-role"),
@@ -49,7 +49,7 @@ BROKEN: list[Any] = [
     pytest.param(GOOD.encode() + b"---\na: 1\n", 11, "un seul document", id="two-documents"),
     pytest.param(b"cooplevier: answers/1\n\tterritory: X\n", 2, "tabulation", id="tab"),
     pytest.param((HEAD + "answers: {}\n").encode().replace(b"X", b"X\x07"), 2, "caractère de contrôle", id="control"),
-    pytest.param((HEAD + 'answers: {L1.Q1: "\\ud800"}\n').encode(), 3, "échappement", id="bad-escape"),
+    pytest.param((HEAD + 'answers: {L1.Q2: "\\ud800"}\n').encode(), 3, "échappement", id="bad-escape"),
     pytest.param(GOOD.encode() + b"#" * MAX_ANSWERS_BYTES, None, "trop volumineux", id="huge"),
 ]
 
@@ -153,7 +153,7 @@ def test_a_flood_of_errors_is_capped(cli: Callable[..., Any], tmp_path: Path) ->
 
 # --- fuzzing: whatever the bytes, the loader loads or raises CooplevierError -----------------
 
-_SEED = GOOD.encode() + (HEAD + "targets: {L3: 4}\nanswers: {L5.Q1: unknown}\n").encode()
+_SEED = GOOD.encode() + (HEAD + "targets: {L3: 4}\nanswers: {L5.Q2: unknown}\n").encode()
 _NASTY = [b"\x00", b"\xff", b"\t", b"&a ", b"*a", b"!!str ", b"[", b"{", b"'", b'"', b": ", b"- ", b"\r\n",
           b"\xef\xbb\xbf", b"---\n", b"? ", b"%YAML 1.1\n", b"\\u", b"<<: ", b"\xe9", b"~"]
 
@@ -193,7 +193,7 @@ def test_control_characters_in_text_are_refused(escape: str, tmp_path: Path, cli
     """Written as YAML escapes they would reach the terminal (escape injection) and the reports."""
     path = tmp_path / "ctl.yaml"
     path.write_text(
-        f'cooplevier: answers/1\nterritory: "Pays{escape}X"\nanswers:\n  L1.Q1: {{level: 2, comment: "a{escape}"}}\n',
+        f'cooplevier: answers/1\nterritory: "Pays{escape}X"\nanswers:\n  L1.Q2: {{level: 2, comment: "a{escape}"}}\n',
         encoding="utf-8",
     )
     result = cli("validate", str(path))
@@ -205,16 +205,16 @@ def test_control_characters_in_text_are_refused(escape: str, tmp_path: Path, cli
 def test_targets_take_the_answers_spellings_only(tmp_path: Path, cli: Any) -> None:
     path = tmp_path / "t.yaml"
     path.write_text(
-        'cooplevier: answers/1\nterritory: X\ntargets: {L1: 3.0, L2: "4", L3: 6}\nanswers:\n  L1.Q1: {level: }\n',
+        'cooplevier: answers/1\nterritory: X\ntargets: {L1: 3.0, L2: "4", L3: 6}\nanswers:\n  L1.Q2: {level: }\n',
         encoding="utf-8",
     )
     out = cli("validate", str(path)).stderr
     assert "cible « 3.0 » invalide pour L1" in out and "cible « 6 » invalide pour L3" in out
-    assert "L2" not in out and "réponse « (vide) » invalide pour L1.Q1" in out and "None" not in out
+    assert "L2" not in out and "réponse « (vide) » invalide pour L1.Q2" in out and "None" not in out
 
 
 def test_non_specific_tag_is_refused(tmp_path: Path, cli: Any) -> None:
     path = tmp_path / "t.yaml"
-    path.write_text("cooplevier: answers/1\nterritory: X\nanswers:\n  L1.Q1: ! 3\n", encoding="utf-8")
+    path.write_text("cooplevier: answers/1\nterritory: X\nanswers:\n  L1.Q2: ! 3\n", encoding="utf-8")
     result = cli("validate", str(path))
     assert result.exit_code == 1 and f"{path}:4:" in result.stderr and "étiquette YAML" in result.stderr

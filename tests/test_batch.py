@@ -16,12 +16,12 @@ from cooplevier.scoring import batch
 def test_mixed_folder_scores_every_good_file_and_names_every_bad_one(
     cli: Callable[..., Any], write_answers: Callable[..., Path], tmp_path: Path
 ) -> None:
-    write_answers({"L1.Q1": 4}, name="lot/b.yaml", territory="B")
-    write_answers({"L1.Q1": 2}, name="lot/a.yml", territory="A")
+    write_answers({"L1.Q2": 4}, name="lot/b.yaml", territory="B")
+    write_answers({"L1.Q2": 2}, name="lot/a.yml", territory="A")
     write_answers({"L2.Q1": 5}, name="lot/sous/c.YAML", territory="C")
     (tmp_path / "lot" / "notes.txt").write_text("pas un fichier de réponses")
     (tmp_path / "lot" / "vide.yaml").write_text("")
-    (tmp_path / "lot" / "casse.yaml").write_text("cooplevier: answers/1\nterritory: X\nanswers: {L1.Q1: 9}\n")
+    (tmp_path / "lot" / "casse.yaml").write_text("cooplevier: answers/1\nterritory: X\nanswers: {L1.Q2: 9}\n")
     result = cli("score", str(tmp_path / "lot"), "--format", "json")
     assert result.exit_code == 1
     data = json.loads(result.stdout)
@@ -34,15 +34,15 @@ def test_mixed_folder_scores_every_good_file_and_names_every_bad_one(
 def test_paths_keep_their_order_and_are_scored_once(
     cli: Callable[..., Any], write_answers: Callable[..., Path]
 ) -> None:
-    z = write_answers({"L1.Q1": 4}, name="z.yaml", territory="Z")
-    a = write_answers({"L1.Q1": 4}, name="a.yaml", territory="A")
+    z = write_answers({"L1.Q2": 4}, name="z.yaml", territory="Z")
+    a = write_answers({"L1.Q2": 4}, name="a.yaml", territory="A")
     result = cli("score", str(z), str(a), str(z), "--format", "json")
     assert result.exit_code == 0
     assert [d["territory"] for d in json.loads(result.stdout)] == ["Z", "A"]
 
 
 def test_json_objects_follow_the_contract(cli: Callable[..., Any], write_answers: Callable[..., Path]) -> None:
-    path = write_answers({"L1.Q1": 4, "L1.Q2": 3, "L3.Q1": "na"}, role="technicien")
+    path = write_answers({"L1.Q2": 4, "L1.Q5": 3, "L3.Q2": "na"}, role="technicien")
     result = cli("score", str(path), "--format", "json")
     (data,) = json.loads(result.stdout)
     assert data["file"] == str(path)
@@ -56,7 +56,7 @@ def test_json_objects_follow_the_contract(cli: Callable[..., Any], write_answers
 def test_output_file_is_never_overwritten_without_force(
     cli: Callable[..., Any], write_answers: Callable[..., Path], tmp_path: Path
 ) -> None:
-    path = write_answers({"L1.Q1": 4})
+    path = write_answers({"L1.Q2": 4})
     out = tmp_path / "scores.csv"
     out.write_text("ancien")
     result = cli("score", str(path), "--output", str(out))
@@ -70,7 +70,7 @@ def test_output_file_is_never_overwritten_without_force(
 def test_xlsx_needs_an_output_and_never_goes_to_a_terminal(
     cli: Callable[..., Any], write_answers: Callable[..., Path]
 ) -> None:
-    path = write_answers({"L1.Q1": 4})
+    path = write_answers({"L1.Q2": 4})
     result = cli("score", str(path), "--format", "xlsx")
     assert result.exit_code == 2
     assert "--output" in result.stderr
@@ -80,7 +80,7 @@ def test_xlsx_needs_an_output_and_never_goes_to_a_terminal(
 
 
 def test_table_lists_each_file(cli: Callable[..., Any], write_answers: Callable[..., Path]) -> None:
-    path = write_answers({"L1.Q1": 4}, territory="Pays de Figeac")
+    path = write_answers({"L1.Q2": 4}, territory="Pays de Figeac")
     result = cli("score", str(path), "--format", "table", env={"COLUMNS": "200"})
     assert result.exit_code == 0
     assert "Pays de Figeac" in result.stdout
@@ -94,7 +94,7 @@ def test_parallel_batch_streams_in_order_like_the_serial_one(
         if i % 9 == 4:
             (tmp_path / f"f{i:03d}.yaml").write_text("cooplevier: answers/2\n")
         else:
-            write_answers({"L1.Q1": 1 + i % 5}, name=f"f{i:03d}.yaml", territory=f"T{i}")
+            write_answers({"L1.Q2": 1 + i % 5}, name=f"f{i:03d}.yaml", territory=f"T{i}")
     items = batch.collect([tmp_path, tmp_path / "absent.yaml"])
     convert = functools.partial(exports.csv_cells, decimal=",")
     serial = list(batch.score_files(items, pack=pack, convert=convert, jobs=1))
@@ -111,8 +111,8 @@ def test_brackets_in_user_text_never_break_the_terminal_table(tmp_path: Path, cl
 
     folder = tmp_path / "m[b]"
     folder.mkdir()
-    (folder / "[red]x.yaml").write_text(answers_yaml({"L1.Q1": 3}, territory="[bold]Gras[/bold] [/nope]"), encoding="utf-8")
-    (folder / "b.yaml").write_text(answers_yaml({"L1.Q1": 4}, territory="Autre"), encoding="utf-8")
+    (folder / "[red]x.yaml").write_text(answers_yaml({"L1.Q2": 3}, territory="[bold]Gras[/bold] [/nope]"), encoding="utf-8")
+    (folder / "b.yaml").write_text(answers_yaml({"L1.Q2": 4}, territory="Autre"), encoding="utf-8")
     table = cli("score", str(folder), "--format", "table", env={"COLUMNS": "200"})
     assert table.exit_code == 0, table.stderr
     assert "[bold]Gras[/bold] [/nope]" in table.stdout and "[red]x.yaml" in table.stdout

@@ -72,7 +72,7 @@ def test_questions_json_shape(cli: Cli, pack: Pack) -> None:
 
 def test_questions_yaml_parses(cli: Cli) -> None:
     data = yaml.safe_load(cli("questions", "--format", "yaml").stdout)
-    assert data["questions"][0]["id"] == "L1.Q1"
+    assert data["questions"][0]["id"] == "L1.Q2"
 
 
 @pytest.mark.parametrize("command", [["levers"], ["cases"], ["questions"], ["levers", "L10"]])

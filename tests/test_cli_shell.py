@@ -20,7 +20,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     [
         (["nope"], "commande « nope » inconnue"),
         (["levers", "--format", "xml"], "valeur « xml » invalide"),
-        (["levers", "L1", "L2"], "argument(s) en trop : L2"),
+        (["levers", "L1", "L2"], "ce qui suit n'était pas attendu : L2"),
         (["levers", "--content"], "l'option « --content » attend une valeur"),
         (["levers", "--bogus"], "option « --bogus » inconnue"),
     ],

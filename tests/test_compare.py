@@ -9,8 +9,8 @@ from typing import Any
 
 
 def test_json_deltas(cli: Callable[..., Any], write_answers: Callable[..., Path]) -> None:
-    old = write_answers({"L3.Q1": 1, "L3.Q2": 2, "L8.Q1": 5, "L9.Q1": 4}, name="old.yaml")
-    new = write_answers({"L3.Q1": 3, "L3.Q2": 4, "L8.Q1": 3, "L9.Q1": "na"}, name="new.yaml")
+    old = write_answers({"L3.Q2": 1, "L3.Q4": 2, "L8.Q2": 5, "L9.Q1": 4}, name="old.yaml")
+    new = write_answers({"L3.Q2": 3, "L3.Q4": 4, "L8.Q2": 3, "L9.Q1": "na"}, name="new.yaml")
     result = cli("compare", str(old), str(new), "--format", "json")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
@@ -26,8 +26,8 @@ def test_json_deltas(cli: Callable[..., Any], write_answers: Callable[..., Path]
 
 
 def test_markdown_html_and_table(cli: Callable[..., Any], write_answers: Callable[..., Path], tmp_path: Path) -> None:
-    old = write_answers({"L3.Q1": 1}, name="old.yaml", territory="Pays de Nevers")
-    new = write_answers({"L3.Q1": 4}, name="new.yaml", territory="Pays de Nevers")
+    old = write_answers({"L3.Q2": 1}, name="old.yaml", territory="Pays de Nevers")
+    new = write_answers({"L3.Q2": 4}, name="new.yaml", territory="Pays de Nevers")
     md = cli("compare", str(old), str(new), "--format", "md")
     assert "Marches gagnées : L3." in md.stdout
     out = tmp_path / "progression.html"

@@ -33,7 +33,7 @@ def test_neutralise(text: str, expected: str) -> None:
 
 def test_csv_opens_in_a_french_excel(cli: Callable[..., Any], tmp_path: Path) -> None:
     path = tmp_path / "a.yaml"
-    text = answers_yaml({"L1.Q1": 4, "L1.Q2": 3}, territory="Pays d'Été", name="=cmd|' /C calc'!A0")
+    text = answers_yaml({"L1.Q2": 4, "L1.Q5": 3}, territory="Pays d'Été", name="=cmd|' /C calc'!A0")
     path.write_text(text, encoding="utf-8")
     result = cli("score", str(path), "--format", "csv")
     assert result.exit_code == 0
@@ -52,7 +52,7 @@ def test_csv_opens_in_a_french_excel(cli: Callable[..., Any], tmp_path: Path) ->
 
 
 def test_separator_option(cli: Callable[..., Any], write_answers: Callable[..., Path]) -> None:
-    path = write_answers({"L1.Q1": 4, "L1.Q2": 3})
+    path = write_answers({"L1.Q2": 4, "L1.Q5": 3})
     result = cli("score", str(path), "--format", "csv", "--separator", ",")
     head, row = list(csv.reader(io.StringIO(result.stdout_bytes.decode("utf-8-sig"))))
     assert dict(zip(head, row, strict=True))["L1_score"] == "3.5"  # a comma separator keeps the point
@@ -66,7 +66,7 @@ def test_separator_option(cli: Callable[..., Any], write_answers: Callable[..., 
 def test_xlsx_workbook(cli: Callable[..., Any], write_answers: Callable[..., Path], tmp_path: Path) -> None:
     from openpyxl import load_workbook  # type: ignore[import-untyped]
 
-    write_answers({"L1.Q1": 4, "L1.Q2": 3}, name="a.yaml", territory="@Pays")
+    write_answers({"L1.Q2": 4, "L1.Q5": 3}, name="a.yaml", territory="@Pays")
     write_answers({"L2.Q1": 2}, name="b.yaml", territory="Pays B")
     out = tmp_path / "scores.xlsx"
     result = cli("score", str(tmp_path), "--format", "xlsx", "--output", str(out))

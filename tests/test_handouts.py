@@ -154,7 +154,7 @@ def test_handout_cli_stdout_markdown_and_errors(cli: Any) -> None:
 
 def test_poster_reports_bad_answer_files(cli: Any, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text("cooplevier: answers/1\nterritory: X\nanswers:\n  L1.Q1: 9\n", encoding="utf-8")
+    bad.write_text("cooplevier: answers/1\nterritory: X\nanswers:\n  L1.Q2: 9\n", encoding="utf-8")
     result = cli("handout", "poster", str(bad))
     assert result.exit_code == 1
     assert "bad.yaml:4" in result.stderr
@@ -231,7 +231,7 @@ def test_poster_with_a_bad_file_shows_the_valid_ones_and_exits_1(pack: Pack, cli
 
     (tmp_path / "a.yaml").write_text(answers_yaml(all_answers(pack, 2)), encoding="utf-8")
     (tmp_path / "b.yaml").write_text(answers_yaml(all_answers(pack, 4), role="technicien"), encoding="utf-8")
-    (tmp_path / "c.yaml").write_text("cooplevier: answers/1\nterritory: X\nanswers:\n  L1.Q1: 3\n  L1.Q1: 4\n", encoding="utf-8")
+    (tmp_path / "c.yaml").write_text("cooplevier: answers/1\nterritory: X\nanswers:\n  L1.Q2: 3\n  L1.Q2: 4\n", encoding="utf-8")
     result = cli("handout", "poster", str(tmp_path), "--format", "md")
     assert result.exit_code == 1
     assert "c.yaml:5:" in result.stderr and "1 fichier refusé" in result.stderr

@@ -51,7 +51,7 @@ def test_cards_print_one_a4_page_per_lever(pack: Pack, tmp_path: Path) -> None:
     box = re.search(rb"/MediaBox\s*\[0 0 ([\d.]+) ([\d.]+)\]", pdf.read_bytes())
     assert box and abs(float(box[1]) - 595) < 1 and abs(float(box[2]) - 842) < 1  # A4 portrait
     for lever, text in zip(pack.levers, pages, strict=True):
-        assert f"Questions {lever.id}.Q1 à" in text, lever.id  # the card's footer is on its page
+        assert f"Questions {pack.questions_for(lever.id)[0].id} à" in text, lever.id  # the footer is on its page
         last_vigilance = " ".join(lever.vigilance[-1].text.split()[:4])
         assert last_vigilance in text, (lever.id, "vigilance not on its page")
 

@@ -17,7 +17,7 @@ from cooplevier.resources import shipped_dir
 from tests.helpers import answers_yaml
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
-NASTY = '<script>alert(1)</script> **gras** [lien](http://x) {{ 7*7 }} {% raw %} | é ‮ 🙂 &amp;'
+NASTY = '<script>alert(1)</script> **gras** [lien](http://x) {{ 7*191 }} {% raw %} | é ‮ 🙂 &amp;'
 
 
 def fixed_answers(pack: Pack) -> dict[str, Any]:
@@ -34,7 +34,7 @@ def fixed_answers(pack: Pack) -> dict[str, Any]:
             continue
         else:
             answers[q.id] = 3 + i % 3
-    answers["L3.Q1"] = {"level": 2, "comment": "Réunions « du lundi » à relancer"}
+    answers["L3.Q2"] = {"level": 2, "comment": "Réunions « du lundi » à relancer"}
     return answers
 
 
@@ -113,22 +113,22 @@ def test_na_is_shown_as_non_concerne_never_as_zero(cli: Callable[..., Any], pack
 def test_user_text_comes_out_escaped_and_intact(cli: Callable[..., Any], pack: Pack, tmp_path: Path,
                                                  fmt: str) -> None:
     answers: dict[str, Any] = {q.id: 2 for q in pack.questions}
-    answers["L3.Q1"] = {"level": 1, "comment": NASTY}
+    answers["L3.Q2"] = {"level": 1, "comment": NASTY}
     path = write(tmp_path / "nasty.yaml", answers, territory=NASTY, name=NASTY)
     result = cli("report", str(path), "--format", fmt)
     assert result.exit_code == 0, result.stderr
     out = result.stdout
     if fmt != "json":
-        assert "<script>" not in out and "49 " not in out
+        assert "<script>" not in out and "1337" not in out
     if fmt == "json":
         data = json.loads(out)
         assert data["territory"] == NASTY and data["plan"]["comments"][0]["comment"] == NASTY
     elif fmt == "html":
-        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out and "{{ 7*7 }}" in out
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out and "{{ 7*191 }}" in out
         assert "&amp;amp;" in out and "‮" in out and "🙂" in out
     else:
         assert r"\<script\>alert(1)\</script\>" in out and r"\*\*gras\*\*" in out
-        assert r"{{ 7\*7 }}" in out and "🙂" in out and r"\|" in out
+        assert r"{{ 7\*191 }}" in out and "🙂" in out and r"\|" in out
         # What a CommonMark viewer (GitHub, GitLab, VS Code…) shows: the text, inert.
         from markdown_it import MarkdownIt
 

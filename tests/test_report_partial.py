@@ -14,7 +14,7 @@ from tests.helpers import all_answers, answers_yaml
 def test_bad_file_does_not_stop_the_synthesis(cli: Callable[..., Any], pack: Pack, tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text(answers_yaml(all_answers(pack, 2), role="elu"), encoding="utf-8")
     (tmp_path / "b.yaml").write_text(answers_yaml(all_answers(pack, 4), role="technicien"), encoding="utf-8")
-    (tmp_path / "c.yaml").write_text("cooplevier: answers/1\nterritory: X\nanswers:\n  L1.Q1: 9\n", encoding="utf-8")
+    (tmp_path / "c.yaml").write_text("cooplevier: answers/1\nterritory: X\nanswers:\n  L1.Q2: 9\n", encoding="utf-8")
     out = tmp_path / "synthese.json"
     result = cli("report", str(tmp_path), "--format", "json", "--output", str(out))
     assert result.exit_code == 1

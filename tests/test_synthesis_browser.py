@@ -21,7 +21,7 @@ def _workshop(pack: Pack, folder: Path) -> list[Path]:
     files = []
     for i, (role, level) in enumerate([("elu", 4), ("elu", 4), ("technicien", 2), ("societe-civile", 3)]):
         answers = all_answers(pack, level)
-        answers["L5.Q1"] = 5 if role == "elu" else 1
+        answers["L5.Q2"] = 5 if role == "elu" else 1
         path = folder / f"p{i}.yaml"
         path.write_text(answers_yaml(answers, role=role, territory="Pays <i>Atelier</i>"), encoding="utf-8")
         files.append(path)
@@ -37,7 +37,7 @@ def test_synthesis_and_comparison_print(cli: Callable[..., Any], pack: Pack, tmp
     synthesis, comparison = tmp_path / "synthese.html", tmp_path / "progres.html"
     assert cli("report", str(tmp_path / "atelier"), "--format", "html", "--output", str(synthesis)).exit_code == 0
     assert cli("compare", str(files[2]), str(files[0]), "--format", "html", "--output", str(comparison)).exit_code == 0
-    for html, most in ((synthesis, 6), (comparison, 4)):
+    for html, most in ((synthesis, 8), (comparison, 4)):
         text = html.read_text(encoding="utf-8")
         assert "<svg" in text and "<script" not in text and "Pays &lt;i&gt;Atelier&lt;/i&gt;" in text
         pdf = tmp_path / (html.stem + ".pdf")

@@ -17,6 +17,17 @@ class ExitCode(IntEnum):
     INTERRUPTED = 130  # Ctrl-C
 
 
+def shown(path: str | Path) -> str:
+    """A file name as it can be printed: bytes that are not UTF-8 (a Linux name from another
+    system) become U+FFFD instead of making every later write fail."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return text
+
+
 class CooplevierError(Exception):
     """A user-facing error: a French message, optionally located in a file."""
 
@@ -32,7 +43,7 @@ class CooplevierError(Exception):
     ) -> None:
         super().__init__(message)
         self.message = message
-        self.file = str(file) if file is not None else None
+        self.file = shown(file) if file is not None else None
         self.line = line
         self.col = col
 
@@ -46,6 +57,14 @@ class CooplevierError(Exception):
 
     def __str__(self) -> str:
         return self.located()
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: unwound like Ctrl-C (files closed, temporary files removed, answers kept)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 class UsageError(CooplevierError):
@@ -73,23 +92,20 @@ class ErrorGroup(CooplevierError):
         return "\n".join(e.located() for e in self.errors)
 
 
-_REASONS = {
-    errno.ENOENT: "os.enoent",
-    errno.EACCES: "os.eacces",
-    errno.EPERM: "os.eacces",
-    errno.ENOSPC: "os.enospc",
-    errno.EROFS: "os.erofs",
-    errno.ELOOP: "os.eloop",
-    errno.EISDIR: "os.eisdir",
-    errno.ENOTDIR: "os.enotdir",
-    errno.ENAMETOOLONG: "os.enametoolong",
-    errno.EDQUOT: "os.enospc",
-}
-
-
 def os_reason(exc: OSError) -> str:
     """The French for an operating-system error (the system's own words are often English)."""
     from cooplevier.messages import t
 
-    key = _REASONS.get(exc.errno or -1)
-    return t(key) if key else str(exc.strerror or exc)
+    reasons = {
+        errno.ENOENT: t("os.enoent"),
+        errno.EACCES: t("os.eacces"),
+        errno.EPERM: t("os.eacces"),
+        errno.ENOSPC: t("os.enospc"),
+        errno.EDQUOT: t("os.enospc"),
+        errno.EROFS: t("os.erofs"),
+        errno.ELOOP: t("os.eloop"),
+        errno.EISDIR: t("os.eisdir"),
+        errno.ENOTDIR: t("os.enotdir"),
+        errno.ENAMETOOLONG: t("os.enametoolong"),
+    }
+    return reasons.get(exc.errno or -1) or str(exc.strerror or exc)

@@ -1,18 +1,33 @@
-"""Writing files safely: atomically, never over an existing file unless asked."""
+"""Writing results safely: atomically, never over an existing file unless asked, never over an input.
+
+A result is written to a temporary file beside its target, flushed to disk, then moved into
+place in one step. Without `--force` that last step is a create-if-absent (a hard link, or an
+exclusive create where links do not exist): two commands racing for the same new file cannot
+both succeed. The temporary name is short (a target near the file system's name limit still
+works) and random (a file left by a killed process never blocks a later run); temporary files
+are removed on every error and on every signal the program can catch (`cli.app` turns SIGTERM
+and SIGHUP into an orderly exit). A device or a pipe (`/dev/null`, `/dev/stdout`, a FIFO) is
+written into, never replaced.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import secrets
 import stat
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from cooplevier.errors import CooplevierError, os_reason
 from cooplevier.messages import t
+
+TEMP_PREFIX = ".cooplevier-"
+TEMP_SUFFIX = ".tmp"
+_PENDING: set[str] = set()  # temporary files being written: removed if the process is told to stop
 
 
 def atomic_write(path: Path, data: str | bytes, *, force: bool = False) -> None:
@@ -30,40 +45,54 @@ def write_output(output: str | None, data: str | bytes, *, force: bool = False) 
         fh.write(data)
 
 
+def same_file(a: str | Path, b: str | Path) -> bool:
+    """Whether two names are one file (a link, `./x` and `x`, a hard link); False if either is missing."""
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return False
+
+
 def check_not_input(output: str | None, inputs: Iterable[Path]) -> None:
     """Refuse to write a result over one of the files it is made from, with or without --force.
 
     Compared as files, not names: `./a.yaml`, `a.yaml`, a symbolic or a hard link to it are the
     same file. An output that does not exist yet cannot be an input.
     """
-    if output in (None, "-") or not os.path.exists(str(output)):
+    if output in (None, "-"):
         return
     for path in inputs:
-        with contextlib.suppress(OSError):
-            if os.path.samefile(path, str(output)):
-                raise CooplevierError(t("file.is_input"), file=output)
+        if same_file(path, str(output)):
+            raise CooplevierError(t("file.is_input"), file=output)
 
 
 def check_target(output: str, *, force: bool) -> tuple[Path, int | None]:
     """Where `output` will be written and its current mode (None: a new file).
 
     Called before long work too, so that a refusal (existing file without `--force`, a folder)
-    comes first. A device or a pipe is written into, never replaced; a link is followed.
+    comes first. A link to a regular file is followed (the file is replaced, the link kept); a
+    link to a device or a pipe is written through as it is.
     """
     if not output:
         raise CooplevierError(t("file.no_name"))
     path = Path(output)
-    if path.is_dir():
-        raise CooplevierError(t("file.is_dir"), file=path)
-    if path.is_symlink():
-        path = path.resolve()
     try:
-        mode: int | None = path.stat().st_mode
-    except OSError:
-        mode = None
-    if mode is not None and stat.S_ISREG(mode) and not force:
+        info = os.stat(path)  # follows links
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:  # a loop of links, a name too long, a component that is a file…
+        raise CooplevierError(t("file.write_failed", reason=os_reason(exc)), file=output) from None
+    if info is None:
+        if path.is_symlink():  # a dangling link: write where it points
+            path = Path(os.path.realpath(path))
+        return path, None
+    if stat.S_ISDIR(info.st_mode):
+        raise CooplevierError(t("file.is_dir"), file=output)
+    if not stat.S_ISREG(info.st_mode):
+        return path, info.st_mode  # a device or a pipe: written through, never replaced
+    if not force:
         raise CooplevierError(t("file.exists"), file=output)
-    return path, mode
+    return Path(os.path.realpath(path)), info.st_mode
 
 
 @contextlib.contextmanager
@@ -71,26 +100,17 @@ def open_output(output: str | None, *, force: bool = False, binary: bool = False
     """Stream a command's result: stdout when `output` is None or "-", else an atomic file.
 
     The file appears, complete, only when the block ends without error; an error leaves no file
-    and no half-written one. A device or a pipe (`/dev/null`, a FIFO) is written into, never
-    replaced; a symbolic link is followed.
+    and no half-written one.
     """
     if output in (None, "-"):
-        stream: IO[Any] = sys.stdout.buffer if binary else sys.stdout
-        try:
-            yield stream
-            stream.flush()
-        except OSError as exc:
-            raise CooplevierError(t("file.stdout_failed", reason=os_reason(exc))) from None
+        yield from _write_stdout(binary)
         return
     path, mode = check_target(output, force=force)
     if mode is not None and not stat.S_ISREG(mode):
         yield from _write_special(path, binary)
         return
     directory = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise CooplevierError(t("file.write_failed", reason=os_reason(exc)), file=output) from None
+    fd, tmp = _temporary(directory, output)
     try:
         # newline="" keeps the CSV module's CRLF as written
         with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
@@ -98,22 +118,92 @@ def open_output(output: str | None, *, force: bool = False, binary: bool = False
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, (mode & 0o777) if mode is not None else 0o666 & ~_umask())
-        os.replace(tmp, path)
+        _publish(tmp, path, force=force, output=output)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
         raise CooplevierError(t("file.write_failed", reason=os_reason(exc)), file=output) from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    finally:
+        _discard(tmp)
     _fsync_dir(directory)
+
+
+def _temporary(directory: Path, output: str) -> tuple[int, str]:
+    """A new temporary file beside the target, with a short random name, registered for cleanup."""
+    for _attempt in range(100):
+        tmp = str(directory / f"{TEMP_PREFIX}{secrets.token_hex(6)}{TEMP_SUFFIX}")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise CooplevierError(t("file.write_failed", reason=os_reason(exc)), file=output) from None
+        _PENDING.add(tmp)
+        return fd, tmp
+    raise CooplevierError(t("file.write_failed", reason=os_reason(FileExistsError(errno.EEXIST, ""))), file=output)
+
+
+def _publish(tmp: str, path: Path, *, force: bool, output: str) -> None:
+    """Move the finished temporary file into place: replace (`--force`) or create only if absent."""
+    if force:
+        os.replace(tmp, path)
+        return
+    try:
+        os.link(tmp, path)  # atomic create-if-absent: fails if another process created it meanwhile
+    except FileExistsError:
+        raise CooplevierError(t("file.exists"), file=output) from None
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK, errno.ENOSYS):
+            raise
+        # no hard links here (FAT, some network shares): reserve the name exclusively, then replace
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            raise CooplevierError(t("file.exists"), file=output) from None
+        os.replace(tmp, path)
+
+
+def _discard(tmp: str) -> None:
+    _PENDING.discard(tmp)
+    with contextlib.suppress(OSError):
+        os.unlink(tmp)
+
+
+@contextlib.contextmanager
+def temporary_work() -> Iterator[None]:
+    """Work that fills the temporary folder (openpyxl streams rows there): when it is full or
+    unwritable, say which folder, in French, instead of a library's error."""
+    try:
+        yield
+    except OSError as exc:
+        import tempfile
+
+        raise CooplevierError(t("file.temp_failed", folder=tempfile.gettempdir(), reason=os_reason(exc))) from None
+
+
+def remove_pending() -> None:
+    """Remove every temporary file still being written (on SIGTERM, SIGHUP, exit)."""
+    for tmp in list(_PENDING):
+        _discard(tmp)
+
+
+def _write_stdout(binary: bool) -> Iterator[IO[Any]]:
+    if sys.stdout is None:  # started with stdout closed (`>&-`)
+        raise CooplevierError(t("file.no_stdout"))
+    stream: IO[Any] = sys.stdout.buffer if binary else sys.stdout
+    try:
+        yield stream
+        stream.flush()
+    except BrokenPipeError:
+        raise  # the reader has all it wanted (`| head`): the CLI ends quietly
+    except OSError as exc:
+        raise CooplevierError(t("file.stdout_failed", reason=os_reason(exc))) from None
 
 
 def _write_special(path: Path, binary: bool) -> Iterator[IO[Any]]:
     try:
         with path.open("wb") if binary else path.open("w", encoding="utf-8", newline="") as fh:
             yield fh
+    except BrokenPipeError:
+        raise
     except OSError as exc:
         raise CooplevierError(t("file.write_failed", reason=os_reason(exc)), file=path) from None
 

@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from cooplevier.content.answers import Answer, Value, parse_value
+from cooplevier.content.answers import SPECIAL_WORDS, Answer, Value, parse_value
 from cooplevier.content.model import Question
 
 
@@ -49,14 +49,7 @@ Command = Action | Give | Comment | Invalid
 # Letters are the documented keys (docs/assess.md); the words are accepted too, accents optional.
 _WORDS: dict[str, Command] = {
     "": Action.KEEP,
-    "n": Give("na"),
-    "na": Give("na"),
-    "nc": Give("na"),
-    "non concerne": Give("na"),
-    "x": Give("unknown"),
-    "nsp": Give("unknown"),
-    "unknown": Give("unknown"),
-    "je ne sais pas": Give("unknown"),
+    **{word: Give(value) for word, value in SPECIAL_WORDS.items()},
     "p": Action.BACK,
     "b": Action.BACK,
     "precedente": Action.BACK,

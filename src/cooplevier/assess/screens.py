@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from cooplevier.content.answers import Answer
-from cooplevier.content.model import Axis, Case, Lever, Pack, Question
+from cooplevier.content.model import Axis, Case, Lever, Pack, Question, StructureType
 from cooplevier.scoring.engine import Result
 
 
@@ -24,6 +24,18 @@ class Intro:
 @dataclass(frozen=True, slots=True)
 class RoleMenu:
     roles: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StructureMenu:
+    structures: tuple[StructureType, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StructureIntro:
+    """What « votre structure » and « votre territoire » mean for this respondent."""
+
+    structure: StructureType
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +69,7 @@ class Summary:
     pack: Pack
 
 
-Screen = Intro | RoleMenu | LeverIntro | QuestionView | HelpView | Summary
+Screen = Intro | RoleMenu | StructureMenu | StructureIntro | LeverIntro | QuestionView | HelpView | Summary
 
 
 class Prompter(Protocol):

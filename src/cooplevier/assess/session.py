@@ -11,24 +11,19 @@ import dataclasses
 import datetime as dt
 import os
 import shlex
+import signal
 import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from cooplevier.assess.engine import Action, Comment, Give, Invalid, Questionnaire, normalize, parse_command
-from cooplevier.assess.screens import HelpView, Intro, LeverIntro, Prompter, QuestionView, RoleMenu, Summary
-from cooplevier.assess.store import Existing, Store, as_written, default_file, read_existing
-from cooplevier.content.answers import Answer, AnswerFile
-from cooplevier.content.model import ROLES, Pack, Role
-from cooplevier.errors import CooplevierError, ExitCode
+from cooplevier.assess.opening import InvalidFile, Wanted, ask_yes_no, open_store, show_structure
+from cooplevier.assess.screens import HelpView, Intro, LeverIntro, Prompter, QuestionView, Summary
+from cooplevier.assess.store import ChangedOnDisk, Store
+from cooplevier.content.answers import Answer, text_problem
+from cooplevier.content.model import Form, Pack, Role, Structure
+from cooplevier.errors import CooplevierError, ExitCode, Stopped
 from cooplevier.messages import t, tn
-
-_FIELD_NAMES = {
-    "territory": lambda: t("assess.field_territory"),
-    "role": lambda: t("assess.field_role"),
-    "name": lambda: t("assess.field_name"),
-}
 
 
 class _Quit(Exception):
@@ -53,169 +48,69 @@ def assess(
     territory: str | None = None,
     role: Role | None = None,
     name: str | None = None,
+    structure: Structure | None = None,
+    form: Form | None = None,
     content: Path | None = None,
     yes: bool = False,
     today: dt.date | None = None,
-) -> ExitCode:
+) -> int:
     """Run the questionnaire for the file at `path` (created or resumed); return the exit code."""
     today = today or dt.date.today()
     extra: tuple[str | Path, ...] = ("--content", content) if content is not None else ()
     store: Store | None = None
     q: Questionnaire | None = None
-    prompter.show(Intro(len(pack.questions), len(pack.levers), len(pack.axes)))
+    opened = None
+    prompter.show(Intro(len(pack.form(structure, form)), len(pack.levers), len(pack.axes)))
     try:
-        store, dirty, resumed = _open_store(pack, prompter, path, territory, role, name, today)
-        q = Questionnaire(pack.ordered_questions(), store.base.answers)
+        opened = open_store(pack, prompter, path, Wanted(territory, role, name, structure, form), today)
+        store = opened.store
+        questions = pack.form(store.base.structure, store.base.form)
+        q = Questionnaire(questions, store.base.answers)
+        if opened.resumed:
+            show_structure(pack, prompter, store.base.structure)
         if q.complete:
             prompter.say(t("assess.complete", file=store.path, answered=len(q.answers), total=q.total))
-            if not (yes or _ask_yes_no(prompter, t("assess.ask_review"))):
+            if not (yes or ask_yes_no(prompter, t("assess.ask_review"))):
                 prompter.say(t("assess.unchanged", file=store.path))
                 _finish(store, q, pack, prompter, extra)
                 return ExitCode.OK
-            q = Questionnaire(pack.ordered_questions(), store.base.answers, review=True)
-        elif resumed:
+            q = Questionnaire(questions, store.base.answers, review=True)
+        elif opened.resumed:
             counts = {"answered": len(q.answers), "total": q.total, "position": q.position}
             prompter.say(t("assess.file_resume", file=store.path, **counts))
-        if dirty:
+        if opened.dirty:
             _save(store, q.ordered_answers(), prompter)
         _run(q, store, pack, prompter)
-    except _InvalidFile as exc:
+    except InvalidFile as exc:
         prompter.warn(exc.error.located())
         prompter.warn(t("assess.invalid_file", file=exc.path))
         return ExitCode.FAILED
     except _Abandoned:
         return ExitCode.FAILED
     except (_Quit, EOFError, KeyboardInterrupt) as exc:
-        code, reason = {
-            _Quit: (ExitCode.OK, None),
-            EOFError: (ExitCode.FAILED, t("assess.eof")),
-            KeyboardInterrupt: (ExitCode.INTERRUPTED, t("assess.interrupted")),
-        }[type(exc)]
+        code, reason = _ending(exc)
         if store is None or q is None:  # nothing known yet, nothing written
             nothing = t("assess.eof_nothing") if code == ExitCode.FAILED else f"{reason} {t('assess.nothing_saved')}"
             prompter.warn(nothing)
         else:
             _farewell(store, q, extra, prompter, reason)
         return code
+    finally:
+        if opened is not None:
+            opened.lock.release()
     _finish(store, q, pack, prompter, extra)
     return ExitCode.OK
 
 
-class _InvalidFile(Exception):
-    """The existing file cannot be read as an answer file: it is left untouched."""
-
-    def __init__(self, error: CooplevierError, path: Path) -> None:
-        super().__init__(error.located())
-        self.error = error
-        self.path = path
-
-
-def _open_store(
-    pack: Pack,
-    prompter: Prompter,
-    path: Path | None,
-    territory: str | None,
-    role: Role | None,
-    name: str | None,
-    today: dt.date,
-) -> tuple[Store, bool, bool]:
-    """The answer file to write: (store, must be written now, is a resumed file)."""
-    territory = (territory or "").strip() or None
-    typed = None
-    if path is None:  # the territory names the default file, so it comes first
-        typed = territory or _ask_territory(prompter)
-        path = default_file(typed)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():  # say it now, not after the first answer fails to save
-        raise CooplevierError(t("assess.no_folder", folder=folder), file=path)
-    try:
-        existing = read_existing(path, pack)
-    except CooplevierError as exc:
-        raise _InvalidFile(exc, path) from None
-    if existing is not None:
-        store, dirty = _resume(existing, pack, prompter, territory=territory, role=role, name=name, today=today)
-        return store, dirty, True
-    if path.exists():
-        prompter.say(t("assess.file_blank", file=path))
-    territory = typed or territory or _ask_territory(prompter)
-    base = AnswerFile(territory=territory, answers={}, role=role or _ask_role(prompter), name=name)
-    prompter.say(t("assess.file_new", file=path))
-    return Store(path, base, (), pack.ref, today), True, False
-
-
-def _resume(
-    existing: Existing,
-    pack: Pack,
-    prompter: Prompter,
-    *,
-    territory: str | None,
-    role: Role | None,
-    name: str | None,
-    today: dt.date,
-) -> tuple[Store, bool]:
-    """A store for an existing file; True when the file must be rewritten before any answer."""
-    af = existing.answers
-    path = Path(af.path or "")
-    for warning in af.warnings:
-        prompter.warn(warning)
-    changes: dict[str, Any] = {}
-    options = (("territory", "--territory", territory), ("role", "--role", role), ("name", "--name", name))
-    for field, option, new in options:
-        old = getattr(af, field)
-        if new is not None and new != old:
-            if old is not None:
-                prompter.say(t("assess.changed", field=_FIELD_NAMES[field](), old=old, new=new, option=option))
-            changes[field] = new
-    af = dataclasses.replace(af, **changes)
-    dirty = bool(changes)
-    if not af.territory:  # a file started from the blank template
-        af = dataclasses.replace(af, territory=_ask_territory(prompter))
-        dirty = True
-    if af.role is None:
-        af = dataclasses.replace(af, role=_ask_role(prompter))
-        dirty = True
-    if af.content and af.content != pack.ref:
-        prompter.say(t("assess.content_changed", old=af.content, new=pack.ref))
-    header = existing.header
-    if af.set_aside:
-        prompter.warn(tn("assess.set_aside", len(af.set_aside), file=path, pack=pack.ref))
-        header = (*header, t("assess.set_aside_header", date=today.isoformat(), pack=pack.ref))
-        for item in af.set_aside:
-            entry = as_written(item.question, existing.raw_answers.get(item.question, item.raw))
-            prompter.warn(t("assess.set_aside_item", line=item.line, entry=entry, reason=item.reason))
-            header = (*header, f"  {entry}   # {item.reason}")  # uncomment it to take the answer back
-        dirty = True
-    return Store(path, af, header, pack.ref, today), dirty
-
-
-def _ask_territory(prompter: Prompter) -> str:
-    while True:
-        territory = prompter.ask(t("assess.ask_territory")).strip()
-        if territory:
-            return territory
-        prompter.hint(t("assess.territory_empty"))
-
-
-def _ask_role(prompter: Prompter) -> Role:
-    prompter.show(RoleMenu(ROLES))
-    while True:
-        answer = prompter.ask(t("assess.ask_role", count=len(ROLES))).strip()
-        word = normalize(answer).replace(" ", "-")
-        if word.isdigit() and 1 <= int(word) <= len(ROLES):
-            return ROLES[int(word) - 1]
-        if word in ROLES:
-            return word
-        prompter.hint(t("assess.bad_role", value=answer, count=len(ROLES)))
-
-
-def _ask_yes_no(prompter: Prompter, prompt: str) -> bool:
-    while True:
-        word = normalize(prompter.ask(prompt))
-        if word in ("o", "oui", "y", "yes"):
-            return True
-        if word in ("", "n", "non", "no"):
-            return False
-        prompter.hint(t("assess.yes_no"))
+def _ending(exc: BaseException) -> tuple[int, str | None]:
+    """The exit code and the words for how the questionnaire ended early."""
+    if isinstance(exc, Stopped):
+        return 128 + exc.signum, t("assess.stopped", signal=signal.Signals(exc.signum).name)
+    if isinstance(exc, KeyboardInterrupt):
+        return ExitCode.INTERRUPTED, t("assess.interrupted")
+    if isinstance(exc, EOFError):
+        return ExitCode.FAILED, t("assess.eof")
+    return ExitCode.OK, None
 
 
 def _run(q: Questionnaire, store: Store, pack: Pack, prompter: Prompter) -> None:
@@ -234,7 +129,7 @@ def _run(q: Questionnaire, store: Store, pack: Pack, prompter: Prompter) -> None
         if not gaps:
             return
         prompter.say(tn("assess.gaps", len(gaps), ids=", ".join(g.id for g in gaps)))
-        if not _ask_yes_no(prompter, t("assess.ask_gaps")):
+        if not ask_yes_no(prompter, t("assess.ask_gaps")):
             return
         q.go_to_first_unanswered()
         shown_lever = None
@@ -288,10 +183,14 @@ def _comment(q: Questionnaire, store: Store, prompter: Prompter, text: str | Non
         if not text:
             prompter.say(t("assess.comment_unchanged", id=qid))
             return
+    problem = text_problem(text)
+    if problem is not None:  # an arrow key's escape sequence, a pasted control character…
+        prompter.hint(t("assess.comment_refused", problem=problem))
+        return
     removing = text == "-"
     if q.set_comment(None if removing else text):
         _save(store, q.ordered_answers(), prompter)
-        prompter.say(t("assess.comment_removed" if removing else "assess.comment_saved", id=qid))
+        prompter.say(t("assess.comment_removed", id=qid) if removing else t("assess.comment_saved", id=qid))
     elif removing:
         prompter.say(t("assess.comment_removed", id=qid))
     elif q.current_answer is None:
@@ -310,6 +209,9 @@ def _save(store: Store, answers: Mapping[str, Answer], prompter: Prompter) -> No
                 store.save(answers)
                 raise
             return
+        except ChangedOnDisk as exc:  # someone else's version is on disk, ours beside it: stop here
+            prompter.warn(exc.located())
+            raise _Abandoned from None
         except CooplevierError as exc:
             prompter.warn(exc.located())
             prompter.warn(t("assess.save_failed"))
@@ -342,7 +244,7 @@ def _farewell(
 def _finish(store: Store, q: Questionnaire, pack: Pack, prompter: Prompter, extra: Sequence[str | Path]) -> None:
     from cooplevier.scoring.engine import score
 
-    af = dataclasses.replace(store.base, answers=q.ordered_answers(), path=str(store.path))
+    af = dataclasses.replace(store.base, answers=store.merged(q.ordered_answers()), path=str(store.path))
     prompter.show(Summary(score(af, pack), pack))
     prompter.say(t("assess.saved", answered=len(q.answers), total=q.total, file=store.path))
     if q.unanswered():

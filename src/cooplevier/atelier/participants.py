@@ -204,7 +204,7 @@ def _int_in(value: object, low: int, high: int, *, default: int) -> int:
 
 
 def dump_fast(af: AnswerFile) -> str:
-    """`content.answers.dump_answers`, byte for byte, through libyaml's C emitter when present.
+    """`content.dump.dump_answers`, byte for byte, through libyaml's C emitter when present.
 
     The server rewrites a participant's whole file on every answer: PyYAML's pure-Python emitter
     takes ~3 ms of CPU for a full questionnaire, the C one ~1 ms. A test checks both agree. The C
@@ -215,7 +215,7 @@ def dump_fast(af: AnswerFile) -> str:
 
     typed = [af.territory, af.name or "", *(a.comment or "" for a in af.answers.values())]
     if any(ord(ch) > 0xFFFF for text in typed for ch in text):
-        from cooplevier.content.answers import dump_answers
+        from cooplevier.content.dump import dump_answers
 
         return dump_answers(af)
     doc: dict[str, object] = {"cooplevier": FORMAT, "territory": af.territory}
@@ -238,10 +238,10 @@ def dump_fast(af: AnswerFile) -> str:
 def _dumper() -> object:
     import yaml
 
-    from cooplevier.content import answers
+    from cooplevier.content import dump
 
     # the same characters as `dump_answers` quotes (a test compares the two writers' output)
-    breaks = getattr(answers, "_YAML_BREAKS", ("\x85", "\u2028", "\u2029"))
+    breaks = getattr(dump, "_YAML_BREAKS", ("\x85", "\u2028", "\u2029"))
     base = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
     class Dumper(base):  # type: ignore[valid-type,misc]

@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
-from cooplevier.errors import CooplevierError, ExitCode, UsageError
+from cooplevier.errors import CooplevierError, ExitCode, Stopped, UsageError
 from cooplevier.messages import t, tn
 
 if TYPE_CHECKING:
-    from cooplevier.content.model import Pack
+    from cooplevier.content.model import Pack, Structure
     from cooplevier.scoring.batch import Batch, Refused
+    from cooplevier.scoring.synthesis import Synthesis
 
 P = ParamSpec("P")
 E = TypeVar("E", bound=StrEnum)
@@ -60,14 +61,14 @@ def root(
     """Auto-diagnostic des coopérations territoriales (leviers Mairie-conseils)."""
 
 
-def command(**settings: Any) -> Callable[[Callable[P, ExitCode | None]], Callable[P, None]]:
+def command(**settings: Any) -> Callable[[Callable[P, int | None]], Callable[P, None]]:
     """`app.command(**settings)` for a function that returns an exit code and raises our errors."""
 
-    def register(func: Callable[P, ExitCode | None]) -> Callable[P, None]:
+    def register(func: Callable[P, int | None]) -> Callable[P, None]:
         @functools.wraps(func)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
             code = _guarded(func, *args, **kwargs)
-            if code is not ExitCode.OK:
+            if code != ExitCode.OK:
                 raise typer.Exit(int(code))
 
         app.command(**settings)(wrapper)
@@ -76,7 +77,7 @@ def command(**settings: Any) -> Callable[[Callable[P, ExitCode | None]], Callabl
     return register
 
 
-def _guarded(func: Callable[P, ExitCode | None], *args: P.args, **kwargs: P.kwargs) -> ExitCode:
+def _guarded(func: Callable[P, int | None], *args: P.args, **kwargs: P.kwargs) -> int:
     """Run a command; every exception a user can meet becomes a French line and an exit code."""
     from cooplevier.cli.console import message
 
@@ -85,6 +86,9 @@ def _guarded(func: Callable[P, ExitCode | None], *args: P.args, **kwargs: P.kwar
     except CooplevierError as exc:
         message(exc.located())
         return exc.exit_code
+    except Stopped as exc:
+        message(t("cli.stopped", signal=signal_name(exc.signum)))
+        return 128 + exc.signum  # the shell's convention for a process ended by a signal
     except KeyboardInterrupt:
         message(t("cli.interrupted"))
         return ExitCode.INTERRUPTED
@@ -111,11 +115,71 @@ def _silence_stdout() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
+def signal_name(signum: int) -> str:
+    import signal
+
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return str(signum)
+
+
+def _stop_on_signals() -> None:
+    """SIGTERM and SIGHUP stop a command the way Ctrl-C does, so that nothing is left behind."""
+    import atexit
+    import signal
+
+    from cooplevier.files import remove_pending
+
+    def stop(signum: int, _frame: object) -> None:
+        raise Stopped(signum)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            with contextlib.suppress(ValueError, OSError):  # not the main thread, or not allowed
+                signal.signal(getattr(signal, name), stop)
+    atexit.register(remove_pending)
+
+
+class _ClosedStdout:
+    """Stands for a standard output the program was started without (`>&-`): writing to it is a
+    French error, not an AttributeError."""
+
+    encoding = "utf-8"
+
+    def write(self, _text: str) -> int:
+        raise CooplevierError(t("file.no_stdout"))
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    @property
+    def buffer(self) -> _ClosedStdout:
+        return self
+
+
+def _guard_streams() -> None:
+    """No stdout: every write says so in French. No stderr: messages go nowhere, never crash.
+    Errors a library leaves to the interpreter at exit ("Exception ignored in…") are not a
+    user's business: they are silenced unless COOPLEVIER_DEBUG is set."""
+    if sys.stdout is None:
+        sys.stdout = _ClosedStdout()
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
+    if not os.environ.get("COOPLEVIER_DEBUG"):
+        sys.unraisablehook = lambda _unraisable: None
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the app; Click's own errors come out in French with the contract's exit codes."""
     from cooplevier.cli import french
 
     args = sys.argv[1:] if argv is None else argv
+    _stop_on_signals()
+    _guard_streams()
     french.utf8_streams()
     if not args or "-h" in args or "--help" in args:
         french.french_help()
@@ -145,13 +209,30 @@ def run(argv: list[str] | None = None) -> int:
 
 ContentOpt = Annotated[
     Path | None,
-    typer.Option("--content", metavar="DOSSIER", help=t("help.content")),
+    typer.Option("--content", metavar=t("metavar.folder"), help=t("help.content")),
 ]
 OutputOpt = Annotated[
     str | None,
-    typer.Option("--output", "-o", metavar="FICHIER", help=t("help.output")),
+    typer.Option("--output", "-o", metavar=t("metavar.file"), help=t("help.output")),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help=t("help.force"))]
+StructureOpt = Annotated[
+    str | None, typer.Option("--structure", "-s", metavar=t("metavar.structure"), help=t("help.structure"))
+]
+ShortOpt = Annotated[bool, typer.Option("--short", help=t("help.short"))]
+
+
+def check_structure(structure: str | None) -> Structure | None:
+    """A structure type as typed (`PNR`, ` scot `) checked against the answer format."""
+    if structure is None:
+        return None
+    from cooplevier.content.model import STRUCTURES
+
+    word = structure.strip().lower()
+    for known in STRUCTURES:
+        if word == known:
+            return known
+    raise UsageError(t("cli.unknown_structure", value=structure, structures=", ".join(STRUCTURES)))
 
 
 def load(content: Path | None) -> Pack:
@@ -180,16 +261,17 @@ def check_lever(pack: Pack, lever: str | None) -> str | None:
 def pick_format(chosen: E | None, output: str | None, by_suffix: Mapping[str, E], *, terminal: E, piped: E) -> E:
     """`--format` if given, else from the output file's suffix, else by where stdout goes.
 
-    A suffix that names no format of the command, or another format than `--format`, is refused
-    before any work: `plan.ods` must not quietly receive HTML.
+    Without `--format`, a suffix that names no format of the command is refused before any work
+    (`plan.ods` must not quietly receive HTML); with it, any suffix is taken except one naming
+    another format.
     """
     to_stdout = output in (None, "-")
     suffix = "" if to_stdout else Path(str(output)).suffix.lower()
-    if suffix and suffix not in by_suffix:
+    if suffix and suffix not in by_suffix and chosen is None:
         known = ", ".join(sorted(by_suffix))
         raise UsageError(t("cli.unknown_suffix", suffix=suffix, known=known), file=output)
     if chosen is not None:
-        if suffix and by_suffix[suffix] is not chosen:
+        if suffix in by_suffix and by_suffix[suffix] is not chosen:
             raise UsageError(t("cli.suffix_mismatch", suffix=suffix, format=chosen.value), file=output)
         return chosen
     if suffix:
@@ -217,11 +299,28 @@ def say_refused(refused: Refused) -> None:
     message(refused.message)
 
 
-def batch_outcome(batch: Batch[Any], summary_key: str) -> ExitCode:
-    """After a batch: its refusals summed up (their lines were said as they came), and the exit code."""
+def say_mixed(syn: Synthesis) -> None:
+    """Warn when a synthesis mixes territories or versions of the questionnaire: it may be meant,
+    but it is never silent."""
+    from cooplevier.cli.console import message
+
+    if len(syn.territories) > 1:
+        named = ", ".join(syn.territories[:3])
+        if len(syn.territories) > 3:
+            named = tn("synthesis.more_territories", len(syn.territories) - 3, named=named)
+        message(t("synthesis.mixed_territories", territories=named))
+    if len(syn.versions) > 1:
+        message(t("synthesis.mixed_versions", versions=", ".join(syn.versions)))
+
+
+def batch_outcome(batch: Batch[Any], summary: Callable[[int, int], str]) -> ExitCode:
+    """After a batch: its refusals summed up (their lines were said as they came), and the exit code.
+
+    `summary(refused, total)` says it in the command's words.
+    """
     if not batch.refused:
         return ExitCode.OK
     from cooplevier.cli.console import message
 
-    message(tn(summary_key, len(batch.refused), total=batch.files))
+    message(summary(len(batch.refused), batch.files))
     return ExitCode.FAILED

@@ -7,30 +7,40 @@ from typing import Annotated
 
 import typer
 
-from cooplevier.cli.app import ContentOpt, command, load
+from cooplevier.cli.app import ContentOpt, ShortOpt, StructureOpt, check_structure, command, load
 from cooplevier.content.model import ROLES
-from cooplevier.errors import ExitCode, UsageError
+from cooplevier.errors import UsageError
 from cooplevier.messages import t
 
 
 @command(help=t("help.assess"), epilog=t("help.assess.epilog"))
 def assess(
-    file: Annotated[Path | None, typer.Argument(metavar="FICHIER", help=t("help.assess.file"))] = None,
+    file: Annotated[Path | None, typer.Argument(metavar=t("metavar.file"), help=t("help.assess.file"))] = None,
     territory: Annotated[
-        str | None, typer.Option("--territory", "-t", metavar="TERRITOIRE", help=t("help.assess.territory"))
+        str | None, typer.Option("--territory", "-t", metavar=t("metavar.territory"), help=t("help.assess.territory"))
     ] = None,
     role: Annotated[
-        str | None, typer.Option("--role", "-r", metavar="RÔLE", help=t("help.assess.role", roles=", ".join(ROLES)))
+        str | None,
+        typer.Option("--role", "-r", metavar=t("metavar.role"), help=t("help.assess.role", roles=", ".join(ROLES))),
     ] = None,
-    name: Annotated[str | None, typer.Option("--name", metavar="NOM", help=t("help.assess.name"))] = None,
+    name: Annotated[str | None, typer.Option("--name", metavar=t("metavar.name"), help=t("help.assess.name"))] = None,
+    structure: StructureOpt = None,
+    short: ShortOpt = False,
     content: ContentOpt = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", "--force", help=t("help.assess.yes"))] = False,
-) -> ExitCode:
+) -> int:
     from cooplevier.assess.session import assess as run
     from cooplevier.cli.terminal import TerminalPrompter
 
     if role is not None and role not in ROLES:
         raise UsageError(t("answers.bad_role", value=role, roles=", ".join(ROLES)))
+    from cooplevier.content.answers import text_problem
+
+    kind = check_structure(structure)
+    for option, value in (("--territory", territory), ("--name", name)):
+        problem = text_problem(value) if value is not None else None
+        if problem is not None:
+            raise UsageError(t("cli.bad_text_option", option=option, problem=problem))
     pack = load(content)
     return run(
         pack,
@@ -39,6 +49,8 @@ def assess(
         territory=territory,
         role=role,
         name=name.strip() or None if name else None,
+        structure=kind,
+        form="short" if short else None,
         content=content,
         yes=yes,
     )

@@ -12,7 +12,7 @@ import typer
 
 from cooplevier.cli.app import ContentOpt, batch_outcome, check_lever, command, load, print_json
 from cooplevier.errors import ExitCode, UsageError
-from cooplevier.messages import t
+from cooplevier.messages import t, tn
 
 
 class TableJson(StrEnum):
@@ -34,7 +34,7 @@ class QuestionsFormat(StrEnum):
 @command(help=t("help.validate"))
 def validate(
     answers: Annotated[
-        list[Path] | None, typer.Argument(metavar="[RÉPONSES]...", help=t("help.validate.answers"))
+        list[Path] | None, typer.Argument(metavar=t("metavar.answers_optional"), help=t("help.validate.answers"))
     ] = None,
     format: Annotated[TextJson, typer.Option("--format", "-f", help=t("help.format"))] = TextJson.text,
     content: ContentOpt = None,
@@ -71,7 +71,7 @@ def validate(
             "content": {"valid": True, "path": pack.root, "pack": pack.ref, **counts},
             "files": files,
         })
-    return batch_outcome(checked, "batch.summary")
+    return batch_outcome(checked, lambda n, total: tn("batch.summary", n, total=total))
 
 
 def _show(format: TableJson, data: Callable[[], Any], table: Callable[[], Any]) -> None:
@@ -86,7 +86,7 @@ def _show(format: TableJson, data: Callable[[], Any], table: Callable[[], Any]) 
 
 @command(help=t("help.levers"))
 def levers(
-    lever: Annotated[str | None, typer.Argument(metavar="[ID]", help=t("help.levers.id"))] = None,
+    lever: Annotated[str | None, typer.Argument(metavar=t("metavar.id_optional"), help=t("help.levers.id"))] = None,
     format: Annotated[TableJson, typer.Option("--format", "-f", help=t("help.format"))] = TableJson.table,
     content: ContentOpt = None,
 ) -> None:
@@ -104,7 +104,9 @@ def levers(
 
 @command(help=t("help.cases"))
 def cases(
-    lever: Annotated[str | None, typer.Option("--lever", "-l", metavar="ID", help=t("help.cases.lever"))] = None,
+    lever: Annotated[
+        str | None, typer.Option("--lever", "-l", metavar=t("metavar.id"), help=t("help.cases.lever"))
+    ] = None,
     format: Annotated[TableJson, typer.Option("--format", "-f", help=t("help.format"))] = TableJson.table,
     content: ContentOpt = None,
 ) -> None:

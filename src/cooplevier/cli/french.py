@@ -69,8 +69,8 @@ def _patch_help() -> None:
     words = {
         "Commands": t("typer.commands"),
         "required": t("typer.required"),
-        "default: {default}": t("typer.default"),
-        "env var: {var}": t("typer.env_var"),
+        "default: {default}": t("typer.default", default="{default}"),
+        "env var: {var}": t("typer.env_var", var="{var}"),
         "(dynamic)": t("typer.dynamic"),
     }
     typer.core._ = lambda text: words.get(text, text)  # type: ignore[attr-defined,assignment,unused-ignore]

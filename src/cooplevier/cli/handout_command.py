@@ -19,10 +19,11 @@ from cooplevier.cli.app import (
     command,
     load,
     pick_format,
+    say_mixed,
     say_refused,
 )
 from cooplevier.errors import ExitCode, UsageError
-from cooplevier.messages import t
+from cooplevier.messages import t, tn
 
 
 class HandoutKind(StrEnum):
@@ -48,14 +49,16 @@ _BY_SUFFIX = {
 
 @command(help=t("help.handout"))
 def handout(
-    kind: Annotated[HandoutKind, typer.Argument(metavar="SUPPORT", help=t("help.handout.kind"))],
+    kind: Annotated[HandoutKind, typer.Argument(metavar=t("metavar.support"), help=t("help.handout.kind"))],
     answers: Annotated[
-        list[Path] | None, typer.Argument(metavar="[RÉPONSES]...", help=t("help.handout.answers"))
+        list[Path] | None, typer.Argument(metavar=t("metavar.answers_optional"), help=t("help.handout.answers"))
     ] = None,
     format: Annotated[HandoutFormat | None, typer.Option("--format", "-f", help=t("help.handout.format"))] = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
-    lever: Annotated[str | None, typer.Option("--lever", "-l", metavar="ID", help=t("help.handout.lever"))] = None,
+    lever: Annotated[
+        str | None, typer.Option("--lever", "-l", metavar=t("metavar.id"), help=t("help.handout.lever"))
+    ] = None,
     content: ContentOpt = None,
 ) -> ExitCode:
     from cooplevier.files import write_output
@@ -64,7 +67,7 @@ def handout(
     format = pick_format(format, output, _BY_SUFFIX, terminal=HandoutFormat.html, piped=HandoutFormat.html)
     paths = list(answers or [])
     if bool(paths) != (kind is HandoutKind.poster):
-        raise UsageError(t("handout.answers_only_poster" if paths else "handout.poster_needs_answers"))
+        raise UsageError(t("handout.answers_only_poster") if paths else t("handout.poster_needs_answers"))
     if format is HandoutFormat.pdf and output in (None, "-") and sys.stdout.isatty():
         raise UsageError(t("handout.pdf_to_terminal"))
     check_output(output, force=force)  # before rendering, which may take a while (pdf)
@@ -77,11 +80,12 @@ def handout(
 
     from cooplevier.cli.console import message
     from cooplevier.scoring import batch
-    from cooplevier.scoring.synthesis import synthesize_batch
+    from cooplevier.scoring.synthesis import as_contribution, synthesize_batch
 
-    results = batch.run(paths, pack=pack, convert=batch.as_result, content_dir=content, on_refused=say_refused,
+    results = batch.run(paths, pack=pack, convert=as_contribution, content_dir=content, on_refused=say_refused,
                         on_warning=message)
     check_output(output, force=force, inputs=results.inputs)
     syn = synthesize_batch(results, pack)
+    say_mixed(syn)
     write_output(output, render_handout("poster", pack, fmt=format.value, synthesis=syn), force=force)
-    return batch_outcome(results, "handout.refused")
+    return batch_outcome(results, lambda n, total: tn("handout.refused", n))

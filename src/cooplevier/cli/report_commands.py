@@ -23,10 +23,11 @@ from cooplevier.cli.app import (
     load,
     pick_format,
     print_json,
+    say_mixed,
     say_refused,
 )
 from cooplevier.errors import CooplevierError, ErrorGroup, ExitCode, UsageError
-from cooplevier.messages import t
+from cooplevier.messages import t, tn
 
 
 class ScoreFormat(StrEnum):
@@ -36,7 +37,8 @@ class ScoreFormat(StrEnum):
     xlsx = "xlsx"
 
 
-_SCORE_SUFFIX = {".csv": ScoreFormat.csv, ".xlsx": ScoreFormat.xlsx, ".json": ScoreFormat.json}
+_SCORE_SUFFIX = {".txt": ScoreFormat.table, ".csv": ScoreFormat.csv, ".xlsx": ScoreFormat.xlsx,
+                 ".json": ScoreFormat.json}
 _PROGRESS_MIN = 50  # files: below this a batch is over before a bar would help
 
 
@@ -49,11 +51,13 @@ def _separator(value: str) -> str:
 
 @command(help=t("help.score"))
 def score(
-    paths: Annotated[list[Path], typer.Argument(metavar="CHEMINS...", help=t("help.paths"))],
+    paths: Annotated[list[Path], typer.Argument(metavar=t("metavar.paths"), help=t("help.paths"))],
     format: Annotated[ScoreFormat | None, typer.Option("--format", "-f", help=t("help.score.format"))] = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
-    separator: Annotated[str, typer.Option("--separator", metavar="CAR", help=t("help.score.separator"))] = ";",
+    separator: Annotated[
+        str, typer.Option("--separator", metavar=t("metavar.char"), help=t("help.score.separator"))
+    ] = ";",
     content: ContentOpt = None,
 ) -> ExitCode:
     import functools
@@ -86,7 +90,7 @@ def score(
         _score_table(list(values), output, force=force, pack=pack)
     else:
         exports.write_scores(values, format.value, output, pack=pack, force=force, separator=sep)
-    return batch_outcome(scored, "batch.summary")
+    return batch_outcome(scored, lambda n, total: tn("batch.summary", n, total=total))
 
 
 def _score_table(rows: list[dict[str, Any]], output: str | None, *, force: bool, pack: Any) -> None:
@@ -132,12 +136,12 @@ _REPORT_SUFFIX = {
 
 @command(help=t("help.report"))
 def report(
-    paths: Annotated[list[Path], typer.Argument(metavar="RÉPONSES...", help=t("help.report.paths"))],
+    paths: Annotated[list[Path], typer.Argument(metavar=t("metavar.answers_many"), help=t("help.report.paths"))],
     format: Annotated[ReportFormat | None, typer.Option("--format", "-f", help=t("help.report.format"))] = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
     template: Annotated[
-        Path | None, typer.Option("--template", metavar="DOSSIER", help=t("help.report.template"))
+        Path | None, typer.Option("--template", metavar=t("metavar.folder"), help=t("help.report.template"))
     ] = None,
     content: ContentOpt = None,
 ) -> ExitCode:
@@ -151,25 +155,33 @@ def report(
         raise UsageError(t("report.template_dir"), file=template)
     check_output(output, force=force)
     pack = load(content)
-    results = batch.run(paths, pack=pack, convert=batch.as_result, content_dir=content, on_refused=say_refused,
-                        on_warning=message)
-    check_output(output, force=force, inputs=results.inputs)
-    if len(results.items) == 1 and isinstance(results.items[0], batch.Refused):
-        raise CooplevierError(results.items[0].message)
-    if len(results.items) == 1 and isinstance(results.items[0], Path):  # one file: its action plan
+    items = batch.collect(paths)
+    check_output(output, force=force, inputs=(Path(i) for i in items if isinstance(i, str)))
+    if len(items) == 1 and isinstance(items[0], batch.Refused):
+        raise CooplevierError(items[0].message)
+    if len(items) == 1 and isinstance(items[0], str):  # one file: its action plan
         from cooplevier.report.plan import build_plan
         from cooplevier.report.plan_view import render_plan
 
-        result = batch.score_file(results.items[0], pack, on_warning=message)
-        text = render_plan(build_plan(result, pack), pack=pack, fmt=format.value, template_dir=template)
-    else:  # several: the workshop synthesis of the valid ones
-        from cooplevier.report.synthesis import render_synthesis
-        from cooplevier.scoring.synthesis import synthesize_batch
+        result = batch.score_file(Path(items[0]), pack, on_warning=message)
+        write_output(output, render_plan(build_plan(result, pack), pack=pack, fmt=format.value, template_dir=template),
+                     force=force)
+        return ExitCode.OK
+    from cooplevier.report.synthesis import render_synthesis, write_json  # several: the workshop synthesis
+    from cooplevier.scoring.synthesis import as_contribution, synthesize_batch
 
-        syn = synthesize_batch(results, pack)
-        text = render_synthesis(syn, pack, fmt=format.value, template_dir=template)
-    write_output(output, text, force=force)
-    return batch_outcome(results, "synthesis.refused")
+    results = batch.start(items, pack=pack, convert=as_contribution, content_dir=content, on_refused=say_refused,
+                          on_warning=message)
+    syn = synthesize_batch(results, pack)
+    say_mixed(syn)
+    if format is ReportFormat.json:  # streamed: a synthesis of 50 000 files is never one string
+        from cooplevier.files import open_output
+
+        with open_output(output, force=force) as fh:
+            write_json(syn, fh)
+    else:
+        write_output(output, render_synthesis(syn, pack, fmt=format.value, template_dir=template), force=force)
+    return batch_outcome(results, lambda n, total: tn("synthesis.refused", n, total=total))
 
 
 class ExplainFormat(StrEnum):
@@ -179,7 +191,7 @@ class ExplainFormat(StrEnum):
 
 @command(help=t("help.explain"))
 def explain(
-    path: Annotated[Path, typer.Argument(metavar="RÉPONSES", help=t("help.explain.path"))],
+    path: Annotated[Path, typer.Argument(metavar=t("metavar.answers"), help=t("help.explain.path"))],
     format: Annotated[ExplainFormat, typer.Option("--format", "-f", help=t("help.format"))] = ExplainFormat.text,
     content: ContentOpt = None,
 ) -> None:
@@ -202,14 +214,14 @@ class CompareFormat(StrEnum):
     html = "html"
 
 
-_COMPARE_SUFFIX = {".json": CompareFormat.json, ".md": CompareFormat.md, ".html": CompareFormat.html,
-                   ".htm": CompareFormat.html}
+_COMPARE_SUFFIX = {".txt": CompareFormat.table, ".json": CompareFormat.json, ".md": CompareFormat.md,
+                   ".html": CompareFormat.html, ".htm": CompareFormat.html}
 
 
 @command(help=t("help.compare"))
 def compare(
-    old: Annotated[Path, typer.Argument(metavar="AVANT", help=t("help.compare.old"))],
-    new: Annotated[Path, typer.Argument(metavar="APRÈS", help=t("help.compare.new"))],
+    old: Annotated[Path, typer.Argument(metavar=t("metavar.before"), help=t("help.compare.old"))],
+    new: Annotated[Path, typer.Argument(metavar=t("metavar.after"), help=t("help.compare.new"))],
     format: Annotated[CompareFormat | None, typer.Option("--format", "-f", help=t("help.compare.format"))] = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
@@ -217,25 +229,37 @@ def compare(
 ) -> None:
     from cooplevier.cli.app import check_output
     from cooplevier.cli.console import message
+    from cooplevier.content.answers import load_answers
     from cooplevier.files import write_output
     from cooplevier.report.compare import render_comparison
-    from cooplevier.scoring import batch
+    from cooplevier.scoring.compare import common_scope, restrict
     from cooplevier.scoring.compare import compare as compare_results
+    from cooplevier.scoring.engine import score
+    from cooplevier.scoring.synthesis import same_territory
 
     format = pick_format(format, output, _COMPARE_SUFFIX, terminal=CompareFormat.table, piped=CompareFormat.json)
     check_output(output, force=force, inputs=[old, new])
     pack = load(content)
-    results, errors = [], []
+    files, errors = [], []
     for path in (old, new):
         try:
-            results.append(batch.score_file(path, pack, on_warning=message))
+            files.append(load_answers(path, pack))
         except CooplevierError as exc:
             errors.append(exc)
     if errors:
         raise ErrorGroup(errors)
-    if results[0].territory != results[1].territory:
-        message(t("compare.other_territory", old=results[0].territory, new=results[1].territory))
-    cmp = compare_results(results[0], results[1], pack)
+    for af in files:
+        for warning in af.warnings:
+            message(warning)
+    pair = (files[0], files[1])
+    if same_territory(pair[0].territory) != same_territory(pair[1].territory):
+        message(t("compare.other_territory", old=pair[0].territory, new=pair[1].territory))
+    scope = common_scope(pair, pack)
+    if scope is not None:
+        message(tn("compare.scope", len(scope.questions), versions=" et ".join(scope.versions),
+                   version=pack.meta.version))
+        pair = (restrict(pair[0], scope), restrict(pair[1], scope))
+    cmp = compare_results(score(pair[0], pack), score(pair[1], pack), pack, scope)
     if format is CompareFormat.table:
         from cooplevier.cli import tables
         from cooplevier.cli.console import console, plain_text

@@ -17,7 +17,7 @@ from rich.text import Text
 from cooplevier import numbers
 from cooplevier.content.model import Pack
 from cooplevier.messages import answer_label, t, tn
-from cooplevier.report.compare import label
+from cooplevier.report.compare import label, scope_note
 from cooplevier.scoring.compare import Change, Comparison
 
 
@@ -101,7 +101,7 @@ def score_table(pack: Pack, rows: Sequence[dict[str, Any]]) -> Table:
     for title in (t("table.file"), t("table.territory"), t("table.role"), t("table.overall_step")):
         table.add_column(title, overflow="fold")
     for axis in pack.axes:
-        table.add_column(Text(axis.short), justify="right")
+        table.add_column(axis.id.capitalize(), justify="right")
     table.add_column(t("table.completed"), justify="right")
     for row in rows:
         table.add_row(
@@ -139,4 +139,7 @@ def comparison_table(cmp: Comparison, pack: Pack) -> Table:
         for lid in axis.levers:
             table.add_row(Text(f"  {lid} {pack.lever(lid).short_title}"), *_change_row(cmp.levers[lid]))
     table.add_row(_bold(t("table.overall")), *_change_row(cmp.overall))
+    note = scope_note(cmp)
+    if note is not None:
+        table.caption, table.caption_justify = Text(note), "left"
     return table

@@ -12,7 +12,17 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from cooplevier import numbers
-from cooplevier.assess.screens import HelpView, Intro, LeverIntro, QuestionView, RoleMenu, Screen, Summary
+from cooplevier.assess.screens import (
+    HelpView,
+    Intro,
+    LeverIntro,
+    QuestionView,
+    RoleMenu,
+    Screen,
+    StructureIntro,
+    StructureMenu,
+    Summary,
+)
 from cooplevier.content.answers import Value
 from cooplevier.content.model import Question
 from cooplevier.messages import answer_label, role_choice, t, tn
@@ -36,7 +46,12 @@ def _plain(text: str) -> str:
 
 
 class TerminalPrompter:
-    """rich for display (no colour with NO_COLOR or off a TTY), plain `readline()` for input."""
+    """rich for display (no colour with NO_COLOR or off a TTY), plain lines for input.
+
+    In a terminal, lines are read with the platform's line editing (GNU readline or libedit on
+    Linux and macOS: arrows, history; the Windows console has its own), so an arrow key moves
+    the cursor instead of typing an escape sequence into a comment.
+    """
 
     def __init__(self) -> None:
         from cooplevier.cli.console import console
@@ -47,6 +62,12 @@ class TerminalPrompter:
         if reconfigure is not None:
             with contextlib.suppress(OSError, ValueError):  # a stray byte must not crash the questionnaire
                 reconfigure(errors="replace")
+        self.editing = False
+        if sys.stdin is not None and sys.stdin.isatty() and sys.stdout.isatty():
+            with contextlib.suppress(ImportError):
+                import readline  # noqa: F401 - importing it gives input() line editing and history
+
+                self.editing = True
 
     def show(self, screen: Screen) -> None:
         self.out.print(render(screen))
@@ -75,6 +96,8 @@ class TerminalPrompter:
     def ask(self, prompt: str) -> str:
         from rich.text import Text
 
+        if self.editing:
+            return self._edited(prompt)
         self.out.print(Text(prompt, style="bold"), end="")
         self.out.file.flush()
         try:
@@ -91,6 +114,19 @@ class TerminalPrompter:
         return line
 
 
+    def _edited(self, prompt: str) -> str:
+        """A line typed with line editing; readline draws the prompt, so it knows its width."""
+        self.out.file.flush()
+        try:
+            return input(prompt)
+        except KeyboardInterrupt:
+            self.out.print()
+            raise
+        except EOFError:
+            self.out.print()
+            raise
+
+
 def render(screen: Screen) -> RenderableType:
     from rich.console import Group
     from rich.text import Text
@@ -105,6 +141,16 @@ def render(screen: Screen) -> RenderableType:
         case RoleMenu():
             roles = [(f"{i}.", role_choice(role)) for i, role in enumerate(screen.roles, 1)]
             return Group(Text(""), Text(t("assess.roles_title"), style="bold"), _keyed(roles))
+        case StructureMenu():
+            kinds = [(f"{i}.", kind.label) for i, kind in enumerate(screen.structures, 1)]
+            return Group(Text(""), Text(t("assess.structures_title"), style="bold"), _keyed(kinds))
+        case StructureIntro():
+            kind = screen.structure
+            return Group(
+                Text(""),
+                Text(kind.label, style="bold"),
+                _keyed([("•", kind.structure.text), ("•", kind.territory.text)]),
+            )
         case LeverIntro():
             return _lever_intro(screen)
         case QuestionView():

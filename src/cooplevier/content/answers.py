@@ -8,12 +8,13 @@ targets and the date are converted, from their text.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
+from cooplevier.content.migrate import Migrated, carry, older_version
 from cooplevier.content.model import FORMS, ROLES, STRUCTURES, Form, Pack, Role, Structure
 from cooplevier.content.schema import as_date
 from cooplevier.content.strict_yaml import KeyPath, YamlDoc, load_file
@@ -29,7 +30,20 @@ Special = Literal["na", "unknown"]
 Value = int | Special
 _TOP_KEYS = ("cooplevier", "territory", "respondent", "date", "content", "targets", "structure", "form", "answers")
 _RESPONDENT_KEYS = ("name", "role")
+_QUESTION_ID = re.compile(r"L\d+\.Q\d+")
 _ANSWER_KEYS = ("level", "comment")
+# What people type or write for the two answers that are never a step (normalised: lower case,
+# no accents), in the questionnaire and in an answer grid. An input vocabulary, not displayed text.
+SPECIAL_WORDS: dict[str, Special] = {
+    "n": "na",
+    "na": "na",
+    "nc": "na",
+    "non concerne": "na",
+    "x": "unknown",
+    "nsp": "unknown",
+    "unknown": "unknown",
+    "je ne sais pas": "unknown",
+}
 _UNANSWERED = (None,)  # `L1.Q1:` with nothing after it (the blank template), or YAML's null
 
 
@@ -68,6 +82,7 @@ class AnswerFile:
     path: str | None = None
     set_aside: tuple[SetAside, ...] = ()
     warnings: tuple[str, ...] = ()
+    migrated: Migrated | None = None  # read through the map of an older pack version
 
 
 def load_answers(path: Path, pack: Pack, *, lenient: bool = False, label: str | None = None) -> AnswerFile:
@@ -118,8 +133,23 @@ def parse_answers(doc: YamlDoc, pack: Pack, *, lenient: bool = False) -> AnswerF
     structure = _choice(data, "structure", STRUCTURES, errors)
     form = _choice(data, "form", FORMS, errors)
     targets = _targets(data.get("targets"), pack, errors)
-    answers, set_aside = _answers(doc, data.get("answers", _MISSING), pack, errors, lenient=lenient)
+    raw_answers = data.get("answers", _MISSING)
+    migrated = None
+    if isinstance(raw_answers, dict):
+        migration = older_version(data.get("content"), list(raw_answers), pack)
+        if migration is not None:
+            raw_answers, migrated = carry(raw_answers, migration)
+    origins = {new: old for old, new in migrated.carried} if migrated else {}
+    answers, set_aside = _answers(doc, raw_answers, pack, errors, lenient=lenient, origins=origins)
     errors.raise_any()
+    warnings = doc.warnings
+    if migrated is not None:
+        note = tn("answers.migrated", migrated.kept, version=migrated.version)
+        note += " " + tn("answers.ask_again", len(migrated.ask_again))
+        warnings = (*warnings, f"{doc.file}: {t('warning.prefix')} : {note}")
+        if lenient:
+            dropped = migrated.dropped
+            set_aside.extend(SetAside(qid, _show(raw), entry.note or entry.status) for qid, raw, entry in dropped)
     return AnswerFile(
         territory=territory,
         answers=answers,
@@ -132,7 +162,8 @@ def parse_answers(doc: YamlDoc, pack: Pack, *, lenient: bool = False) -> AnswerF
         form=form,  # type: ignore[arg-type]
         path=doc.file,
         set_aside=tuple(set_aside),
-        warnings=doc.warnings,
+        warnings=warnings,
+        migrated=migrated,
     )
 
 
@@ -142,7 +173,11 @@ _MISSING: Any = object()
 def _header(data: dict[str, Any], errors: _Errors) -> None:
     """Unknown top-level keys, and the format marker, without which nothing else is trusted."""
     for key in data:
-        if key not in _TOP_KEYS:
+        if key in _TOP_KEYS:
+            continue
+        if _QUESTION_ID.fullmatch(key):  # an answer that lost its indentation
+            errors((key,), t("answers.outside_answers", id=key), key=True)
+        else:
             errors((key,), t("schema.unknown", field=key, allowed=", ".join(_TOP_KEYS)), key=True)
     fmt = data.get("cooplevier")
     if fmt == FORMAT:
@@ -189,8 +224,9 @@ def _targets(raw: Any, pack: Pack, errors: _Errors) -> dict[str, int]:
 
 
 def _answers(
-    doc: YamlDoc, raw_answers: Any, pack: Pack, errors: _Errors, *, lenient: bool
+    doc: YamlDoc, raw_answers: Any, pack: Pack, errors: _Errors, *, lenient: bool, origins: Mapping[str, str]
 ) -> tuple[dict[str, Answer], list[SetAside]]:
+    """The answers, checked; `origins` names the id a carried answer was written under."""
     answers: dict[str, Answer] = {}
     set_aside: list[SetAside] = []
     if raw_answers is _MISSING:
@@ -198,11 +234,14 @@ def _answers(
         return answers, set_aside
     if raw_answers is None:
         return answers, set_aside
+    if isinstance(raw_answers, list):
+        errors(("answers",), t("answers.list_not_mapping"))
+        return answers, set_aside
     if not isinstance(raw_answers, dict):
         errors(("answers",), t("schema.expected_mapping"))
         return answers, set_aside
     for qid, raw in raw_answers.items():
-        path = ("answers", qid)
+        path = ("answers", origins.get(qid, qid))  # a carried answer is located where it was written
         line = doc.where(path, key=True)[0]
         if not pack.has_question(qid):
             problem: str | None = t("answers.unknown_question", id=qid, pack=pack.ref)
@@ -326,49 +365,3 @@ def _answer(raw: Any, qid: str, line: int) -> tuple[Answer | None, str | None]:
 def _show(raw: Any) -> str:
     text = t("answers.empty_value") if raw is None else str(raw)
     return text if len(text) <= 60 else text[:57] + "…"
-
-
-def dump_answers(af: AnswerFile, *, comments: Sequence[str] = ()) -> str:
-    """The YAML text of an answer file, in a stable, human-editable layout."""
-    import yaml
-
-    doc: dict[str, Any] = {"cooplevier": FORMAT, "territory": af.territory}
-    respondent = {k: v for k, v in (("name", af.name), ("role", af.role)) if v}
-    if respondent:
-        doc["respondent"] = respondent
-    if af.date:
-        doc["date"] = af.date
-    if af.content:
-        doc["content"] = af.content
-    if af.structure:
-        doc["structure"] = af.structure
-    if af.form:
-        doc["form"] = af.form
-    if af.targets:
-        doc["targets"] = dict(af.targets)
-    doc["answers"] = {
-        qid: ({"level": a.value, "comment": a.comment} if a.comment else a.value) for qid, a in af.answers.items()
-    }
-    body = yaml.dump(doc, Dumper=_dumper(), allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
-    head = "".join(f"# {line}\n" for c in comments for line in c.splitlines())
-    return head + body
-
-
-# Characters a YAML reader takes for line breaks: written raw, they would come back as spaces.
-_YAML_BREAKS = ("\x85", "\u2028", "\u2029")
-
-
-@cache
-def _dumper() -> Any:
-    """PyYAML's safe dumper; strings that hold YAML line breaks or edge spaces written double-quoted."""
-    import yaml
-
-    class Dumper(yaml.SafeDumper):
-        pass
-
-    def text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-        quoted = any(ch in value for ch in _YAML_BREAKS) or value != value.strip() or "\n" in value
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"' if quoted else None)
-
-    Dumper.add_representer(str, text)
-    return Dumper

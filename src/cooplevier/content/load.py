@@ -9,7 +9,15 @@ from pathlib import Path
 
 from cooplevier import cache
 from cooplevier.content.checks import cross_check
-from cooplevier.content.model import PACK_FILES, CasesFile, Framework, Pack, QuestionsFile
+from cooplevier.content.model import (
+    OPTIONAL_FILES,
+    PACK_FILES,
+    CasesFile,
+    Framework,
+    MigrationsFile,
+    Pack,
+    QuestionsFile,
+)
 from cooplevier.content.schema import Converter
 from cooplevier.content.strict_yaml import YamlDoc, parse
 from cooplevier.errors import ContentError, CooplevierError, ErrorGroup
@@ -55,10 +63,11 @@ def load_pack(directory: Path | None = None, *, use_cache: bool = True) -> Pack:
 def _read(root: Path) -> tuple[dict[str, bytes], list[CooplevierError]]:
     raw: dict[str, bytes] = {}
     errors: list[CooplevierError] = []
-    for name in PACK_FILES:
+    for name in (*PACK_FILES, *OPTIONAL_FILES):
         path = root / name
         if not path.is_file():
-            errors.append(ContentError(t("content.missing_file"), file=path))
+            if name in PACK_FILES:
+                errors.append(ContentError(t("content.missing_file"), file=path))
             continue
         try:
             raw[name] = read_bytes(path, max_bytes=MAX_CONTENT_BYTES)
@@ -91,15 +100,26 @@ def _build(root: Path, docs: dict[str, YamlDoc], *, check: bool) -> Pack:
     questions_file: QuestionsFile = converters["questions.yaml"].dataclass(
         docs["questions.yaml"].data, QuestionsFile, ()
     )
+    migrations = MigrationsFile()
+    if "migrations.yaml" in docs:
+        migrations = converters["migrations.yaml"].dataclass(docs["migrations.yaml"].data, MigrationsFile, ())
     for conv in converters.values():
         errors.extend(conv.errors)
     if errors:
         raise ErrorGroup(errors)
     if check:
-        errors.extend(cross_check(framework, cases_file, questions_file, docs))
+        errors.extend(cross_check(framework, cases_file, questions_file, migrations, docs))
         if errors:
             raise ErrorGroup(errors)
-    return Pack(framework, cases_file.cases, questions_file.questions, str(root), questions_file.structures)
+    return Pack(
+        framework,
+        cases_file.cases,
+        questions_file.questions,
+        str(root),
+        structures=questions_file.structures,
+        observed=cases_file.observed,
+        migrations=migrations.migrations,
+    )
 
 
 @functools.cache

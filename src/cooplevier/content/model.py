@@ -11,6 +11,7 @@ Source = Literal["seed", "editorial"]
 AxisId = Literal["impulsion", "dialogue", "mouvement", "convergence"]
 AXIS_IDS: tuple[AxisId, ...] = ("impulsion", "dialogue", "mouvement", "convergence")
 PACK_FILES = ("levers.yaml", "cases.yaml", "questions.yaml")
+OPTIONAL_FILES = ("migrations.yaml",)  # a pack that was never versioned has none
 LEVELS = (1, 2, 3, 4, 5)
 Role = Literal["elu", "technicien", "societe-civile", "partenaire", "autre"]
 ROLES: tuple[Role, ...] = get_args(Role)
@@ -58,6 +59,7 @@ class Trend:
     id: str
     text: str
     source: Source
+    levers: tuple[str, ...] = ()  # the levers it bears on: the project's reading, not the deck's
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +92,7 @@ class Lever:
     practices: tuple[Text, ...]
     vigilance: tuple[Text, ...]
     discussion: tuple[Text, ...] = ()
+    no_case: Text | None = None  # said where the deck cites no territory for the lever
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +171,35 @@ class Case:
 @dataclass(frozen=True, slots=True)
 class CasesFile:
     cases: tuple[Case, ...]
+    observed: Text | None = None  # when the cases were observed: one banner dates them all
+
+
+MigrationStatus = Literal["kept", "reworded", "replaced", "removed"]
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationEntry:
+    """What becomes of an answer given to one question of an older version."""
+
+    status: MigrationStatus
+    to: str | None = None  # kept, reworded: the question the answer is carried to (default: the same id)
+    by: tuple[str, ...] = ()  # replaced: the new questions to ask instead
+    note: str | None = None
+
+    def target(self, question: str) -> str | None:
+        """Where an answer to `question` goes, or None when it cannot be carried."""
+        return (self.to or question) if self.status in ("kept", "reworded") else None
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    from_: str  # the older version this map reads ("1.0")
+    questions: dict[str, MigrationEntry]
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationsFile:
+    migrations: tuple[Migration, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +277,8 @@ class Pack:
     questions: tuple[Question, ...]
     root: str
     structures: tuple[StructureType, ...] = ()
+    observed: Text | None = None
+    migrations: tuple[Migration, ...] = ()
     _levers: dict[str, Lever] = field(init=False, repr=False, compare=False)
     _axes: dict[str, Axis] = field(init=False, repr=False, compare=False)
     _questions: dict[str, Question] = field(init=False, repr=False, compare=False)
@@ -331,6 +365,10 @@ class Pack:
                 found[q.lever] = (*found[q.lever], q)
             self._forms[key] = found
         return found
+
+    def migration(self, version: str) -> Migration | None:
+        """The map that reads answers of the older `version`, if the pack has one."""
+        return next((m for m in self.migrations if m.from_ == version), None)
 
     def structure_type(self, structure: Structure) -> StructureType | None:
         return next((s for s in self.structures if s.id == structure), None)

@@ -46,6 +46,12 @@ class Converter:
                 return value
             self.error(path, t("schema.expected_one_of", value=value, choices=_or(choices)))
             return _INVALID
+        if origin is dict:
+            (_key_tp, item_tp) = get_args(tp)
+            if not isinstance(value, dict):
+                self.error(path, t("schema.expected_mapping"))
+                return _INVALID
+            return {k: self.convert(v, item_tp, (*path, k)) for k, v in value.items()}
         if origin is tuple:
             (item_tp, _ellipsis) = get_args(tp)
             if value is None:
@@ -94,13 +100,13 @@ class Converter:
         for key in unknown:
             self.error((*path, key), t("schema.unknown", field=key, allowed=", ".join(fields)), key=True)
         kwargs: dict[str, Any] = {}
-        for name, (tp, required) in fields.items():
-            if name not in value:
+        for key, (name, tp, required) in fields.items():
+            if key not in value:
                 if required:
-                    self.error(path, t("schema.missing", field=name))
+                    self.error(path, t("schema.missing", field=key))
                     kwargs[name] = _INVALID
                 continue
-            kwargs[name] = self.convert(value[name], tp, (*path, name))
+            kwargs[name] = self.convert(value[key], tp, (*path, key))
         return cls(**kwargs)
 
 
@@ -139,18 +145,19 @@ _INVALID: Any = _Invalid()
 
 
 @cache
-def _fields(cls: type[Any]) -> dict[str, tuple[Any, bool]]:
+def _fields(cls: type[Any]) -> dict[str, tuple[str, Any, bool]]:
+    """The YAML key of each field (a trailing `_` dropped: `from_` reads `from`), its type, whether required."""
     hints = typing.get_type_hints(cls)
-    out: dict[str, tuple[Any, bool]] = {}
+    out: dict[str, tuple[str, Any, bool]] = {}
     for f in dataclasses.fields(cls):
         required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-        out[f.name] = (hints[f.name], required)
+        out[f.name.rstrip("_")] = (f.name, hints[f.name], required)
     return out
 
 
 def _or(choices: tuple[Any, ...]) -> str:
-    shown = [f"« {c} »" for c in choices]
-    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " ou " + shown[-1]
+    shown = [t("schema.quoted", value=c) for c in choices]
+    return shown[0] if len(shown) == 1 else t("schema.or", first=", ".join(shown[:-1]), last=shown[-1])
 
 
 def is_valid(value: Any) -> bool:

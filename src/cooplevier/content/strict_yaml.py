@@ -16,7 +16,8 @@ from typing import Any
 import yaml
 from yaml import events as ev
 
-from cooplevier.errors import CooplevierError
+from cooplevier.content.yaml_errors import explain
+from cooplevier.errors import CooplevierError, shown
 from cooplevier.messages import t
 from cooplevier.textfile import read_text
 
@@ -65,8 +66,9 @@ class YamlDoc:
 
 
 def load_file(path: Path, *, max_bytes: int, max_depth: int = 32, label: str | None = None) -> YamlDoc:
+    label = label or shown(path)
     text, warnings = read_text(path, max_bytes=max_bytes, label=label)
-    doc = parse(text, file=label or str(path), max_depth=max_depth)
+    doc = parse(text, file=label, max_depth=max_depth)
     return YamlDoc(doc.data, doc.file, doc.positions, doc.key_positions, warnings)
 
 
@@ -81,14 +83,10 @@ def parse(text: str, *, file: str, max_depth: int = 32, max_nodes: int = 200_000
     try:
         data = builder.build(_events(text))
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        context = exc.context or ""
-        if exc.context_mark is not None and ("flow" in context or "quoted scalar" in context):
-            mark = exc.context_mark  # an unclosed bracket or quote: point at where it opened
-        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        message, line, col = explain(exc, text)
         if "nesting depth" in (exc.problem or ""):  # libyaml's own bound, hit before ours
             raise CooplevierError(t("yaml.too_deep", limit=max_depth), file=file, line=line, col=col) from None
-        raise CooplevierError(_syntax_message(exc, text), file=file, line=line, col=col) from None
+        raise CooplevierError(message, file=file, line=line, col=col) from None
     except yaml.YAMLError as exc:  # reader errors (control characters) have no mark class
         raise CooplevierError(t("yaml.syntax", problem=str(exc).splitlines()[0]), file=file) from None
     return YamlDoc(data, file, builder.positions, builder.key_positions)
@@ -99,29 +97,6 @@ def _events(text: str) -> Iterator[ev.Event]:
     if _C_PARSER:
         return iter(_Loader(text).get_event, None)
     return yaml.parse(text, Loader=_Loader)  # pragma: no cover - pure-Python PyYAML
-
-
-def _syntax_message(exc: yaml.MarkedYAMLError, text: str) -> str:
-    problem = (exc.problem or exc.context or "").strip()
-    if "escape" in problem:
-        return t("input.bad_escape")
-    mark = exc.problem_mark
-    if mark is not None:
-        lines = text.splitlines()
-        here = lines[mark.line][mark.column : mark.column + 1] if mark.line < len(lines) else ""
-        if here == "\t" or "\\t" in problem:
-            return t("yaml.tab")
-    if "expected ',' or ']'" in problem or "expected ',' or '}'" in problem or (
-        "flow" in (exc.context or "") and "end of stream" in problem
-    ):
-        return t("yaml.unclosed_flow")
-    if "quoted scalar" in (exc.context or ""):
-        return t("yaml.unclosed_quote")
-    if "mapping values are not allowed" in problem or "expected <block end>" in problem:
-        return t("yaml.bad_indent")
-    if "could not find expected ':'" in problem:
-        return t("yaml.bad_indent")
-    return t("yaml.syntax", problem=problem)
 
 
 class _Builder:

@@ -28,7 +28,7 @@ def t(key: str, /, **kwargs: object) -> str:
     template = CATALOGUE[key]
     if not isinstance(template, str):
         raise TypeError(f"{key} depends on a count: use tn()")  # a programming error, caught by tests
-    return template.format(**kwargs) if kwargs else template
+    return template.format(**kwargs)
 
 
 def tn(key: str, count: int, /, **kwargs: object) -> str:

@@ -29,7 +29,7 @@ FR: dict[str, str | dict[str, str]] = {
     "atelier.state_unreadable": "impossible de lire l'état de l'atelier ({reason})",
     "atelier.state_damaged": "l'état de l'atelier est abîmé ou n'est pas celui d'un atelier cooplevier : les réponses du dossier sont intactes ; pour repartir avec de nouveaux liens, déplacez ce fichier puis relancez",
     "atelier.other_territory": "cet atelier a été ouvert pour « {saved} », pas « {given} » : relancez sans --territory (ou avec le même nom), ou choisissez un autre dossier",
-    "atelier.other_structure": "cet atelier a été ouvert avec --structure {saved} : les réponses déjà données l'ont été avec ces questions ; relancez sans --structure, ou choisissez un autre dossier",
+    "atelier.other_structure": "cet atelier a été ouvert avec --structure {saved}, pas {given} : les réponses déjà données l'ont été avec ces questions ; relancez sans --structure, ou choisissez un autre dossier",
     "atelier.other_form": "cet atelier a été ouvert avec une autre forme du questionnaire (--short ou non) : relancez comme la première fois, ou choisissez un autre dossier",
     "atelier.no_questions": "aucune question à poser avec ce type de structure : vérifiez le pack de contenu",
     "atelier.no_short": "ce pack de contenu n'a pas encore de forme courte (aucune question marquée « short: true ») : relancez sans --short",

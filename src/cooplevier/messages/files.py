@@ -14,6 +14,8 @@ FR: dict[str, str | dict[str, str]] = {
     "file.exists": "le fichier existe déjà : ajoutez --force pour le remplacer",
     "file.write_failed": "écriture impossible ({reason})",
     "file.stdout_failed": "écriture impossible sur la sortie standard ({reason})",
+    "file.temp_failed": "le dossier temporaire {folder} est inutilisable ({reason}) : libérez de la place ou indiquez un autre dossier avec la variable TMPDIR (TEMP sous Windows)",
+    "file.no_stdout": "la sortie standard est fermée : indiquez --output FICHIER",
     "file.no_name": "nom de fichier de sortie vide",
     "file.is_input": "le fichier de sortie est aussi un fichier d'entrée : choisissez un autre nom",
     "os.enoent": "fichier ou dossier introuvable",

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from cooplevier.content.model import Pack
-from cooplevier.messages import t
+from cooplevier.messages import t, tn
 from cooplevier.scoring.compare import Comparison, comparison_data
 from cooplevier.scoring.engine import Result
 
@@ -17,13 +17,21 @@ def label(result: Result, word: str) -> str:
     return t("compare.side", word=word, when=result.date or result.file or "")
 
 
+def scope_note(cmp: Comparison) -> str | None:
+    """The sentence a report carries when the two files are of different questionnaire versions."""
+    if cmp.scope is None:
+        return None
+    return tn("compare.scope_note", len(cmp.scope.questions), versions=" et ".join(cmp.scope.versions))
+
+
 def render_comparison(cmp: Comparison, pack: Pack, *, fmt: str, template_dir: Path | None = None) -> str:
     if fmt == "json":
         return json.dumps(comparison_data(cmp), ensure_ascii=False, indent=2) + "\n"
     from cooplevier.report.templating import render
 
     before, after = label(cmp.old, t("compare.before")), label(cmp.new, t("compare.after"))
-    context: dict[str, Any] = {"cmp": cmp, "pack": pack, "before_label": before, "after_label": after}
+    context: dict[str, Any] = {"cmp": cmp, "pack": pack, "before_label": before, "after_label": after,
+                               "scope_note": scope_note(cmp)}
     if fmt == "html":
         from cooplevier.report.wheel import WheelSeries, wheel_svg
 

@@ -21,6 +21,8 @@ from typing import IO, Any
 
 from cooplevier import numbers
 from cooplevier.content.model import Pack
+from cooplevier.files import temporary_work
+from cooplevier.messages import t
 from cooplevier.numbers import score_value
 from cooplevier.scoring.engine import Result
 
@@ -39,12 +41,13 @@ def neutralise(text: str) -> str:
 
 def header(pack: Pack) -> list[str]:
     """Column names, French, one per cell of `cells()`."""
-    names = ["fichier", "territoire", "nom", "role", "date", "global_score", "global_marche"]
+    names = [t("csv.file"), t("csv.territory"), t("csv.name"), t("csv.role"), t("csv.date"), t("csv.overall_score"),
+             t("csv.overall_step")]
     for axis in pack.axes:
         names += [f"axe_{axis.id}_score", f"axe_{axis.id}_marche"]
     for lever in pack.levers:
         names += [f"{lever.id}_score", f"{lever.id}_marche"]
-    names.append("completude_pct")
+    names.append(t("csv.completeness"))
     return names
 
 
@@ -108,10 +111,15 @@ def write_xlsx(rows: Iterable[Sequence[Cell]], stream: IO[bytes], pack: Pack) ->
     openpyxl's write-only mode streams rows to a temporary file, so memory stays flat.
     """
     from openpyxl import Workbook  # type: ignore[import-untyped]
+
+    with temporary_work():
+        return _build_xlsx(Workbook(write_only=True), rows, stream, pack)
+
+
+def _build_xlsx(wb: Any, rows: Iterable[Sequence[Cell]], stream: IO[bytes], pack: Pack) -> int:
     from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
     from openpyxl.styles import Font  # type: ignore[import-untyped]
 
-    wb = Workbook(write_only=True)
     ws = wb.create_sheet("scores")
     ws.freeze_panes = "A2"
     bold = Font(bold=True)
@@ -133,8 +141,19 @@ def write_xlsx(rows: Iterable[Sequence[Cell]], stream: IO[bytes], pack: Pack) ->
     with tempfile.SpooledTemporaryFile(max_size=8 << 20) as built:
         wb.save(built)
         built.seek(0)
-        shutil.copyfileobj(built, stream)
+        try:
+            shutil.copyfileobj(built, stream)
+        except OSError as exc:  # the output, not the temporary folder: said by open_output
+            raise _OutputFailed(exc) from None
     return count
+
+
+class _OutputFailed(Exception):
+    """Writing the finished workbook out failed: the caller's file, not the temporary folder."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(error)
+        self.error = error
 
 
 def _widths(count: int) -> list[float]:
@@ -160,7 +179,10 @@ def write_scores(
                 sink.write(row)
     elif fmt == "xlsx":
         with open_output(output, force=force, binary=True) as fh:
-            write_xlsx(values, fh, pack)
+            try:
+                write_xlsx(values, fh, pack)
+            except _OutputFailed as failed:  # the output's own error: open_output says it
+                raise failed.error from None
     elif fmt == "json":
         import json
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from cooplevier.content.model import Pack
 from cooplevier.messages import role_group, t
@@ -28,6 +28,12 @@ def group_series(syn: Synthesis, pack: Pack) -> list[Any]:
             label = t("wheel.role_series", role=role_group(role), count=count)
             series.append(WheelSeries(label, {lid: lv.stats.by_role.get(role) for lid, lv in syn.levers.items()}))
     return series
+
+
+def write_json(syn: Synthesis, stream: IO[str]) -> None:
+    """The synthesis JSON, streamed: fifty thousand file names are never one string in memory."""
+    json.dump(synthesis_data(syn), stream, ensure_ascii=False, indent=2)
+    stream.write("\n")
 
 
 def render_synthesis(syn: Synthesis, pack: Pack, *, fmt: str, template_dir: Path | None = None) -> str:

@@ -126,7 +126,9 @@ def render(name: str, context: dict[str, Any], *, template_dir: Path | None = No
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateNotFound as exc:
-        raise CooplevierError(t("template.not_found", name=exc.name), file=template_dir or name) from None
+        file, line = _template_frame(exc)  # an {% include %} of a missing template: say where
+        raise CooplevierError(t("template.not_found", name=exc.name), file=file or template_dir or name,
+                              line=line) from None
     except jinja2.TemplateSyntaxError as exc:
         problem = t("template.syntax", problem=exc.message)
         raise CooplevierError(problem, file=exc.filename or name, line=exc.lineno) from None

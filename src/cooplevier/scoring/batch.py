@@ -8,64 +8,62 @@ that reads many files. Outcomes are consumed one chunk at a time, so memory stay
 
 from __future__ import annotations
 
-import gc
 import os
-import signal
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic
 
 from cooplevier.content.answers import load_answers
-from cooplevier.content.load import load_pack
 from cooplevier.content.model import Pack
-from cooplevier.errors import CooplevierError, os_reason
+from cooplevier.errors import CooplevierError, os_reason, shown
 from cooplevier.messages import t
 from cooplevier.scoring.engine import Result, score, to_dict
+from cooplevier.scoring.outcomes import (
+    Convert,
+    Duplicate,
+    Item,
+    Notice,
+    Refused,
+    Scored,
+    T,
+    serial,
+)
+
+__all__ = ["Batch", "Checked", "Duplicate", "Item", "Notice", "Refused", "Scored", "collect", "run", "score_file"]
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
+    pass
 
-T = TypeVar("T")
 YAML_SUFFIXES = (".yaml", ".yml")
-PARALLEL_MIN = 64  # below this, starting worker processes costs more than it saves
-MAX_WORKERS = 8
-
-Convert = Callable[[Result, Pack], T]
 
 
-@dataclass(frozen=True, slots=True)
-class Refused:
-    """A file (or path) that could not be used, with its located message lines."""
-
-    file: str
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class Scored(Generic[T]):
-    """A scored file: whatever `convert` made of its result, and the loader's warnings."""
-
-    file: str
-    value: T
-    warnings: tuple[str, ...] = ()
-
-
-def collect(paths: Iterable[Path]) -> list[Path | Refused]:
-    """Files as given, folders searched recursively for *.yaml/*.yml (sorted), each once.
+def collect(paths: Iterable[Path]) -> list[Item]:
+    """Files as given, folders searched recursively for *.yaml/*.yml (sorted), each file once.
 
     Paths keep the order they were given in; inside a folder files are sorted by their path.
-    A missing path, an unreadable folder or a folder without answer files is a `Refused`.
+    A missing path, an unreadable folder or a folder without answer files is a `Refused`; a file
+    met again under another name (a link, `./x` and `x`, a hard link) is a `Duplicate`. Files are
+    kept as plain strings: fifty thousand of them cost a few megabytes, not tens.
     """
-    out: list[Path | Refused] = []
-    seen: set[str] = set()
+    out: list[Item] = []
+    seen: set[int | str] = set()  # file identities (device and inode) met so far
 
-    def add(path: Path) -> None:
-        key = os.path.normpath(str(path))
+    def identity(name: str) -> int | str:
+        try:
+            info = os.stat(name)
+        except OSError:  # judged by the loader, which says why in French
+            return os.path.normpath(name)
+        return (info.st_dev << 64) | info.st_ino
+
+    def add(name: str) -> None:
+        key = identity(name)
         if key not in seen:
             seen.add(key)
-            out.append(path)
+            out.append(name)
+            return
+        first = next(i for i in out if isinstance(i, str) and identity(i) == key)  # rare: look it up
+        out.append(Duplicate(shown(name), shown(first)))
 
     for path in paths:
         try:
@@ -77,38 +75,47 @@ def collect(paths: Iterable[Path]) -> list[Path | Refused]:
         if not exists:
             out.append(_failed(path, t("path.not_found")))
         elif not is_dir:
-            add(path)  # named explicitly: scored whatever its extension; the loader judges it
+            add(str(path))  # named explicitly: scored whatever its extension; the loader judges it
         else:
-            found, errors = _walk(path)
-            out.extend(errors)
-            for file in found:
-                add(file)
-            if not found and not errors:
+            found = refused = False
+            for entry in _walk(str(path)):
+                if isinstance(entry, Refused):
+                    out.append(entry)
+                    refused = True
+                else:
+                    found = True
+                    add(entry)
+            if not found and not refused:
                 out.append(_failed(path, t("path.no_yaml")))
     return out
 
 
-def _walk(folder: Path) -> tuple[list[Path], list[Refused]]:
-    errors: list[Refused] = []
+def _walk(folder: str) -> Iterator[str | Refused]:
+    """The answer files under `folder`, ordered by their path's components (files and folders
+    interleaved by name), one folder listed at a time; links to folders are not followed."""
+    stack = [iter(_listing(folder))]
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+        elif isinstance(entry, Refused):
+            yield entry
+        elif entry[1]:
+            stack.append(iter(_listing(entry[2])))
+        elif entry[0].lower().endswith(YAML_SUFFIXES):
+            yield entry[2]
 
-    def onerror(exc: OSError) -> None:
-        errors.append(_failed(Path(exc.filename or folder), t("file.unreadable", reason=os_reason(exc))))
 
-    found: list[tuple[tuple[str, ...], Path]] = []
-    # followlinks=False: a link to a parent folder cannot make the walk loop
-    for root, dirs, files in os.walk(folder, onerror=onerror):
-        dirs.sort()
-        base = Path(root)
-        for name in files:
-            if name.lower().endswith(YAML_SUFFIXES):
-                file = base / name
-                found.append((file.relative_to(folder).parts, file))
-    found.sort(key=lambda item: item[0])
-    return [file for _, file in found], errors
+def _listing(folder: str) -> Sequence[tuple[str, bool, str] | Refused]:
+    try:
+        with os.scandir(folder) as found:
+            return sorted((e.name, e.is_dir(follow_symlinks=False), e.path) for e in found)
+    except OSError as exc:
+        return [_failed(Path(folder), t("file.unreadable", reason=os_reason(exc)))]
 
 
 def _failed(path: Path, message: str) -> Refused:
-    return Refused(str(path), CooplevierError(message, file=path).located())
+    return Refused(shown(path), CooplevierError(message, file=path).located())
 
 
 def as_dict(result: Result, pack: Pack) -> dict[str, Any]:
@@ -145,8 +152,8 @@ class Batch(Generic[T]):
 
     def __init__(
         self,
-        items: Sequence[Path | Refused],
-        outcomes: Iterable[Scored[T] | Refused],
+        items: Sequence[Item],
+        outcomes: Iterable[Scored[T] | Refused | Notice],
         *,
         on_refused: Callable[[Refused], None] | None = None,
         on_warning: Callable[[str], None] | None = None,
@@ -159,7 +166,17 @@ class Batch(Generic[T]):
         self.count = 0
 
     def __iter__(self) -> Iterator[T]:
+        for item in self.items:
+            if isinstance(item, Duplicate) and self._on_warning is not None:
+                if item.file == item.first:  # `x` and `./x`, or one name given twice
+                    self._on_warning(t("batch.named_twice", file=item.file))
+                else:
+                    self._on_warning(t("batch.duplicate", file=item.file, first=item.first))
         for outcome in self._outcomes:
+            if isinstance(outcome, Notice):
+                if self._on_warning is not None:
+                    self._on_warning(outcome.message)
+                continue
             if isinstance(outcome, Refused):
                 self.refused.append(outcome)
                 if self._on_refused is not None:
@@ -177,9 +194,9 @@ class Batch(Generic[T]):
         return self.count + len(self.refused)
 
     @property
-    def inputs(self) -> list[Path]:
+    def inputs(self) -> Iterator[Path]:
         """The files this batch reads (a result must never be written over one of them)."""
-        return [item for item in self.items if isinstance(item, Path)]
+        return (Path(item) for item in self.items if isinstance(item, str))
 
 
 def run(
@@ -193,6 +210,20 @@ def run(
 ) -> Batch[T]:
     """The batch of `paths` (files, or folders searched recursively), scored and converted."""
     items = collect(paths)
+    return start(items, pack=pack, convert=convert, content_dir=content_dir, on_refused=on_refused,
+                 on_warning=on_warning)
+
+
+def start(
+    items: Sequence[Item],
+    *,
+    pack: Pack,
+    convert: Convert[T],
+    content_dir: Path | None = None,
+    on_refused: Callable[[Refused], None] | None = None,
+    on_warning: Callable[[str], None] | None = None,
+) -> Batch[T]:
+    """The batch of already collected `items` (see `collect`)."""
     return Batch(
         items,
         score_files(items, pack=pack, convert=convert, content_dir=content_dir),
@@ -202,25 +233,27 @@ def run(
 
 
 def score_files(
-    items: Sequence[Path | Refused],
+    items: Sequence[Item],
     *,
     pack: Pack,
     convert: Convert[T],
     content_dir: Path | None = None,
     jobs: int | None = None,
-) -> Iterator[Scored[T] | Refused]:
+) -> Iterator[Scored[T] | Refused | Notice]:
     """Score `items` (from `collect`) in order; in worker processes when the batch is large.
 
     `convert` turns each result into what the caller keeps (a CSV row, a dict…) inside the
     worker, so that only small values travel between processes. It must be a module-level
     function (or a `functools.partial` of one) so that it can be sent to the workers.
     """
-    workers = _workers(jobs, len(items))
-    if workers <= 1:
-        for item in items:
-            yield item if isinstance(item, Refused) else _score_one(str(item), pack, convert)
+    work: list[str | Refused] = [item for item in items if not isinstance(item, Duplicate)]
+    from cooplevier.scoring import workers as pool
+
+    count = pool.workers(jobs, len(work))
+    if count <= 1:
+        yield from serial(work, pack, convert)
         return
-    yield from _parallel(items, pack, convert, content_dir, workers)
+    yield from pool.parallel(work, pack, convert, content_dir, count)
 
 
 def score_file(path: Path, pack: Pack, *, on_warning: Callable[[str], None] | None = None) -> Result:
@@ -232,86 +265,3 @@ def score_file(path: Path, pack: Pack, *, on_warning: Callable[[str], None] | No
     return score(af, pack)
 
 
-def _workers(jobs: int | None, count: int) -> int:
-    if jobs is not None:
-        return max(1, jobs)
-    if count < PARALLEL_MIN:
-        return 1
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        cpus = os.cpu_count() or 1
-    return min(cpus, MAX_WORKERS)
-
-
-def _score_one(file: str, pack: Pack, convert: Convert[T]) -> Scored[T] | Refused:
-    try:
-        af = load_answers(Path(file), pack)
-        return Scored(file, convert(score(af, pack), pack), af.warnings)
-    except CooplevierError as exc:
-        return Refused(file, exc.located())
-    except (RecursionError, MemoryError, ValueError, TypeError, KeyError, AttributeError) as exc:
-        # A bug must not sink a batch of ten thousand files: name the file and go on.
-        return Refused(file, CooplevierError(t("cli.internal", kind=type(exc).__name__), file=file).located())
-
-
-# Per worker process: the pack is loaded once (inherited from the parent when forked).
-_WORKER_PACK: tuple[str | None, Pack] | None = None
-
-
-def _init_worker(content_dir: str | None, pack: Pack | None) -> None:
-    global _WORKER_PACK
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    if pack is None:
-        pack = load_pack(Path(content_dir) if content_dir else None)
-    _WORKER_PACK = (content_dir, pack)
-    # What the worker inherited (modules, the pack) lives as long as it does: keep the cyclic
-    # garbage collector from walking it again and again (and from copying forked pages).
-    gc.freeze()
-
-
-def _score_chunk(files: list[str], convert: Convert[T]) -> list[Scored[T] | Refused]:
-    assert _WORKER_PACK is not None
-    pack = _WORKER_PACK[1]
-    return [_score_one(file, pack, convert) for file in files]
-
-
-def _chunk_size(count: int, workers: int) -> int:
-    return max(16, min(256, count // (workers * 8) or 1))
-
-
-def _parallel(
-    items: Sequence[Path | Refused], pack: Pack, convert: Convert[T], content_dir: Path | None, workers: int
-) -> Iterator[Scored[T] | Refused]:
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor  # only for large batches: not at import
-
-    size = _chunk_size(len(items), workers)
-    chunks = (items[i : i + size] for i in range(0, len(items), size))
-    fork = "fork" in mp.get_all_start_methods()
-    context = mp.get_context("fork" if fork else None)
-    # Forked workers inherit the parent's pack; spawned ones load it once each.
-    initargs = (str(content_dir) if content_dir else None, pack if fork else None)
-    pending: deque[tuple[Sequence[Path | Refused], Future[list[Scored[T] | Refused]]]] = deque()
-    executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=initargs)
-    try:
-
-        def submit() -> bool:
-            chunk = next(chunks, None)
-            if chunk is None:
-                return False
-            files = [str(item) for item in chunk if not isinstance(item, Refused)]
-            pending.append((chunk, executor.submit(_score_chunk, files, convert)))
-            return True
-
-        for _ in range(workers * 3):  # a bounded window: results never pile up in memory
-            if not submit():
-                break
-        while pending:
-            chunk, future = pending.popleft()
-            done = iter(future.result())
-            submit()
-            for item in chunk:
-                yield item if isinstance(item, Refused) else next(done)
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)

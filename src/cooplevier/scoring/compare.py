@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
+from cooplevier.content.answers import AnswerFile
 from cooplevier.content.model import Pack
 from cooplevier.numbers import score_value
 from cooplevier.scoring.engine import Result
@@ -44,6 +45,7 @@ class Comparison:
     overall: Change
     axes: Mapping[str, Change]
     levers: Mapping[str, Change]
+    scope: Scope | None = None  # set when the two files are of different versions of the questionnaire
 
     @property
     def gained(self) -> tuple[str, ...]:
@@ -54,7 +56,39 @@ class Comparison:
         return tuple(lid for lid, c in self.levers.items() if (c.steps or 0) < 0)
 
 
-def compare(old: Result, new: Result, pack: Pack) -> Comparison:
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Files of two versions are compared on the questions the migration map carries, alone."""
+
+    versions: tuple[str, ...]  # the older versions read through the map
+    questions: tuple[str, ...]  # the current ids compared
+
+
+def common_scope(files: tuple[AnswerFile, AnswerFile], pack: Pack) -> Scope | None:
+    """The questions two files can be compared on, or None when both are of the current version.
+
+    An answer of a 1.0 file to a question that 2.0 replaced is not carried; comparing that file's
+    lever means with a 2.0 file's would weigh different questions. Both sides are therefore cut to
+    the questions the map carries from every older version present.
+    """
+    versions = tuple(dict.fromkeys(af.migrated.version for af in files if af.migrated is not None))
+    if not versions:
+        return None
+    carried = {q.id for q in pack.questions}
+    for version in versions:
+        migration = pack.migration(version)
+        targets = {e.target(qid) for qid, e in migration.questions.items()} if migration else set()
+        carried &= targets
+    return Scope(versions, tuple(q.id for q in pack.questions if q.id in carried))
+
+
+def restrict(af: AnswerFile, scope: Scope) -> AnswerFile:
+    """The file with its answers outside the scope set aside (they are not compared)."""
+    keep = set(scope.questions)
+    return replace(af, answers={qid: a for qid, a in af.answers.items() if qid in keep})
+
+
+def compare(old: Result, new: Result, pack: Pack, scope: Scope | None = None) -> Comparison:
     levers = {
         lv.id: Change(old.levers[lv.id].mean, new.levers[lv.id].mean, old.levers[lv.id].step, new.levers[lv.id].step)
         for lv in pack.levers
@@ -64,7 +98,7 @@ def compare(old: Result, new: Result, pack: Pack) -> Comparison:
         for a in pack.axes
     }
     overall = Change(old.overall.mean, new.overall.mean, old.overall.step, new.overall.step)
-    return Comparison(old, new, overall, axes, levers)
+    return Comparison(old, new, overall, axes, levers, scope)
 
 
 def _change_data(c: Change) -> dict[str, Any]:
@@ -88,4 +122,8 @@ def comparison_data(cmp: Comparison) -> dict[str, Any]:
         "levers": {lid: _change_data(c) for lid, c in cmp.levers.items()},
         "gained": list(cmp.gained),
         "lost": list(cmp.lost),
+        "scope": None if cmp.scope is None else {
+            "versions": list(cmp.scope.versions),
+            "questions": list(cmp.scope.questions),
+        },
     }

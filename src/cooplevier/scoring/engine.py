@@ -95,6 +95,9 @@ class Result:
     answered: int  # questions with a step, na or unknown
     total: int
     file_targets: tuple[str, ...] = ()  # levers whose target the answer file sets
+    structure: str | None = None
+    form: str | None = None
+    migrated_from: str | None = None  # the older pack version the file was read from
 
 
     @property
@@ -200,6 +203,9 @@ def score(af: AnswerFile, pack: Pack) -> Result:
         answered=answered_total,
         total=total,
         file_targets=tuple(lid for lid in levers if lid in af.targets),
+        structure=af.structure,
+        form=af.form,
+        migrated_from=af.migrated.version if af.migrated else None,
     )
 
 

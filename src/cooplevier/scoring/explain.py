@@ -40,9 +40,10 @@ def _lever_line(lv: LeverScore, result: Result, pack: Pack) -> str:
     levels = [int(q.value) for q in lv.questions if isinstance(q.value, int)]
     if lv.mean is None:
         return t("explain.lever_none")
-    key = "explain.target_file" if lv.id in result.file_targets else "explain.target_default"
     line = t("explain.lever_mean", eq=equation(levels, lv.mean), step=lv.step, label=pack.step_label(lv.step or 1))
-    return line + t(key, target=lv.target)
+    if lv.id in result.file_targets:
+        return line + t("explain.target_file", target=lv.target)
+    return line + t("explain.target_default", target=lv.target)
 
 
 def explain_text(result: Result, pack: Pack) -> str:
@@ -111,8 +112,9 @@ def _balance_word(balance: str | None) -> str:
 def _reason(rank: int, lv: LeverScore, result: Result, pack: Pack) -> str:
     if rank == 1 and lv.axis == result.weakest_axis:
         return t("explain.reason_weakest", score=fr(lv.mean or 0), axis=pack.axis(lv.axis).title)
-    key = "explain.reason_target_file" if lv.id in result.file_targets else "explain.reason_target"
-    return t(key, step=lv.step, target=lv.target, axis=pack.axis(lv.axis).title)
+    if lv.id in result.file_targets:
+        return t("explain.reason_target_file", step=lv.step, target=lv.target, axis=pack.axis(lv.axis).title)
+    return t("explain.reason_target", step=lv.step, target=lv.target, axis=pack.axis(lv.axis).title)
 
 
 def explain_data(result: Result, pack: Pack) -> dict[str, Any]:

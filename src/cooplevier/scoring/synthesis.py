@@ -8,13 +8,14 @@ scores span `SPREAD` steps or more. Random noise of ±1 around a shared view sta
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 from cooplevier.content.model import ROLES, Pack
-from cooplevier.errors import CooplevierError
+from cooplevier.errors import CooplevierError, shown
 from cooplevier.messages import t
 from cooplevier.numbers import score_value
 from cooplevier.scoring.batch import Batch
@@ -74,81 +75,175 @@ class Synthesis:
     levers: Mapping[str, LeverSynthesis]
     divergent: tuple[str, ...]
     refused: tuple[str, ...] = ()
+    versions: tuple[str, ...] = ()  # pack versions of the files, when they say
+    short_forms: int = 0  # respondents who answered the short form
 
 
-def stats(values: Sequence[tuple[str, Fraction | int | float | None]]) -> Stats:
-    """Stats of (role, score) pairs; None scores (nothing answered) are left out.
+Exact = tuple[int, int]  # a score as (numerator, denominator): cheap to hash, count and send
 
-    Scores come exact (the scoring engine's fractions): means, gaps and the divergence rule are
-    computed exactly and only rounded where they are shown, so a gap of 1.496 is never taken for 1.5.
+
+def exact(value: Fraction | int | None) -> Exact | None:
+    if value is None:
+        return None
+    return (value, 1) if isinstance(value, int) else (value.numerator, value.denominator)
+
+
+class Tally:
+    """How often each score occurs, per role, for one lever, axis or question.
+
+    Scores are means of a few steps, so they take few distinct values: counting them keeps the
+    synthesis of fifty thousand files exact and its memory flat (nothing is kept per file).
     """
-    scored = [(role, Fraction(v)) for role, v in values if v is not None]
-    if not scored:
-        return Stats(0, None, None, None, None, {}, None)
-    numbers = [v for _, v in scored]
-    groups: dict[str, list[Fraction]] = {}
-    for role, v in scored:
-        groups.setdefault(role, []).append(v)
-    order = [*ROLES, NO_ROLE]
-    means = {r: sum(groups[r], Fraction(0)) / len(groups[r]) for r in order if r in groups}
-    compared = [m for r, m in means.items() if r != NO_ROLE]
-    gap = max(compared) - min(compared) if len(compared) >= 2 else None
-    low, high = min(numbers), max(numbers)
-    divergent = (gap is not None and gap >= Fraction(ROLE_GAP)) or high - low >= Fraction(SPREAD)
-    return Stats(len(numbers), sum(numbers, Fraction(0)) / len(numbers), low, high, high - low, means, gap, divergent)
+
+    __slots__ = ("roles",)
+
+    def __init__(self) -> None:
+        self.roles: dict[str, dict[Exact, int]] = {}
+
+    def add(self, role: str, value: Exact | None) -> None:
+        if value is not None:
+            counts = self.roles.setdefault(role, {})
+            counts[value] = counts.get(value, 0) + 1
+
+    def stats(self) -> Stats:
+        """The divergence rule on exact values: a gap of 1.496 is never taken for 1.5."""
+        if not self.roles:
+            return Stats(0, None, None, None, None, {}, None)
+        means: dict[str, Fraction] = {}
+        n, total = 0, Fraction(0)
+        values: set[Exact] = set()
+        for role in [*ROLES, NO_ROLE]:
+            counts = self.roles.get(role)
+            if not counts:
+                continue
+            count = sum(counts.values())
+            role_total = sum((Fraction(num, den) * k for (num, den), k in counts.items()), Fraction(0))
+            means[role] = role_total / count
+            n, total = n + count, total + role_total
+            values |= counts.keys()
+        low, high = min(Fraction(*v) for v in values), max(Fraction(*v) for v in values)
+        compared = [m for r, m in means.items() if r != NO_ROLE]
+        gap = max(compared) - min(compared) if len(compared) >= 2 else None
+        spread = high - low
+        divergent = (gap is not None and gap >= Fraction(ROLE_GAP)) or spread >= Fraction(SPREAD)
+        return Stats(n, total / n, low, high, spread, means, gap, divergent)
+
+
+def stats(values: Iterable[tuple[str, Fraction | int | None]]) -> Stats:
+    """Stats of (role, score) pairs; None scores (nothing answered) are left out."""
+    tally = Tally()
+    for role, value in values:
+        tally.add(role, exact(value))
+    return tally.stats()
 
 
 def is_divergent(s: Stats) -> bool:
     return s.divergent
 
 
-def synthesize(results: Iterable[Result], pack: Pack, *, refused: Sequence[str] = ()) -> Synthesis:
-    """Aggregate several scored answer files (one per respondent) into the group's picture."""
-    results = list(results)
-    roles = [r.role or NO_ROLE for r in results]
-    counts = {role: roles.count(role) for role in [*ROLES, NO_ROLE] if role in roles}
-    levers: dict[str, LeverSynthesis] = {}
-    for lever in pack.levers:
-        lever_stats = stats([(role, r.levers[lever.id].mean) for role, r in zip(roles, results, strict=True)])
-        questions = []
-        by_question = [{x.id: x.value for x in r.levers[lever.id].questions} for r in results]
-        for q in pack.questions_for(lever.id):
-            pairs = []
-            for role, values in zip(roles, by_question, strict=True):
-                value = values.get(q.id)  # not asked to this respondent (structure, short form): None
-                pairs.append((role, value if isinstance(value, int) else None))
-            questions.append(QuestionStats(q.id, q.text, stats(pairs)))
-        questions.sort(key=lambda q: (-(q.stats.role_gap or 0), -(q.stats.spread or 0), q.id))
-        levers[lever.id] = LeverSynthesis(
-            lever.id, lever.number, lever.title, lever.axis, lever_stats, is_divergent(lever_stats), tuple(questions)
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """What one respondent brings to a synthesis: a few hundred bytes, sent from a worker process."""
+
+    file: str
+    territory: str
+    role: str
+    version: str | None  # the pack version the file was read as: its own when migrated, else the pack's
+    form: str | None
+    overall: Exact | None
+    axes: tuple[Exact | None, ...]  # in the pack's axis order
+    levers: tuple[Exact | None, ...]  # in the pack's lever order
+    steps: bytes  # the step chosen for each question, in `pack.questions` order; 0: none
+
+
+def as_contribution(result: Result, pack: Pack) -> Contribution:
+    """`convert` for a synthesis (module-level, so that worker processes can use it)."""
+    version = result.migrated_from or pack.meta.version  # a file not migrated was read as the current version
+    chosen = {q.id: q.value for lv in result.levers.values() for q in lv.questions if type(q.value) is int}
+    return Contribution(
+        file=result.file or "",
+        territory=result.territory,
+        role=result.role or NO_ROLE,
+        version=version,
+        form=result.form,
+        overall=exact(result.overall.mean),
+        axes=tuple(exact(result.axes[a.id].mean) for a in pack.axes),
+        levers=tuple(exact(result.levers[lv.id].mean) for lv in pack.levers),
+        steps=bytes(int(chosen.get(q.id, 0)) for q in pack.questions),
+    )
+
+
+def same_territory(name: str) -> str:
+    """A territory's name as compared: « Île-de-France » typed in NFC or NFD, any case, is one."""
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+
+def synthesize(items: Iterable[Result | Contribution], pack: Pack, *, refused: Sequence[str] = ()) -> Synthesis:
+    """Aggregate scored answer files (one per respondent) into the group's picture, streaming."""
+    overall = Tally()
+    axes = [Tally() for _ in pack.axes]
+    levers = [Tally() for _ in pack.levers]
+    questions = [Tally() for _ in pack.questions]
+    counts: dict[str, int] = {}
+    territories: dict[str, str] = {}  # compared name -> first spelling met
+    versions: set[str] = set()
+    short = respondents = 0
+    for item in items:
+        c = item if isinstance(item, Contribution) else as_contribution(item, pack)
+        respondents += 1
+        role = c.role
+        counts[role] = counts.get(role, 0) + 1
+        territories.setdefault(same_territory(c.territory), c.territory)
+        if c.version:
+            versions.add(c.version)
+        short += c.form == "short"
+        overall.add(role, c.overall)
+        for tally, value in zip(axes, c.axes, strict=True):
+            tally.add(role, value)
+        for tally, value in zip(levers, c.levers, strict=True):
+            tally.add(role, value)
+        for tally, step in zip(questions, c.steps, strict=True):
+            if step:
+                tally.add(role, (step, 1))
+    by_question = {q.id: tally.stats() for q, tally in zip(pack.questions, questions, strict=True)}
+    lever_views: dict[str, LeverSynthesis] = {}
+    for lever, tally in zip(pack.levers, levers, strict=True):
+        lever_stats = tally.stats()
+        qs = [QuestionStats(q.id, q.text, by_question[q.id]) for q in pack.questions_for(lever.id)]
+        qs.sort(key=lambda q: (-(q.stats.role_gap or 0), -(q.stats.spread or 0), q.id))
+        lever_views[lever.id] = LeverSynthesis(
+            lever.id, lever.number, lever.title, lever.axis, lever_stats, lever_stats.divergent, tuple(qs)
         )
-    people = list(zip(roles, results, strict=True))
-    axes: dict[str, Stats] = {a.id: stats([(role, r.axes[a.id].mean) for role, r in people]) for a in pack.axes}
-    overall = stats([(role, r.overall.mean) for role, r in people])
     divergent = tuple(
         lid
-        for lid, lv in sorted(levers.items(), key=lambda kv: (-(kv[1].stats.role_gap or 0), kv[1].number))
+        for lid, lv in sorted(lever_views.items(), key=lambda kv: (-(kv[1].stats.role_gap or 0), kv[1].number))
         if lv.divergent
     )
     return Synthesis(
-        respondents=len(results),
-        roles=counts,
-        territories=tuple(dict.fromkeys(r.territory for r in results)),
-        files=tuple(r.file or "" for r in results),
-        overall=overall,
-        axes=axes,
-        levers=levers,
+        respondents=respondents,
+        roles={role: counts[role] for role in [*ROLES, NO_ROLE] if role in counts},
+        territories=tuple(territories.values()),
+        files=(),
+        overall=overall.stats(),
+        axes={a.id: tally.stats() for a, tally in zip(pack.axes, axes, strict=True)},
+        levers=lever_views,
         divergent=divergent,
         refused=tuple(refused),
+        versions=tuple(sorted(versions)),
+        short_forms=short,
     )
 
 
-def synthesize_batch(results: Batch[Result], pack: Pack) -> Synthesis:
-    """The synthesis of the valid files of a batch, naming the refused ones; none valid is an error."""
+def synthesize_batch(results: Batch[Contribution] | Batch[Result], pack: Pack) -> Synthesis:
+    """The synthesis of the valid files of a batch, naming the refused ones; none valid is an error.
+
+    The file names are the batch's own (no copy is made per respondent)."""
     syn = synthesize(results, pack)
     if results.count == 0:
         raise CooplevierError(t("batch.no_valid_file"))
-    return dataclasses.replace(syn, refused=tuple(r.file for r in results.refused))
+    refused = {r.file for r in results.refused}
+    files = [shown(item) for item in results.items if isinstance(item, str) and shown(item) not in refused]
+    return dataclasses.replace(syn, files=tuple(files), refused=tuple(r.file for r in results.refused))
 
 
 def _stats_data(s: Stats) -> dict[str, Any]:

@@ -1,0 +1,65 @@
+"""Answer files of an older pack version, rewritten for the current one: `cooplevier migrate`."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cooplevier.cli.app import ContentOpt, ForceOpt, OutputOpt, check_output, command, load
+from cooplevier.errors import CooplevierError, ExitCode, UsageError
+from cooplevier.messages import t, tn
+
+
+@command(help=t("help.migrate"))
+def migrate(
+    files: Annotated[list[Path], typer.Argument(metavar=t("metavar.answers_many"), help=t("help.migrate.files"))],
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    content: ContentOpt = None,
+) -> ExitCode:
+    from cooplevier.cli.console import message
+    from cooplevier.content.answers import load_answers
+    from cooplevier.content.dump import as_written, dump_answers
+    from cooplevier.files import write_output
+
+    folder = output is not None and output != "-" and (Path(output).is_dir() or output.endswith(("/", "\\")))
+    if len(files) > 1 and not folder:
+        raise UsageError(t("migrate.needs_folder"))
+    targets = [Path(str(output)) / f.name if folder else output for f in files]
+    for target in targets:
+        check_output(None if target is None else str(target), force=force, inputs=files)
+    pack = load(content)
+    failed = False
+    for path, target in zip(files, targets, strict=True):
+        try:
+            af = load_answers(path, pack)
+        except CooplevierError as exc:
+            message(exc.located())
+            failed = True
+            continue
+        header = [t("migrate.header", date=dt.date.today().isoformat(), pack=pack.ref)]
+        if af.migrated is None:
+            message(t("migrate.current", file=path, pack=pack.ref))
+        else:
+            message(tn("migrate.done", af.migrated.kept, file=path, version=af.migrated.version))
+            for qid, raw, entry in af.migrated.dropped:  # kept as comments: nothing typed is lost
+                header.append(t("migrate.dropped", answer=as_written(qid, raw), note=entry.note or entry.status))
+            if af.migrated.ask_again:
+                header.append(t("migrate.ask_again", ids=", ".join(af.migrated.ask_again)))
+        text = dump_answers(dataclasses.replace(af, content=pack.ref), comments=_leading_comments(path) + header)
+        write_output(None if target is None else str(target), text, force=force)
+    return ExitCode.FAILED if failed else ExitCode.OK
+
+
+def _leading_comments(path: Path) -> list[str]:
+    """The file's own comment lines at its top, kept on the rewritten file."""
+    lines = []
+    for line in path.read_text(encoding="utf-8-sig", errors="replace").splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line[2:] if line.startswith("# ") else line[1:])
+    return lines

@@ -1,0 +1,104 @@
+"""The YAML parser's complaints, said in French at the line a person must fix, with what to type.
+
+libyaml reports where it got lost, which is often the line *after* the mistake ("did not find
+expected key" on the line below a missing space). For the common typing mistakes of an answer
+file, the lines around the parser's mark are read to find the one to fix:
+- `L1.Q2:3` (no space after the colon) and `L1.Q2 3` (no colon);
+- a line indented more, or less, than its neighbours;
+- a text that starts with `@`, `` ` ``, `%`, or holds `: ` (it must be quoted);
+- an unclosed bracket, brace or quote; a tab used to indent.
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from cooplevier.messages import t
+
+Location = tuple[str, int | None, int | None]  # message, line, column (1-based)
+
+_KEY_NO_SPACE = re.compile(r"^(\s*)([\w.-]+):(\S.*)$")
+_KEY_NO_COLON = re.compile(r"^(\s*)(L\d+\.Q\d+)\s+(\S+)\s*$")
+_RESERVED_START = re.compile(r"^(\s*[\w.-]+:\s+)([@`%|>!&*])")
+_COLON_IN_TEXT = re.compile(r"^(\s*[\w.-]+):\s+([^\"'{\[#][^#]*?:\s.*)$")
+
+
+def explain(exc: yaml.MarkedYAMLError, text: str) -> Location:
+    """The French message and the position of the line to fix, for a parser error."""
+    lines = text.splitlines()
+    mark = exc.problem_mark or exc.context_mark
+    context = exc.context or ""
+    if exc.context_mark is not None and ("flow" in context or "quoted scalar" in context):
+        mark = exc.context_mark  # an unclosed bracket or quote: point at where it opened
+    line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+    problem = (exc.problem or exc.context or "").strip()
+    if "escape" in problem:
+        return t("input.bad_escape"), line, col
+    here = _char(lines, exc.problem_mark)
+    if here == "\t" or "\\t" in problem:
+        return t("yaml.tab"), line, col
+    if "expected ',' or ']'" in problem or "expected ',' or '}'" in problem or (
+        "flow" in context and "end of stream" in problem
+    ):
+        return t("yaml.unclosed_flow"), line, col
+    if "quoted scalar" in context:
+        return t("yaml.unclosed_quote"), line, col
+    if line is not None:
+        found = _typing_mistake(lines, line)
+        if found is not None:
+            return found
+    if "cannot start any token" in problem:
+        return t("yaml.reserved_start", char=here or "?"), line, col
+    if "mapping values are not allowed" in problem or "expected <block end>" in problem:
+        return t("yaml.bad_indent"), line, col
+    if "could not find expected ':'" in problem or "did not find expected key" in problem:
+        return t("yaml.bad_indent"), line, col
+    return t("yaml.syntax", problem=problem), line, col
+
+
+def _char(lines: list[str], mark: yaml.Mark | None) -> str:
+    if mark is None or mark.line >= len(lines):
+        return ""
+    return lines[mark.line][mark.column : mark.column + 1]
+
+
+def _typing_mistake(lines: list[str], line: int) -> Location | None:
+    """A known mistake on the reported line or the lines just above it (where libyaml got lost)."""
+    for number in range(line, max(0, line - 3), -1):
+        text = lines[number - 1] if number - 1 < len(lines) else ""
+        if not text.strip() or text.lstrip().startswith("#"):
+            continue
+        m = _KEY_NO_SPACE.match(text)
+        if m and not m.group(3).startswith(("/", "\\")):  # not a URL or a Windows path
+            fixed = f"{m.group(2)}: {m.group(3)}"
+            return t("yaml.no_space_after_colon", fixed=fixed), number, len(m.group(1)) + len(m.group(2)) + 1
+        if m := _KEY_NO_COLON.match(text):
+            fixed = f"{m.group(2)}: {m.group(3)}"
+            return t("yaml.no_colon", key=m.group(2), fixed=fixed), number, len(m.group(1)) + 1
+        if m := _RESERVED_START.match(text):
+            value = text[len(m.group(1)):].rstrip()
+            quoted = '"' + value.replace('"', '\\"') + '"'
+            fixed = f"{m.group(1).strip()} {quoted}"
+            return t("yaml.quote_it", char=m.group(2), fixed=fixed), number, len(m.group(1)) + 1
+        if m := _COLON_IN_TEXT.match(text):
+            value = m.group(2).rstrip()
+            return t("yaml.colon_in_text", fixed=f'{m.group(1).strip()}: "{value}"'), number, len(m.group(1)) + 3
+        indent = len(text) - len(text.lstrip(" "))
+        above = _previous_indent(lines, number)
+        if number == line and above is not None and indent != above and not text.rstrip().endswith(":"):
+            return t("yaml.misaligned", spaces=above), number, indent + 1
+    return None
+
+
+def _previous_indent(lines: list[str], number: int) -> int | None:
+    """The indentation of the nearest line above that holds a key of the same block."""
+    for index in range(number - 2, -1, -1):
+        text = lines[index]
+        if not text.strip() or text.lstrip().startswith("#"):
+            continue
+        if text.rstrip().endswith(":"):  # the block's own key: its children are indented more
+            return None
+        return len(text) - len(text.lstrip(" "))
+    return None
