@@ -173,6 +173,8 @@ def test_downloads(room: Callable[..., Room], pack: Pack) -> None:
 def test_the_answer_files_validate_and_report_counts_everyone(room: Callable[..., Room], pack: Pack) -> None:
     r = room(structure="petr")
     c = r.client()
+    label = pack.structure_type("petr")
+    assert label is None or f"Questions formulées pour : <strong>{label.label}" in c.get(r.base).text.replace("&#39;", "'")
     r.join(c, "societe-civile", "Zoé")
     for i, q in enumerate(pack.form("petr")):
         r.answer(c, q.id, ["na", "unknown", 1, 2, 3, 4, 5][i % 7], comment="vu en commission" if i == 3 else "")

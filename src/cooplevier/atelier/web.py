@@ -92,6 +92,11 @@ class Participants:
             **more,
         }
 
+    def _structure(self) -> Any:
+        """The structure type the questions are worded for (its « votre structure » note), if any."""
+        chosen = self.w.state.settings.structure
+        return self.w.pack.structure_type(chosen) if chosen else None
+
     def _resume_url(self, person: Participant) -> str:
         return f"{self.w.participant_url}/reprendre/{self.w.state.token_for(person.id)}"
 
@@ -132,7 +137,7 @@ class Participants:
         roles = [(role, role_choice(role)) for role in ROLES]
         context = self._context(
             csrf=self.w.state.sign("csrf:j:" + visitor), roles=roles, typed=typed, error=error,
-            questions=len(self.w.registry.questions), min_group=self.w.min_group,
+            questions=len(self.w.registry.questions), min_group=self.w.min_group, structure=self._structure(),
         )
         response = views.page("join.html.j2", context, status)
         if request.cookies.get(VISITOR) != visitor:
