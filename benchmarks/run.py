@@ -19,6 +19,8 @@ BENCHMARKS = [
      {"throughput_ratio": 1.0, "memory_ratio": 1.5}),
     ("bench_synthesis", "workshop synthesis: memory", ["--files", "5000", "--runs", "1"],
      {"synthesis_memory_ratio": 1.5}),
+    ("bench_atelier", "workshop server: 300 participants answering at once", ["--participants", "60",
+     "--startup-runs", "2"], {"errors": 0, "lost": 0}),
 ]
 
 

@@ -41,3 +41,23 @@ def test_a_font_with_accents_is_found() -> None:
     if not accents and not os.environ.get("COOPLEVIER_REQUIRE_TOOLS"):
         pytest.skip("no TrueType font with accents on this machine: accents are folded")
     assert accents
+
+
+def test_any_levers_scored_in_any_series_draw(pack: Pack) -> None:
+    """One, two or all levers scored, in one series or several: the PNG and the SVG both draw."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from cooplevier.report.wheel import wheel_svg
+
+    ids = [lv.id for lv in pack.levers]
+    scores = st.dictionaries(st.sampled_from(ids), st.one_of(st.none(), st.floats(1, 5)), max_size=len(ids))
+
+    @settings(max_examples=30, deadline=None)
+    @given(st.lists(scores, min_size=1, max_size=3))
+    def draw(levers: list[dict[str, float | None]]) -> None:
+        drawn = [WheelSeries(f"s{n}", lv) for n, lv in enumerate(levers)]
+        assert wheel_png(pack, drawn)[:4] == b"\x89PNG"
+        assert "<svg" in str(wheel_svg(pack, drawn, title="t"))
+
+    draw()

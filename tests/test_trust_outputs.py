@@ -4,6 +4,7 @@ every fault of the surroundings gets a French line, and an interrupted command l
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import signal
 import subprocess
@@ -273,6 +274,65 @@ def test_a_killed_worker_does_not_sink_the_batch(pack: Pack, tmp_path: Path) -> 
         assert proc.returncode == 0, stderr
         rows = out.read_text(encoding="utf-8-sig").splitlines()
         assert len(rows) == 601  # the header and every file
+
+
+_PARENT = os.getpid()
+
+
+def _die_in_a_worker_on(name: str) -> Callable[..., Any]:
+    return functools.partial(_die_on, name)
+
+
+def _die_on(name: str, result: Any, pack: Pack) -> str:
+    """`convert` that kills the worker process scoring `name` (as the OOM killer would)."""
+    if os.getpid() != _PARENT and (result.file or "").endswith(name):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return str(result.file)
+
+
+@pytest.mark.parametrize("victim", ["r000.yaml", "r017.yaml", "r250.yaml", "r599.yaml"])
+def test_a_worker_killed_at_any_moment_loses_no_file(pack: Pack, tmp_path: Path, victim: str) -> None:
+    """Fault injection: the worker dies on the first file, inside the window, late, on the last."""
+    from cooplevier.scoring import batch
+    from cooplevier.scoring.outcomes import Notice, Scored
+
+    for i in range(600):
+        (tmp_path / f"r{i:03}.yaml").write_text(answers_yaml(all_answers(pack, 1 + i % 5)), encoding="utf-8")
+    items = batch.collect([tmp_path])
+    outcomes = list(batch.score_files(items, pack=pack, convert=_die_in_a_worker_on(victim), jobs=2))
+    scored = [o.value for o in outcomes if isinstance(o, Scored)]
+    assert scored == [str(tmp_path / f"r{i:03}.yaml") for i in range(600)]  # every file, in order
+    assert sum(isinstance(o, Notice) for o in outcomes) == 1
+
+
+@pytest.mark.parametrize("call", [1, 2, 6, 9])
+def test_a_pool_found_broken_when_sending_work_loses_no_file(
+    pack: Pack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, call: int
+) -> None:
+    """Fault injection: the pool is found broken when a chunk is sent (in the first window or later)."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from cooplevier.scoring import batch
+    from cooplevier.scoring.outcomes import Notice, Scored
+
+    real = ProcessPoolExecutor.submit
+    calls = 0
+
+    def submit(self: Any, *args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls >= call:
+            raise BrokenProcessPool("a worker died")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", submit)
+    for i in range(600):
+        (tmp_path / f"r{i:03}.yaml").write_text(answers_yaml(all_answers(pack, 1 + i % 5)), encoding="utf-8")
+    outcomes = list(batch.score_files(batch.collect([tmp_path]), pack=pack, convert=_die_in_a_worker_on("none"),
+                                      jobs=2))
+    assert [o.value for o in outcomes if isinstance(o, Scored)] == [str(tmp_path / f"r{i:03}.yaml") for i in range(600)]
+    assert sum(isinstance(o, Notice) for o in outcomes) == 1
 
 
 def _children(pid: int) -> list[int]:

@@ -12,8 +12,9 @@ keyboard); what people read is typeset here:
 Only an existing space becomes a no-break one before « ; ! ? : », so an entity (``&#39;``), a
 URL query or ``a:b`` is never touched. `typeset()` works on one run of prose. `typeset_html()`
 and `typeset_markdown()` work on a rendered document: they skip tags and their attributes,
-``<style>``, ``<script>``, code, URLs, and every span marked with `protect()` — the text a user
-typed (territory, names, comments, file names), which is printed exactly as typed.
+``<style>``, ``<script>``, code, form fields, URLs, and every span marked with `protect()` or set
+in ``<bdi class="u">`` (the workshop pages) — the text a user typed (territory, names, comments,
+file names), which is printed exactly as typed.
 """
 
 from __future__ import annotations
@@ -109,6 +110,7 @@ _HTML = re.compile(
     f"(?P<keep>{_KEPT}"
     r"|<!--.*?-->"
     r"|<(?P<raw>style|script|code|pre|kbd|samp|textarea)\b.*?</(?P=raw)\s*>"
+    r'|<bdi class="u">.*?</bdi>'  # text a person typed, as the workshop pages mark it
     r"|https?://[^\s<>\"]+)"
     r"|(?P<tag></?(?P<name>[a-zA-Z][\w-]*)[^>]*>|<![^>]*>)",
     re.DOTALL,

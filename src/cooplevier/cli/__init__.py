@@ -9,8 +9,10 @@ import sys
 from cooplevier.cli.app import app, run
 
 # The command modules, in the order of `cooplevier --help`; importing one registers its commands.
-COMMAND_MODULES = ("content_commands", "assess_command", "report_commands", "grid_command", "handout_command",
-                   "migrate_command")
+COMMAND_MODULES = (
+    "content_commands", "assess_command", "report_commands", "grid_command", "handout_command", "atelier_command",
+    "migrate_command",
+)
 for _name in COMMAND_MODULES:
     importlib.import_module(f"cooplevier.cli.{_name}")
 

@@ -134,12 +134,13 @@ def wheel_png(pack: Pack, series: Sequence[WheelSeries], *, size: int = 420) -> 
         if not points:
             continue
         dash = _DASHES[index % len(_DASHES)] or ((7, 4) if s.dashed else ())
-        if index == 0:
+        if index == 0 and len(points) >= 3:  # one or two levers scored: no area to fill, markers only
             overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
             ImageDraw.Draw(overlay).polygon(points, fill=_rgba(colour, 56))
             image.paste(overlay, (0, 0), overlay)
             draw = ImageDraw.Draw(image)
-        _dashed_path(draw, [*points, points[0]], colour, int((2.4 if index == 0 else 2.0) * k), dash, k)
+        if len(points) >= 2:
+            _dashed_path(draw, [*points, points[0]], colour, int((2.4 if index == 0 else 2.0) * k), dash, k)
         for x, y in points:
             _marker(draw, _SHAPES[index % len(_SHAPES)], x, y, colour, filled=index == 0, k=k)
 

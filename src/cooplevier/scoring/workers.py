@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from cooplevier.content.load import load_pack
 from cooplevier.content.model import Pack
 from cooplevier.messages import t
-from cooplevier.scoring.outcomes import Convert, Notice, Refused, Scored, T, Work, score_one, serial
+from cooplevier.scoring.outcomes import Convert, Notice, Refused, Scored, T, Work, score_one
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -107,34 +107,42 @@ def parallel(
     context = mp.get_context("fork" if fork else None)
     # Forked workers inherit the parent's pack; spawned ones load it once each.
     initargs = (str(content_dir) if content_dir else None, pack if fork else None)
-    pending: deque[tuple[Sequence[Work | Refused], Future[list[Scored[T] | Refused]]]] = deque()
+    pending: deque[tuple[Sequence[Work | Refused], Future[list[Scored[T] | Refused]] | None]] = deque()
     broken = False
     executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=initargs)
     try:
 
         def submit() -> bool:
+            """Send the next chunk to the workers (or, once they are broken, keep it for here)."""
             chunk = next(chunks, None)
             if chunk is None:
                 return False
             files = [item for item in chunk if not isinstance(item, Refused)]
-            pending.append((chunk, executor.submit(_score_chunk, files, convert)))
+            future = None
+            if not broken:  # a worker that died since the last answer makes submit raise: scored here then
+                with contextlib.suppress(BrokenProcessPool):
+                    future = executor.submit(_score_chunk, files, convert)
+            pending.append((chunk, future))
             return True
 
         for _ in range(workers * 3):  # a bounded window: results never pile up in memory
             if not submit():
                 break
         while pending:
-            chunk, future = pending[0]
-            try:
-                done = iter(future.result())
-                pending.popleft()
-                submit()
-            except BrokenProcessPool:
-                broken = True
-                rest = [item for c, _f in pending for item in c] + [item for c in chunks for item in c]
-                yield Notice(t("batch.worker_died"))
-                yield from serial(rest, pack, convert)
-                return
+            chunk, future = pending.popleft()
+            done: Iterator[Scored[T] | Refused] | None = None
+            if future is not None:
+                try:
+                    done = iter(future.result())
+                except BrokenProcessPool:
+                    future = None
+            if future is None:  # its worker died (killed, out of memory): this chunk and the rest here
+                if not broken:
+                    broken = True
+                    yield Notice(t("batch.worker_died"))
+                done = (score_one(item, pack, convert) for item in chunk if not isinstance(item, Refused))
+            submit()
+            assert done is not None
             for item in chunk:
                 yield item if isinstance(item, Refused) else next(done)
     finally:

@@ -1,0 +1,216 @@
+"""The facilitator's side, under `/animation/<key>`: dashboard, projection, QR, poster, switch, downloads.
+
+A wrong key gets the same 404 as a page that does not exist: nothing tells a visitor that the
+path is right. The projection and the dashboard refresh themselves by fetching an HTML fragment
+(`refresh.js`, same origin, allowed by the CSP) and fall back to a slow meta refresh without
+JavaScript. The projection shows `masking.project()` only; the downloads are the facilitator's own
+files, like `cooplevier report DIR`, and the dashboard says they are not for the screen.
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from cooplevier.atelier import views
+from cooplevier.atelier.masking import EVERYONE, OTHERS, Projection
+from cooplevier.atelier.security import BodyTooLarge, NotAForm, read_form
+from cooplevier.atelier.workshop import Workshop
+from cooplevier.content.model import Pack
+from cooplevier.messages import role_group, t
+
+TEXT_DOWNLOADS = {"html": "text/html; charset=utf-8", "md": "text/markdown; charset=utf-8"}
+OFFICE_DOWNLOADS = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+REFRESH_MS = 4000
+
+
+class Facilitator:
+    def __init__(self, workshop: Workshop) -> None:
+        self.w = workshop
+
+    def routes(self) -> list[Route]:
+        prefix = "/animation/{key}"
+        return [
+            Route(prefix, self.dashboard, methods=["GET"]),
+            Route(prefix + "/tableau", self.dashboard_fragment, methods=["GET"]),
+            Route(prefix + "/projection", self.projection, methods=["GET"]),
+            Route(prefix + "/projection/fragment", self.projection_fragment, methods=["GET"]),
+            Route(prefix + "/qr", self.qr_page, methods=["GET"]),
+            Route(prefix + "/qr.svg", self.qr_image, methods=["GET"]),
+            Route(prefix + "/affiche", self.poster, methods=["GET"]),
+            Route(prefix + "/fermeture", self.switch, methods=["POST"]),
+            Route(prefix + "/telecharger/{name}", self.download, methods=["GET"]),
+            Route(prefix + "/static/{name}", self.static, methods=["GET"]),
+        ]
+
+    def _allowed(self, request: Request) -> bool:
+        return self.w.state.key_matches(request.path_params["key"])
+
+    def _base(self) -> str:
+        return f"/animation/{self.w.state.key}"
+
+    def _context(self, **more: Any) -> dict[str, Any]:
+        w = self.w
+        return {
+            "base": self._base(),
+            "territory": w.state.settings.territory,
+            "closed": w.state.closed,
+            "participant_url": w.participant_url,
+            "display_code": w.state.display_code,
+            "min_group": w.min_group,
+            "refresh_ms": REFRESH_MS,
+            "local_only": w.local_only,
+            "hidden": w.state.hidden,
+            **more,
+        }
+
+    async def static(self, request: Request) -> Response:
+        if not self._allowed(request):
+            return views.not_found()
+        return views.static_response(request.path_params["name"])
+
+    def _dashboard_context(self) -> dict[str, Any]:
+        counts = self.w.counts()
+        roles = {role: role_group(role) for role in counts.by_role}
+        return self._context(counts=counts, role_labels=roles, csrf=self.w.state.sign("csrf:f:" + self.w.state.key),
+                             downloads=self._downloads(), questions=len(self.w.registry.questions),
+                             respondents=self.w.projection().respondents)
+
+    async def dashboard(self, request: Request) -> Response:
+        if not self._allowed(request):
+            return views.not_found()
+        return views.page("dashboard.html.j2", self._dashboard_context())
+
+    async def dashboard_fragment(self, request: Request) -> Response:
+        if not self._allowed(request):
+            return views.not_found()
+        return views.page("_dashboard_counts.html.j2", self._dashboard_context())
+
+    def _projection_context(self) -> dict[str, Any]:
+        from cooplevier.report.synthesis import shade
+
+        proj = self.w.projection()
+        labels = group_labels(proj)
+        return self._context(
+            p=proj, pack=self.w.pack, labels=labels, shade=shade, counts=self.w.counts(),
+            wheel=projection_wheel(proj, self.w.pack, labels) if proj.enough and not self.w.state.hidden else None,
+            role_labels={role: role_group(role) for role in proj.roles},
+        )
+
+    async def projection(self, request: Request) -> Response:
+        if not self._allowed(request):
+            return views.not_found()
+        return views.page("projection.html.j2", self._projection_context())
+
+    async def projection_fragment(self, request: Request) -> Response:
+        if not self._allowed(request):
+            return views.not_found()
+        return views.page("_projection_body.html.j2", self._projection_context())
+
+    async def qr_page(self, request: Request) -> Response:
+        if not self._allowed(request):
+            return views.not_found()
+        svg = views.qr_svg(self.w.participant_url, title=t("atelier.qr_title"))
+        return views.page("qr.html.j2", self._context(qr=svg))
+
+    async def qr_image(self, request: Request) -> Response:
+        if not self._allowed(request):
+            return views.not_found()
+        svg = views.qr_svg(self.w.participant_url, title=t("atelier.qr_title"))
+        return Response(svg, media_type="image/svg+xml")
+
+    async def poster(self, request: Request) -> Response:
+        if not self._allowed(request):
+            return views.not_found()
+        svg = views.qr_svg(self.w.participant_url, title=t("atelier.qr_title"))
+        return views.page("poster.html.j2", self._context(qr=svg, questions=len(self.w.registry.questions)))
+
+    async def switch(self, request: Request) -> Response:
+        if not self._allowed(request):
+            return views.not_found()
+        try:
+            fields = await read_form(request)
+        except BodyTooLarge:
+            return views.refused("too_large", 413)
+        except NotAForm:
+            return views.refused("not_form", 415)
+        if not secrets.compare_digest(fields.get("csrf", ""), self.w.state.sign("csrf:f:" + self.w.state.key)):
+            return views.refused("csrf", 403, back=self._base())
+        action = fields.get("action")
+        if action in ("fermer", "rouvrir"):
+            await self.w.set_closed(action == "fermer")
+        elif action in ("masquer", "montrer"):
+            await self.w.set_hidden(action == "masquer")
+        else:
+            return views.refused("not_form", 422, back=self._base())
+        return RedirectResponse(self._base(), 303)
+
+    def _downloads(self) -> list[str]:
+        return [*TEXT_DOWNLOADS, *OFFICE_DOWNLOADS]
+
+    async def download(self, request: Request) -> Response:
+        if not self._allowed(request):
+            return views.not_found()
+        name = request.path_params["name"]
+        stem, _, fmt = name.partition(".")
+        results = self.w.results()
+        if (stem, fmt) != ("scores", "xlsx") and (stem != "synthese" or fmt not in self._downloads()):
+            return views.not_found()
+        if not results:
+            return views.refused("no_answers", 409, back=self._base())
+        headers = {"content-disposition": f'attachment; filename="{name}"',
+                   "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"}
+        if stem == "scores":
+            return Response(_xlsx(results, self.w.pack), media_type=XLSX, headers=headers)
+        data: bytes
+        if fmt in OFFICE_DOWNLOADS:
+            from cooplevier.report.office import synthesis_document
+
+            data = synthesis_document(self.w.synthesis(), self.w.pack, fmt)
+        else:
+            from cooplevier.report.synthesis import render_synthesis
+
+            data = render_synthesis(self.w.synthesis(), self.w.pack, fmt=fmt).encode("utf-8")
+        media = TEXT_DOWNLOADS.get(fmt) or OFFICE_DOWNLOADS[fmt]
+        return Response(data, media_type=media, headers=headers)
+
+
+def group_labels(proj: Projection) -> dict[str, str]:
+    """Column and legend names of the projected groups (with their counts, never their members)."""
+    labels = {}
+    for g in proj.groups:
+        if g.key == OTHERS:
+            labels[g.key] = t("atelier.group.others")
+        elif g.key == EVERYONE:
+            labels[g.key] = t("atelier.group.everyone")
+        else:
+            labels[g.key] = role_group(g.key)
+    return labels
+
+
+def projection_wheel(proj: Projection, pack: Pack, labels: dict[str, str]) -> Any:
+    from cooplevier.report.wheel import WheelSeries, wheel_svg
+
+    series = [WheelSeries(t("wheel.group_mean"), {lid: lv.figure.mean for lid, lv in proj.levers.items()})]
+    if proj.split:
+        for g in proj.groups:
+            series.append(WheelSeries(t("wheel.role_series", role=labels[g.key], count=g.count),
+                                      {lid: lv.figure.cells.get(g.key) for lid, lv in proj.levers.items()}))
+    return wheel_svg(pack, series, title=t("wheel.group_title"), size=460)
+
+
+def _xlsx(results: list[Any], pack: Pack) -> bytes:
+    from cooplevier.report.workbook import row, write_workbook
+
+    out = io.BytesIO()
+    write_workbook((row(r, pack) for r in results), out, pack)
+    return out.getvalue()

@@ -1,0 +1,255 @@
+"""The participants of a workshop: their answers in memory, and on disk before anyone is told so.
+
+Every change goes through `Registry`, which holds one lock per participant: two tabs of the same
+person are served one after the other, each change is merged into the answers as they are now
+(one question at a time, never a whole stale form), written atomically and fsynced, and only then
+kept in memory and acknowledged. A failed write changes nothing and is said to the participant.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import functools
+import json
+import re
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from cooplevier.atelier.state import (
+    State,
+    answers_path,
+    is_participant_id,
+    new_participant_id,
+    records_dir,
+    write_private,
+)
+from cooplevier.content.answers import FORMAT, Answer, AnswerFile, Value, load_answers
+from cooplevier.content.model import Pack, Question, Role
+
+WRITERS = 32  # threads that write answer files: fsync waits overlap, the event loop never does
+MAX_PARTICIPANTS = 2000  # far above a seminar; bounds what a flood of joins could create
+_ANSWERS_NAME = re.compile(r"^reponses-([0-9a-f]{16})\.yaml$")
+Status = Literal["joined", "answering", "finished"]
+
+
+class WorkshopFull(Exception):
+    """No more participants can join (MAX_PARTICIPANTS)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One page of the way through: a lever's panel, or one question."""
+
+    kind: Literal["lever", "question"]
+    id: str
+    lever: str
+
+
+def build_steps(questions: tuple[Question, ...]) -> tuple[Step, ...]:
+    """The pages in order: each lever's panel, then its questions (levers with none are left out)."""
+    steps: list[Step] = []
+    for q in questions:
+        if not steps or steps[-1].lever != q.lever:
+            steps.append(Step("lever", q.lever, q.lever))
+        steps.append(Step("question", q.id, q.lever))
+    return tuple(steps)
+
+
+@dataclass
+class Participant:
+    """One person's place in the workshop (mutable: it is the registry's working copy)."""
+
+    id: str
+    role: Role | None
+    name: str | None
+    joined: str
+    answers: dict[str, Answer] = field(default_factory=dict)
+    position: int = 0  # index in the steps of the page to show next
+    finished: bool = False
+    revision: int = 0  # bumped at each change of the answers: a cached score is kept until then
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False, compare=False)
+
+    @property
+    def status(self) -> Status:
+        if self.finished:
+            return "finished"
+        return "answering" if self.answers else "joined"
+
+
+class Registry:
+    """Everyone who joined, loaded from DIR at start-up, changed only through its coroutines."""
+
+    def __init__(self, folder: Path, state: State, pack: Pack, questions: tuple[Question, ...]) -> None:
+        self.folder = folder
+        self.state = state
+        self.pack = pack
+        self.questions = questions
+        self.by_id = {q.id: q for q in questions}
+        self.steps = build_steps(questions)
+        self.index = {(s.kind, s.id): i for i, s in enumerate(self.steps)}
+        self.people: dict[str, Participant] = {}
+        self.version = 0  # bumped after every write: the synthesis is recomputed only when it moves
+        self._join_lock = asyncio.Lock()
+        self._writers = ThreadPoolExecutor(WRITERS, thread_name_prefix="atelier-write")
+
+    def close(self) -> None:
+        self._writers.shutdown(wait=True)
+
+    async def _in_thread(self, fn: Callable[..., None], *args: object) -> None:
+        await asyncio.get_running_loop().run_in_executor(self._writers, functools.partial(fn, *args))
+
+    def load(self) -> None:
+        """Read every participant's file and record; a damaged answer file stops the start-up."""
+        for path in sorted(self.folder.glob("reponses-*.yaml")):
+            match = _ANSWERS_NAME.match(path.name)
+            if match is None:
+                continue  # not one of ours: `report DIR` still reads it, the server leaves it alone
+            pid = match.group(1)
+            af = load_answers(path, self.pack)
+            record = self._read_record(pid)
+            person = Participant(pid, af.role, af.name, str(record.get("joined", "")), dict(af.answers))
+            person.position = _int_in(record.get("position"), 0, len(self.steps), default=self._first_open(person))
+            person.finished = record.get("finished") is True
+            self.people[pid] = person
+        self.version += 1
+
+    def _read_record(self, pid: str) -> dict[str, object]:
+        try:
+            data = json.loads((records_dir(self.folder) / f"{pid}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            return {}  # the answers are what matters: without a record, resume at the first open page
+        return data if isinstance(data, dict) else {}
+
+    def _first_open(self, person: Participant) -> int:
+        for i, step in enumerate(self.steps):
+            if step.kind == "question" and step.id not in person.answers:
+                return i - 1 if i and self.steps[i - 1].kind == "lever" else i
+        return len(self.steps)
+
+    def get(self, pid: str | None) -> Participant | None:
+        return self.people.get(pid) if pid and is_participant_id(pid) else None
+
+    def __iter__(self) -> Iterator[Participant]:
+        return iter(list(self.people.values()))
+
+    def answer_file(self, person: Participant, answers: dict[str, Answer] | None = None) -> AnswerFile:
+        settings = self.state.settings
+        return AnswerFile(
+            territory=settings.territory,
+            answers=dict(answers if answers is not None else person.answers),
+            name=person.name,
+            role=person.role,
+            date=dt.date.fromisoformat(person.joined[:10]) if person.joined[:10] else None,
+            content=self.pack.ref,
+            structure=settings.structure,
+            form=settings.form,
+            path=str(answers_path(self.folder, person.id)),
+        )
+
+    async def join(self, role: Role, name: str | None) -> Participant:
+        """A new participant, on disk (empty answer file, then record) before the link is given."""
+        async with self._join_lock:
+            if len(self.people) >= MAX_PARTICIPANTS:
+                raise WorkshopFull
+            pid = new_participant_id()
+            while pid in self.people:  # pragma: no cover - 64 random bits
+                pid = new_participant_id()
+            joined = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            person = Participant(pid, role, name, joined)
+            await self._in_thread(self._write, person, person.answers, 0, False)
+            self.people[pid] = person
+            self.version += 1
+            return person
+
+    async def record(
+        self,
+        person: Participant,
+        question: str | None,
+        value: Value | None,
+        comment: str | None,
+        *,
+        position: int,
+    ) -> None:
+        """Merge one answer (or none: a move only), write it, then keep it; the lock orders two tabs."""
+        async with person.lock:
+            answers = dict(person.answers)
+            if question is not None and value is not None:
+                answers[question] = Answer(value, comment)
+            finished = person.finished or position >= len(self.steps)
+            await self._in_thread(self._write, person, answers, position, finished)
+            person.answers, person.position, person.finished = answers, position, finished
+            person.revision += 1
+            self.version += 1
+
+    def _write(self, person: Participant, answers: dict[str, Answer], position: int, finished: bool) -> None:
+        """The answer file first (what is acknowledged), then where the participant is."""
+        from cooplevier.files import atomic_write
+
+        text = dump_fast(self.answer_file(person, answers))
+        atomic_write(answers_path(self.folder, person.id), text, force=True)
+        record = {"id": person.id, "joined": person.joined, "position": position, "finished": finished}
+        write_private(records_dir(self.folder) / f"{person.id}.json", json.dumps(record).encode("utf-8"))
+
+    def answered(self) -> list[Participant]:
+        """Everyone who answered at least one question (the synthesis's respondents)."""
+        return [p for p in self if p.answers]
+
+
+def _int_in(value: object, low: int, high: int, *, default: int) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high else default
+
+
+def dump_fast(af: AnswerFile) -> str:
+    """`content.dump.dump_answers`, byte for byte, through libyaml's C emitter when present.
+
+    The server rewrites a participant's whole file on every answer: PyYAML's pure-Python emitter
+    takes ~3 ms of CPU for a full questionnaire, the C one ~1 ms. A test checks both agree. The C
+    emitter writes characters beyond U+FFFF (emoji) as escapes: a file with one goes the slow way,
+    so that it stays readable as typed.
+    """
+    import yaml
+
+    typed = [af.territory, af.name or "", *(a.comment or "" for a in af.answers.values())]
+    if any(ord(ch) > 0xFFFF for text in typed for ch in text):
+        from cooplevier.content.dump import dump_answers
+
+        return dump_answers(af)
+    doc: dict[str, object] = {"cooplevier": FORMAT, "territory": af.territory}
+    respondent = {k: v for k, v in (("name", af.name), ("role", af.role)) if v}
+    if respondent:
+        doc["respondent"] = respondent
+    for key, value in (("date", af.date), ("content", af.content), ("structure", af.structure), ("form", af.form)):
+        if value:
+            doc[key] = value
+    if af.targets:
+        doc["targets"] = dict(af.targets)
+    doc["answers"] = {
+        qid: ({"level": a.value, "comment": a.comment} if a.comment else a.value) for qid, a in af.answers.items()
+    }
+    return str(yaml.dump(doc, Dumper=_dumper(), allow_unicode=True, sort_keys=False, default_flow_style=False,
+                         width=100))
+
+
+@functools.cache
+def _dumper() -> object:
+    import yaml
+
+    from cooplevier.content import dump
+
+    # the same characters as `dump_answers` quotes (a test compares the two writers' output)
+    breaks = getattr(dump, "_YAML_BREAKS", ("\x85", "\u2028", "\u2029"))
+    base = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+    class Dumper(base):  # type: ignore[valid-type,misc]
+        pass
+
+    def text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+        quoted = any(ch in value for ch in breaks) or value != value.strip() or "\n" in value
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"' if quoted else None)
+
+    Dumper.add_representer(str, text)
+    return Dumper

@@ -1,0 +1,156 @@
+"""One running workshop: its folder, state, participants, links, and the synthesis computed from them."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import IO
+
+from cooplevier.atelier.masking import Projection, project
+from cooplevier.atelier.participants import Registry
+from cooplevier.atelier.security import JoinLimiter
+from cooplevier.atelier.state import State, open_workshop, save_state
+from cooplevier.content.model import ROLES, Pack
+from cooplevier.scoring.engine import Result, score
+from cooplevier.scoring.synthesis import NO_ROLE, Synthesis, synthesize
+
+DEFAULT_MIN_GROUP = 3
+DEFAULT_JOIN_RATE = 30  # joins per minute from one address: a table of phones behind one box, not a script
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """The dashboard's figures: how many joined, are answering, have finished, by role."""
+
+    joined: int
+    answering: int
+    finished: int
+    waiting: int  # joined, nothing answered yet
+    by_role: dict[str, tuple[int, int, int, int]]  # role -> (joined, waiting, answering, finished)
+
+
+@dataclass
+class Workshop:
+    """Everything a request handler needs; built once per server (mutable: it is the live workshop)."""
+
+    folder: Path
+    pack: Pack
+    registry: Registry
+    min_group: int = DEFAULT_MIN_GROUP
+    limiter: JoinLimiter = field(default_factory=lambda: JoinLimiter(DEFAULT_JOIN_RATE))
+    base_url: str = "http://127.0.0.1"
+    local_only: bool = True  # listening on loopback: phones cannot reach it (said on the dashboard)
+    _projection: tuple[int, Projection, list[Result]] | None = None
+    _scores: dict[str, tuple[int, Result]] = field(default_factory=dict)  # id -> (revision, score)
+    _state_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    folder_lock: IO[bytes] | None = None  # held while this process serves the folder (state.lock_folder)
+
+    def release(self) -> None:
+        """Let the folder go (its lock) and stop the writer threads, once serving is over."""
+        self.registry.close()
+        lock, self.folder_lock = self.folder_lock, None
+        if lock is not None:
+            lock.close()
+
+    @property
+    def state(self) -> State:
+        return self.registry.state
+
+    @property
+    def participant_url(self) -> str:
+        return f"{self.base_url}/a/{self.state.display_code}"
+
+    @property
+    def facilitator_url(self) -> str:
+        return f"{self.base_url}/animation/{self.state.key}"
+
+    def results(self) -> list[Result]:
+        """Everyone who answered something, scored (recomputed only when an answer came in)."""
+        return self._current()[2]
+
+    def projection(self) -> Projection:
+        return self._current()[1]
+
+    def _current(self) -> tuple[int, Projection, list[Result]]:
+        version = self.registry.version
+        cached = self._projection
+        if cached is None or cached[0] != version:
+            results = []
+            for person in self.registry.answered():  # only those who answered since are scored again
+                known = self._scores.get(person.id)
+                if known is None or known[0] != person.revision:
+                    known = (person.revision, score(self.registry.answer_file(person), self.pack))
+                    self._scores[person.id] = known
+                results.append(known[1])
+            cached = (version, project(results, self.pack, min_group=self.min_group), results)
+            self._projection = cached
+        return cached
+
+    def synthesis(self) -> Synthesis:
+        """The full synthesis (every role, as `cooplevier report DIR`): for the facilitator's downloads."""
+        return synthesize(self.results(), self.pack)
+
+    def counts(self) -> Counts:
+        tally: Counter[tuple[str, str]] = Counter()
+        for person in self.registry:
+            tally[(person.role or NO_ROLE, person.status)] += 1
+        by_role: dict[str, tuple[int, int, int, int]] = {}
+        for role in [*ROLES, NO_ROLE]:
+            waiting, answering, finished = (tally[(role, s)] for s in ("joined", "answering", "finished"))
+            if waiting + answering + finished:
+                by_role[role] = (waiting + answering + finished, waiting, answering, finished)
+        column = [sum(v[i] for v in by_role.values()) for i in range(4)]
+        return Counts(column[0], column[2], column[3], column[1], by_role)
+
+    def remember_port(self, port: int) -> None:
+        """Keep the port in the state, so that a restart without --port gives the same links."""
+        if self.state.port != port:
+            state = replace(self.state, port=port)
+            save_state(self.folder, state)
+            self.registry.state = state
+
+    async def set_closed(self, closed: bool) -> None:
+        """Open or close the questionnaire, on disk first (a restart keeps it as it was)."""
+        await self._change(closed=closed)
+
+    async def set_hidden(self, hidden: bool) -> None:
+        """Hold the results off the projection (answers stay independent until the discussion)."""
+        await self._change(hidden=hidden)
+
+    async def _change(self, **changes: bool) -> None:
+        async with self._state_lock:
+            state = replace(self.state, **changes)  # type: ignore[arg-type]
+            await asyncio.to_thread(save_state, self.folder, state)
+            self.registry.state = state
+
+
+def start_workshop(
+    folder: Path,
+    pack: Pack,
+    *,
+    territory: str | None,
+    structure: str | None,
+    short: bool,
+    min_group: int = DEFAULT_MIN_GROUP,
+    join_rate: int = DEFAULT_JOIN_RATE,
+    hold: bool = False,
+) -> Workshop:
+    """Open (or create) the workshop in `folder` and load everyone who joined it."""
+    from cooplevier.atelier.state import Settings, lock_folder, prepare_folder
+
+    prepare_folder(folder)
+    held = lock_folder(folder) if hold else None
+    try:
+        wanted = Settings(territory) if territory else None
+        state = open_workshop(folder, wanted, structure=structure, form="short" if short else None)  # type: ignore[arg-type]
+        settings = state.settings
+        questions = pack.form(settings.structure, settings.form)
+        registry = Registry(folder, state, pack, questions)
+        registry.load()
+    except BaseException:
+        if held is not None:
+            held.close()
+        raise
+    return Workshop(folder, pack, registry, min_group=min_group, limiter=JoinLimiter(join_rate), folder_lock=held)

@@ -1,0 +1,136 @@
+"""The workshop server: `cooplevier atelier DIR`.
+
+Starlette, uvicorn and segno are imported inside the command only: the start-up of every other
+command (benchmarked) does not pay for them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cooplevier.cli.app import ContentOpt, command, load
+from cooplevier.content.model import STRUCTURES
+from cooplevier.errors import CooplevierError, ExitCode, UsageError
+from cooplevier.messages import t, tn
+
+if TYPE_CHECKING:
+    from cooplevier.atelier.server import Listening
+    from cooplevier.atelier.workshop import Workshop
+
+DEFAULT_PORT = 8765
+
+
+class AtelierFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@command(help=t("help.atelier"), epilog=t("help.atelier.epilog"))
+def atelier(
+    folder: Annotated[Path, typer.Argument(metavar="DOSSIER", help=t("help.atelier.dir"))],
+    territory: Annotated[
+        str | None, typer.Option("--territory", "-t", metavar="TERRITOIRE", help=t("help.atelier.territory"))
+    ] = None,
+    structure: Annotated[
+        str | None,
+        typer.Option("--structure", metavar="TYPE", help=t("help.atelier.structure", types=", ".join(STRUCTURES))),
+    ] = None,
+    short: Annotated[bool, typer.Option("--short", help=t("help.atelier.short"))] = False,
+    host: Annotated[str | None, typer.Option("--host", metavar="ADRESSE", help=t("help.atelier.host"))] = None,
+    port: Annotated[int | None, typer.Option("--port", "-p", metavar="PORT", help=t("help.atelier.port"))] = None,
+    lan: Annotated[bool, typer.Option("--lan", help=t("help.atelier.lan"))] = False,
+    min_group: Annotated[int, typer.Option("--min-group", metavar="K", help=t("help.atelier.min_group"))] = 3,
+    join_rate: Annotated[int, typer.Option("--join-rate", metavar="N", help=t("help.atelier.join_rate"))] = 30,
+    format: Annotated[
+        AtelierFormat, typer.Option("--format", "-f", help=t("help.atelier.format"))
+    ] = AtelierFormat.text,
+    content: ContentOpt = None,
+) -> ExitCode:
+    from cooplevier.cli.console import message
+
+    if structure is not None and structure not in STRUCTURES:
+        raise UsageError(t("atelier.bad_structure", value=structure, types=", ".join(STRUCTURES)))
+    if port is not None and not 0 <= port <= 65535:
+        raise UsageError(t("atelier.bad_port", port=port))
+    if min_group < 2:
+        raise UsageError(t("atelier.bad_min_group", value=min_group))
+    if join_rate < 1:
+        raise UsageError(t("atelier.bad_join_rate", value=join_rate))
+    if lan and host is not None:
+        raise UsageError(t("atelier.lan_and_host"))
+    if territory is not None and (not territory.strip() or len(territory) > 200):
+        raise UsageError(t("atelier.bad_territory"))
+    pack = load(content)
+    if short and not pack.form(structure, "short"):  # said before the folder is made an atelier
+        raise CooplevierError(t("atelier.no_short"))
+
+    from cooplevier.atelier import server
+    from cooplevier.atelier.web import create_app
+    from cooplevier.atelier.workshop import start_workshop
+
+    workshop = start_workshop(
+        folder, pack, territory=territory.strip() if territory else None, structure=structure, short=short,
+        min_group=min_group, join_rate=join_rate, hold=True,
+    )
+    try:
+        if not workshop.registry.questions:
+            if workshop.state.settings.form == "short":
+                raise CooplevierError(t("atelier.no_short"))
+            raise CooplevierError(t("atelier.no_questions"))
+        chosen = port if port is not None else (workshop.state.port or DEFAULT_PORT)
+        listening = server.listen(host, chosen, lan=lan)
+        workshop.remember_port(listening.port)
+        workshop.base_url = f"http://{listening.host}:{listening.port}"
+        workshop.local_only = listening.local_only
+        app = create_app(workshop)
+        with server.signals_held():
+            _announce(workshop, listening, format)
+            server.serve(app, listening)  # until Ctrl-C or SIGTERM: both are a normal end
+        people = list(workshop.registry)
+        answers = sum(len(p.answers) for p in people)
+        message(t("atelier.stopped", folder=str(folder), people=tn("atelier.people", len(people)),
+                  answers=tn("atelier.answers", answers)))
+    finally:
+        workshop.release()
+    return ExitCode.OK
+
+
+def _announce(workshop: Workshop, listening: Listening, fmt: AtelierFormat) -> None:
+    """The links: one JSON line (flushed) for scripts, or links and a QR code for a person."""
+    from cooplevier.atelier.views import qr_text
+    from cooplevier.cli.console import message
+
+    folder = str(workshop.folder.resolve())
+    if fmt is AtelierFormat.json:
+        line = {"participant": workshop.participant_url, "facilitator": workshop.facilitator_url, "folder": folder}
+        sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    else:
+        settings = workshop.state.settings
+        out = [
+            t("atelier.title", territory=settings.territory),
+            tn("atelier.summary", len(workshop.registry.questions), folder=folder),
+            "",
+            t("atelier.participant_link"),
+            "  " + workshop.participant_url,
+            "",
+            qr_text(workshop.participant_url),
+            t("atelier.facilitator_link"),
+            "  " + workshop.facilitator_url,
+            "",
+        ]
+        sys.stdout.write("\n".join(out) + "\n")
+        sys.stdout.flush()
+    people = len(list(workshop.registry))
+    if people:
+        message(tn("atelier.resumed", people))
+    if workshop.state.closed:
+        message(t("atelier.is_closed"))
+    message(t("atelier.local_only") if listening.local_only else t("atelier.on_network"))
+    message(t("atelier.how_to_stop"))

@@ -1,0 +1,28 @@
+/* cooplevier atelier: refresh a live block by fetching its HTML fragment (same origin).
+   The page works without this script (a slow <noscript> meta refresh); with it, the block is
+   replaced only when its content changed, in one step, so the projector never flashes. */
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-fragment]");
+  if (!box || !window.fetch) { return; }
+  var url = box.getAttribute("data-fragment");
+  var every = parseInt(box.getAttribute("data-interval"), 10) || 4000;
+  var last = null;
+  function tick() {
+    fetch(url, { credentials: "same-origin", cache: "no-store", headers: { "Accept": "text/html" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.text();
+      })
+      .then(function (html) {
+        if (html !== last) {
+          last = html;
+          box.innerHTML = html;
+        }
+        box.removeAttribute("data-stale");
+      })
+      .catch(function () { box.setAttribute("data-stale", "true"); })
+      .then(function () { window.setTimeout(tick, every); });
+  }
+  window.setTimeout(tick, every);
+}());
