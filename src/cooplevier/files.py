@@ -123,7 +123,7 @@ def open_output(output: str | None, *, force: bool = False, binary: bool = False
         raise CooplevierError(t("file.write_failed", reason=os_reason(exc)), file=output) from None
     finally:
         _discard(tmp)
-    _fsync_dir(directory)
+    fsync_dir(directory)
 
 
 def _temporary(directory: Path, output: str) -> tuple[int, str]:
@@ -214,7 +214,8 @@ def _umask() -> int:
     return mask
 
 
-def _fsync_dir(directory: Path) -> None:
+def fsync_dir(directory: Path) -> None:
+    """Make a rename durable: without it a power cut may bring the old file back."""
     if os.name != "posix":
         return
     with contextlib.suppress(OSError):

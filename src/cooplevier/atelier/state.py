@@ -29,6 +29,7 @@ from typing import IO, Any
 
 from cooplevier.content.model import FORMS, STRUCTURES, Form, Structure
 from cooplevier.errors import CooplevierError, os_reason
+from cooplevier.files import fsync_dir
 from cooplevier.messages import t
 
 STATE_FORMAT = "cooplevier-atelier/1"
@@ -255,14 +256,3 @@ def write_private(path: Path, data: bytes) -> None:
         raise
     fsync_dir(path.parent)
 
-
-def fsync_dir(folder: Path) -> None:
-    """Make a rename durable: without it a power cut may bring the old file back."""
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

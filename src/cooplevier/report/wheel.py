@@ -42,9 +42,21 @@ def _num(value: numbers.Number | None) -> str:
     return t("wheel.not_scored") if value is None else numbers.score(value)
 
 
-def _polar(cx: float, cy: float, r: float, deg: float) -> tuple[float, float]:
+def polar(cx: float, cy: float, r: float, deg: float) -> tuple[float, float]:
     rad = math.radians(deg)
     return cx + r * math.cos(rad), cy + r * math.sin(rad)
+
+
+def series_points(
+    series: WheelSeries, centre: tuple[float, float], ring: float, angles: dict[str, float], lever_ids: list[str]
+) -> list[tuple[float, float]]:
+    """Where a series' scored levers sit on the wheel (scores clamped to 0–5; unscored ones left out)."""
+    cx, cy = centre
+    return [
+        polar(cx, cy, ring * max(0.0, min(5.0, float(v))), angles[lid])
+        for lid in lever_ids
+        if (v := series.levers.get(lid)) is not None
+    ]
 
 
 def _pt(xy: tuple[float, float]) -> str:
@@ -98,13 +110,13 @@ def wheel_svg(pack: Pack, series: Sequence[WheelSeries], *, title: str, size: in
         end = start + span
         fill = _BAND_FILLS[k % 2]
         large = 1 if span > 180 else 0
-        a0, a1 = _polar(cx, cy, radius, start), _polar(cx, cy, radius, end)
+        a0, a1 = polar(cx, cy, radius, start), polar(cx, cy, radius, end)
         out.append(
             f'<path d="M{cx:.1f},{cy:.1f} L{_pt(a0)} A{radius:.1f},{radius:.1f} 0 {large} 1 {_pt(a1)} Z" '
             f'fill="{fill}" fill-opacity="0.55" stroke="none"/>'
         )
-        o0, o1 = _polar(cx, cy, band_out, start + 0.6), _polar(cx, cy, band_out, end - 0.6)
-        i1, i0 = _polar(cx, cy, band_in, end - 0.6), _polar(cx, cy, band_in, start + 0.6)
+        o0, o1 = polar(cx, cy, band_out, start + 0.6), polar(cx, cy, band_out, end - 0.6)
+        i1, i0 = polar(cx, cy, band_in, end - 0.6), polar(cx, cy, band_in, start + 0.6)
         out.append(
             f'<path d="M{_pt(o0)} A{band_out:.1f},{band_out:.1f} 0 {large} 1 {_pt(o1)} '
             f'L{_pt(i1)} A{band_in:.1f},{band_in:.1f} 0 {large} 0 {_pt(i0)} Z" '
@@ -113,8 +125,8 @@ def wheel_svg(pack: Pack, series: Sequence[WheelSeries], *, title: str, size: in
         mid = (start + end) / 2 % 360
         text_r = (band_in + band_out) / 2
         reverse = 25 < mid < 155  # bottom of the wheel: run the text left to right
-        p0 = _polar(cx, cy, text_r, end - 1 if reverse else start + 1)
-        p1 = _polar(cx, cy, text_r, start + 1 if reverse else end - 1)
+        p0 = polar(cx, cy, text_r, end - 1 if reverse else start + 1)
+        p1 = polar(cx, cy, text_r, start + 1 if reverse else end - 1)
         sweep = 0 if reverse else 1
         out.append(
             f'<path id="{uid}-a{k}" d="M{_pt(p0)} A{text_r:.1f},{text_r:.1f} 0 {large} {sweep} {_pt(p1)}" '
@@ -154,7 +166,7 @@ def wheel_svg(pack: Pack, series: Sequence[WheelSeries], *, title: str, size: in
     for i in range(n):
         edge = (-90 + slice_deg * i) % 360
         if round(edge, 3) in boundaries:
-            ex, ey = _polar(cx, cy, band_out, edge)
+            ex, ey = polar(cx, cy, band_out, edge)
             out.append(
                 f'<line x1="{cx:.1f}" y1="{cy:.1f}" x2="{ex:.1f}" y2="{ey:.1f}" stroke="#33414f" stroke-width="1.6"/>'
             )
@@ -162,11 +174,11 @@ def wheel_svg(pack: Pack, series: Sequence[WheelSeries], *, title: str, size: in
     label_font = max(9.0, size * 0.028)
     for lid in lever_ids:
         deg = angles[lid]
-        sx, sy = _polar(cx, cy, radius, deg)
+        sx, sy = polar(cx, cy, radius, deg)
         out.append(
             f'<line x1="{cx:.1f}" y1="{cy:.1f}" x2="{sx:.1f}" y2="{sy:.1f}" stroke="#9aa5b1" stroke-width="0.8"/>'
         )
-        lx, ly = _polar(cx, cy, radius + size * 0.038, deg)
+        lx, ly = polar(cx, cy, radius + size * 0.038, deg)
         if single is None:
             out.append(
                 f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="{label_font:.1f}" font-weight="700" '
@@ -187,11 +199,7 @@ def wheel_svg(pack: Pack, series: Sequence[WheelSeries], *, title: str, size: in
         dash, shape, colour = _STYLES[idx % len(_STYLES)]
         if s.dashed and not dash:
             dash = "7 4"
-        points = [
-            _polar(cx, cy, ring * max(0.0, min(5.0, float(v))), angles[lid])
-            for lid in lever_ids
-            if (v := s.levers.get(lid)) is not None
-        ]
+        points = series_points(s, (cx, cy), ring, angles, lever_ids)
         if not points:
             continue
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""

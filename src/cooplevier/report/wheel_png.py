@@ -21,7 +21,7 @@ from typing import Any
 from cooplevier import numbers
 from cooplevier.content.model import Pack
 from cooplevier.messages import t
-from cooplevier.report.wheel import WheelSeries
+from cooplevier.report.wheel import WheelSeries, polar, series_points
 
 SCALE = 3  # drawn at 3x and kept: sharp when printed at 12 cm (about 300 dpi)
 _COLOURS = ("#1d4e89", "#b3541e", "#2f6b3a", "#6b2f6b")
@@ -54,11 +54,6 @@ def _text(text: str, size: int, bold: bool = False) -> tuple[Any, str]:
     if not accents:
         text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return font, text
-
-
-def _polar(cx: float, cy: float, r: float, deg: float) -> tuple[float, float]:
-    rad = math.radians(deg)
-    return cx + r * math.cos(rad), cy + r * math.sin(rad)
 
 
 def wheel_png(pack: Pack, series: Sequence[WheelSeries], *, size: int = 420) -> bytes:
@@ -106,14 +101,14 @@ def wheel_png(pack: Pack, series: Sequence[WheelSeries], *, size: int = 420) -> 
 
     edge = -90.0
     for axis in pack.axes:
-        draw.line((cx, cy, *_polar(cx, cy, band_out, edge)), fill="#33414f", width=int(1.6 * k))
+        draw.line((cx, cy, *polar(cx, cy, band_out, edge)), fill="#33414f", width=int(1.6 * k))
         edge += slice_deg * len(axis.levers)
     single = series[0] if len(series) == 1 else None
     label_px = int(max(9.0, size * 0.028) * k)
     for lid in lever_ids:
         deg = angles[lid]
-        draw.line((cx, cy, *_polar(cx, cy, radius, deg)), fill="#9aa5b1", width=max(1, int(0.8 * k)))
-        lx, ly = _polar(cx, cy, radius + size * 0.038 * k, deg)
+        draw.line((cx, cy, *polar(cx, cy, radius, deg)), fill="#9aa5b1", width=max(1, int(0.8 * k)))
+        lx, ly = polar(cx, cy, radius + size * 0.038 * k, deg)
         font, label = _text(lid, label_px, bold=True)
         if single is None:
             draw.text((lx, ly), label, font=font, fill="#111111", anchor="mm")
@@ -126,11 +121,7 @@ def wheel_png(pack: Pack, series: Sequence[WheelSeries], *, size: int = 420) -> 
 
     for index, s in enumerate(series):
         colour = _COLOURS[index % len(_COLOURS)]
-        points = [
-            _polar(cx, cy, ring * max(0.0, min(5.0, float(v))), angles[lid])
-            for lid in lever_ids
-            if (v := s.levers.get(lid)) is not None
-        ]
+        points = series_points(s, (cx, cy), ring, angles, lever_ids)
         if not points:
             continue
         dash = _DASHES[index % len(_DASHES)] or ((7, 4) if s.dashed else ())
@@ -237,7 +228,7 @@ def _arc_text(image: Any, text: str, cx: float, cy: float, r: float, start: floa
     for char in text:
         width = font.getlength(char)
         centre = angle + direction * math.degrees(width / 2 / r)
-        x, y = _polar(cx, cy, r, centre)
+        x, y = polar(cx, cy, r, centre)
         box = int(px * 1.6)
         glyph = Image.new("L", (box, box), 0)
         ImageDraw.Draw(glyph).text((box / 2, box / 2), char, font=font, fill=255, anchor="mm")
