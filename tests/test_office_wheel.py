@@ -8,8 +8,8 @@ import os
 import pytest
 
 from cooplevier.content.model import Pack
+from cooplevier.report.office.wheel_png import SCALE, _font, wheel_png
 from cooplevier.report.wheel import WheelSeries
-from cooplevier.report.wheel_png import SCALE, _font, wheel_png
 
 
 def series(pack: Pack, label: str, shift: int = 0) -> WheelSeries:

@@ -15,7 +15,8 @@ from cooplevier.cli.console import plain_text
 from cooplevier.cli.terminal import render
 from cooplevier.content.answers import Answer, AnswerFile
 from cooplevier.content.load import load_pack
-from cooplevier.report import exports, workbook
+from cooplevier.report import exports
+from cooplevier.report.office import workbook
 from cooplevier.report.plan import build_plan
 from cooplevier.report.plan_view import render_plan
 from cooplevier.report.synthesis import shade

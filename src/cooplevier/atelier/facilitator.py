@@ -173,7 +173,7 @@ class Facilitator:
             return Response(_xlsx(results, self.w.pack), media_type=XLSX, headers=headers)
         data: bytes
         if fmt in OFFICE_DOWNLOADS:
-            from cooplevier.report.office import synthesis_document
+            from cooplevier.report.office.documents import synthesis_document
 
             data = synthesis_document(self.w.synthesis(), self.w.pack, fmt)
         else:
@@ -209,7 +209,7 @@ def projection_wheel(proj: Projection, pack: Pack, labels: dict[str, str]) -> An
 
 
 def _xlsx(results: list[Any], pack: Pack) -> bytes:
-    from cooplevier.report.workbook import row, write_workbook
+    from cooplevier.report.office.workbook import row, write_workbook
 
     out = io.BytesIO()
     write_workbook((row(r, pack) for r in results), out, pack)

@@ -197,7 +197,7 @@ def _grid(structure: Structure | None, short: bool, output: str | None, *, force
           content: Path | None) -> None:
     """`questions --format xlsx`: the answer grid, for one structure type and form if asked."""
     from cooplevier.files import open_output
-    from cooplevier.report.grid import write_grid
+    from cooplevier.report.office.grid import write_grid
 
     if output is None or (output == "-" and sys.stdout.isatty()):
         raise UsageError(t("questions.xlsx_needs_output"))

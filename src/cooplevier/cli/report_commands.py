@@ -64,7 +64,8 @@ def score(
 
     from cooplevier.cli.app import check_output
     from cooplevier.cli.console import message
-    from cooplevier.report import exports, workbook
+    from cooplevier.report import exports
+    from cooplevier.report.office import workbook
     from cooplevier.scoring import batch
 
     format = pick_format(format, output, _SCORE_SUFFIX, terminal=ScoreFormat.table, piped=ScoreFormat.json)
@@ -142,7 +143,7 @@ def _wheel_beside(output: str | None) -> Path | None:
     """The picture of a Markdown report written to a file (`plan.md` → `plan-roue.png`), checked early."""
     if output in (None, "-"):
         return None
-    from cooplevier.report.office import image_beside
+    from cooplevier.report.office.documents import image_beside
 
     return image_beside(str(output))
 
@@ -161,7 +162,7 @@ def _plan(
         item.answers, pack)
     plan = build_plan(result, pack)
     if format in (ReportFormat.docx, ReportFormat.odt):
-        from cooplevier.report import office
+        from cooplevier.report.office import documents as office
 
         return office.plan_document(plan, pack, format.value, template_dir=template), None
     if format is not ReportFormat.md:
@@ -177,7 +178,7 @@ def _synthesis(
     from cooplevier.report.synthesis import group_series, render_synthesis
 
     if format in (ReportFormat.docx, ReportFormat.odt):
-        from cooplevier.report import office
+        from cooplevier.report.office import documents as office
 
         return office.synthesis_document(syn, pack, format.value, template_dir=template), None
     if format is not ReportFormat.md:
@@ -188,7 +189,7 @@ def _synthesis(
 
 def _wheel_picture(pack: Any, series: Any, image: Path | None) -> tuple[str, bytes]:
     """A Markdown report's wheel: the PNG, and how the text names it (the file beside, or a data URI)."""
-    from cooplevier.report import office
+    from cooplevier.report.office import documents as office
 
     png = office.wheel_image(pack, series)
     return (image.name if image is not None else office.data_uri(png)), png

@@ -1,7 +1,7 @@
 """The Office round trip: the answer grid, `import`, editable documents, the workbook."""
 
 FR: dict[str, str | dict[str, str]] = {
-    # the answer grid (report/grid.py)
+    # the answer grid (report/office/grid.py)
     "grid.title": "Grille de réponses — {title}",
     "grid.sheet": "Réponses",
     "grid.sheet_help": "Mode d'emploi",
@@ -70,7 +70,7 @@ FR: dict[str, str | dict[str, str]] = {
     "import.nothing": "aucune colonne remplie dans la grille : remplissez au moins le territoire et une réponse à partir de la colonne D",
     "questions.xlsx_needs_output": "la grille xlsx est un classeur binaire : indiquez --output grille.xlsx (ou --output - pour l'envoyer dans un tube)",
     "questions.empty_form": "ce contenu ne propose aucune question pour ce questionnaire (--short : aucune question n'y est marquée « short ») : la grille n'est pas écrite",
-    # editable documents (report/docx.py, report/odt.py)
+    # editable documents (report/office/docx.py, report/office/odt.py)
     "doc.page": "Page ",
     "doc.of": " sur ",
     "report.binary_to_tty": "refus d'écrire un document {format} (binaire) dans le terminal : indiquez --output FICHIER.{format}",

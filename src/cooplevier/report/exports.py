@@ -117,7 +117,7 @@ def write_scores(
             for row in values:
                 sink.write(row)
     elif fmt == "xlsx":
-        from cooplevier.report.workbook import OutputFailed, write_workbook
+        from cooplevier.report.office.workbook import OutputFailed, write_workbook
 
         with open_output(output, force=force, binary=True) as fh:
             try:

@@ -12,7 +12,7 @@ import io
 from typing import Any
 
 from cooplevier.messages import t
-from cooplevier.report.document import Document, Heading, Inline, ListBlock, Paragraph, Picture, Rule, Table
+from cooplevier.report.office.document import Document, Heading, Inline, ListBlock, Paragraph, Picture, Rule, Table
 
 TEXT_WIDTH_CM = 17.0  # A4 less two 2 cm margins
 FONT = "Arial"  # on every desktop; LibreOffice shows it as the metric-compatible Liberation Sans

@@ -12,7 +12,7 @@ import io
 from typing import Any
 
 from cooplevier.messages import t
-from cooplevier.report.document import Document, Heading, Inline, ListBlock, Paragraph, Picture, Rule, Table
+from cooplevier.report.office.document import Document, Heading, Inline, ListBlock, Paragraph, Picture, Rule, Table
 
 TEXT_WIDTH_CM = 17.0
 FONT = "Arial"  # as in the DOCX; LibreOffice shows the metric-compatible Liberation Sans

@@ -21,7 +21,7 @@ WHEEL_NAME = "roue.png"  # the picture's name inside the Markdown that the docum
 
 
 def wheel_image(pack: Pack, series: Sequence[Any]) -> bytes:
-    from cooplevier.report.wheel_png import wheel_png
+    from cooplevier.report.office.wheel_png import wheel_png
 
     return wheel_png(pack, series)
 
@@ -38,14 +38,14 @@ def image_beside(output: str) -> Path:
 
 
 def _document(markdown: str, png: bytes, fmt: str) -> bytes:
-    from cooplevier.report.document import from_markdown
+    from cooplevier.report.office.document import from_markdown
 
     document = from_markdown(markdown, images={WHEEL_NAME: png})
     if fmt == "docx":
-        from cooplevier.report.docx import to_docx
+        from cooplevier.report.office.docx import to_docx
 
         return to_docx(document)
-    from cooplevier.report.odt import to_odt
+    from cooplevier.report.office.odt import to_odt
 
     return to_odt(document)
 
