@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import json
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cooplevier.atelier.masking import EVERYONE, OTHERS, Projection, project
+from cooplevier.atelier.masking import EVERYONE, OTHERS, Ledger, Projection, project
+from cooplevier.atelier.state import load_ledger, save_ledger, state_dir
 from cooplevier.content.answers import Answer, AnswerFile
 from cooplevier.content.model import ROLES, Pack
 from cooplevier.scoring.engine import Result, score
 
 
-def person(pack: Pack, role: str | None, levels: dict[str, Any]) -> Result:
+def person(pack: Pack, role: str | None, levels: dict[str, Any], who: str | None = None) -> Result:
     answers = {q.id: Answer(levels[q.lever]) for q in pack.questions if q.lever in levels}
-    return score(AnswerFile("T", answers, role=role), pack)  # type: ignore[arg-type]
+    return score(AnswerFile("T", answers, role=role, path=who), pack)  # type: ignore[arg-type]
 
 
 def crowd(pack: Pack, spec: list[tuple[str | None, int, int]]) -> list[Result]:
@@ -108,3 +111,94 @@ def _check(proj: Projection, results: list[Result], pack: Pack, k: int) -> None:
         if fig.cells:
             left_out = len(scorers) - sum(scorers.count(key) for key in fig.cells)
             assert left_out == 0 or left_out >= k  # the group minus the cells never isolates a few
+
+
+# Rule 5: over time. The screen refreshes while people answer; two views a few seconds apart must
+# not give away, by subtraction, what the one person who answered meanwhile chose.
+
+
+def one_answer(pack: Pack, role: str, question: str, level: int, who: str) -> Result:
+    return score(AnswerFile("T", {question: Answer(level)}, role=role, path=who), pack)  # type: ignore[arg-type]
+
+
+def test_one_late_answer_does_not_move_the_projected_figure(pack: Pack) -> None:
+    """Three élus answer 3 everywhere; a technicien then answers one question of L1 with 5.
+    Without the ledger the lever's mean would move to 3,5 and give the technicien's 5 away."""
+    ledger = Ledger()
+    elus = [person(pack, "elu", {lv.id: 3 for lv in pack.levers}, f"e{i}") for i in range(3)]
+    assert project(elus, pack, min_group=3, ledger=ledger).levers["L1"].figure.mean == 3
+    q = pack.questions_for("L1")[1].id
+    late = [*elus, one_answer(pack, "technicien", q, 5, "t1")]
+    assert project(late, pack, min_group=3).levers["L1"].figure.mean == Fraction(7, 2)  # what it would say
+    shown = project(late, pack, min_group=3, ledger=ledger)
+    assert shown.levers["L1"].figure.mean == 3 and shown.overall.mean == 3
+
+
+def test_one_person_changing_their_answers_never_moves_a_figure(pack: Pack) -> None:
+    ledger = Ledger()
+    crowd_ = [person(pack, "elu", {lv.id: 3 for lv in pack.levers}, f"e{i}") for i in range(4)]
+    first = project(crowd_, pack, min_group=3, ledger=ledger)
+    for level in (5, 1, 4, 2, "na", "unknown"):
+        crowd_[0] = person(pack, "elu", {lv.id: level for lv in pack.levers}, "e0")
+        again = project(crowd_, pack, min_group=3, ledger=ledger)
+        for a, b in [(again.overall, first.overall), *((again.axes[x], first.axes[x]) for x in first.axes),
+                     *((again.levers[x].figure, first.levers[x].figure) for x in first.levers)]:
+            assert (a.mean, a.cells, a.divergent) == (b.mean, b.cells, b.divergent)  # counts may move, not figures
+
+
+def test_a_figure_moves_once_k_people_changed_and_the_ledger_survives_a_restart(pack: Pack, tmp_path: Path) -> None:
+    ledger = Ledger()
+    crowd_ = [person(pack, "elu", {lv.id: 3 for lv in pack.levers}, f"e{i}") for i in range(3)]
+    project(crowd_, pack, min_group=3, ledger=ledger)
+    crowd_ += [person(pack, "elu", {lv.id: 5 for lv in pack.levers}, f"n{i}") for i in range(2)]
+    assert project(crowd_, pack, min_group=3, ledger=ledger).overall.mean == 3  # two joined: not yet
+    state_dir(tmp_path).mkdir()
+    save_ledger(tmp_path, ledger)
+    restarted = load_ledger(tmp_path)  # the server was killed and started again
+    assert restarted.shown == ledger.shown
+    assert project(crowd_, pack, min_group=3, ledger=restarted).overall.mean == 3
+    crowd_.append(person(pack, "elu", {lv.id: 5 for lv in pack.levers}, "n2"))  # the third: it moves
+    assert project(crowd_, pack, min_group=3, ledger=restarted).overall.mean == 4
+    (state_dir(tmp_path) / "shown.json").write_text("{ damaged", encoding="utf-8")
+    assert load_ledger(tmp_path).shown == {}
+    json.loads(json.dumps(restarted.to_data()))  # plain JSON, nothing else
+
+
+steps = st.lists(
+    st.tuples(st.integers(0, 6), st.sampled_from(["L1", "L2"]), st.sampled_from([1, 2, 3, 4, 5, "na", None])),
+    min_size=1,
+    max_size=40,
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=steps, k=st.integers(2, 4))
+def test_a_figure_moves_only_after_k_people_changed_since_it_last_moved(
+    pack: Pack, steps: list[tuple[int, str, Any]], k: int
+) -> None:
+    """Seven people of one role answer, change and clear L1 and L2 in any order. After each step,
+    each lever's projected mean is checked against a model of rule 5 written from outside: the
+    people whose lever score differs from the moment the screen last took the true value."""
+    ledger = Ledger()
+    levels: dict[int, dict[str, Any]] = {}
+    reference: dict[str, dict[str, Fraction] | None] = {"L1": None, "L2": None}
+    for who, lever, level in steps:
+        answers = levels.setdefault(who, {})
+        if level is None:
+            answers.pop(lever, None)
+        else:
+            answers[lever] = level
+        people = [person(pack, "elu", dict(levels[i]), f"p{i}") for i in sorted(levels)]
+        proj = project(people, pack, min_group=k, ledger=ledger)
+        for lid in ("L1", "L2"):
+            now = {r.file: r.levers[lid].mean for r in people if r.levers[lid].mean is not None}
+            shown = proj.levers[lid].figure.mean
+            if len(now) < k:
+                assert shown is None
+                continue
+            before = reference[lid]
+            changed = None if before is None else set(now) ^ set(before) | {
+                w for w in now if w in before and before[w] != now[w]}
+            if before is None or changed is None or len(changed) >= k:
+                reference[lid] = before = now
+            assert shown == sum(before.values(), Fraction(0)) / len(before)

@@ -25,12 +25,15 @@ import secrets
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from cooplevier.content.model import FORMS, STRUCTURES, Form, Structure
 from cooplevier.errors import CooplevierError, os_reason
 from cooplevier.files import fsync_dir
 from cooplevier.messages import t
+
+if TYPE_CHECKING:
+    from cooplevier.atelier.masking import Ledger
 
 STATE_FORMAT = "cooplevier-atelier/1"
 STATE_DIR = ".cooplevier-atelier"
@@ -168,6 +171,20 @@ def _check_same(saved: Settings, wanted: Settings | None, *, structure: Structur
         raise CooplevierError(t("atelier.other_form"))
 
 
+def sweep(folder: Path) -> None:
+    """Remove what a killed server left half-written: temporary answer files in DIR (files.py) and
+    the private writer's `.NAME.xxxxxxxx.tmp` in the state folder. Called with the folder locked."""
+    from cooplevier.files import sweep_temporaries
+
+    sweep_temporaries(folder)  # a minute old: never a write of an `assess` running meanwhile
+    for place in (state_dir(folder), records_dir(folder)):
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(place):
+                if entry.name.startswith(".") and entry.name.endswith(".tmp") and entry.is_file(follow_symlinks=False):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+
+
 def lock_folder(folder: Path) -> IO[bytes] | None:
     """Hold the workshop for this process: a second server on the same folder is refused.
 
@@ -236,6 +253,22 @@ def load_state(path: Path) -> State:
         raise CooplevierError(t("atelier.state_unreadable", reason=os_reason(exc)), file=path) from None
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
         raise CooplevierError(t("atelier.state_damaged"), file=path) from None
+
+
+def save_ledger(folder: Path, ledger: Ledger) -> None:
+    """What the room was shown (masking rule 5), so that a restart keeps showing it."""
+    write_private(state_dir(folder) / "shown.json", json.dumps(ledger.to_data()).encode("utf-8"))
+
+
+def load_ledger(folder: Path) -> Ledger:
+    """The saved ledger; a missing or damaged one starts empty (the figures are then recomputed,
+    as on the first start: what the room saw before is then no longer known, said in docs/atelier.md)."""
+    from cooplevier.atelier.masking import Ledger
+
+    try:
+        return Ledger.from_data(json.loads((state_dir(folder) / "shown.json").read_bytes()))
+    except (OSError, ValueError, TypeError, ZeroDivisionError):
+        return Ledger()
 
 
 def write_private(path: Path, data: bytes) -> None:

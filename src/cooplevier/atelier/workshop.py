@@ -8,10 +8,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
-from cooplevier.atelier.masking import Projection, project
+from cooplevier.atelier.masking import Ledger, Projection, project
 from cooplevier.atelier.participants import Registry
 from cooplevier.atelier.security import JoinLimiter
-from cooplevier.atelier.state import State, open_workshop, save_state
+from cooplevier.atelier.state import State, load_ledger, open_workshop, save_ledger, save_state
 from cooplevier.content.model import ROLES, Pack
 from cooplevier.scoring.engine import Result, score
 from cooplevier.scoring.synthesis import NO_ROLE, Synthesis, synthesize
@@ -45,6 +45,7 @@ class Workshop:
     _projection: tuple[int, Projection, list[Result]] | None = None
     _scores: dict[str, tuple[int, Result]] = field(default_factory=dict)  # id -> (revision, score)
     _state_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    ledger: Ledger = field(default_factory=Ledger)  # what the room was shown (masking rule 5), kept on disk
     folder_lock: IO[bytes] | None = None  # held while this process serves the folder (state.lock_folder)
 
     def release(self) -> None:
@@ -84,8 +85,11 @@ class Workshop:
                     known = (person.revision, score(self.registry.answer_file(person), self.pack))
                     self._scores[person.id] = known
                 results.append(known[1])
-            cached = (version, project(results, self.pack, min_group=self.min_group), results)
+            cached = (version, project(results, self.pack, min_group=self.min_group, ledger=self.ledger), results)
             self._projection = cached
+            if self.ledger.changed:  # a restart must not forget what the room saw
+                save_ledger(self.folder, self.ledger)
+                self.ledger.changed = False
         return cached
 
     def synthesis(self) -> Synthesis:
@@ -138,11 +142,13 @@ def start_workshop(
     hold: bool = False,
 ) -> Workshop:
     """Open (or create) the workshop in `folder` and load everyone who joined it."""
-    from cooplevier.atelier.state import Settings, lock_folder, prepare_folder
+    from cooplevier.atelier.state import Settings, lock_folder, prepare_folder, sweep
 
     prepare_folder(folder)
     held = lock_folder(folder) if hold else None
     try:
+        if held is not None:  # this process alone serves the folder: what a crash left can go
+            sweep(folder)
         wanted = Settings(territory) if territory else None
         state = open_workshop(folder, wanted, structure=structure, form="short" if short else None)  # type: ignore[arg-type]
         settings = state.settings
@@ -153,4 +159,5 @@ def start_workshop(
         if held is not None:
             held.close()
         raise
-    return Workshop(folder, pack, registry, min_group=min_group, limiter=JoinLimiter(join_rate), folder_lock=held)
+    return Workshop(folder, pack, registry, min_group=min_group, limiter=JoinLimiter(join_rate), folder_lock=held,
+                    ledger=load_ledger(folder))
