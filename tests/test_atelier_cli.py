@@ -200,3 +200,68 @@ def test_a_second_server_on_the_same_folder_is_refused(tmp_path: Path) -> None:
         assert srv.stop(signal.SIGKILL) == -signal.SIGKILL
     again = start_server(tmp_path / "a")  # the lock went with the killed process
     assert again.stop() == 0
+
+
+def test_a_client_that_sends_its_headers_a_byte_at_a_time_is_cut_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Slowloris: uvicorn's keep-alive timer stops at the first byte; ours wants whole headers in time."""
+    import asyncio
+    import threading
+
+    import uvicorn
+
+    monkeypatch.setattr(server, "HEADER_TIMEOUT", 0.6)
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    uv = uvicorn.Server(uvicorn.Config(app, http=server._protocol(), lifespan="off", log_level="critical"))
+    thread = threading.Thread(target=lambda: asyncio.run(uv.serve(sockets=[sock])), daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not uv.started and time.monotonic() < deadline:
+            time.sleep(0.02)
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as fine:
+            fine.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert fine.recv(100).startswith(b"HTTP/1.1 200")
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as slow:
+            started = time.monotonic()
+            closed = False
+            for byte in b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 40:
+                try:
+                    slow.sendall(bytes([byte]))
+                except OSError:
+                    closed = True
+                    break
+                time.sleep(0.05)
+                slow.setblocking(False)
+                try:
+                    if slow.recv(1) == b"":
+                        closed = True
+                        break
+                except BlockingIOError:
+                    pass
+                finally:
+                    slow.setblocking(True)
+            assert closed and time.monotonic() - started < 3
+    finally:
+        uv.should_exit = True
+        thread.join(10)
+
+
+@pytest.mark.parametrize(("logger", "words"), [("asyncio", "une connexion n'a pas pu"), ("uvicorn.error", "une page a échoué")])
+def test_a_server_fault_is_one_french_line_never_a_traceback(logger: str, words: str) -> None:
+    import logging
+
+    try:
+        raise OSError(24, "Too many open files")
+    except OSError:
+        record = logging.LogRecord(logger, logging.ERROR, __file__, 1, "socket.accept() out of system resource",
+                                   (), sys.exc_info())
+    assert server._OneLine().filter(record)
+    assert record.exc_info is None and typeset(words) in typeset(record.getMessage())
+    assert "OSError" in record.getMessage() and "\n" not in record.getMessage()

@@ -241,3 +241,60 @@ def test_pages_are_typeset_and_typed_text_is_left_as_typed(room: Callable[..., R
     for page in pages[:2]:  # the prose around it is typeset: « » with no-break spaces inside
         prose = re.sub(r'<bdi class="u">.*?</bdi>', "", page)
         assert "«\u00a0" in prose and "« " not in prose
+
+
+def test_odd_requests_get_a_plain_refusal_never_a_redirect_or_a_failure(room: Callable[..., Room]) -> None:
+    r = room()
+    c = r.client()
+    r.join(c)
+    for path in (f"{r.base}/", f"{r.base}/question/{Q1}/", f"{r.base}/fin/", f"{r.fac}/"):
+        response = c.get(path, headers={"host": "evil.example"})
+        assert response.status_code == 404 and "location" not in response.headers, path  # no Host echoed
+    csrf = csrf_of(c.get(f"{r.base}/question/{Q1}").text)
+    many = c.post(f"{r.base}/question/{Q1}", data={"csrf": csrf, Q1: "3", **{f"x{i}": "1" for i in range(40)}})
+    assert many.status_code == 413
+    assert r.files()[0]["answers"] == {}
+
+
+def test_a_restart_sweeps_what_a_killed_server_left_half_written(tmp_path: Path, pack: Pack) -> None:
+    from cooplevier.atelier.workshop import start_workshop
+
+    folder = tmp_path / "atelier"
+    first = start_workshop(folder, pack, territory="Test", structure=None, short=False, hold=True)
+    assert first.folder_lock is not None
+    first.folder_lock.close()
+    state = folder / ".cooplevier-atelier"
+    old = folder / ".cooplevier-0123456789ab.tmp"  # an answer file being rewritten at the kill
+    fresh = folder / ".cooplevier-ba9876543210.tmp"  # another process's write under way: kept
+    mine = folder / ".cooplevier-notes.tmp"  # not ours by its shape: kept
+    leftovers = [old, fresh, mine, state / ".state.json.k2j3h4g5.tmp", state / "participants" / ".p.json.abcd1234.tmp"]
+    for path in leftovers:
+        path.write_bytes(b"half")
+    os.utime(old, (1_000_000_000, 1_000_000_000))
+    again = start_workshop(folder, pack, territory=None, structure=None, short=False, hold=True)
+    try:
+        assert [p.exists() for p in leftovers] == [False, True, True, False, False]
+        assert again.state.code == first.state.code
+    finally:
+        assert again.folder_lock is not None
+        again.folder_lock.close()
+
+
+def test_a_phone_that_leaves_mid_form_is_a_refusal_not_a_server_failure() -> None:
+    import asyncio
+
+    from starlette.requests import ClientDisconnect
+
+    from cooplevier.atelier.security import FormRefused, read_form
+
+    class Leaving:
+        def __init__(self) -> None:
+            self.headers = {"content-type": "application/x-www-form-urlencoded", "content-length": "40"}
+
+        async def stream(self) -> Iterator[bytes]:  # type: ignore[misc]
+            yield b"csrf=abc&"
+            raise ClientDisconnect
+
+    with pytest.raises(FormRefused) as refused:
+        asyncio.run(read_form(Leaving()))
+    assert refused.value.status == 400

@@ -19,7 +19,7 @@ from starlette.routing import Route
 
 from cooplevier.atelier import views
 from cooplevier.atelier.masking import EVERYONE, OTHERS, Projection
-from cooplevier.atelier.security import BodyTooLarge, NotAForm, read_form
+from cooplevier.atelier.security import FormRefused, read_form
 from cooplevier.atelier.workshop import Workshop
 from cooplevier.content.model import Pack
 from cooplevier.messages import role_group, t
@@ -139,10 +139,8 @@ class Facilitator:
             return views.not_found()
         try:
             fields = await read_form(request)
-        except BodyTooLarge:
-            return views.refused("too_large", 413)
-        except NotAForm:
-            return views.refused("not_form", 415)
+        except FormRefused as refused:
+            return views.refused(refused.kind, refused.status)
         if not secrets.compare_digest(fields.get("csrf", ""), self.w.state.sign("csrf:f:" + self.w.state.key)):
             return views.refused("csrf", 403, back=self._base())
         action = fields.get("action")

@@ -60,12 +60,20 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-class BodyTooLarge(Exception):
-    pass
+class FormRefused(Exception):
+    """A form that is not read: `kind` names the error page, `status` the HTTP answer."""
+
+    def __init__(self, kind: str, status: int) -> None:
+        super().__init__(kind)
+        self.kind, self.status = kind, status
 
 
-class NotAForm(Exception):
-    pass
+def too_large() -> FormRefused:
+    return FormRefused("too_large", 413)
+
+
+def not_a_form(status: int = 415) -> FormRefused:
+    return FormRefused("not_form", status)
 
 
 async def read_form(request: Any, limit: int = MAX_BODY) -> dict[str, str]:
@@ -73,24 +81,31 @@ async def read_form(request: Any, limit: int = MAX_BODY) -> dict[str, str]:
 
     Parsed here rather than by python-multipart: browsers send these forms urlencoded, and
     reading the bytes ourselves is what lets the limit hold whatever the client declares.
-    A field given twice keeps its first value.
+    A field given twice keeps its first value. Raises FormRefused (413 past the size or the
+    number of fields, 415 for another encoding, 400 when the client left mid-body).
     """
+    from starlette.requests import ClientDisconnect
+
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind != "application/x-www-form-urlencoded":
-        raise NotAForm
+        raise not_a_form()
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdigit() or int(declared) > limit):
-        raise BodyTooLarge
+        raise too_large()
     body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
-        if len(body) > limit:
-            raise BodyTooLarge
     try:
-        text = body.decode("utf-8")
-        pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FIELDS, strict_parsing=False)
+        async for chunk in request.stream():
+            body.extend(chunk)
+            if len(body) > limit:
+                raise too_large()
+    except ClientDisconnect:  # the phone went away mid-send: nothing was saved, nothing to log
+        raise FormRefused("not_form", 400) from None
+    if body.count(b"&") >= MAX_FIELDS:  # a form of ours has a handful of fields
+        raise not_a_form(413)
+    try:
+        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FIELDS)
     except (UnicodeDecodeError, ValueError):
-        raise NotAForm from None
+        raise not_a_form() from None
     fields: dict[str, str] = {}
     for name, value in pairs:
         fields.setdefault(name, value)

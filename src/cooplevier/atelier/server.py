@@ -25,6 +25,9 @@ from cooplevier.messages import t
 
 LOOPBACK = "127.0.0.1"
 BACKLOG = 2048  # a room that scans the QR code at the same second
+HEADER_TIMEOUT = 30.0  # seconds for a request's headers to arrive whole, from the connection or the last answer
+MAX_CONNECTIONS = 2000  # beyond, new requests get 503 (uvicorn's limit_concurrency): ~7 per phone of a seminar
+FILES_WANTED = 8192  # the open-file limit the server raises itself to (soft, up to the hard limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,9 +106,64 @@ class _OneLine(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.exc_info and not os.environ.get("COOPLEVIER_DEBUG"):
             kind = record.exc_info[0].__name__ if record.exc_info[0] else "?"
-            record.msg, record.args = t("atelier.request_failed", kind=kind), ()
+            if record.name == "asyncio":  # an accept() that failed: no page was involved
+                record.msg = t("atelier.connection_failed", kind=kind)
+            else:
+                record.msg = t("atelier.request_failed", kind=kind)
+            record.args = ()
             record.exc_info, record.exc_text = None, None
         return True
+
+
+def _protocol() -> type:
+    """uvicorn's HTTP/1.1 protocol, with a deadline on headers: a connection that has not sent a
+    whole request within HEADER_TIMEOUT is closed. uvicorn's own keep-alive timer stops at the
+    first byte, so a client that sends its headers a byte at a time (slowloris) would otherwise
+    hold its connection, and one of MAX_CONNECTIONS, for ever."""
+    import asyncio
+
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class HeadersInTime(H11Protocol):
+        _deadline: asyncio.TimerHandle | None = None
+        _waiting_after: object = None
+
+        def _arm(self) -> None:
+            if self._deadline is not None:
+                self._deadline.cancel()
+            self._waiting_after = self.cycle  # a new request replaces the cycle
+            self._deadline = self.loop.call_later(HEADER_TIMEOUT, self._too_slow)
+
+        def _too_slow(self) -> None:
+            if self.cycle is self._waiting_after and not self.transport.is_closing():
+                self.transport.close()
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm()
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            self._arm()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            if self._deadline is not None:
+                self._deadline.cancel()
+            super().connection_lost(exc)
+
+    return HeadersInTime
+
+
+def _more_files() -> None:
+    """Raise the soft limit on open files (1 024 by default on Linux) towards FILES_WANTED: each
+    phone holds a connection, and each answer briefly opens two files."""
+    with contextlib.suppress(ImportError, OSError, ValueError):
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        wanted = FILES_WANTED if hard == resource.RLIM_INFINITY else min(FILES_WANTED, hard)
+        if soft != resource.RLIM_INFINITY and soft < wanted:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
 
 
 def _logging() -> dict[str, Any]:
@@ -120,6 +178,8 @@ def _logging() -> dict[str, Any]:
             "uvicorn": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
             "uvicorn.error": {"level": "WARNING"},
             "uvicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
+            # asyncio says "socket.accept() out of system resource" with a traceback when files run out
+            "asyncio": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
         },
     }
 
@@ -148,8 +208,11 @@ def serve(app: Any, listening: Listening) -> int | None:
     """Serve until Ctrl-C or SIGTERM (inside `signals_held()`); returns the signal that stopped it."""
     import uvicorn
 
+    _more_files()
     config = uvicorn.Config(
         app,
+        http=_protocol(),
+        limit_concurrency=MAX_CONNECTIONS,
         lifespan="off",
         log_config=_logging(),
         access_log=False,

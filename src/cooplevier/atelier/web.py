@@ -19,7 +19,7 @@ from starlette.routing import Route
 
 from cooplevier.atelier import facilitator, views
 from cooplevier.atelier.participants import Participant, WorkshopFull
-from cooplevier.atelier.security import BodyTooLarge, NotAForm, SecurityHeaders, read_form
+from cooplevier.atelier.security import FormRefused, SecurityHeaders, read_form
 from cooplevier.atelier.workshop import Workshop
 from cooplevier.content.answers import control_char, parse_value, text_problem
 from cooplevier.content.model import ROLES
@@ -47,6 +47,7 @@ def create_app(workshop: Workshop) -> Any:
         *f.routes(),
     ]
     app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_allowed})
+    app.router.redirect_slashes = False  # a stray "/" is a 404, never a redirect built from the Host header
     return SecurityHeaders(app)
 
 
@@ -277,7 +278,5 @@ class Participants:
 async def _form(request: Request) -> tuple[dict[str, str], Response | None]:
     try:
         return await read_form(request), None
-    except BodyTooLarge:
-        return {}, views.refused("too_large", 413)
-    except NotAForm:
-        return {}, views.refused("not_form", 415)
+    except FormRefused as refused:
+        return {}, views.refused(refused.kind, refused.status)

@@ -38,6 +38,7 @@ FR: dict[str, str | dict[str, str]] = {
     "atelier.port_denied": "le port {port} est réservé : choisissez un port au-dessus de 1024 (--port 8765)",
     "atelier.bad_host": "adresse « {host} » indisponible sur cet ordinateur : vérifiez --host, ou utilisez --lan",
     "atelier.listen_failed": "impossible d'écouter sur {host}:{port} ({reason})",
+    "atelier.connection_failed": "atelier : une connexion n'a pas pu être reçue ({kind}), sans doute trop de connexions à la fois ; les réponses déjà enregistrées sont intactes.",
     "atelier.request_failed": "atelier : une page a échoué ({kind}) ; les réponses déjà enregistrées sont intactes. Relancez avec COOPLEVIER_DEBUG=1 pour le détail et signalez-le.",
     "atelier.title": "Atelier « {territory} »",
     "atelier.summary": {
