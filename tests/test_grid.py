@@ -246,5 +246,39 @@ def test_unknown_and_repeated_keys_are_named(pack: Pack, tmp_path: Path, cli: Ca
     assert result.exit_code == 1
     assert f"{grid}:g!A3: " in result.stderr and "L99.Q9" in result.stderr
     assert f"{grid}:g!A4: la clé {first} apparaît deux fois (déjà en A2)" in result.stderr
+    # the column holds answers on the refused rows: it is not imported until they are fixed
+    assert f"{grid}:g!D3: " in result.stderr and f"{grid}:g!D4: " in result.stderr
+    assert not list((tmp_path / "out").glob("*.yaml"))
+    rows[2][3] = rows[3][3] = ""  # emptied: the rest of the column is imported
+    grid.write_text("\n".join(";".join(r) for r in rows), encoding="utf-8")
+    assert cli("import", str(grid), "--output", str(tmp_path / "out")).exit_code == 1  # the key rows stay refused
     (written,) = (tmp_path / "out").glob("*.yaml")
     assert yaml.safe_load(written.read_text(encoding="utf-8"))["answers"] == {first: 2}
+
+
+def test_merged_answer_cells_are_named_never_guessed(
+    blank: Path, pack: Pack, tmp_path: Path, cli: Callable[..., Any]
+) -> None:
+    """One 3 typed over three merged cells: which questions it answers is a guess, so the column waits.
+    The same grid saved as ODS says the same."""
+    from openpyxl import load_workbook
+
+    ids = [q.id for q in pack.form()]
+    filled = tmp_path / "fusion.xlsx"
+    fill_grid(blank, filled, pack, {"D": {"territory": "Pays A", ids[0]: 3}, "E": {"territory": "Pays B", ids[0]: 2}})
+    wb = load_workbook(filled)
+    wb["Réponses"].merge_cells("D7:D9")
+    wb["Réponses"].merge_cells("A1:C1")  # a title over the key columns: harmless
+    wb.save(filled)
+    (ods,) = soffice([filled], "ods", tmp_path)
+    for grid in (filled, ods):
+        out = tmp_path / f"out-{grid.suffix[1:]}"
+        result = cli("import", str(grid), "--output", str(out))
+        assert result.exit_code == 1, (grid, result.stderr)
+        assert f"{grid}:Réponses!D7: " + typeset("cellules fusionnées (D7:D9)") in result.stderr
+        assert [p.name for p in out.glob("*.yaml")] == ["reponses-pays-b-e.yaml"]
+
+
+def test_refused_cells_are_shown_the_french_way() -> None:
+    assert answer_value(4.5) == Rejected("4,5") and answer_value(True) == Rejected("VRAI")
+    assert answer_value(dt.datetime(2026, 3, 2)) == Rejected("02/03/2026")

@@ -145,3 +145,22 @@ def test_office_libraries_are_imported_only_for_their_formats(args: list[str], t
     imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time")}
     for heavy in ("docx", "odf", "PIL", "openpyxl", "markdown_it", "cooplevier.content.grid"):
         assert heavy not in imported, f"{heavy} imported by cooplevier {' '.join(args)}"
+
+
+@pytest.mark.parametrize("fmt", ["docx", "odt"])
+def test_a_territory_of_2000_characters_still_makes_a_document(
+    tmp_path: Path, pack: Pack, cli: Callable[..., Any], fmt: str
+) -> None:
+    """Word keeps at most 255 characters in a document's title property: the pages keep the whole name."""
+    territory = "Communauté de communes " + "du Val " * 282
+    source = tmp_path / "a.yaml"
+    source.write_text(answers_yaml(all_answers(pack, 3), territory=territory[:2000]), encoding="utf-8")
+    out = tmp_path / f"plan.{fmt}"
+    result = cli("report", str(source), "--format", fmt, "--output", str(out))
+    assert result.exit_code == 0, result.stderr
+    if fmt == "docx":
+        import docx  # type: ignore[import-untyped]
+
+        document = docx.Document(str(out))
+        assert len(document.core_properties.title) == 255
+        assert any(territory[:2000].strip() in p.text for p in document.paragraphs)

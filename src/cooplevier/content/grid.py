@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cooplevier.content.answers import SPECIAL_WORDS, Answer, AnswerFile, Value, text_problem
+from cooplevier.content.answers import GRID_SUFFIXES, SPECIAL_WORDS, Answer, AnswerFile, Value, text_problem
 from cooplevier.content.model import ROLES, STRUCTURES, Pack, Role, Structure
 from cooplevier.errors import CooplevierError
 from cooplevier.messages import role_choice, role_group, role_label, t
@@ -24,7 +24,7 @@ from cooplevier.messages import role_choice, role_group, role_label, t
 if TYPE_CHECKING:  # the readers (zip, XML, openpyxl) are imported only when a grid is read
     from cooplevier.content.sheets import CellValue, Sheet
 
-SUFFIXES = (".xlsx", ".ods", ".csv")
+SUFFIXES = GRID_SUFFIXES
 META_KEYS = ("territory", "name", "role", "date", "structure")
 FIRST_COLUMN = 3  # D, counted from 0
 _QUESTION_ID = re.compile(r"^L\d+\.Q\d+$", re.IGNORECASE)
@@ -118,7 +118,17 @@ def answer_value(raw: CellValue) -> Value | Rejected | None:
 
 
 def _shown(raw: CellValue) -> Rejected:
-    text = str(raw).strip()
+    """A refused cell as the spreadsheet showed it, in French: 4,5 · VRAI · 03/02/2025."""
+    if isinstance(raw, bool):
+        text = t("grid.cell_true") if raw else t("grid.cell_false")
+    elif isinstance(raw, dt.datetime):
+        text = raw.strftime("%d/%m/%Y %H:%M") if raw.time() != dt.time() else raw.strftime("%d/%m/%Y")
+    elif isinstance(raw, dt.date):
+        text = raw.strftime("%d/%m/%Y")
+    elif isinstance(raw, float):
+        text = (str(int(raw)) if raw.is_integer() else repr(raw)).replace(".", ",")
+    else:
+        text = str(raw).strip()
     return Rejected(text if len(text) <= 40 else text[:39] + "…")
 
 
@@ -185,6 +195,7 @@ class _GridReader:
         self.file, self.sheet, self.pack = file, sheet, pack
         self.keys: list[tuple[int, str]] = []  # (row index, key)
         self.errors: list[GridRefusal] = []
+        self.bad_rows: list[int] = []  # refused key rows: a column with a value on one writes no file
 
     def where(self, row: int, col: int) -> str:
         return f"{self.file}:{self.sheet.name}!{column_letter(col)}{row + 1}"
@@ -198,8 +209,12 @@ class _GridReader:
         for index, row in enumerate(self.sheet.rows):
             raw = row[0] if row else None
             key = _key_of(raw) if isinstance(raw, str) else None
-            if key is None:
-                continue  # the header row, a title, a note
+            if key is None:  # the header row, a title, a note… or a key mistyped over answers
+                header = fold(t("grid.head_key"))
+                if isinstance(raw, str) and fold(raw) != header and any(map(self._filled, row[FIRST_COLUMN:])):
+                    self._refuse(index, 0, t("grid.unknown_key", key=raw.strip()[:40],
+                                             keys=", ".join(META_KEYS)))
+                continue
             if key in seen:
                 first = self.where(seen[key], 0).rsplit("!", 1)[1]
                 self._refuse(index, 0, t("grid.duplicate_key", key=key, first=first))
@@ -221,6 +236,7 @@ class _GridReader:
 
     def _refuse(self, row: int, col: int, message: str) -> None:
         self.errors.append(GridRefusal(self.where(row, col), f"{self.where(row, col)}: {message}"))
+        self.bad_rows.append(row)
 
     @staticmethod
     def _filled(value: CellValue) -> bool:
@@ -241,6 +257,15 @@ class _GridReader:
                 problems.append(f"{self.where(row, col)}: {problem}")
             elif value is not None:
                 answers[key] = Answer(value, None, row + 1)
+        rows = {row for row, _ in self.keys}
+        for r0, c0, r1, c1 in self.sheet.merged:  # one value over several cells: which ones it answers is a guess
+            if c0 <= col <= c1 and any(r0 <= row <= r1 for row in rows):
+                span = f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}"
+                problems.append(f"{self.where(r0, c0)}: " + t("grid.merged", range=span))
+        for row in self.bad_rows:  # an answer typed on a refused row would be lost: the column waits
+            if self._filled(self.cell(row, col)):
+                first = self.where(row, 0).rsplit("!", 1)[1]
+                problems.append(f"{self.where(row, col)}: " + t("grid.on_refused_row", cell=first))
         territory = self._text(meta, "territory", col, problems, required=True)
         name = self._text(meta, "name", col, problems)
         role = self._choice(meta, "role", col, problems)

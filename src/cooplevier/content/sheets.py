@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from cooplevier.errors import CooplevierError, os_reason
+from cooplevier.files import note_read
 from cooplevier.messages import t
+from cooplevier.textfile import decode
 
 CellValue = str | int | float | dt.date | dt.datetime | None
 MAX_ROWS = 2000
@@ -31,33 +34,32 @@ class Sheet:
 
     name: str
     rows: tuple[tuple[CellValue, ...], ...]
+    merged: tuple[tuple[int, int, int, int], ...] = ()  # merged ranges: first row, col, last row, col (from 0)
 
 
 def read_sheets(path: Path) -> list[Sheet]:
     """Every sheet of `path` (a CSV is one sheet named after the file, as Excel names it)."""
     suffix = path.suffix.lower()
+    note_read(path)  # a result of this command must never be written over it
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise CooplevierError(t("grid.too_big", limit=MAX_BYTES // (1024 * 1024)), file=path)
-        if suffix == ".csv":
-            return [Sheet(path.stem, tuple(_csv_rows(path.read_bytes())))]
+        if suffix == ".csv":  # the answer files' one rule for encodings: a stray byte is refused at its line
+            text, _warnings = decode(path.read_bytes(), str(path))
+            return [Sheet(path.stem, tuple(_csv_rows(text)))]
         if suffix == ".ods":
             return _ods_sheets(path)
         return _xlsx_sheets(path)
     except OSError as exc:
         raise CooplevierError(t("file.unreadable", reason=os_reason(exc)), file=path) from None
-    except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError):
         # openpyxl and the XML parser say "not a zip", "no such item", "not well-formed"…
-        raise CooplevierError(t("grid.not_a_workbook", kind=type(exc).__name__), file=path) from None
+        raise CooplevierError(t("grid.not_a_workbook", kind=suffix.lstrip(".").upper()), file=path) from None
 
 
-def _csv_rows(raw: bytes) -> Iterator[tuple[CellValue, ...]]:
+def _csv_rows(text: str) -> Iterator[tuple[CellValue, ...]]:
     """A French Excel CSV (`;`, UTF-8 with a BOM or Windows-1252) or an English one (`,`)."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count)
     for count, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)):
@@ -80,16 +82,36 @@ def _xlsx_sheets(path: Path) -> list[Sheet]:
         wb = load_workbook(path, read_only=True, data_only=False)
     try:
         sheets = []
-        for ws in wb.worksheets:
-            rows = []
-            for count, row in enumerate(ws.iter_rows(values_only=True, max_col=MAX_COLS)):
-                if count >= MAX_ROWS:
-                    break
-                rows.append(tuple(_xlsx_value(v) for v in row))
-            sheets.append(Sheet(ws.title, tuple(rows)))
+        with zipfile.ZipFile(path) as zf:
+            for ws in wb.worksheets:
+                rows = []
+                for count, row in enumerate(ws.iter_rows(values_only=True, max_col=MAX_COLS)):
+                    if count >= MAX_ROWS:
+                        break
+                    rows.append(tuple(_xlsx_value(v) for v in row))
+                sheets.append(Sheet(ws.title, tuple(rows), _xlsx_merged(zf, getattr(ws, "_worksheet_path", ""))))
         return sheets
     finally:
         wb.close()
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?)"')
+
+
+def _xlsx_merged(zf: zipfile.ZipFile, part: str) -> tuple[tuple[int, int, int, int], ...]:
+    """The merged ranges of one sheet. openpyxl's read-only mode, which keeps big files cheap,
+    does not read them, so they come from the sheet's XML (a list at its end)."""
+    from openpyxl.utils.cell import range_boundaries  # type: ignore[import-untyped]
+
+    try:
+        xml = zf.read(part.lstrip("/"))
+    except KeyError:
+        return ()
+    found = []
+    for ref in _MERGE.findall(xml):
+        min_col, min_row, max_col, max_row = range_boundaries(ref.decode("ascii"))
+        found.append((min_row - 1, min_col - 1, max_row - 1, max_col - 1))
+    return tuple(found)
 
 
 def _xlsx_value(value: Any) -> CellValue:
@@ -115,11 +137,16 @@ def _ods_sheets(path: Path) -> list[Sheet]:
     sheets = []
     for table in root.iter(f"{_T}table"):
         rows: list[tuple[CellValue, ...]] = []
+        merged: list[tuple[int, int, int, int]] = []
         for row in table.iter(f"{_T}table-row"):
             cells: list[CellValue] = []
             for cell in row:
                 if cell.tag not in (f"{_T}table-cell", f"{_T}covered-table-cell"):
                     continue
+                across = int(cell.get(f"{_T}number-columns-spanned", "1"))
+                down = int(cell.get(f"{_T}number-rows-spanned", "1"))
+                if across > 1 or down > 1:
+                    merged.append((len(rows), len(cells), len(rows) + down - 1, len(cells) + across - 1))
                 repeat = min(int(cell.get(f"{_T}number-columns-repeated", "1")), MAX_COLS)
                 cells.extend([_ods_value(cell)] * repeat)
                 if len(cells) >= MAX_COLS:
@@ -132,7 +159,7 @@ def _ods_sheets(path: Path) -> list[Sheet]:
                 break
         while rows and not rows[-1]:
             rows.pop()
-        sheets.append(Sheet(table.get(f"{_T}name", ""), tuple(rows)))
+        sheets.append(Sheet(table.get(f"{_T}name", ""), tuple(rows), tuple(merged)))
     return sheets
 
 

@@ -2,6 +2,8 @@
 
 FR: dict[str, str | dict[str, str]] = {
     # the answer grid (report/office/grid.py)
+    "grid.unknown_key": "clé « {key} » inconnue sur une ligne remplie : la colonne A doit garder l'identifiant de la question (comme L1.Q5) ou l'une des clés {keys}",
+    "grid.on_refused_row": "cette case est sur une ligne refusée (voir {cell}) : la colonne n'est pas importée, pour ne rien perdre de ce qui y est tapé",
     "grid.title": "Grille de réponses — {title}",
     "grid.sheet": "Réponses",
     "grid.sheet_help": "Mode d'emploi",
@@ -25,6 +27,8 @@ FR: dict[str, str | dict[str, str]] = {
     "grid.choices_extra": "n · non concerné   x · je ne sais pas",
     "grid.error_title": "Réponse inattendue",
     "grid.prompt_title": "Une seule touche",
+    "grid.cell_true": "VRAI",
+    "grid.cell_false": "FAUX",
     "grid.prompt_answer": "Tapez 1 à 5 (la situation la plus proche), n (non concerné) ou x (je ne sais pas). Vide : pas de réponse.",
     "grid.prompt_role": "elu, technicien, societe-civile, partenaire ou autre",
     "grid.prompt_structure": "epci, petr, scot, pnr ou autre",
@@ -42,12 +46,13 @@ FR: dict[str, str | dict[str, str]] = {
     "grid.help_source": "Source : {title} — {publisher}.",
     # reading a grid (content/grid.py, content/sheets.py)
     "grid.too_big": "fichier trop volumineux pour une grille de réponses (plus de {limit} Mio)",
-    "grid.not_a_workbook": "ce fichier ne se lit pas comme un classeur ({kind}) : enregistrez-le depuis Excel ou LibreOffice au format .xlsx, .ods ou .csv",
+    "grid.not_a_workbook": "ce fichier ne se lit pas comme un classeur {kind} : enregistrez-le depuis Excel ou LibreOffice au format .xlsx, .ods ou .csv",
     "grid.no_sheet": "aucune feuille « {sheet} » ni aucune clé (territory, L1.Q1…) en colonne A : ce fichier n'est pas une grille de réponses (cooplevier questions --format xlsx)",
     "grid.no_questions": "la feuille « {sheet} » n'a aucune question en colonne A (L1.Q1, …) : ce n'est pas une grille de réponses",
     "grid.duplicate_key": "la clé {key} apparaît deux fois (déjà en {first}) : supprimez l'une des deux lignes",
     "grid.bad_answer": "« {value} » n'est pas une réponse à {id} : tapez 1 à 5, n (non concerné) ou x (je ne sais pas), ou laissez vide",
     "grid.missing_territory": "territoire manquant : chaque colonne remplie doit nommer son territoire",
+    "grid.merged": "cellules fusionnées ({range}) : une réponse par cellule ; annulez la fusion et tapez la réponse dans chaque cellule",
     "grid.bad_choice": "« {value} » n'est pas une valeur attendue : {allowed}",
     "grid.bad_date": "« {value} » n'est pas une date : écrivez-la JJ/MM/AAAA (25/11/2026) ou AAAA-MM-JJ",
     # `cooplevier import`
@@ -56,7 +61,10 @@ FR: dict[str, str | dict[str, str]] = {
     "help.import.output": "Dossier où écrire les fichiers de réponses (créé s'il manque ; par défaut : le dossier courant).",
     "import.not_grid": "extension inconnue pour une grille : .xlsx, .ods ou .csv",
     "import.output_not_dir": "--output doit être un dossier : les fichiers de réponses y sont écrits un par personne",
-    "import.written": "{source} → {file} ({answered} réponses)",
+    "import.written": {
+        "one": "{source} → {file} ({count} réponse)",
+        "other": "{source} → {file} ({count} réponses)",
+    },
     "import.origin": "importé de {source} par cooplevier import",
     "import.exists": "le fichier existe déjà ({source}) : ajoutez --force pour le remplacer",
     "import.summary": {
@@ -64,8 +72,8 @@ FR: dict[str, str | dict[str, str]] = {
         "other": "{count} fichiers de réponses écrits",
     },
     "import.refused": {
-        "one": "{count} colonne ou fichier refusé : corrigez la case indiquée puis relancez l'import",
-        "other": "{count} colonnes ou fichiers refusés : corrigez les cases indiquées puis relancez l'import",
+        "one": "{count} refus : corrigez ce qui est indiqué ci-dessus puis relancez l'import",
+        "other": "{count} refus : corrigez ce qui est indiqué ci-dessus puis relancez l'import",
     },
     "import.nothing": "aucune colonne remplie dans la grille : remplissez au moins le territoire et une réponse à partir de la colonne D",
     "questions.xlsx_needs_output": "la grille xlsx est un classeur binaire : indiquez --output grille.xlsx (ou --output - pour l'envoyer dans un tube)",

@@ -33,7 +33,7 @@ def to_docx(document: Document) -> bytes:
     for name in ("Normal", "Heading 1", "Heading 2", "Heading 3", "Heading 4", "Title"):
         _font(doc.styles[name], FONT)
     _french(doc)
-    doc.core_properties.title = document.title
+    doc.core_properties.title = _property(document.title)
     doc.core_properties.language = "fr-FR"
     doc.core_properties.author = "cooplevier"
     _footer(section)
@@ -201,3 +201,9 @@ def _rule(paragraph: Any) -> None:
         bottom.set(qn(key), value)
     borders.append(bottom)
     paragraph._p.get_or_add_pPr().append(borders)
+
+
+def _property(text: str, limit: int = 255) -> str:
+    """A core property as Word keeps it: at most 255 characters (python-docx refuses more), so a
+    long territory name shortens the document's title in its properties, never in its pages."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

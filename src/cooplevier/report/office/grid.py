@@ -154,7 +154,7 @@ def _validations(ws: Any, first_q: int, last_row: int, last_col: int) -> None:
 
     first, last = get_column_letter(FIRST), get_column_letter(last_col)
 
-    def listed(values: Sequence[str], rows: str, prompt: str) -> None:
+    def listed(values: Sequence[str], rows: str, prompt: str, title: str) -> None:
         dv = DataValidation(
             type="list",
             formula1='"' + ",".join(values) + '"',
@@ -164,17 +164,19 @@ def _validations(ws: Any, first_q: int, last_row: int, last_col: int) -> None:
             errorTitle=t("grid.error_title"),
             error=prompt,
             showInputMessage=True,
-            promptTitle=t("grid.prompt_title"),
+            promptTitle=title,
             prompt=prompt,
         )
         dv.add(rows)
         ws.add_data_validation(dv)
 
-    listed(("1", "2", "3", "4", "5", "n", "x"), f"{first}{first_q}:{last}{last_row}", t("grid.prompt_answer"))
+    listed(("1", "2", "3", "4", "5", "n", "x"), f"{first}{first_q}:{last}{last_row}", t("grid.prompt_answer"),
+           t("grid.prompt_title"))
     role_row = 2 + META_KEYS.index("role")
     structure_row = 2 + META_KEYS.index("structure")
-    listed(ROLES, f"{first}{role_row}:{last}{role_row}", t("grid.prompt_role"))
-    listed(STRUCTURES, f"{first}{structure_row}:{last}{structure_row}", t("grid.prompt_structure"))
+    listed(ROLES, f"{first}{role_row}:{last}{role_row}", t("grid.prompt_role"), t("grid.meta_role"))
+    listed(STRUCTURES, f"{first}{structure_row}:{last}{structure_row}", t("grid.prompt_structure"),
+           t("grid.meta_structure"))
 
 
 def _print_layout(ws: Any, last_row: int, last_col: int, pack: Pack) -> None:
