@@ -124,3 +124,32 @@ def test_the_key_changes_with_the_code(private: Path) -> None:
     b = cache.key("pack", [b"code-2", b"data"])
     c = cache.key("pack", [b"code-1", b"data!"])
     assert len({a, b, c}) == 3
+
+
+def test_a_user_template_folder_never_poisons_the_shipped_reports(private: Path, tmp_path: Path) -> None:
+    """The sandbox compiles the shipped templates differently: a run with --template must leave
+    the cache good for later runs without it (separate processes, as a user runs them)."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    example = root / "examples" / "pays-exemple.yaml"
+    env = {**os.environ, "COOPLEVIER_CACHE_DIR": str(private)}
+
+    def report(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "cooplevier", "report", str(example), *args],
+                              capture_output=True, text=True, env=env, timeout=120)
+
+    (tmp_path / "vide").mkdir()
+    partial = tmp_path / "partiel"
+    partial.mkdir()
+    shutil.copy(root / "templates" / "plan.html.j2", partial)
+    for fmt, folder in (("md", tmp_path / "vide"), ("html", partial)):
+        shutil.rmtree(private, ignore_errors=True)
+        assert report("--format", fmt, "--template", str(folder)).returncode == 0  # the sandbox fills the cache
+        plain = report("--format", fmt)
+        assert plain.returncode == 0, plain.stderr
+        assert report("--format", fmt, "--template", str(folder)).returncode == 0
+        shutil.rmtree(private)
+        assert report("--format", fmt).stdout == plain.stdout  # the same as from an empty cache

@@ -404,3 +404,63 @@ def test_check_target_explains_a_component_that_is_a_file(tmp_path: Path) -> Non
     with pytest.raises(CooplevierError, match="n'est pas un dossier"):
         files.check_target(str(tmp_path / "fichier" / "plan.html"), force=False)
     assert ROOT.exists()
+
+
+# ---------------------------------------------------------------- class 3: every input, every output
+
+
+def _pack_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    from cooplevier.resources import shipped_dir
+
+    pack = tmp_path / "pack"
+    shutil.copytree(shipped_dir("data"), pack)
+    return pack
+
+
+@pytest.mark.parametrize("command", [
+    ["questions", "--format", "yaml", "--output", "{pack}/questions.yaml"],
+    ["questions", "--format", "json", "--output", "{pack}/lien.json"],
+    ["report", "{a}", "--format", "md", "--output", "{pack}/levers.yaml"],
+    ["score", "{a}", "--format", "json", "--output", "{pack}/cases.yaml"],
+    ["handout", "cards", "--format", "md", "--output", "{pack}/migrations.yaml"],
+    ["compare", "{a}", "{a}", "--format", "md", "--output", "{pack}/questions.yaml"],
+    ["migrate", "{old}", "--output", "{pack}/levers.yaml"],
+    ["report", "{a}", "--format", "md", "--template", "{tpl}", "--output", "{tpl}/plan.md.j2"],
+])
+def test_no_result_lands_on_the_pack_or_the_templates(cli: Cli, pack: Pack, tmp_path: Path,
+                                                       command: list[str]) -> None:
+    folder = _pack_copy(tmp_path)
+    (folder / "lien.json").symlink_to(folder / "levers.yaml")  # a link in the pack to one of its files
+    tpl = tmp_path / "tpl"
+    tpl.mkdir()
+    (tpl / "plan.md.j2").write_text("{{ plan.territory }}\n", encoding="utf-8")
+    a = tmp_path / "a.yaml"
+    a.write_text(answers_yaml(all_answers(pack, 3)), encoding="utf-8")
+    old = Path(__file__).parent / "data" / "answers-1.0.yaml"
+    before = {p: p.read_bytes() for p in [*folder.iterdir(), *tpl.iterdir()]}
+    args = [x.format(pack=folder, a=a, tpl=tpl, old=old) for x in command]
+    result = cli(*args, "--force", "--content", str(folder))
+    assert result.exit_code == 2 and "entrée" in result.stderr, (result.exit_code, result.stderr)
+    assert {p: p.read_bytes() for p in before} == before
+
+
+def test_no_picture_and_no_imported_file_lands_on_an_input(cli: Cli, pack: Pack, tmp_path: Path) -> None:
+    # the wheel picture beside a Markdown report, through a link planted where it goes
+    a = tmp_path / "in.yaml"
+    a.write_text(answers_yaml(all_answers(pack, 3)), encoding="utf-8")
+    (tmp_path / "plan-roue.png").symlink_to(a)
+    before = a.read_bytes()
+    result = cli("report", str(a), "--output", str(tmp_path / "plan.md"), "--force")
+    assert result.exit_code in (1, 2) and "entrée" in result.stderr and a.read_bytes() == before
+    assert not (tmp_path / "plan.md").exists()
+    # an imported answer file, through a link planted where it goes
+    grid = tmp_path / "g.csv"
+    grid.write_text("Clé;Q;C;P1\nterritory;;;X\nL1.Q2;;;3\n", encoding="utf-8")
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / "reponses-x-d.yaml").symlink_to(grid)
+    before = grid.read_bytes()
+    result = cli("import", str(grid), "--output", str(out), "--force")
+    assert result.exit_code == 1 and "entrée" in result.stderr and grid.read_bytes() == before

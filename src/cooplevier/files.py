@@ -15,9 +15,11 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import secrets
 import stat
 import sys
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -53,16 +55,49 @@ def same_file(a: str | Path, b: str | Path) -> bool:
         return False
 
 
+# The inputs of a command that makes results from files (device, inode): every file it was given
+# and every file it has read since (a content pack, a template, a grid). Whatever writes a result
+# (a report, the picture beside it, an imported answer file) refuses to land on one. Commands that
+# edit a file in place (assess, atelier) do not guard: they read and rewrite their own file.
+_INPUTS: set[tuple[int, int]] = set()
+_GUARDING = False
+
+
+def mark_input(path: str | Path) -> None:
+    """Remember that `path` is an input of this command."""
+    with contextlib.suppress(OSError, ValueError):
+        info = os.stat(path)
+        _INPUTS.add((info.st_dev, info.st_ino))
+
+
+def forget_inputs() -> None:
+    """Start a command with no input known and no guard (see `check_not_input`)."""
+    global _GUARDING
+    _INPUTS.clear()
+    _GUARDING = False
+
+
+def note_read(path: str | Path) -> None:
+    """A reader opened `path`: an input, if this command guards its inputs (see `check_not_input`)."""
+    if _GUARDING:
+        mark_input(path)
+
+
 def check_not_input(output: str | None, inputs: Iterable[Path]) -> None:
     """Refuse to write a result over one of the files it is made from, with or without --force.
 
     Compared as files, not names: `./a.yaml`, `a.yaml`, a symbolic or a hard link to it are the
     same file. An output that does not exist yet cannot be an input.
     """
+    global _GUARDING
+    _GUARDING = True  # from now on, every file read is an input too
+    for path in inputs:
+        mark_input(path)
     if output in (None, "-"):
         return
-    for path in inputs:
-        if same_file(path, str(output)):
+    with contextlib.suppress(OSError, ValueError):
+        info = os.stat(output)
+        if (info.st_dev, info.st_ino) in _INPUTS:
             raise CooplevierError(t("file.is_input"), file=output)
 
 
@@ -90,6 +125,8 @@ def check_target(output: str, *, force: bool) -> tuple[Path, int | None]:
         raise CooplevierError(t("file.is_dir"), file=output)
     if not stat.S_ISREG(info.st_mode):
         return path, info.st_mode  # a device or a pipe: written through, never replaced
+    if (info.st_dev, info.st_ino) in _INPUTS:  # through any name or link, with or without --force
+        raise CooplevierError(t("file.is_input"), file=output)
     if not force:
         raise CooplevierError(t("file.exists"), file=output)
     return Path(os.path.realpath(path)), info.st_mode
@@ -124,6 +161,22 @@ def open_output(output: str | None, *, force: bool = False, binary: bool = False
     finally:
         _discard(tmp)
     fsync_dir(directory)
+
+
+def sweep_temporaries(directory: Path, *, older_than: float = 60.0) -> int:
+    """Remove the temporary files a killed writer left in `directory` (ours only: the exact
+    `.cooplevier-<12 hex>.tmp` shape, and older than `older_than` seconds, so that a write under
+    way in another process is never taken). Returns how many went."""
+    pattern = re.compile(re.escape(TEMP_PREFIX) + r"[0-9a-f]{12}" + re.escape(TEMP_SUFFIX))
+    gone = 0
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(directory):
+            if pattern.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                with contextlib.suppress(OSError):
+                    if time.time() - entry.stat(follow_symlinks=False).st_mtime > older_than:
+                        os.unlink(entry.path)
+                        gone += 1
+    return gone
 
 
 def _temporary(directory: Path, output: str) -> tuple[int, str]:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from cooplevier.assess.engine import normalize
-from cooplevier.content.answers import MAX_ANSWERS_BYTES, MAX_DEPTH, Answer, AnswerFile, parse_answers
+from cooplevier.content.answers import MAX_ANSWERS_BYTES, MAX_DEPTH, Answer, AnswerFile, parse_answers, refuse_grid
 from cooplevier.content.dump import dump_answers
 from cooplevier.content.model import Pack
 from cooplevier.content.strict_yaml import parse
@@ -128,6 +128,7 @@ def read_existing(path: Path, pack: Pack) -> Existing | None:
     Like `load_answers(path, pack, lenient=True)`, but the text is kept: its leading comments
     and the answers exactly as written are needed to rewrite the file without losing anything.
     """
+    refuse_grid(path)
     if not path.exists():
         return None
     raw = read_bytes(path, max_bytes=MAX_ANSWERS_BYTES)

@@ -80,7 +80,9 @@ def command(**settings: Any) -> Callable[[Callable[P, int | None]], Callable[P, 
 def _guarded(func: Callable[P, int | None], *args: P.args, **kwargs: P.kwargs) -> int:
     """Run a command; every exception a user can meet becomes a French line and an exit code."""
     from cooplevier.cli.console import message
+    from cooplevier.files import forget_inputs
 
+    forget_inputs()  # one command, one set of inputs (the test suite runs many in one process)
     try:
         return func(*args, **kwargs) or ExitCode.OK
     except CooplevierError as exc:
@@ -280,16 +282,33 @@ def pick_format(chosen: E | None, output: str | None, by_suffix: Mapping[str, E]
 
 
 def check_output(output: str | None, *, force: bool, inputs: Iterable[Path] = ()) -> None:
-    """Refuse, before any long work, an output that exists (without --force) or that is an input."""
-    if output in (None, "-"):
-        return
+    """Refuse, before any long work, an output that exists (without --force) or that is an input.
+
+    The inputs are the files given, the files of the `--content` and `--template` folders, and,
+    from then on, every file the command reads (`files.check_not_input`): a result never lands on
+    one of them, whatever its name or link, with or without `--force`.
+    """
     from cooplevier.files import check_not_input, check_target
 
     try:
-        check_target(output, force=force)
-        check_not_input(output, inputs)
+        check_not_input(output, [*inputs, *_option_files()])
+        if output not in (None, "-"):
+            check_target(output, force=force)
     except CooplevierError as exc:
         raise UsageError(exc.message, file=exc.file) from None
+
+
+def _option_files() -> list[Path]:
+    """The files of the folders this command reads its content and templates from."""
+    from typer._click.globals import get_current_context  # Typer's own copy of Click
+
+    context = get_current_context(silent=True)
+    found: list[Path] = []
+    for name in ("content", "template"):
+        folder = context.params.get(name) if context is not None else None
+        if folder is not None and Path(folder).is_dir():
+            found += [p for p in Path(folder).rglob("*") if p.is_file()]
+    return found
 
 
 def say_refused(refused: Refused) -> None:

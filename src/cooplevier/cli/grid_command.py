@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cooplevier.cli.app import ContentOpt, ForceOpt, command, load
+from cooplevier.cli.app import ContentOpt, ForceOpt, check_output, command, load
 from cooplevier.errors import CooplevierError, ExitCode, UsageError
 from cooplevier.messages import t, tn
 
@@ -32,6 +32,7 @@ def import_grid(
     folder = output or Path(".")
     if folder.exists() and not folder.is_dir():
         raise UsageError(t("import.output_not_dir"), file=folder)
+    check_output(None, force=force, inputs=grids)  # no answer file is ever written over a grid or the pack
     pack = load(content)
     refused = written = 0
     taken: set[str] = set()
@@ -64,7 +65,7 @@ def import_grid(
                 refused += 1
                 continue
             written += 1
-            print(t("import.written", source=item.label, file=target, answered=len(af.answers)), flush=True)
+            print(tn("import.written", len(af.answers), source=item.label, file=target), flush=True)
     message(tn("import.summary", written))
     if refused:
         message(tn("import.refused", refused))

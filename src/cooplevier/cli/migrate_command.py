@@ -57,8 +57,11 @@ def migrate(
 
 def _leading_comments(path: Path) -> list[str]:
     """The file's own comment lines at its top, kept on the rewritten file."""
+    from cooplevier.textfile import decode
+
     lines = []
-    for line in path.read_text(encoding="utf-8-sig", errors="replace").splitlines():
+    text, _warnings = decode(path.read_bytes(), str(path))  # the answer files' one rule for encodings
+    for line in text.splitlines():
         if not line.startswith("#"):
             break
         lines.append(line[2:] if line.startswith("# ") else line[1:])

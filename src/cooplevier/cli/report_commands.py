@@ -43,7 +43,7 @@ _PROGRESS_MIN = 50  # files: below this a batch is over before a bar would help
 
 
 def _separator(value: str) -> str:
-    separator = "\t" if value == "\\t" else value
+    separator = "\t" if value in ("\\t", "tab", "tabulation") else value
     if len(separator) != 1 or separator in '"\r\n' or separator.isalnum():
         raise UsageError(t("batch.bad_separator", value=value))
     return separator
@@ -245,6 +245,8 @@ def report(
     pack = load(content)
     items = batch.collect(paths, pack)
     check_output(output, force=force, inputs=batch.inputs(items))
+    if image is not None:  # the picture beside the report must not land on an input either
+        check_output(str(image), force=force)
     if len(items) == 1 and isinstance(items[0], batch.Refused):
         raise CooplevierError(items[0].message)
     if len(items) == 1 and not isinstance(items[0], batch.Duplicate):  # one respondent: the action plan

@@ -6,6 +6,7 @@ Plain lines, so it works the same in a terminal, through a pipe and with a scree
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
 import unicodedata
 from collections.abc import Sequence
@@ -62,8 +63,8 @@ class TerminalPrompter:
         self.err: Console = console(stderr=True)
         reconfigure = getattr(sys.stdin, "reconfigure", None)
         if reconfigure is not None:
-            with contextlib.suppress(OSError, ValueError):  # a stray byte must not crash the questionnaire
-                reconfigure(errors="replace")
+            with contextlib.suppress(OSError, ValueError):  # a stray byte must not crash the questionnaire:
+                reconfigure(errors="surrogateescape")  # it is kept apart, then the line is asked again
         self.editing = False
         if sys.stdin is not None and sys.stdin.isatty() and sys.stdout.isatty():
             with contextlib.suppress(ImportError):
@@ -96,6 +97,15 @@ class TerminalPrompter:
         self.err.print(Text(_plain(text), style="bold"))
 
     def ask(self, prompt: str) -> str:
+        """One line typed; a line holding bytes that are not UTF-8 is asked again, never saved
+        with a replacement character in it."""
+        while True:
+            line = self._read(prompt)
+            if not _UNDECODED.search(line):
+                return line
+            self.warn(t("assess.not_utf8"))
+
+    def _read(self, prompt: str) -> str:
         from rich.text import Text
 
         if self.editing:
@@ -127,6 +137,9 @@ class TerminalPrompter:
         except EOFError:
             self.out.print()
             raise
+
+
+_UNDECODED = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8 (surrogateescape)
 
 
 def render(screen: Screen) -> RenderableType:

@@ -91,12 +91,22 @@ class AnswerFile:
     migrated: Migrated | None = None  # read through the map of an older pack version
 
 
+GRID_SUFFIXES = (".xlsx", ".ods", ".csv")
+
+
+def refuse_grid(path: Path, label: str | None = None) -> None:
+    """A filled answer grid is not one answer file: say so before its bytes are read as YAML."""
+    if path.suffix.lower() in GRID_SUFFIXES:
+        raise CooplevierError(t("answers.is_grid"), file=label or path)
+
+
 def load_answers(path: Path, pack: Pack, *, lenient: bool = False, label: str | None = None) -> AnswerFile:
     """Read and check an answer file against `pack`.
 
     Strict (default): every problem is an error. Lenient (used to resume `assess`): answers to
     unknown questions or with invalid values are returned in `set_aside` instead.
     """
+    refuse_grid(path, label)
     doc = load_file(path, max_bytes=MAX_ANSWERS_BYTES, max_depth=MAX_DEPTH, label=label)
     return parse_answers(doc, pack, lenient=lenient)
 
@@ -149,6 +159,15 @@ def parse_answers(doc: YamlDoc, pack: Pack, *, lenient: bool = False) -> AnswerF
     answers, set_aside = _answers(doc, raw_answers, pack, errors, lenient=lenient, origins=origins)
     errors.raise_any()
     warnings = doc.warnings
+    if structure is not None or form == "short":  # answers this form does not ask: kept, said, not counted
+        asked = {q.id for qs in pack.asked(structure, form).values() for q in qs}  # type: ignore[arg-type]
+        for qid in answers:
+            if qid not in asked:
+                line, _ = doc.where(("answers", origins.get(qid, qid)), key=True)
+                why = t("answers.not_asked_short") if form == "short" and structure is None else t(
+                    "answers.not_asked", structure=structure or "", form=t("answers.form_short") if form else "")
+                note = t("answers.not_counted", id=qid, why=why)
+                warnings = (*warnings, f"{doc.file}:{line}: {t('warning.prefix')} : {note}")
     if migrated is not None:
         note = tn("answers.migrated", migrated.kept, version=migrated.version)
         note += " " + tn("answers.ask_again", len(migrated.ask_again))
@@ -271,7 +290,9 @@ def _text(
     """A text field as written, or None; refused when empty (if required), too long or not text."""
     value = data.get(key)
     if value is None:
-        if required:
+        if required and key in data:  # `territory:` with nothing after it: empty, said at its own line
+            errors((*prefix, key), t("schema.empty_text"))
+        elif required:
             errors(prefix, t("schema.missing", field=key))
         return None
     problem = text_problem(value)

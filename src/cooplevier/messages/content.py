@@ -70,6 +70,11 @@ FR: dict[str, str | dict[str, str]] = {
     "answers.control_char": "caractère de contrôle {code} interdit dans un texte : retirez-le",
     "answers.bad_role": "rôle « {value} » invalide : attendu {roles}",
     "answers.text_too_long": "texte trop long ({count} caractères ; au plus {limit})",
+    "answers.is_grid": "c'est une grille de réponses, pas un fichier de réponses : cooplevier import la change en fichiers (un par personne), et score, report et validate la lisent telle quelle",
+    "answers.not_counted": "{id} n'est pas posée {why} : la réponse reste dans le fichier mais n'entre dans aucun score",
+    "answers.not_asked": "au type de structure « {structure} »{form}",
+    "answers.not_asked_short": "dans le questionnaire court",
+    "answers.form_short": " dans le questionnaire court",
     "answers.migrated": {
         "one": "fichier de la version {version}, lu avec la table de passage : {count} réponse reprise ;",
         "other": "fichier de la version {version}, lu avec la table de passage : {count} réponses reprises ;",

@@ -15,7 +15,7 @@ FR: dict[str, str | dict[str, str]] = {
     "file.write_failed": "écriture impossible ({reason})",
     "file.stdout_failed": "écriture impossible sur la sortie standard ({reason})",
     "file.temp_failed": "le dossier temporaire {folder} est inutilisable ({reason}) : libérez de la place ou indiquez un autre dossier avec la variable TMPDIR (TEMP sous Windows)",
-    "file.no_stdout": "la sortie standard est fermée : indiquez --output FICHIER",
+    "file.no_stdout": "la sortie standard est fermée : relancez la commande vers un terminal, un fichier ou un tube (ou avec --output FICHIER, pour les commandes qui l'ont)",
     "file.no_name": "nom de fichier de sortie vide",
     "file.is_input": "le fichier de sortie est aussi un fichier d'entrée : choisissez un autre nom",
     "os.enoent": "fichier ou dossier introuvable",

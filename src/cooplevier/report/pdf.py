@@ -116,7 +116,10 @@ def chromium_pdf(html: str, browser: str) -> bytes:
             page.as_uri(),
         ]
         try:
-            proc = subprocess.run(cmd, capture_output=True, timeout=CHROMIUM_TIMEOUT, check=False)
+            # its own temporary files go to our throw-away folder: a TMPDIR that is missing or full
+            # elsewhere must not break the print (Python falls back to another folder; Chromium does not)
+            env = {**os.environ, "TMPDIR": tmp, "TMP": tmp, "TEMP": tmp}
+            proc = subprocess.run(cmd, capture_output=True, timeout=CHROMIUM_TIMEOUT, check=False, env=env)
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise CooplevierError(t("handout.pdf_failed", reason=type(exc).__name__)) from None
         if not out.is_file() or out.stat().st_size == 0:

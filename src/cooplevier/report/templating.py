@@ -110,7 +110,8 @@ def environment(template_dir: str | None = None, *, flavour: Flavour = "html") -
     search = [template_dir] if template_dir else []
     search.append(str(shipped_dir("templates")))
     kind = SandboxedEnvironment if template_dir else jinja2.Environment
-    folder = cache.folder(f"jinja-{flavour}")
+    # The sandbox compiles other code for the same template: its entries must never be mixed in
+    folder = cache.folder(f"jinja-{flavour}-sandbox" if template_dir else f"jinja-{flavour}")
     env = kind(
         loader=jinja2.FileSystemLoader(search),
         bytecode_cache=CheckedBytecodeCache(folder) if folder is not None else None,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic
 
-from cooplevier.content.answers import load_answers
+from cooplevier.content.answers import GRID_SUFFIXES, load_answers
 from cooplevier.content.model import Pack
 from cooplevier.errors import CooplevierError, os_reason, shown
 from cooplevier.messages import t
@@ -34,8 +34,6 @@ from cooplevier.scoring.outcomes import (
 __all__ = ["Batch", "Checked", "Duplicate", "Item", "Notice", "Refused", "Scored", "collect", "run", "score_file"]
 
 YAML_SUFFIXES = (".yaml", ".yml")
-# content.grid.SUFFIXES, not imported here: reading grids costs start-up only when there is one
-GRID_SUFFIXES = (".xlsx", ".ods", ".csv")
 
 
 def collect(paths: Iterable[Path], pack: Pack | None = None) -> list[Item]:

@@ -1,0 +1,116 @@
+"""Trust: what an outside probe found, each kept as a test of its class (nothing typed is lost or
+changed, said in French where it happens)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cooplevier.content.answers import load_answers
+from cooplevier.content.model import Pack
+from cooplevier.typography import typeset
+from tests.helpers import require_tool
+
+Cli = Callable[..., Any]
+HEAD = "cooplevier: answers/1\nterritory: X\n"
+
+
+@pytest.mark.parametrize(("header", "answer"), [
+    ("structure: pnr\n", "L2.Q1: 1"),  # not asked to a PNR
+    ("form: short\n", "L1.Q2: 4"),  # not in the short form
+])
+def test_an_answer_the_form_does_not_ask_is_said_and_kept(cli: Cli, pack: Pack, tmp_path: Path,
+                                                         header: str, answer: str) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text(HEAD + header + "answers:\n  " + answer + "\n", encoding="utf-8")
+    qid = answer.split(":")[0]
+    for command in (["validate"], ["score", "--format", "json"], ["explain"]):
+        result = cli(*command, str(path))
+        assert f"{path}:5: " in result.stderr and qid in result.stderr and "aucun score" in result.stderr
+    assert qid in load_answers(path, pack).answers  # kept in the file as typed
+
+
+@pytest.mark.parametrize("key", ["L1Q5", "l1 q5", "territoire du pays", "foo"])
+def test_a_mistyped_key_over_answers_is_named_and_nothing_is_lost(cli: Cli, tmp_path: Path, key: str) -> None:
+    grid = tmp_path / "k.csv"
+    grid.write_text(f"Clé;Q;C;P1\nterritory;;;X\nL1.Q2;;;3\n{key};;;4\n", encoding="utf-8")
+    result = cli("import", str(grid), "--output", str(tmp_path / "out"))
+    assert result.exit_code == 1 and f"{grid}:k!A4: " in result.stderr and f"{grid}:k!D4: " in result.stderr
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_a_stray_byte_in_a_csv_grid_is_refused_at_its_line(cli: Cli, tmp_path: Path) -> None:
+    grid = tmp_path / "m.csv"
+    grid.write_bytes("Clé;Q;C;P1\nterritory;;;Zoéville\n".encode() + b"name;;;Ren\xe9e\nL1.Q2;;;3\n")
+    result = cli("import", str(grid), "--output", str(tmp_path / "out"))
+    assert result.exit_code == 1 and f"{grid}:3:" in result.stderr and "0xE9" in result.stderr
+    whole = tmp_path / "w.csv"  # a file wholly in Windows-1252 is read as such
+    whole.write_bytes("Clé;Q;C;P1\nterritory;;;Zoéville\nL1.Q2;;;3\n".encode("cp1252"))
+    assert cli("import", str(whole), "--output", str(tmp_path / "out")).exit_code == 0
+    (written,) = (tmp_path / "out").glob("*.yaml")
+    assert "territory: Zoéville" in written.read_text(encoding="utf-8")
+
+
+def test_assess_asks_again_for_a_line_that_is_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    typed = b"3\nc caf\xe9\nc caf\xc3\xa9\n4\nq\n"
+    done = subprocess.run([sys.executable, "-m", "cooplevier", "assess", str(path), "-t", "X", "-r", "elu",
+                           "-s", "petr"], input=typed, capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "UTF-8" in done.stderr.decode() and "\ufffd" not in path.read_text(encoding="utf-8")
+    comments = [a.comment for a in load_answers(path, _pack()).answers.values() if a.comment]
+    assert comments == ["café"]
+
+
+def _pack() -> Pack:
+    from cooplevier.content.load import load_pack
+
+    return load_pack()
+
+
+@pytest.mark.parametrize("command", [["compare", "{a}", "{grid}"], ["explain", "{grid}"], ["assess", "{grid}"]])
+def test_a_grid_where_an_answer_file_is_expected_is_named_as_a_grid(cli: Cli, pack: Pack, tmp_path: Path,
+                                                                    command: list[str]) -> None:
+    grid = tmp_path / "g.xlsx"
+    assert cli("questions", "--format", "xlsx", "--output", str(grid)).exit_code == 0
+    a = tmp_path / "a.yaml"
+    a.write_text(HEAD + "answers:\n  L1.Q2: 3\n", encoding="utf-8")
+    result = cli(*[x.format(a=a, grid=grid) for x in command], input="q\n")
+    assert result.exit_code == 1 and "grille de réponses" in result.stderr and "octet" not in result.stderr
+
+
+def test_an_empty_territory_is_said_at_its_line(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "e.yaml"
+    path.write_text("cooplevier: answers/1\nterritory:\nanswers: {}\n", encoding="utf-8")
+    result = cli("validate", str(path))
+    assert result.exit_code == 1 and f"{path}:2:" in result.stderr and "vide" in result.stderr
+
+
+def test_small_words(cli: Cli, pack: Pack, tmp_path: Path) -> None:
+    a = tmp_path / "a.yaml"
+    a.write_text(HEAD + "answers:\n  L1.Q2: 3\n", encoding="utf-8")
+    assert "\t" in cli("score", str(a), "--separator", "tab", "--format", "csv").stdout  # as its message says
+    grid = tmp_path / "g.csv"
+    grid.write_text("Clé;Q;C;P1\nterritory;;;X\nL1.Q2;;;3\n", encoding="utf-8")
+    imported = cli("import", str(grid), "--output", str(tmp_path / "out"))
+    assert "(1 réponse)" in imported.stdout
+    junk = tmp_path / "j.xlsx"
+    junk.write_bytes(b"")
+    refused = cli("import", str(junk), "--output", str(tmp_path / "out"))
+    assert refused.exit_code == 1 and "Error" not in refused.stderr and typeset("classeur XLSX") in refused.stderr
+
+
+def test_a_missing_temporary_folder_does_not_break_a_pdf(tmp_path: Path) -> None:
+    require_tool("chromium")
+    out = tmp_path / "cartes.pdf"
+    env = {**os.environ, "TMPDIR": str(tmp_path / "absent")}
+    done = subprocess.run([sys.executable, "-m", "cooplevier", "handout", "cards", "--lever", "L1", "--format", "pdf",
+                           "--output", str(out)], capture_output=True, text=True, env=env, timeout=180)
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes()[:5] == b"%PDF-"
