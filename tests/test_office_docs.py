@@ -164,3 +164,27 @@ def test_a_territory_of_2000_characters_still_makes_a_document(
         document = docx.Document(str(out))
         assert len(document.core_properties.title) == 255
         assert any(territory[:2000].strip() in p.text for p in document.paragraphs)
+
+
+def test_sub_lists_stay_sub_lists_in_word_and_libreoffice() -> None:
+    """« Ce que dit le document » has titled items with their own sub-lists: never run into one paragraph."""
+    import io
+
+    import docx  # type: ignore[import-untyped]
+
+    from cooplevier.report.office.document import from_markdown
+    from cooplevier.report.office.docx import to_docx
+    from cooplevier.report.office.odt import to_odt
+
+    md = "1. Premier\n2. Second\n   - sous A\n   - sous B\n3. Troisième\n\n- *Titre*\n  - Un\n  - Deux\n- Autre\n"
+    doc = from_markdown(md)
+    numbered, bullets = doc.blocks
+    assert [(level, "".join(r.text for r in runs)) for level, runs in zip(numbered.levels, numbered.items)] == [  # type: ignore[union-attr]
+        (0, "Premier"), (0, "Second"), (1, "sous A"), (1, "sous B"), (0, "Troisième")]
+    paragraphs = [(p.style.name, p.text) for p in docx.Document(io.BytesIO(to_docx(doc))).paragraphs]
+    assert ("List", "3.\tTroisième") in paragraphs and ("List Bullet 2", "sous B") in paragraphs
+    assert ("List Bullet", "Titre") in paragraphs and ("List Bullet 2", "Un") in paragraphs
+    with zipfile.ZipFile(io.BytesIO(to_odt(doc))) as zf:
+        content = zf.read("content.xml").decode("utf-8")
+    # the sub-list sits inside the item it belongs to
+    assert re.search(r"<text:list-item><text:p[^>]*>(<text:span[^>]*>)?Titre(</text:span>)?</text:p><text:list><text:list-item><text:p[^>]*>Un<", content)

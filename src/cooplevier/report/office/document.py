@@ -54,6 +54,10 @@ class ListBlock:
     ordered: bool
     items: tuple[Inline, ...]
     start: int = 1
+    levels: tuple[int, ...] = ()  # each item's depth: 0, or 1 for a sub-list (only the top level is numbered)
+
+    def level(self, index: int) -> int:
+        return self.levels[index] if index < len(self.levels) else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,30 +181,41 @@ class _Builder:
         return Picture(data, alt) if data is not None else None
 
     def _list(self, i: int) -> int:
+        """A list and its sub-lists, as items with their depth: an item's own text first, then
+        the items of its sub-list one level down (never run into one paragraph)."""
         opening = self.tokens[i]
-        close = opening.type.replace("_open", "_close")
-        items: list[Inline] = []
+        lists = ("bullet_list_open", "ordered_list_open")
+        entries: list[tuple[int, Inline]] = []
         current: list[Run] = []
         depth = 0
+
+        def flush() -> None:
+            if current:
+                entries.append((min(depth, 2), tuple(current)))
+                current.clear()
+
         i += 1
         while i < len(self.tokens):
             tok = self.tokens[i]
-            if tok.type == opening.type:
+            if tok.type in lists:
+                flush()
                 depth += 1
-            elif tok.type == close:
+            elif tok.type in ("bullet_list_close", "ordered_list_close"):
                 if depth == 0:
                     break
+                flush()
                 depth -= 1
-            elif tok.type == "list_item_close" and depth == 0:
-                items.append(tuple(current))
-                current = []
+            elif tok.type == "list_item_close":
+                flush()
             elif tok.type == "inline":
                 if current:
                     current.append(Run(" "))
                 current.extend(_inline(tok))
             i += 1
         start = int(opening.attrGet("start") or 1) if opening.type == "ordered_list_open" else 1
-        self.blocks.append(ListBlock(opening.type == "ordered_list_open", tuple(items), start))
+        items = tuple(runs for _, runs in entries)
+        levels = tuple(level for level, _ in entries)
+        self.blocks.append(ListBlock(opening.type == "ordered_list_open", items, start, levels))
         return i + 1
 
     def _table(self, i: int) -> int:

@@ -122,12 +122,17 @@ def _footer(section: Any) -> None:
 def _list(doc: Any, block: ListBlock) -> None:
     from docx.shared import Cm
 
-    for number, item in enumerate(block.items, block.start):
-        if block.ordered:  # numbered by hand: Word's « List Number » would run on across lists
+    number = block.start
+    for index, item in enumerate(block.items):
+        level = block.level(index)
+        if level:  # a sub-list: Word's second and third bullet levels
+            paragraph = doc.add_paragraph(style=f"List Bullet {level + 1}")
+        elif block.ordered:  # numbered by hand: Word's « List Number » would run on across lists
             paragraph = doc.add_paragraph(style="List")
             paragraph.paragraph_format.left_indent = Cm(0.8)
             paragraph.paragraph_format.first_line_indent = Cm(-0.6)
             paragraph.add_run(f"{number}.\t")
+            number += 1
         else:
             paragraph = doc.add_paragraph(style="List Bullet")
         _runs(paragraph, item)

@@ -154,14 +154,22 @@ class _Styles:
         from odf.style import ListLevelProperties
         from odf.text import ListLevelStyleBullet, ListLevelStyleNumber, ListStyle
 
+        def sub_levels(style: Any) -> None:  # sub-lists of either kind: dashes, then small bullets
+            for depth, char in ((2, "–"), (3, "◦")):
+                sub = ListLevelStyleBullet(level=str(depth), bulletchar=char)
+                sub.addElement(ListLevelProperties(spacebefore=f"{0.3 + 0.7 * (depth - 1):.1f}cm", minlabelwidth="0.5cm"))
+                style.addElement(sub)
+
         bullets = ListStyle(name="Bullets")
         level = ListLevelStyleBullet(level="1", bulletchar="•")
         level.addElement(ListLevelProperties(spacebefore="0.3cm", minlabelwidth="0.5cm"))
         bullets.addElement(level)
+        sub_levels(bullets)
         numbers = ListStyle(name="Numbers")
         level = ListLevelStyleNumber(level="1", numformat="1", numsuffix=".")
         level.addElement(ListLevelProperties(spacebefore="0.3cm", minlabelwidth="0.6cm"))
         numbers.addElement(level)
+        sub_levels(numbers)
         self.doc.automaticstyles.addElement(bullets)
         self.doc.automaticstyles.addElement(numbers)
         return bullets, numbers
@@ -191,10 +199,20 @@ class _Styles:
         from odf.text import List, ListItem, P
 
         element = List(stylename=self.numbers if block.ordered else self.bullets)
-        for runs in block.items:
+        # the open list at each depth, and its last item (where a sub-list goes)
+        open_lists: list[Any] = [element]
+        last: list[Any] = []
+        for index, runs in enumerate(block.items):
+            level = min(block.level(index), len(last))  # a sub-list needs an item above it
+            del open_lists[level + 1:], last[level:]
+            if level == len(open_lists):
+                sub = List()
+                last[level - 1].addElement(sub)
+                open_lists.append(sub)
             item = ListItem()
             item.addElement(self._fill(P(stylename="Standard"), runs))
-            element.addElement(item)
+            open_lists[level].addElement(item)
+            last.append(item)
         return element
 
     def table(self, block: Table, index: int) -> Any:
