@@ -65,7 +65,10 @@ def test_grid_layout_follows_the_contract(blank: Path, pack: Pack) -> None:
     questions = pack.form()
     assert keys == ["territory", "name", "role", "date", "structure", *(q.id for q in questions)]
     for r, q in enumerate(questions, 7):
-        assert ws.cell(row=r, column=2).value == q.text
+        shown = ws.cell(row=r, column=2).value
+        assert shown.split("\n")[0] == typeset(q.text)  # typeset, as every output
+        only = "(posée seulement aux structures : " + ", ".join(q.applies_to)
+        assert (typeset(only) in shown) is (len(q.applies_to) < 5)  # the grid of every type says who answers
         choices = ws.cell(row=r, column=3).value.splitlines()
         assert [line[0] for line in choices[:5]] == ["1", "2", "3", "4", "5"]
     assert ws["D2"].number_format == "@"  # a territory code stays text
@@ -227,7 +230,7 @@ def test_a_grid_for_one_structure_type(pack: Pack, tmp_path: Path, cli: Callable
     ws = load_workbook(grid)["Réponses"]
     assert ws["D6"].value == "petr" and ws["O6"].value == "petr"
     questions = pack.form("petr")
-    assert [ws.cell(row=r, column=2).value for r in range(7, 7 + len(questions))] == [q.text for q in questions]
+    assert [ws.cell(row=r, column=2).value for r in range(7, 7 + len(questions))] == [typeset(q.text) for q in questions]
     filled = tmp_path / "rempli.xlsx"
     fill_grid(grid, filled, pack, {"D": {"territory": "PETR du Pays", questions[0].id: "2"}})
     (column,) = read_grid(filled, pack).items
@@ -282,3 +285,17 @@ def test_merged_answer_cells_are_named_never_guessed(
 def test_refused_cells_are_shown_the_french_way() -> None:
     assert answer_value(4.5) == Rejected("4,5") and answer_value(True) == Rejected("VRAI")
     assert answer_value(dt.datetime(2026, 3, 2)) == Rejected("02/03/2026")
+
+
+@pytest.mark.parametrize("command", [["validate"], ["score"], ["report", "--format", "json"], ["import", "--output", "out"]])
+def test_an_answer_the_structure_is_not_asked_is_said_at_its_cell(
+    blank: Path, pack: Pack, tmp_path: Path, cli: Callable[..., Any], command: list[str]
+) -> None:
+    only = next(q for q in pack.questions if "epci" not in q.applies_to)
+    filled = tmp_path / "g.xlsx"
+    fill_grid(blank, filled, pack, {"D": {"territory": "Pays A", "structure": "epci", only.id: "3",
+                                          pack.form()[0].id: "2"}})
+    rows = {q.id: 7 + i for i, q in enumerate(pack.form())}
+    result = cli(*command[:1], str(filled), *[str(tmp_path / a) if a == "out" else a for a in command[1:]])
+    assert result.exit_code == 0, result.stderr
+    assert f"{filled}:Réponses!D{rows[only.id]}: " + typeset(f"avertissement : {only.id} n'est pas posée") in result.stderr

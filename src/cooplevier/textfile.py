@@ -78,5 +78,5 @@ def decode(raw: bytes, name: str) -> tuple[str, tuple[str, ...]]:
         if _UTF8_MULTIBYTE.search(raw) is not None:  # some of it is UTF-8: a stray byte, not cp1252
             raise CooplevierError(t("file.stray_byte", byte=raw[exc.start]), file=name, line=line, col=col) from None
         if not (_CP1252_UNDEFINED & set(raw)):
-            return raw.decode("cp1252"), (f"{name}: {t('warning.prefix')} : {t('file.cp1252')}",)
+            return raw.decode("cp1252"), (f"{name}: " + t("warning.line", note=t("file.cp1252")),)
         raise CooplevierError(t("file.not_utf8", byte=raw[exc.start]), file=name, line=line, col=col) from None

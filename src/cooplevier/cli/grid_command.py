@@ -52,6 +52,8 @@ def import_grid(
                 refused += 1
                 continue
             af = item.answers
+            for warning in af.warnings:
+                message(warning)
             target = folder / _file_name(af.territory, af.name, item.column, taken)
             if target.exists() and not force:
                 message(CooplevierError(t("import.exists", source=item.label), file=target).located())

@@ -158,8 +158,12 @@ def _plan(
     from cooplevier.scoring import batch
     from cooplevier.scoring.engine import score
 
-    result = batch.score_file(Path(item), pack, on_warning=on_warning) if isinstance(item, str) else score(
-        item.answers, pack)
+    if isinstance(item, str):
+        result = batch.score_file(Path(item), pack, on_warning=on_warning)
+    else:  # a grid's column: its warnings were made when the grid was read
+        for warning in item.answers.warnings:
+            on_warning(warning)
+        result = score(item.answers, pack)
     plan = build_plan(result, pack)
     if format in (ReportFormat.docx, ReportFormat.odt):
         from cooplevier.report.office import documents as office

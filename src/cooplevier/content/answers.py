@@ -91,6 +91,19 @@ class AnswerFile:
     migrated: Migrated | None = None  # read through the map of an older pack version
 
 
+def not_asked(
+    answers: Mapping[str, Answer], pack: Pack, structure: str | None, form: str | None
+) -> list[tuple[str, str]]:
+    """The answers to questions that this structure type or form does not ask, each with the
+    French note that says so: they stay in the file but count in no score (answer files and grids)."""
+    if structure is None and form != "short":
+        return []
+    asked = {q.id for qs in pack.asked(structure, form).values() for q in qs}  # type: ignore[arg-type]
+    why = t("answers.not_asked_short") if form == "short" and structure is None else t(
+        "answers.not_asked", structure=structure or "", form=t("answers.form_short") if form else "")
+    return [(qid, t("answers.not_counted", id=qid, why=why)) for qid in answers if qid not in asked]
+
+
 GRID_SUFFIXES = (".xlsx", ".ods", ".csv")
 
 
@@ -159,19 +172,13 @@ def parse_answers(doc: YamlDoc, pack: Pack, *, lenient: bool = False) -> AnswerF
     answers, set_aside = _answers(doc, raw_answers, pack, errors, lenient=lenient, origins=origins)
     errors.raise_any()
     warnings = doc.warnings
-    if structure is not None or form == "short":  # answers this form does not ask: kept, said, not counted
-        asked = {q.id for qs in pack.asked(structure, form).values() for q in qs}  # type: ignore[arg-type]
-        for qid in answers:
-            if qid not in asked:
-                line, _ = doc.where(("answers", origins.get(qid, qid)), key=True)
-                why = t("answers.not_asked_short") if form == "short" and structure is None else t(
-                    "answers.not_asked", structure=structure or "", form=t("answers.form_short") if form else "")
-                note = t("answers.not_counted", id=qid, why=why)
-                warnings = (*warnings, f"{doc.file}:{line}: {t('warning.prefix')} : {note}")
+    for qid, note in not_asked(answers, pack, structure, form):  # kept, said, not counted
+        line, _ = doc.where(("answers", origins.get(qid, qid)), key=True)
+        warnings = (*warnings, f"{doc.file}:{line}: " + t("warning.line", note=note))
     if migrated is not None:
         note = tn("answers.migrated", migrated.kept, version=migrated.version)
         note += " " + tn("answers.ask_again", len(migrated.ask_again))
-        warnings = (*warnings, f"{doc.file}: {t('warning.prefix')} : {note}")
+        warnings = (*warnings, f"{doc.file}: " + t("warning.line", note=note))
         if lenient:
             dropped = migrated.dropped
             set_aside.extend(SetAside(qid, _show(raw), entry.note or entry.status) for qid, raw, entry in dropped)

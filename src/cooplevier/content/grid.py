@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cooplevier.content.answers import GRID_SUFFIXES, SPECIAL_WORDS, Answer, AnswerFile, Value, text_problem
+from cooplevier.content.answers import GRID_SUFFIXES, SPECIAL_WORDS, Answer, AnswerFile, Value, not_asked, text_problem
 from cooplevier.content.model import ROLES, STRUCTURES, Pack, Role, Structure
 from cooplevier.errors import CooplevierError
 from cooplevier.messages import role_choice, role_group, role_label, t
@@ -277,6 +277,10 @@ class _GridReader:
         asked = {key for _, key in self.keys if key not in META_KEYS}
         short = {q.id for q in self.pack.form(structure, "short")}  # type: ignore[arg-type]
         full = {q.id for q in self.pack.form(structure)}  # type: ignore[arg-type]
+        form = "short" if asked == short and short != full else None
+        rows = {key: row for row, key in self.keys}
+        warnings = tuple(f"{self.where(rows[qid], col)}: " + t("warning.line", note=note)
+                         for qid, note in not_asked(answers, self.pack, structure, form))
         af = AnswerFile(
             territory=territory or "",
             answers=answers,
@@ -285,8 +289,9 @@ class _GridReader:
             date=date,
             content=self.pack.ref,
             structure=structure,  # type: ignore[arg-type]
-            form="short" if asked == short and short != full else None,
+            form=form,  # type: ignore[arg-type]
             path=label,
+            warnings=warnings,
         )
         return GridColumn(label, self.file, column_letter(col), af)
 

@@ -1,7 +1,7 @@
 """Reading and writing files: what the system and the YAML reader say, in French."""
 
 FR: dict[str, str | dict[str, str]] = {
-    "warning.prefix": "avertissement",
+    "warning.line": "avertissement : {note}",
     "file.not_found": "fichier introuvable",
     "file.is_dir": "c'est un dossier, pas un fichier",
     "file.unreadable": "fichier illisible ({reason})",

@@ -52,6 +52,7 @@ FR: dict[str, str | dict[str, str]] = {
     "grid.duplicate_key": "la clé {key} apparaît deux fois (déjà en {first}) : supprimez l'une des deux lignes",
     "grid.bad_answer": "« {value} » n'est pas une réponse à {id} : tapez 1 à 5, n (non concerné) ou x (je ne sais pas), ou laissez vide",
     "grid.missing_territory": "territoire manquant : chaque colonne remplie doit nommer son territoire",
+    "grid.only_for": "(posée seulement aux structures : {structures} ; une autre la laisse vide)",
     "grid.merged": "cellules fusionnées ({range}) : une réponse par cellule ; annulez la fusion et tapez la réponse dans chaque cellule",
     "grid.bad_choice": "« {value} » n'est pas une valeur attendue : {allowed}",
     "grid.bad_date": "« {value} » n'est pas une date : écrivez-la JJ/MM/AAAA (25/11/2026) ou AAAA-MM-JJ",

@@ -17,6 +17,7 @@ from typing import IO, Any
 from cooplevier.content.grid import META_KEYS
 from cooplevier.content.model import ROLES, STRUCTURES, Pack, Question, Structure
 from cooplevier.messages import t
+from cooplevier.typography import typeset
 
 RESPONDENTS = 12  # answer columns prepared: a workshop table or two; more can be added by hand
 FIRST = 4  # column D
@@ -25,6 +26,7 @@ _ANSWER_WIDTH = 8.5
 PRINTED = 1  # answer columns on the printed page: the paper form is one person's
 _PAPER_WIDTH = 18.0  # that column: room to write a territory and a name by hand
 _LINE_PT = 12.0
+_HELP_WIDTH = 110.0
 SHORT_CHOICE = 150  # characters of a choice kept in column C; the full text is on sheet « Choix »
 
 
@@ -85,7 +87,7 @@ def _answers_sheet(ws: Any, pack: Pack, questions: Sequence[Question], structure
     head = [t("grid.head_key"), t("grid.head_question"), t("grid.head_choices")]
     head += [t("grid.head_respondent", n=i) for i in range(1, RESPONDENTS + 1)]
     for col, text in enumerate(head, 1):
-        cell = ws.cell(row=1, column=col, value=text)
+        cell = ws.cell(row=1, column=col, value=typeset(text))
         cell.font, cell.fill, cell.alignment, cell.border = s["bold"], s["head_fill"], s["wrap"], s["box"]
     meta_labels = {
         "territory": t("grid.meta_territory"),
@@ -103,8 +105,8 @@ def _answers_sheet(ws: Any, pack: Pack, questions: Sequence[Question], structure
     }
     for row, key in enumerate(META_KEYS, 2):
         ws.cell(row=row, column=1, value=key).font = s["bold"]
-        ws.cell(row=row, column=2, value=meta_labels[key]).font = s["bold"]
-        ws.cell(row=row, column=3, value=meta_help[key]).font = s["small"]
+        ws.cell(row=row, column=2, value=typeset(meta_labels[key])).font = s["bold"]
+        ws.cell(row=row, column=3, value=typeset(meta_help[key])).font = s["small"]
         for col in range(1, last_col + 1):
             cell = ws.cell(row=row, column=col)
             cell.border, cell.alignment = s["box"], s["wrap"]
@@ -118,16 +120,19 @@ def _answers_sheet(ws: Any, pack: Pack, questions: Sequence[Question], structure
                 cell.value = structure
     first_q = 2 + len(META_KEYS)
     for row, q in enumerate(questions, first_q):
-        choices = "\n".join(f"{c.level} · {short_choice(c.label)}" for c in q.choices)
-        choices += "\n" + t("grid.choices_extra")
+        choices = "\n".join(f"{c.level} · {typeset(short_choice(c.label))}" for c in q.choices)
+        choices += "\n" + typeset(t("grid.choices_extra"))
         ws.cell(row=row, column=1, value=q.id).font = s["bold"]
-        ws.cell(row=row, column=2, value=q.text)
+        text = q.text
+        if structure is None and tuple(q.applies_to) != tuple(STRUCTURES):  # the grid of every type
+            text += "\n" + t("grid.only_for", structures=", ".join(q.applies_to))
+        ws.cell(row=row, column=2, value=typeset(text))
         ws.cell(row=row, column=3, value=choices).font = s["small"]
         for col in range(1, last_col + 1):
             cell = ws.cell(row=row, column=col)
             cell.border = s["box"]
             cell.alignment = s["center"] if col >= FIRST else s["wrap"]
-        ws.row_dimensions[row].height = _height(q.text, choices)
+        ws.row_dimensions[row].height = _height(text, choices)
     last_row = first_q + len(questions) - 1
     for letter, width in _WIDTHS.items():
         ws.column_dimensions[letter].width = width
@@ -140,11 +145,30 @@ def _answers_sheet(ws: Any, pack: Pack, questions: Sequence[Question], structure
     _print_layout(ws, last_row, last_col, pack)
 
 
+def _lines(text: str, width: float, per_unit: float = 1.05) -> int:
+    """How many lines `text` takes, wrapped in a column `width` units wide (about `per_unit`
+    characters of 11 pt Calibri per unit; 1.7 for 8 pt)."""
+    return sum(math.ceil(max(1, len(line)) / (width * per_unit)) for line in text.splitlines() or [""])
+
+
+def _fit_rows(ws: Any, widths: dict[str, float], *, first: int = 1) -> None:
+    """Row heights for wrapped text. Spreadsheets size rows on screen as text is typed, but a file
+    written by a program is printed with the heights it carries: without them, LibreOffice and
+    Excel print wrapped lines over one another."""
+    for row in ws.iter_rows(min_row=first):
+        lines = 1
+        for cell in row:
+            width = widths.get(cell.column_letter)
+            if width and isinstance(cell.value, str):
+                lines = max(lines, _lines(cell.value, width))
+        ws.row_dimensions[row[0].row].height = lines * _LINE_PT * 1.25 + 4
+
+
 def _height(text: str, choices: str) -> float:
     """Row height (points) for the wrapped question and choices: rows are printed as they are set."""
-    question_lines = math.ceil(len(text) / (_WIDTHS["B"] * 1.05))
+    question_lines = _lines(text, _WIDTHS["B"])
     # 11 pt questions hold about one character per unit of width, 8 pt choices 1.7
-    choice_lines = sum(math.ceil(max(1, len(line)) / (_WIDTHS["C"] * 1.7)) for line in choices.splitlines())
+    choice_lines = _lines(choices, _WIDTHS["C"], 1.7)
     return max(question_lines * _LINE_PT * 1.15, choice_lines * 10.5) + 6
 
 
@@ -161,11 +185,11 @@ def _validations(ws: Any, first_q: int, last_row: int, last_col: int) -> None:
             allow_blank=True,
             showErrorMessage=True,
             errorStyle="warning",  # other spellings (na, nsp, « non concerné ») stay possible
-            errorTitle=t("grid.error_title"),
-            error=prompt,
+            errorTitle=typeset(t("grid.error_title")),
+            error=typeset(prompt),
             showInputMessage=True,
-            promptTitle=title,
-            prompt=prompt,
+            promptTitle=typeset(title),
+            prompt=typeset(prompt),
         )
         dv.add(rows)
         ws.add_data_validation(dv)
@@ -220,12 +244,12 @@ def _help_sheet(ws: Any, pack: Pack) -> None:
     lines += [t("grid.help_step", level=step.level, label=step.label.text) for step in pack.staircase]
     lines += ["", t("grid.help_source", title=pack.meta.source.title, publisher=pack.meta.source.publisher)]
     for row, text in enumerate(lines, 1):
-        cell = ws.cell(row=row, column=1, value=text)
+        cell = ws.cell(row=row, column=1, value=typeset(text))
         cell.alignment = s["wrap"]
     ws["A1"].font = s["bold"]
-    ws.column_dimensions["A"].width = 120
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.column_dimensions["A"].width = _HELP_WIDTH
+    _fit_rows(ws, {"A": _HELP_WIDTH})
+    _one_page_wide(ws)
 
 
 def _choices_sheet(ws: Any, questions: Sequence[Question]) -> None:
@@ -235,15 +259,21 @@ def _choices_sheet(ws: Any, questions: Sequence[Question]) -> None:
         cell.font, cell.fill = s["bold"], s["head_fill"]
     for q in questions:
         for c in q.choices:
-            ws.append([q.id, q.text if c.level == 1 else "", c.level, c.label])
+            ws.append([q.id, typeset(q.text) if c.level == 1 else "", c.level, typeset(c.label)])
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = s["wrap"]
-    for letter, width in (("A", 8), ("B", 50), ("C", 7), ("D", 90)):
+    widths = {"A": 8.0, "B": 50.0, "C": 7.0, "D": 90.0}
+    for letter, width in widths.items():
         ws.column_dimensions[letter].width = width
+    _fit_rows(ws, widths)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:D{ws.max_row}"
     ws.print_title_rows = "1:1"
+    _one_page_wide(ws)
+
+
+def _one_page_wide(ws: Any) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
     ws.page_setup.fitToWidth = 1
