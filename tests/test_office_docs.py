@@ -178,8 +178,8 @@ def test_sub_lists_stay_sub_lists_in_word_and_libreoffice() -> None:
 
     md = "1. Premier\n2. Second\n   - sous A\n   - sous B\n3. Troisième\n\n- *Titre*\n  - Un\n  - Deux\n- Autre\n"
     doc = from_markdown(md)
-    numbered, bullets = doc.blocks
-    assert [(level, "".join(r.text for r in runs)) for level, runs in zip(numbered.levels, numbered.items)] == [  # type: ignore[union-attr]
+    numbered, _bullets = doc.blocks
+    assert [(level, "".join(r.text for r in runs)) for level, runs in zip(numbered.levels, numbered.items, strict=True)] == [  # type: ignore[union-attr]
         (0, "Premier"), (0, "Second"), (1, "sous A"), (1, "sous B"), (0, "Troisième")]
     paragraphs = [(p.style.name, p.text) for p in docx.Document(io.BytesIO(to_docx(doc))).paragraphs]
     assert ("List", "3.\tTroisième") in paragraphs and ("List Bullet 2", "sous B") in paragraphs

@@ -278,8 +278,8 @@ class _GridReader:
         short = {q.id for q in self.pack.form(structure, "short")}  # type: ignore[arg-type]
         full = {q.id for q in self.pack.form(structure)}  # type: ignore[arg-type]
         form = "short" if asked == short and short != full else None
-        rows = {key: row for row, key in self.keys}
-        warnings = tuple(f"{self.where(rows[qid], col)}: " + t("warning.line", note=note)
+        row_of = {key: row for row, key in self.keys}
+        warnings = tuple(f"{self.where(row_of[qid], col)}: " + t("warning.line", note=note)
                          for qid, note in not_asked(answers, self.pack, structure, form))
         af = AnswerFile(
             territory=territory or "",

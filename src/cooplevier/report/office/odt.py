@@ -157,7 +157,8 @@ class _Styles:
         def sub_levels(style: Any) -> None:  # sub-lists of either kind: dashes, then small bullets
             for depth, char in ((2, "–"), (3, "◦")):
                 sub = ListLevelStyleBullet(level=str(depth), bulletchar=char)
-                sub.addElement(ListLevelProperties(spacebefore=f"{0.3 + 0.7 * (depth - 1):.1f}cm", minlabelwidth="0.5cm"))
+                indent = f"{0.3 + 0.7 * (depth - 1):.1f}cm"
+                sub.addElement(ListLevelProperties(spacebefore=indent, minlabelwidth="0.5cm"))
                 style.addElement(sub)
 
         bullets = ListStyle(name="Bullets")
