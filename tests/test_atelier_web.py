@@ -298,3 +298,16 @@ def test_a_phone_that_leaves_mid_form_is_a_refusal_not_a_server_failure() -> Non
     with pytest.raises(FormRefused) as refused:
         asyncio.run(read_form(Leaving()))
     assert refused.value.status == 400
+
+
+def test_min_group_is_kept_and_never_lowered_by_a_restart(tmp_path: Path, pack: Pack) -> None:
+    from cooplevier.atelier.workshop import start_workshop
+    from cooplevier.errors import CooplevierError
+
+    folder = tmp_path / "atelier"
+    options: dict = {"territory": None, "structure": None, "short": False}
+    assert start_workshop(folder, pack, min_group=5, **options).min_group == 5
+    assert start_workshop(folder, pack, **options).min_group == 5  # left out: the saved one
+    with pytest.raises(CooplevierError, match="--min-group 5"):
+        start_workshop(folder, pack, min_group=2, **options)
+    assert start_workshop(tmp_path / "new", pack, **options).min_group == 3

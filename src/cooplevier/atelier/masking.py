@@ -16,19 +16,16 @@ The live synthesis is shown to the room, so it must never let anyone read one pe
    counted, with the project's rule (a gap of ROLE_GAP between two shown groups, or answers
    spread over SPREAD steps).
 4. With fewer than K respondents in all, only counts are shown.
-5. Over time. The screen refreshes while people answer, so two views a few seconds apart must not
-   give away, by subtraction, what the one person who answered meanwhile chose. A `Ledger` keeps,
-   figure by figure, what the room was shown and whose answers it stood for: a figure moves only
-   when the answers of at least K people in it changed (joined, answered, or changed their
-   answer) since it was last shown; until then the room keeps seeing the figure it saw.
+5. Over time. The screen refreshes while people answer: it is drawn from a published copy of
+   the answers that moves only in batches of K people (`atelier.publish`), never from the
+   answers as they are.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
 
 from cooplevier.content.model import ROLES, Pack
 from cooplevier.scoring.engine import Result
@@ -98,65 +95,30 @@ class Projection:
     divergent: tuple[str, ...]
 
 
-Part = tuple[str, Fraction]  # one person's value in a figure: (who, what)
+def project(people: Sequence[Result], pack: Pack, *, min_group: int) -> Projection:
+    """The projectable synthesis of scored answer files (one per respondent), at one moment.
 
-
-@dataclass
-class Ledger:
-    """What the room has been shown, figure by figure: the value and the parts it stood for."""
-
-    shown: dict[str, tuple[Fraction, frozenset[Part]]] = field(default_factory=dict)
-    changed: bool = False  # something new was shown since the ledger was last saved
-
-    def settle(self, key: str, value: Fraction, parts: frozenset[Part], k: int) -> Fraction:
-        """The value to show for figure `key`: the new one if at least `k` people's parts changed
-        since it was last shown (or it is shown for the first time), else the one already shown."""
-        before = self.shown.get(key)
-        if before is not None and (before[1] == parts or len({who for who, _ in before[1] ^ parts}) < k):
-            return before[0]
-        self.shown[key] = (value, parts)
-        self.changed = True
-        return value
-
-    def to_data(self) -> dict[str, Any]:
-        def frac(x: Fraction) -> str:
-            return f"{x.numerator}/{x.denominator}"
-
-        return {key: [frac(v), sorted([who, frac(x)] for who, x in parts)] for key, (v, parts) in self.shown.items()}
-
-    @classmethod
-    def from_data(cls, data: Mapping[str, Any]) -> Ledger:
-        return cls({key: (Fraction(v), frozenset((who, Fraction(x)) for who, x in parts))
-                    for key, (v, parts) in data.items()})
-
-
-def project(people: Sequence[Result], pack: Pack, *, min_group: int, ledger: Ledger | None = None) -> Projection:
-    """The projectable synthesis of scored answer files (one per respondent).
-
-    With a `ledger` (the live screen), each figure also follows rule 5; without one, the
-    projection of this moment alone.
+    The live screen passes the published copy of the answers (rule 5), not the answers as they are.
     """
-    ledger = ledger if ledger is not None else Ledger()
     roles = [r.role or NO_ROLE for r in people]
     counts = {role: roles.count(role) for role in [*ROLES, NO_ROLE] if role in roles}
     groups, held_roles = _groups(counts, min_group)
     group_of = {role: g.key for g in groups for role in g.roles}
-    counted = [(group_of[role], _who(i, r), r) for i, (role, r) in enumerate(zip(roles, people, strict=True))
-               if role in group_of]
+    counted = [(group_of[role], r) for role, r in zip(roles, people, strict=True) if role in group_of]
     keys = [g.key for g in groups]
 
-    def figure(item: str, values: Sequence[tuple[str, str, Fraction | int | None]]) -> Figure:
-        return _figure(item, values, keys, min_group, ledger)
+    def figure(values: Sequence[tuple[str, Fraction | int | None]]) -> Figure:
+        return _figure(values, keys, min_group)
 
     levers: dict[str, LeverRow] = {}
     for lever in pack.levers:
-        row = figure(lever.id, [(g, who, r.levers[lever.id].mean) for g, who, r in counted])
+        row = figure([(g, r.levers[lever.id].mean) for g, r in counted])
         discuss: tuple[QuestionRow, ...] = ()
         if row.divergent:
             questions = []
             for q in pack.questions_for(lever.id):
-                values = [(g, who, _level(r, lever.id, q.id)) for g, who, r in counted]
-                questions.append(QuestionRow(q.id, q.text, figure(q.id, values)))
+                values = [(g, _level(r, lever.id, q.id)) for g, r in counted]
+                questions.append(QuestionRow(q.id, q.text, figure(values)))
             questions.sort(key=lambda q: (-(q.figure.gap or 0), -(q.figure.spread or 0), q.id))
             top = questions[:TOP_QUESTIONS]
             discuss = tuple(q for q in top if q.figure.mean is not None and (q.figure.spread or 0))
@@ -174,11 +136,23 @@ def project(people: Sequence[Result], pack: Pack, *, min_group: int, ledger: Led
         split=len(groups) >= 2,
         held_back=sum(counts[r] for r in held_roles),
         held_roles=held_roles,
-        overall=figure("overall", [(g, who, r.overall.mean) for g, who, r in counted]),
-        axes={a.id: figure(a.id, [(g, who, r.axes[a.id].mean) for g, who, r in counted]) for a in pack.axes},
+        overall=figure([(g, r.overall.mean) for g, r in counted]),
+        axes={a.id: figure([(g, r.axes[a.id].mean) for g, r in counted]) for a in pack.axes},
         levers=levers,
         divergent=divergent if enough else (),
     )
+
+
+def groups_of(roles: Sequence[str | None], k: int) -> dict[str | None, str]:
+    """Each respondent's role -> the key of the group it is shown in (rule 1); held-back roles absent."""
+    named = [role or NO_ROLE for role in roles]
+    counts = {role: named.count(role) for role in [*ROLES, NO_ROLE] if role in named}
+    groups, _held = _groups(counts, k)
+    found = {role: g.key for g in groups for role in g.roles}
+    out: dict[str | None, str] = {role: found[role] for role in ROLES if role in found}
+    if NO_ROLE in found:
+        out[None] = found[NO_ROLE]
+    return out
 
 
 def _groups(counts: Mapping[str, int], k: int) -> tuple[tuple[Group, ...], tuple[str, ...]]:
@@ -194,38 +168,25 @@ def _groups(counts: Mapping[str, int], k: int) -> tuple[tuple[Group, ...], tuple
     return tuple(groups), small
 
 
-def _figure(
-    item: str, values: Sequence[tuple[str, str, Fraction | int | None]], keys: Sequence[str], k: int, ledger: Ledger
-) -> Figure:
-    by: dict[str, list[Part]] = {}
-    for key, who, value in values:
+def _figure(values: Sequence[tuple[str, Fraction | int | None]], keys: Sequence[str], k: int) -> Figure:
+    by: dict[str, list[Fraction]] = {}
+    for key, value in values:
         if value is not None:
-            by.setdefault(key, []).append((who, Fraction(value)))
-    scored = [part for parts in by.values() for part in parts]
+            by.setdefault(key, []).append(Fraction(value))
+    scored = [x for xs in by.values() for x in xs]
     n = len(scored)
     if n < k:
         return Figure(n, None, {}, bool(n), None)
-
-    def settled(key: str, parts: Sequence[Part], value: Fraction) -> Fraction:
-        return ledger.settle(f"{item}|{key}", value, frozenset(parts), k)
-
-    numbers = [x for _, x in scored]
-    mean = settled("*", scored, sum(numbers, Fraction(0)) / n)
-    spread = settled("spread", scored, max(numbers) - min(numbers))
+    mean = sum(scored, Fraction(0)) / n
+    spread = max(scored) - min(scored)
     eligible = [key for key in keys if len(by.get(key, ())) >= k]
     hidden = n - sum(len(by[key]) for key in eligible)
     if len(keys) < 2:
         return Figure(n, mean, {}, False, spread)
     if 0 < hidden < k:
         return Figure(n, mean, {}, True, spread)
-    # only the cells the room will see go through the ledger
-    cells = {key: settled(key, by[key], sum((x for _, x in by[key]), Fraction(0)) / len(by[key])) for key in eligible}
+    cells = {key: sum(by[key], Fraction(0)) / len(by[key]) for key in eligible}
     return Figure(n, mean, cells, hidden > 0, spread)
-
-
-def _who(index: int, result: Result) -> str:
-    """Who a result is, for the ledger: the participant's answer file (else its place in the list)."""
-    return result.file or f"#{index}"
 
 
 def _level(result: Result, lever: str, question: str) -> int | None:

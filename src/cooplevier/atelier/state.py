@@ -33,11 +33,13 @@ from cooplevier.files import fsync_dir
 from cooplevier.messages import t
 
 if TYPE_CHECKING:
-    from cooplevier.atelier.masking import Ledger
+    from cooplevier.atelier.publish import Published
 
 STATE_FORMAT = "cooplevier-atelier/1"
 STATE_DIR = ".cooplevier-atelier"
 STATE_FILE = "state.json"
+DEFAULT_MIN_GROUP = 3
+PUBLISHED_FILE = "published.json"  # the answers the screen is drawn from (atelier.publish)
 RECORDS_DIR = "participants"
 # Crockford's base32 without i, l, o, u: a code read aloud or copied from a poster is typed right.
 CODE_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
@@ -52,6 +54,7 @@ class Settings:
     territory: str
     structure: Structure | None = None
     form: Form | None = None
+    min_group: int = DEFAULT_MIN_GROUP  # --min-group: promised to the room on its first page, so kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +125,14 @@ def answers_path(folder: Path, participant: str) -> Path:
     return folder / f"reponses-{participant}.yaml"
 
 
-def open_workshop(folder: Path, wanted: Settings | None, *, structure: Structure | None, form: Form | None) -> State:
+def open_workshop(
+    folder: Path,
+    wanted: Settings | None,
+    *,
+    structure: Structure | None,
+    form: Form | None,
+    min_group: int | None = None,
+) -> State:
     """The workshop in `folder`: created (with the folder) if new, else reloaded and checked.
 
     `wanted` is None when no territory was given: a new workshop then takes the folder's name.
@@ -134,13 +144,15 @@ def open_workshop(folder: Path, wanted: Settings | None, *, structure: Structure
     if path.exists():
         state = load_state(path)
         _check_same(state.settings, wanted, structure=structure, form=form)
+        if min_group is not None and min_group != state.settings.min_group:
+            raise CooplevierError(t("atelier.other_min_group", saved=state.settings.min_group, given=min_group))
         return state
     territory = wanted.territory if wanted else (folder.resolve().name or "atelier")
     state = State(
         code="".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_CHARS)),
         key=secrets.token_urlsafe(24),
         secret=secrets.token_bytes(32),
-        settings=Settings(territory, structure, form),
+        settings=Settings(territory, structure, form, min_group or DEFAULT_MIN_GROUP),
         created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     )
     save_state(folder, state)
@@ -213,6 +225,7 @@ def save_state(folder: Path, state: State) -> None:
         "territory": state.settings.territory,
         "structure": state.settings.structure,
         "form": state.settings.form,
+        "min_group": state.settings.min_group,
         "created": state.created,
         "closed": state.closed,
         "port": state.port,
@@ -243,7 +256,7 @@ def load_state(path: Path) -> State:
             code=code,
             key=key,
             secret=bytes.fromhex(data["secret"]),
-            settings=Settings(territory, structure, form),
+            settings=Settings(territory, structure, form, _min_group(data.get("min_group", DEFAULT_MIN_GROUP))),
             created=str(data.get("created", "")),
             closed=data.get("closed") is True,
             hidden=data.get("hidden") is True,
@@ -255,20 +268,26 @@ def load_state(path: Path) -> State:
         raise CooplevierError(t("atelier.state_damaged"), file=path) from None
 
 
-def save_ledger(folder: Path, ledger: Ledger) -> None:
-    """What the room was shown (masking rule 5), so that a restart keeps showing it."""
-    write_private(state_dir(folder) / "shown.json", json.dumps(ledger.to_data()).encode("utf-8"))
+def _min_group(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 2 <= value <= 1_000_000:
+        raise ValueError(value)
+    return value
 
 
-def load_ledger(folder: Path) -> Ledger:
-    """The saved ledger; a missing or damaged one starts empty (the figures are then recomputed,
-    as on the first start: what the room saw before is then no longer known, said in docs/atelier.md)."""
-    from cooplevier.atelier.masking import Ledger
+def save_published(folder: Path, published: Published) -> None:
+    """The answers the room's screen is drawn from (masking rule 5), so that a restart keeps them."""
+    write_private(state_dir(folder) / PUBLISHED_FILE, json.dumps(published.to_data()).encode("utf-8"))
+
+
+def load_published(folder: Path) -> Published:
+    """The saved published copy; a missing or damaged one starts empty: the screen then shows
+    nothing until batches of K are published again (never more than it showed)."""
+    from cooplevier.atelier.publish import Published
 
     try:
-        return Ledger.from_data(json.loads((state_dir(folder) / "shown.json").read_bytes()))
-    except (OSError, ValueError, TypeError, ZeroDivisionError):
-        return Ledger()
+        return Published.from_data(json.loads((state_dir(folder) / PUBLISHED_FILE).read_bytes()))
+    except (OSError, ValueError, TypeError, AttributeError):
+        return Published()
 
 
 def write_private(path: Path, data: bytes) -> None:

@@ -8,15 +8,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
-from cooplevier.atelier.masking import Ledger, Projection, project
-from cooplevier.atelier.participants import Registry
+from cooplevier.atelier.masking import Projection, project
+from cooplevier.atelier.participants import Participant, Registry
+from cooplevier.atelier.publish import Published
 from cooplevier.atelier.security import JoinLimiter
-from cooplevier.atelier.state import State, load_ledger, open_workshop, save_ledger, save_state
+from cooplevier.atelier.state import DEFAULT_MIN_GROUP, State, load_published, open_workshop, save_published, save_state
+from cooplevier.content.answers import Answer, Value
 from cooplevier.content.model import ROLES, Pack
 from cooplevier.scoring.engine import Result, score
 from cooplevier.scoring.synthesis import NO_ROLE, Synthesis, synthesize
 
-DEFAULT_MIN_GROUP = 3
 DEFAULT_JOIN_RATE = 30  # joins per minute from one address: a table of phones behind one box, not a script
 
 
@@ -44,8 +45,9 @@ class Workshop:
     local_only: bool = True  # listening on loopback: phones cannot reach it (said on the dashboard)
     _projection: tuple[int, Projection, list[Result]] | None = None
     _scores: dict[str, tuple[int, Result]] = field(default_factory=dict)  # id -> (revision, score)
+    _shown_scores: dict[str, tuple[int, Result]] = field(default_factory=dict)  # the same, of the published copy
     _state_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    ledger: Ledger = field(default_factory=Ledger)  # what the room was shown (masking rule 5), kept on disk
+    published: Published = field(default_factory=Published)  # what the screen is drawn from (rule 5), on disk
     folder_lock: IO[bytes] | None = None  # held while this process serves the folder (state.lock_folder)
 
     def release(self) -> None:
@@ -78,19 +80,32 @@ class Workshop:
         version = self.registry.version
         cached = self._projection
         if cached is None or cached[0] != version:
-            results = []
-            for person in self.registry.answered():  # only those who answered since are scored again
-                known = self._scores.get(person.id)
-                if known is None or known[0] != person.revision:
-                    known = (person.revision, score(self.registry.answer_file(person), self.pack))
-                    self._scores[person.id] = known
-                results.append(known[1])
-            cached = (version, project(results, self.pack, min_group=self.min_group, ledger=self.ledger), results)
+            answered = self.registry.answered()
+            results = [self._score(person, self._scores, person.revision, None) for person in answered]
+            # the screen: the published copy of everyone's answers, never the answers as they are;
+            # someone who cleared every answer stays on it until their clearing is published too
+            on_screen = [p for p in self.registry if p.answers or self.published.values.get(p.id)]
+            people = [(p.id, p.role, {q: a.value for q, a in p.answers.items()}) for p in on_screen]
+            self.published.update(people, self.min_group)
+            shown = [self._score(p, self._shown_scores, self.published.revision.get(p.id, 0), self.published.of(p.id))
+                     for p in on_screen]
+            cached = (version, project(shown, self.pack, min_group=self.min_group), results)
             self._projection = cached
-            if self.ledger.changed:  # a restart must not forget what the room saw
-                save_ledger(self.folder, self.ledger)
-                self.ledger.changed = False
+            if self.published.changed:  # a restart must draw the screen from the same copy
+                save_published(self.folder, self.published)
+                self.published.changed = False
         return cached
+
+    def _score(
+        self, person: Participant, cache: dict[str, tuple[int, Result]], revision: int, values: dict[str, Value] | None
+    ) -> Result:
+        """A participant's score (their answers, or the published `values`), kept until `revision` moves."""
+        known = cache.get(person.id)
+        if known is None or known[0] != revision:
+            answers = None if values is None else {q: Answer(v) for q, v in values.items()}
+            known = (revision, score(self.registry.answer_file(person, answers), self.pack))
+            cache[person.id] = known
+        return known[1]
 
     def synthesis(self) -> Synthesis:
         """The full synthesis (every role, as `cooplevier report DIR`): for the facilitator's downloads."""
@@ -137,7 +152,7 @@ def start_workshop(
     territory: str | None,
     structure: str | None,
     short: bool,
-    min_group: int = DEFAULT_MIN_GROUP,
+    min_group: int | None = None,
     join_rate: int = DEFAULT_JOIN_RATE,
     hold: bool = False,
 ) -> Workshop:
@@ -150,7 +165,8 @@ def start_workshop(
         if held is not None:  # this process alone serves the folder: what a crash left can go
             sweep(folder)
         wanted = Settings(territory) if territory else None
-        state = open_workshop(folder, wanted, structure=structure, form="short" if short else None)  # type: ignore[arg-type]
+        state = open_workshop(folder, wanted, structure=structure, form="short" if short else None,  # type: ignore[arg-type]
+                              min_group=min_group)
         settings = state.settings
         questions = pack.form(settings.structure, settings.form)
         registry = Registry(folder, state, pack, questions)
@@ -159,5 +175,5 @@ def start_workshop(
         if held is not None:
             held.close()
         raise
-    return Workshop(folder, pack, registry, min_group=min_group, limiter=JoinLimiter(join_rate), folder_lock=held,
-                    ledger=load_ledger(folder))
+    return Workshop(folder, pack, registry, min_group=settings.min_group, limiter=JoinLimiter(join_rate),
+                    folder_lock=held, published=load_published(folder))

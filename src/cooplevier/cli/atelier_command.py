@@ -45,7 +45,9 @@ def atelier(
     host: Annotated[str | None, typer.Option("--host", metavar="ADRESSE", help=t("help.atelier.host"))] = None,
     port: Annotated[int | None, typer.Option("--port", "-p", metavar="PORT", help=t("help.atelier.port"))] = None,
     lan: Annotated[bool, typer.Option("--lan", help=t("help.atelier.lan"))] = False,
-    min_group: Annotated[int, typer.Option("--min-group", metavar="K", help=t("help.atelier.min_group"))] = 3,
+    min_group: Annotated[
+        int | None, typer.Option("--min-group", metavar="K", help=t("help.atelier.min_group"))
+    ] = None,
     join_rate: Annotated[int, typer.Option("--join-rate", metavar="N", help=t("help.atelier.join_rate"))] = 30,
     format: Annotated[
         AtelierFormat, typer.Option("--format", "-f", help=t("help.atelier.format"))
@@ -58,7 +60,7 @@ def atelier(
         raise UsageError(t("atelier.bad_structure", value=structure, types=", ".join(STRUCTURES)))
     if port is not None and not 0 <= port <= 65535:
         raise UsageError(t("atelier.bad_port", port=port))
-    if min_group < 2:
+    if min_group is not None and min_group < 2:
         raise UsageError(t("atelier.bad_min_group", value=min_group))
     if join_rate < 1:
         raise UsageError(t("atelier.bad_join_rate", value=join_rate))

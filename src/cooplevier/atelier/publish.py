@@ -1,0 +1,92 @@
+"""What the room's screen may show of answers that keep arriving (rule 5 of docs/atelier.md).
+
+The projection refreshes while people answer, so two views a few seconds apart must not give away,
+by subtraction, what the one person who answered meanwhile chose. The screen is therefore never
+drawn from the answers as they are, but from a *published* copy of them, and every view is the
+projection (rules 1 to 4, `masking.project`) of that one copy: all its figures stand for the same
+moment, so no figure can be set against another taken at a different moment.
+
+An answer reaches the published copy in a batch: for one question and one role, the changes
+waiting (a first answer, a new one, a cleared one) are published together once at least K people
+of that role have one. Until then they wait, and the screen keeps what it showed. So a figure,
+or a role's cell, moves only when at least K people of one role changed their answer to one of
+its questions; one person changing their answers as often as they like never moves anything.
+
+Batches are made by role, not by the groups of the screen, because the groups change as people
+arrive: a batch of two élus and a technicien, published while everyone was one group, would be
+split in two by the first view that shows the roles apart, and the technicien's answer would be
+that view's group figure minus the élus' cell minus what was shown before. So a role with fewer
+than K people answering a question is on the screen nowhere for that question (the dashboard
+counts them; the facilitator's downloads have every answer).
+
+Each person is known by their participant id (the name of their answer file), never by a path,
+so the published copy, saved in the state folder, holds across a restart from any spelling of
+the folder, or from the folder moved elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cooplevier.content.answers import Value
+
+Person = tuple[str, str | None, Mapping[str, Value]]  # (participant id, role, current values by question)
+
+
+@dataclass
+class Published:
+    """The answers the screen is drawn from: participant id -> question -> value."""
+
+    values: dict[str, dict[str, Value]] = field(default_factory=dict)
+    revision: dict[str, int] = field(default_factory=dict)  # bumped when a person's published answers change
+    changed: bool = False  # something was published since the copy was last saved
+
+    def update(self, people: Sequence[Person], k: int) -> bool:
+        """Publish every batch that is due; True if anything moved."""
+        waiting: dict[tuple[str, str | None], list[tuple[str, Value | None]]] = {}
+        for who, role, current in people:
+            shown = self.values.get(who, {})
+            for question in sorted(set(current) | set(shown)):
+                now = current.get(question)
+                if shown.get(question) != now:
+                    waiting.setdefault((question, role), []).append((who, now))
+        moved = False
+        for (question, _role), changes in waiting.items():
+            if len(changes) < k:
+                continue
+            for who, now in changes:
+                mine = self.values.setdefault(who, {})
+                if now is None:
+                    mine.pop(question, None)
+                else:
+                    mine[question] = now
+                self.revision[who] = self.revision.get(who, 0) + 1
+            moved = True
+        self.changed = self.changed or moved
+        return moved
+
+    def of(self, who: str) -> dict[str, Value]:
+        return dict(self.values.get(who, {}))
+
+    def to_data(self) -> dict[str, Any]:
+        return {"version": 1, "values": self.values}
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Published:
+        if data.get("version") != 1 or not isinstance(data.get("values"), dict):
+            raise ValueError("not a published copy")
+        values: dict[str, dict[str, Value]] = {}
+        for who, answers in data["values"].items():
+            if not isinstance(who, str) or not isinstance(answers, dict):
+                raise ValueError(who)
+            for question, value in answers.items():
+                if not isinstance(question, str) or not _is_value(value):
+                    raise ValueError(question)
+            values[who] = dict(answers)
+        return cls(values)
+
+
+def _is_value(value: object) -> bool:
+    return value in ("na", "unknown") or (isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 5)
