@@ -114,3 +114,28 @@ def test_a_missing_temporary_folder_does_not_break_a_pdf(tmp_path: Path) -> None
                            "--output", str(out)], capture_output=True, text=True, env=env, timeout=180)
     assert done.returncode == 0, done.stderr
     assert out.read_bytes()[:5] == b"%PDF-"
+
+
+def test_one_run_never_writes_two_results_to_one_name(cli: Cli, tmp_path: Path) -> None:
+    """Three grids whose respondents would take the same name: three files, with or without --force;
+    two answer files of one name migrated into one folder: refused before anything is written."""
+    (tmp_path / "sub").mkdir()
+    for name, level in (("a.csv", 3), ("b.csv", 5), ("sub/a.csv", 1)):
+        (tmp_path / name).write_text(f"territory;;;Pays X\nL1.Q2;;;{level}\n", encoding="utf-8")
+    grids = [str(tmp_path / n) for n in ("a.csv", "b.csv", "sub/a.csv")]
+    out = tmp_path / "out"
+    result = cli("import", *grids, "--output", str(out), "--force")
+    assert result.exit_code == 0, result.stderr
+    levels = sorted(load_answers_text(p) for p in out.glob("*.yaml"))
+    assert levels == ["L1.Q2: 1", "L1.Q2: 3", "L1.Q2: 5"]
+    for folder in ("m1", "m2"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.yaml").write_text(HEAD + "answers:\n  L1.Q2: 2\n", encoding="utf-8")
+    moved = cli("migrate", str(tmp_path / "m1/x.yaml"), str(tmp_path / "m2/x.yaml"),
+                "--output", str(tmp_path / "mo") + "/", "--force")
+    assert moved.exit_code == 2 and typeset("s'écriraient sous le même nom") in moved.stderr
+    assert not (tmp_path / "mo").exists()
+
+
+def load_answers_text(path: Path) -> str:
+    return next(line.strip() for line in path.read_text(encoding="utf-8").splitlines() if "L1.Q2" in line)

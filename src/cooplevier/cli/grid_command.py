@@ -86,12 +86,19 @@ def _make_folder(folder: Path) -> None:
 
 def _file_name(territory: str, name: str | None, column: str, taken: set[str]) -> str:
     """`reponses-<territoire>-<nom>.yaml`, letters, digits and dashes only: no folder can be named."""
-    parts = [_slug(territory) or "territoire", _slug(name or "") or column.lower()]
-    stem = "reponses-" + "-".join(parts)
-    if stem in taken:
-        stem = f"{stem}-{column.lower()}"
-    taken.add(stem)
-    return stem + ".yaml"
+    import itertools
+
+    named = _slug(name or "")
+    base = "reponses-" + "-".join([_slug(territory) or "territoire", named or column.lower()])
+    # a name is never given twice in one run (two grids, one folder): --force replaces only what
+    # was there before the run, never a respondent this run has just written
+    first = [base, f"{base}-{column.lower()}"] if named else [base]
+    later = (f"{first[-1]}-{n}" for n in itertools.count(2))
+    for stem in itertools.chain(first, later):
+        if stem not in taken:
+            taken.add(stem)
+            return stem + ".yaml"
+    raise AssertionError  # pragma: no cover - the counter never ends
 
 
 def _slug(text: str) -> str:

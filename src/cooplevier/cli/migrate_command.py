@@ -30,6 +30,12 @@ def migrate(
     if len(files) > 1 and not folder:
         raise UsageError(t("migrate.needs_folder"))
     targets = [Path(str(output)) / f.name if folder else output for f in files]
+    if folder:  # two files of the same name into one folder: the second would replace the first
+        first: dict[str, Path] = {}
+        for path, target in zip(files, targets, strict=True):
+            if str(target) in first:
+                raise UsageError(t("migrate.same_name", first=first[str(target)], second=path), file=target)
+            first[str(target)] = path
     for target in targets:
         check_output(None if target is None else str(target), force=force, inputs=files)
     pack = load(content)

@@ -134,6 +134,7 @@ FR: dict[str, str | dict[str, str]] = {
     # migrate
     "help.migrate": "Réécrit des fichiers de réponses d'une version antérieure du questionnaire pour la version actuelle.",
     "help.migrate.files": "Les fichiers de réponses à réécrire.",
+    "migrate.same_name": "{first} et {second} s'écriraient sous le même nom dans ce dossier : migrez-les dans deux dossiers différents",
     "migrate.needs_folder": "plusieurs fichiers à réécrire : indiquez un dossier de destination avec --output DOSSIER/",
     "migrate.header": "Réécrit par « cooplevier migrate » le {date} pour le contenu {pack}.",
     "migrate.dropped": "non reprise : {answer}   # {note}",
