@@ -10,7 +10,10 @@ An answer reaches the published copy in a batch: for one question and one role, 
 waiting (a first answer, a new one, a cleared one) are published together once at least K people
 of that role have one. Until then they wait, and the screen keeps what it showed. So a figure,
 or a role's cell, moves only when at least K people of one role changed their answer to one of
-its questions; one person changing their answers as often as they like never moves anything.
+its questions; one person changing their answers as often as they like never moves anything. Nor does a
+batch ever leave between 1 and K−1 people of a role with an answer to a question (clearings
+wait until they empty the question or leave K): a view's role cell taken before, set against a
+later view, would give those few away.
 
 Batches are made by role, not by the groups of the screen, because the groups change as people
 arrive: a batch of two élus and a technicien, published while everyone was one group, would be
@@ -52,9 +55,17 @@ class Published:
                 now = current.get(question)
                 if shown.get(question) != now:
                     waiting.setdefault((question, role), []).append((who, now))
+        answering: dict[tuple[str, str | None], int] = {}  # people of a role with a published answer, by question
+        for who, role, _current in people:
+            for question in self.values.get(who, {}):
+                answering[(question, role)] = answering.get((question, role), 0) + 1
         moved = False
-        for (question, _role), changes in waiting.items():
+        for (question, role), changes in waiting.items():
             if len(changes) < k:
+                continue
+            after = answering.get((question, role), 0)
+            after += sum((now is not None) - (question in self.values.get(who, {})) for who, now in changes)
+            if 0 < after < k:  # clearings would leave fewer than K of the role: they wait too
                 continue
             for who, now in changes:
                 mine = self.values.setdefault(who, {})
