@@ -265,3 +265,20 @@ def test_a_server_fault_is_one_french_line_never_a_traceback(logger: str, words:
     assert server._OneLine().filter(record)
     assert record.exc_info is None and typeset(words) in typeset(record.getMessage())
     assert "OSError" in record.getMessage() and "\n" not in record.getMessage()
+
+
+def test_uvicorn_warnings_are_french_and_said_once_a_minute() -> None:
+    import logging
+
+    one_line = server._OneLine()
+    lines = []
+    for _ in range(500):  # a flood of connections over the limit
+        record = logging.LogRecord("uvicorn.error", logging.WARNING, __file__, 1, "Exceeded concurrency limit.", (), None)
+        if one_line.filter(record):
+            lines.append(record.getMessage())
+    assert len(lines) == 1 and typeset("trop de connexions à la fois") in lines[0]
+
+
+def test_a_territory_with_a_control_character_is_refused_like_assess_does(tmp_path: Path) -> None:
+    result = invoke("atelier", str(tmp_path / "w"), "--territory", "Pays\x1b[31m rouge")
+    assert result.exit_code == 2 and "U+001B" in result.stderr and not (tmp_path / "w").exists()

@@ -134,7 +134,7 @@ def test_bodies_and_comments_are_bounded(room: Callable[..., Room]) -> None:
                       headers={"content-type": "application/x-www-form-urlencoded", "content-length": "999999"})
     assert declared.status_code == 413
     long = r.answer(c, Q1, 3, comment="é" * 2001)
-    assert long.status_code == 422 and "2000 caractères" in long.text
+    assert long.status_code == 422 and "2\u202f000 caractères" in long.text
     control = r.answer(c, Q1, 3, comment="bip\x1b[31m")
     assert control.status_code == 422
     json_body = c.post(f"{r.base}/question/{Q1}", json={"csrf": csrf, Q1: 3})
@@ -311,3 +311,32 @@ def test_min_group_is_kept_and_never_lowered_by_a_restart(tmp_path: Path, pack: 
     with pytest.raises(CooplevierError, match="--min-group 5"):
         start_workshop(folder, pack, min_group=2, **options)
     assert start_workshop(tmp_path / "new", pack, **options).min_group == 3
+
+
+def test_a_body_that_never_arrives_and_bytes_that_are_not_utf8_are_refused(
+    room: Callable[..., Room], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from cooplevier.atelier import security
+
+    class Stalled:
+        def __init__(self) -> None:
+            self.headers = {"content-type": "application/x-www-form-urlencoded", "content-length": "40"}
+
+        async def stream(self) -> Iterator[bytes]:  # type: ignore[misc]
+            yield b"csrf=abc&"
+            await asyncio.sleep(60)
+
+    monkeypatch.setattr(security, "BODY_TIMEOUT", 0.2)
+    with pytest.raises(security.FormRefused) as refused:
+        asyncio.run(security.read_form(Stalled()))
+    assert refused.value.status == 408
+    r = room()
+    c = r.client()
+    r.join(c)
+    csrf = csrf_of(c.get(f"{r.base}/question/{Q1}").text)
+    body = f"csrf={csrf}&{Q1}=3&comment-{Q1}=%ff%fe&action=suivant".encode()
+    bad = c.post(f"{r.base}/question/{Q1}", content=body,
+                 headers={"content-type": "application/x-www-form-urlencoded"})
+    assert bad.status_code == 415 and r.files()[0]["answers"] == {}

@@ -68,3 +68,8 @@ def percent(fraction: Number) -> str:
 
 def integer(value: int | None) -> str:
     return NONE if value is None else str(value)
+
+
+def count(value: int) -> str:
+    """A count the French way, thousands apart by a narrow no-break space: `2 000`, `14 700`."""
+    return f"{value:,}".replace(",", "\u202f")

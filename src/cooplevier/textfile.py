@@ -18,6 +18,7 @@ from pathlib import Path
 from cooplevier.errors import CooplevierError, os_reason
 from cooplevier.files import note_read
 from cooplevier.messages import t
+from cooplevier.numbers import count
 
 # cp1252 leaves these five bytes undefined: a file holding one is not Windows-1252 either.
 _CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
@@ -45,7 +46,8 @@ def read_bytes(path: Path, *, max_bytes: int, label: str | None = None) -> bytes
     except OSError as exc:
         raise CooplevierError(t("file.unreadable", reason=os_reason(exc)), file=name) from None
     if len(raw) > max_bytes:
-        raise CooplevierError(t("file.too_big", size=max(info.st_size, len(raw)), limit=max_bytes), file=name)
+        size = count(max(info.st_size, len(raw)))
+        raise CooplevierError(t("file.too_big", size=size, limit=count(max_bytes)), file=name)
     return raw
 
 

@@ -7,6 +7,7 @@ pages. Forms are read here, with a byte limit checked before and while the body 
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 MAX_BODY = 64 * 1024  # a form: one answer and a comment of 2 000 characters, percent-encoded, fits
 MAX_FIELDS = 32
+BODY_TIMEOUT = 30.0  # seconds for a form's body, once its headers are in
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
@@ -94,16 +96,20 @@ async def read_form(request: Any, limit: int = MAX_BODY) -> dict[str, str]:
         raise too_large()
     body = bytearray()
     try:
-        async for chunk in request.stream():
-            body.extend(chunk)
-            if len(body) > limit:
-                raise too_large()
+        async with asyncio.timeout(BODY_TIMEOUT):  # a body that never arrives holds no connection
+            async for chunk in request.stream():
+                body.extend(chunk)
+                if len(body) > limit:
+                    raise too_large()
     except ClientDisconnect:  # the phone went away mid-send: nothing was saved, nothing to log
         raise FormRefused("not_form", 400) from None
+    except TimeoutError:
+        raise FormRefused("not_form", 408) from None
     if body.count(b"&") >= MAX_FIELDS:  # a form of ours has a handful of fields
         raise not_a_form(413)
     try:
-        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FIELDS)
+        # strict: a percent-escaped byte that is not UTF-8 is refused, never stored as « � »
+        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FIELDS, errors="strict")
     except (UnicodeDecodeError, ValueError):
         raise not_a_form() from None
     fields: dict[str, str] = {}

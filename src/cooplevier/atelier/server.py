@@ -16,9 +16,10 @@ import logging
 import os
 import signal
 import socket
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from cooplevier.errors import CooplevierError, os_reason
 from cooplevier.messages import t
@@ -103,7 +104,29 @@ def _bind_error(exc: OSError, host: str, port: int) -> CooplevierError:
 class _OneLine(logging.Filter):
     """Server errors said in one French line on stderr, never a traceback (unless COOPLEVIER_DEBUG)."""
 
+    # uvicorn's own warnings, said in French, at most once a minute each (a flood of bad requests
+    # must not bury the facilitator's terminal)
+    KNOWN: ClassVar[dict[str, str]] = {
+        "Exceeded concurrency limit.": "atelier.too_many_connections",
+        "Invalid HTTP request received.": "atelier.invalid_requests",
+    }
+    QUIET = 60.0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.said: dict[str, float] = {}
+
     def filter(self, record: logging.LogRecord) -> bool:
+        key = self.KNOWN.get(str(record.msg)) if not os.environ.get("COOPLEVIER_DEBUG") else None
+        if key is not None:
+            now = time.monotonic()
+            if now - self.said.get(key, -self.QUIET) < self.QUIET:
+                return False
+            self.said[key] = now
+            record.msg = t("atelier.too_many_connections") if key == "atelier.too_many_connections" else t(
+                "atelier.invalid_requests")
+            record.args, record.exc_info, record.exc_text = (), None, None
+            return True
         if record.exc_info and not os.environ.get("COOPLEVIER_DEBUG"):
             kind = record.exc_info[0].__name__ if record.exc_info[0] else "?"
             if record.name == "asyncio":  # an accept() that failed: no page was involved

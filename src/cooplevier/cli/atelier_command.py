@@ -68,6 +68,10 @@ def atelier(
         raise UsageError(t("atelier.lan_and_host"))
     if territory is not None and (not territory.strip() or len(territory) > 200):
         raise UsageError(t("atelier.bad_territory"))
+    from cooplevier.content.answers import text_problem
+
+    if territory is not None and (problem := text_problem(territory)) is not None:  # as assess: never a file
+        raise UsageError(f"--territory : {problem}")  # that the other commands would refuse
     pack = load(content)
     if short and not pack.form(structure, "short"):  # said before the folder is made an atelier
         raise CooplevierError(t("atelier.no_short"))

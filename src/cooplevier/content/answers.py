@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from cooplevier import numbers
 from cooplevier.content.migrate import Migrated, carry, older_version
 from cooplevier.content.model import FORMS, ROLES, STRUCTURES, Form, Pack, Role, Structure
 from cooplevier.content.schema import as_date
@@ -322,7 +323,7 @@ def text_problem(value: Any) -> str | None:
     if not isinstance(value, str):
         return t("schema.expected_text")
     if len(value) > MAX_TEXT:
-        return t("answers.text_too_long", count=len(value), limit=MAX_TEXT)
+        return t("answers.text_too_long", count=numbers.count(len(value)), limit=numbers.count(MAX_TEXT))
     bad = control_char(value)
     if bad is not None:
         return t("answers.control_char", code=f"U+{ord(bad):04X}")

@@ -19,6 +19,7 @@ from yaml import events as ev
 from cooplevier.content.yaml_errors import explain
 from cooplevier.errors import CooplevierError, shown
 from cooplevier.messages import t
+from cooplevier.numbers import count
 from cooplevier.textfile import read_text
 
 try:
@@ -137,7 +138,7 @@ class _Builder:
             raise self.fail(event, t("yaml.too_deep", limit=self.max_depth))
         self.nodes += 1
         if self.nodes > self.max_nodes:
-            raise self.fail(event, t("yaml.too_many_nodes", limit=self.max_nodes))
+            raise self.fail(event, t("yaml.too_many_nodes", limit=count(self.max_nodes)))
 
     def node(self, stream: Iterator[ev.Event], event: ev.Event, path: KeyPath, depth: int) -> Any:
         assert isinstance(event, ev.NodeEvent)
@@ -163,7 +164,7 @@ class _Builder:
                 if key_event.anchor is None and key_event.tag is None and depth < self.max_depth:
                     self.nodes += 1  # check()'s work for the usual plain key, without the call
                     if self.nodes > self.max_nodes:
-                        raise self.fail(key_event, t("yaml.too_many_nodes", limit=self.max_nodes))
+                        raise self.fail(key_event, t("yaml.too_many_nodes", limit=count(self.max_nodes)))
                 else:
                     self.check(key_event, depth + 1)
                 key = _scalar(key_event)
@@ -181,7 +182,7 @@ class _Builder:
                     # The common case (`L1.Q1: 4`), short-circuiting node(): same checks, same result.
                     self.nodes += 1
                     if self.nodes > self.max_nodes:
-                        raise self.fail(value, t("yaml.too_many_nodes", limit=self.max_nodes))
+                        raise self.fail(value, t("yaml.too_many_nodes", limit=count(self.max_nodes)))
                     self.positions[child_path] = _pos(value)
                     mapping[key] = _scalar(value)
                 else:

@@ -39,6 +39,8 @@ FR: dict[str, str | dict[str, str]] = {
     "atelier.port_denied": "le port {port} est réservé : choisissez un port au-dessus de 1024 (--port 8765)",
     "atelier.bad_host": "adresse « {host} » indisponible sur cet ordinateur : vérifiez --host, ou utilisez --lan",
     "atelier.listen_failed": "impossible d'écouter sur {host}:{port} ({reason})",
+    "atelier.too_many_connections": "atelier : trop de connexions à la fois, des pages ont été refusées (503) ; les réponses déjà enregistrées sont intactes (ce message revient au plus une fois par minute)",
+    "atelier.invalid_requests": "atelier : des demandes illisibles ont été reçues et refusées (un appareil ou un programme qui ne parle pas HTTP) ; rien n'a été enregistré pour elles (ce message revient au plus une fois par minute)",
     "atelier.connection_failed": "atelier : une connexion n'a pas pu être reçue ({kind}), sans doute trop de connexions à la fois ; les réponses déjà enregistrées sont intactes.",
     "atelier.request_failed": "atelier : une page a échoué ({kind}) ; les réponses déjà enregistrées sont intactes. Relancez avec COOPLEVIER_DEBUG=1 pour le détail et signalez-le.",
     "atelier.title": "Atelier « {territory} »",
