@@ -139,3 +139,22 @@ def test_one_run_never_writes_two_results_to_one_name(cli: Cli, tmp_path: Path) 
 
 def load_answers_text(path: Path) -> str:
     return next(line.strip() for line in path.read_text(encoding="utf-8").splitlines() if "L1.Q2" in line)
+
+
+@pytest.mark.parametrize(("body", "words"), [
+    (b'{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}', "s'appelle lui-même"),
+    (b'{% extends "plan.md.j2" %}', "s'appelle lui-même"),
+    (b"caf\xe9 {{ 1 }}", "pas en UTF-8"),
+    (b'{{ "x" * 10**9 }}', "valeur trop grande"),
+    (b"{% set n = 100000 %}{{ 2 ** n }}", "valeur trop grande"),
+    (b"{% for i in range(100000) %}{% for j in range(100000) %}{{ 'x' * 10000 }}{% endfor %}{% endfor %}",
+     "dépasse 64 Mo"),
+])
+def test_a_user_template_that_runs_away_is_stopped_in_french(cli: Cli, tmp_path: Path, body: bytes, words: str) -> None:
+    source = Path(__file__).parent.parent / "examples" / "pays-exemple.yaml"
+    folder = tmp_path / "modeles"
+    folder.mkdir()
+    (folder / "plan.md.j2").write_bytes(body)
+    result = cli("report", str(source), "--format", "md", "--template", str(folder))
+    assert result.exit_code == 1 and typeset(words) in result.stderr, result.stderr
+    assert "erreur interne" not in result.stderr and "Traceback" not in result.stderr

@@ -73,6 +73,10 @@ FR: dict[str, str | dict[str, str]] = {
     "template.syntax": "modèle invalide : {problem}",
     "template.undefined": "modèle invalide : une variable n'existe pas ({problem}) ; vérifiez son nom",
     "template.runtime": "le modèle a échoué à cet endroit ({problem}) : corrigez-le ou repartez d'une copie de templates/",
+    "template.recursion": "le modèle s'appelle lui-même sans fin (une macro récursive, ou un modèle qui s'étend lui-même) : corrigez l'appel indiqué",
+    "template.not_utf8": "un modèle de ce dossier n'est pas en UTF-8 : enregistrez-le en UTF-8 (« Enregistrer sous », codage UTF-8)",
+    "template.too_big": "le document produit dépasse {limit} Mo : le modèle répète sans doute une boucle ou un texte sans fin",
+    "template.value_too_big": "valeur trop grande pour un document",
     "template.unsafe": "le modèle tente une opération interdite ({problem}) : un modèle ne peut qu'afficher des données",
     # the wheel and the comparison
     "wheel.group_mean": "Moyenne du groupe",

@@ -11,6 +11,7 @@ import functools
 import hashlib
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -85,6 +86,28 @@ class CheckedBytecodeCache(jinja2.BytecodeCache):
                 tmp.unlink()
 
 
+def _sandbox() -> type[jinja2.Environment]:
+    from jinja2.sandbox import SandboxedEnvironment
+
+    class BoundedSandbox(SandboxedEnvironment):
+        """Jinja's sandbox, and no `"x" * 10**9` or `9 ** 9 ** 9`: a user's template cannot make
+        a value bigger than a document."""
+
+        intercepted_binops = frozenset(["*", "**"])
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            sized = (str, bytes, list, tuple)
+            if operator == "*":
+                times, item = (right, left) if isinstance(left, sized) else (left, right)
+                if isinstance(item, sized) and isinstance(times, int) and len(item) * times > MAX_OUTPUT:
+                    raise jinja2.exceptions.SecurityError(t("template.value_too_big"))
+            elif operator == "**" and isinstance(right, int) and abs(right) > 1000:
+                raise jinja2.exceptions.SecurityError(t("template.value_too_big"))
+            return super().call_binop(context, operator, left, right)
+
+    return BoundedSandbox
+
+
 Flavour = Literal["html", "md", "text"]
 
 
@@ -103,13 +126,11 @@ def environment(template_dir: str | None = None, *, flavour: Flavour = "html") -
     plain-text ones (the blank answer file) escape nothing. `StrictUndefined` turns a typo in a
     template into an error instead of an empty string.
     """
-    from jinja2.sandbox import SandboxedEnvironment
-
     from cooplevier.resources import shipped_dir
 
     search = [template_dir] if template_dir else []
     search.append(str(shipped_dir("templates")))
-    kind = SandboxedEnvironment if template_dir else jinja2.Environment
+    kind = _sandbox() if template_dir else jinja2.Environment
     # The sandbox compiles other code for the same template: its entries must never be mixed in
     folder = cache.folder(f"jinja-{flavour}-sandbox" if template_dir else f"jinja-{flavour}")
     env = kind(
@@ -158,7 +179,12 @@ def render(name: str, context: dict[str, Any], *, template_dir: Path | None = No
     flavour = flavour_of(name)
     env = environment(str(template_dir) if template_dir else None, flavour=flavour)
     try:
-        text = env.get_template(name).render(**context)
+        text = _bounded(env.get_template(name).generate(**context), name, template_dir)
+    except RecursionError as exc:  # a macro that calls itself, a template that extends itself
+        file, line = _template_frame(exc)
+        raise CooplevierError(t("template.recursion"), file=file or template_dir or name, line=line) from None
+    except UnicodeDecodeError:
+        raise CooplevierError(t("template.not_utf8"), file=template_dir or name) from None
     except jinja2.TemplateNotFound as exc:
         file, line = _template_frame(exc)  # an {% include %} of a missing template: say where
         raise CooplevierError(t("template.not_found", name=exc.name), file=file or template_dir or name,
@@ -180,6 +206,21 @@ def render(name: str, context: dict[str, Any], *, template_dir: Path | None = No
         problem = t("template.runtime", problem=f"{type(exc).__name__}: {exc}")
         raise CooplevierError(problem, file=file, line=line) from None
     return _TYPESET[flavour](text)
+
+
+MAX_OUTPUT = 64 * 1024 * 1024  # characters of one rendered document: the shipped ones are under 1 MB
+
+
+def _bounded(chunks: Iterator[str], name: str, template_dir: Path | None) -> str:
+    """The rendered text, refused past MAX_OUTPUT (a loop in a user's template fills no memory)."""
+    out: list[str] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_OUTPUT:
+            raise CooplevierError(t("template.too_big", limit=MAX_OUTPUT // (1024 * 1024)), file=template_dir or name)
+        out.append(chunk)
+    return "".join(out)
 
 
 # The finished document is typeset as a whole (typography.py): the guillemets of a template and
