@@ -158,3 +158,17 @@ def test_a_user_template_that_runs_away_is_stopped_in_french(cli: Cli, tmp_path:
     result = cli("report", str(source), "--format", "md", "--template", str(folder))
     assert result.exit_code == 1 and typeset(words) in result.stderr, result.stderr
     assert "erreur interne" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_markdown_report_to_a_device_carries_its_wheel_inline(tmp_path: Path) -> None:
+    source = Path(__file__).parent.parent / "examples" / "pays-exemple.yaml"
+    run = subprocess.run([sys.executable, "-m", "cooplevier", "report", str(source), "--format", "md",
+                          "--output", "/dev/stdout"], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "](data:image/png;base64," in run.stdout and not Path("/dev/stdout-roue.png").exists()
+
+
+@pytest.mark.parametrize("target", ["-", "/dev/null", "."])
+def test_assess_wants_a_file_it_can_reopen(cli: Cli, target: str) -> None:
+    result = cli("assess", target, "--territory", "T", "--role", "elu", input="2\nq\n")
+    assert result.exit_code == 2 and typeset("donnez un nom de fichier") in result.stderr

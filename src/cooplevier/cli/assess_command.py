@@ -36,6 +36,8 @@ def assess(
         raise UsageError(t("answers.bad_role", value=role, roles=", ".join(ROLES)))
     from cooplevier.content.answers import text_problem
 
+    if file is not None and (str(file) == "-" or (file.exists() and not file.is_file())):
+        raise UsageError(t("assess.not_a_file"), file=file)  # stdout, a device, a folder: nothing to resume
     kind = check_structure(structure)
     for option, value in (("--territory", territory), ("--name", name)):
         problem = text_problem(value) if value is not None else None

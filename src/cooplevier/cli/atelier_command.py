@@ -71,7 +71,7 @@ def atelier(
     from cooplevier.content.answers import text_problem
 
     if territory is not None and (problem := text_problem(territory)) is not None:  # as assess: never a file
-        raise UsageError(f"--territory : {problem}")  # that the other commands would refuse
+        raise UsageError(t("cli.bad_text_option", option="--territory", problem=problem))
     pack = load(content)
     if short and not pack.form(structure, "short"):  # said before the folder is made an atelier
         raise CooplevierError(t("atelier.no_short"))

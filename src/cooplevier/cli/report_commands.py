@@ -143,6 +143,14 @@ def _wheel_beside(output: str | None) -> Path | None:
     """The picture of a Markdown report written to a file (`plan.md` → `plan-roue.png`), checked early."""
     if output in (None, "-"):
         return None
+    import os
+    import stat
+
+    try:  # /dev/stdout, a pipe, a terminal: nothing to put a picture beside, so it goes inline
+        if not stat.S_ISREG(os.stat(output).st_mode) and not stat.S_ISDIR(os.stat(output).st_mode):
+            return None
+    except OSError:
+        pass  # a new file: the picture goes beside it
     from cooplevier.report.office.documents import image_beside
 
     return image_beside(str(output))

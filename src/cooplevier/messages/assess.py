@@ -1,6 +1,7 @@
 """The interactive questionnaire (`cooplevier assess`)."""
 
 FR: dict[str, str | dict[str, str]] = {
+    "assess.not_a_file": "assess enregistre chaque réponse dans un fichier, qu'il peut rouvrir : donnez un nom de fichier (par exemple reponses.yaml), pas « - », un dossier ou un périphérique",
     "assess.no_folder": "le dossier {folder} n'existe pas : créez-le ou choisissez un autre emplacement",
     "assess.pending_dropped": "le commentaire de {id} n'est pas enregistré : la question n'a pas encore de réponse",
     "assess.title": "cooplevier — auto-diagnostic des coopérations territoriales",
