@@ -19,12 +19,16 @@ from cooplevier import numbers
 from cooplevier.content.model import Pack
 from cooplevier.messages import t
 
-# (stroke dash pattern, marker shape) per series; colours are a bonus, never the only cue.
-_STYLES: tuple[tuple[str, str, str], ...] = (
+# (stroke dash pattern, marker shape, colour) per series, for the SVG and the PNG wheel alike: a
+# synthesis draws the group and five roles, so six series, each told apart by its dash pattern
+# and marker (the first is filled, the others hollow); colours are a bonus, never the only cue.
+STYLES: tuple[tuple[str, str, str], ...] = (
     ("", "circle", "#1d4e89"),
     ("7 4", "square", "#b3541e"),
     ("2 3", "triangle", "#2f6b3a"),
     ("10 3 2 3", "diamond", "#6b2f6b"),
+    ("1 3", "circle", "#8a6500"),
+    ("12 4", "triangle", "#00707a"),
 )
 _BAND_FILLS = ("#eef2f7", "#dde4ee")
 
@@ -196,7 +200,7 @@ def wheel_svg(pack: Pack, series: Sequence[WheelSeries], *, title: str, size: in
 
     # one area per series: first filled, the others outlined with their own dash and marker
     for idx, s in enumerate(series):
-        dash, shape, colour = _STYLES[idx % len(_STYLES)]
+        dash, shape, colour = STYLES[idx % len(STYLES)]
         if s.dashed and not dash:
             dash = "7 4"
         points = series_points(s, (cx, cy), ring, angles, lever_ids)
@@ -217,7 +221,7 @@ def wheel_svg(pack: Pack, series: Sequence[WheelSeries], *, title: str, size: in
     if legend_h:
         y = size + 10
         for idx, s in enumerate(series):
-            dash, shape, colour = _STYLES[idx % len(_STYLES)]
+            dash, shape, colour = STYLES[idx % len(STYLES)]
             if s.dashed and not dash:
                 dash = "7 4"
             dash_attr = f' stroke-dasharray="{dash}"' if dash else ""

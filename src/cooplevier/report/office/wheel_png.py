@@ -21,12 +21,12 @@ from typing import Any
 from cooplevier import numbers
 from cooplevier.content.model import Pack
 from cooplevier.messages import t
-from cooplevier.report.wheel import WheelSeries, polar, series_points
+from cooplevier.report.wheel import STYLES, WheelSeries, polar, series_points
 
 SCALE = 3  # drawn at 3x and kept: sharp when printed at 12 cm (about 300 dpi)
-_COLOURS = ("#1d4e89", "#b3541e", "#2f6b3a", "#6b2f6b")
-_SHAPES = ("circle", "square", "triangle", "diamond")
-_DASHES: tuple[tuple[int, ...], ...] = ((), (7, 4), (2, 3), (10, 3, 2, 3))
+_COLOURS = tuple(colour for _, _, colour in STYLES)  # one palette with the SVG wheel (report/wheel.py)
+_SHAPES = tuple(shape for _, shape, _ in STYLES)
+_DASHES: tuple[tuple[int, ...], ...] = tuple(tuple(int(n) for n in dash.split()) for dash, _, _ in STYLES)
 _BANDS = ("#eef2f7", "#dde4ee")
 _FONTS = {
     False: ("DejaVuSans.ttf", "LiberationSans-Regular.ttf", "Arial.ttf", "arial.ttf", "segoeui.ttf",
