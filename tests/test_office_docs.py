@@ -188,3 +188,13 @@ def test_sub_lists_stay_sub_lists_in_word_and_libreoffice() -> None:
         content = zf.read("content.xml").decode("utf-8")
     # the sub-list sits inside the item it belongs to
     assert re.search(r"<text:list-item><text:p[^>]*>(<text:span[^>]*>)?Titre(</text:span>)?</text:p><text:list><text:list-item><text:p[^>]*>Un<", content)
+
+
+def test_table_rows_are_never_cut_across_pages(documents: dict[str, Path]) -> None:
+    for name, path in documents.items():
+        with zipfile.ZipFile(path) as zf:
+            xml = zf.read("word/document.xml" if path.suffix == ".docx" else "content.xml").decode("utf-8")
+        if path.suffix == ".docx":
+            assert xml.count("<w:tr>") + xml.count("<w:tr ") == xml.count("<w:cantSplit/>") > 0, name
+        else:
+            assert 'fo:keep-together="always"' in xml and "<table:table-row>" not in xml, name

@@ -147,6 +147,7 @@ def environment(template_dir: str | None = None, *, flavour: Flavour = "html") -
     env.filters["delta"] = numbers.delta
     env.filters["pct"] = numbers.percent
     env.tests["containing"] = _containing
+    env.filters["long_date"] = long_date
     env.filters["code_spans"] = _code_spans_md if flavour == "md" else _code_spans_html
     return env
 
@@ -167,6 +168,20 @@ def _code_spans_md(text: str) -> str:
     """The Markdown form: prose escaped, `backticked` commands kept as code spans."""
     parts = _CODE_SPAN.split(str(text))
     return "".join(md_escape(part) if i % 2 == 0 else f"`{part}`" for i, part in enumerate(parts))
+
+
+def long_date(value: object) -> str:
+    """An ISO date as French writes it in a document: « 20 novembre 2026 », « 1er mars 2027 »."""
+    import datetime as dt
+
+    try:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)  # not a date: shown as given
+    months = (t("month.1"), t("month.2"), t("month.3"), t("month.4"), t("month.5"), t("month.6"),
+              t("month.7"), t("month.8"), t("month.9"), t("month.10"), t("month.11"), t("month.12"))
+    first = t("date.first") if day.day == 1 else str(day.day)
+    return t("date.long", day=first, month=months[day.month - 1], year=day.year)
 
 
 def _containing(value: object, part: str) -> bool:

@@ -164,6 +164,7 @@ def _table(doc: Any, block: Table) -> None:
         table.columns[c].width = width  # the grid LibreOffice reads; Word reads the cells' widths
     for r, cells in enumerate([block.head, *block.rows]):
         row = table.rows[r]
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a row is never cut across two pages
         for c, cell in enumerate(row.cells):
             cell.width = widths[c]
             paragraph = cell.paragraphs[0]

@@ -217,7 +217,7 @@ class _Styles:
         return element
 
     def table(self, block: Table, index: int) -> Any:
-        from odf.style import Style, TableColumnProperties, TableProperties
+        from odf.style import Style, TableColumnProperties, TableProperties, TableRowProperties
         from odf.table import Table as OdfTable  # type: ignore[import-untyped]
         from odf.table import TableCell, TableColumn, TableHeaderRows, TableRow
         from odf.text import P
@@ -234,8 +234,12 @@ class _Styles:
             self.doc.automaticstyles.addElement(column)
             table.addElement(TableColumn(stylename=column))
 
+        whole = Style(name=f"Tab{index}R", family="table-row")  # a row is never cut across two pages
+        whole.addElement(TableRowProperties(keeptogether="always"))
+        self.doc.automaticstyles.addElement(whole)
+
         def row(cells: tuple[Inline, ...], head: bool) -> Any:
-            element = TableRow()
+            element = TableRow(stylename=whole)
             for c in range(len(block.head)):
                 runs = cells[c] if c < len(cells) else ()
                 cell = TableCell(stylename=self.head_cell if head else self.cell, valuetype="string")
