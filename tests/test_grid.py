@@ -124,6 +124,7 @@ def test_a_bad_cell_is_named_and_the_good_columns_are_written(
     row = 7 + 5
     assert f"{filled}:Réponses!E{row}: " + typeset(f"« 6 » n'est pas une réponse à {ids[5]}") in result.stderr
     assert f"{filled}:Réponses!E4: " + typeset("« maire »") in result.stderr
+    assert result.stderr.index("Réponses!E4:") < result.stderr.index(f"Réponses!E{row}:")  # as the sheet reads
     assert f"{filled}:Réponses!F5: " + typeset("« 31/02/2026 » n'est pas une date") in result.stderr
     assert "Traceback" not in result.stderr
     assert [p.name for p in (tmp_path / "out").glob("*.yaml")] == ["reponses-pays-a-d.yaml"]

@@ -132,6 +132,12 @@ def _shown(raw: CellValue) -> Rejected:
     return Rejected(text if len(text) <= 40 else text[:39] + "…")
 
 
+def _cell_order(problem: str) -> tuple[int, str]:
+    """A refusal `FILE:Sheet!E12: …` placed by its row (12), for messages in the sheet's order."""
+    found = re.search(r"![A-Z]+(\d+):", problem)
+    return (int(found.group(1)) if found else 0, problem)
+
+
 def role_of(raw: str) -> Role | None:
     """A role by id or by any of its labels (« élu·e », « Élu·es », « Technicienne »…)."""
     folded = fold(raw)
@@ -272,8 +278,8 @@ class _GridReader:
         structure = self._choice(meta, "structure", col, problems)
         date = self._date(meta, col, problems)
         label = f"{self.file}:{self.sheet.name}!{column_letter(col)}"
-        if problems:
-            return GridRefusal(label, "\n".join(problems))
+        if problems:  # said top to bottom, as the sheet reads (the identity rows first)
+            return GridRefusal(label, "\n".join(sorted(problems, key=_cell_order)))
         asked = {key for _, key in self.keys if key not in META_KEYS}
         short = {q.id for q in self.pack.form(structure, "short")}  # type: ignore[arg-type]
         full = {q.id for q in self.pack.form(structure)}  # type: ignore[arg-type]

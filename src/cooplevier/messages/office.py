@@ -73,8 +73,8 @@ FR: dict[str, str | dict[str, str]] = {
         "other": "{count} fichiers de réponses écrits",
     },
     "import.refused": {
-        "one": "{count} refus : corrigez ce qui est indiqué ci-dessus puis relancez l'import",
-        "other": "{count} refus : corrigez ce qui est indiqué ci-dessus puis relancez l'import",
+        "one": "{count} colonne ou fichier refusé : corrigez les cellules indiquées ci-dessus puis relancez l'import",
+        "other": "{count} colonnes ou fichiers refusés : corrigez les cellules indiquées ci-dessus puis relancez l'import",
     },
     "import.nothing": "aucune colonne remplie dans la grille : remplissez au moins le territoire et une réponse à partir de la colonne D",
     "questions.xlsx_needs_output": "la grille xlsx est un classeur binaire : indiquez --output grille.xlsx (ou --output - pour l'envoyer dans un tube)",
