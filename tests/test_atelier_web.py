@@ -340,3 +340,11 @@ def test_a_body_that_never_arrives_and_bytes_that_are_not_utf8_are_refused(
     bad = c.post(f"{r.base}/question/{Q1}", content=body,
                  headers={"content-type": "application/x-www-form-urlencoded"})
     assert bad.status_code == 415 and r.files()[0]["answers"] == {}
+
+
+def test_a_poster_of_a_server_phones_cannot_reach_says_so_on_screen(room: Callable[..., Room]) -> None:
+    r = room()
+    c = r.client()
+    assert "--lan" in c.get(f"{r.fac}/affiche").text
+    r.w.local_only = False
+    assert "--lan" not in c.get(f"{r.fac}/affiche").text
