@@ -145,7 +145,7 @@ def _answers_sheet(ws: Any, pack: Pack, questions: Sequence[Question], structure
     _print_layout(ws, last_row, last_col, pack)
 
 
-def _lines(text: str, width: float, per_unit: float = 1.05) -> int:
+def wrapped_lines(text: str, width: float, per_unit: float = 1.05) -> int:
     """How many lines `text` takes, wrapped in a column `width` units wide (about `per_unit`
     characters of 11 pt Calibri per unit; 1.7 for 8 pt)."""
     return sum(math.ceil(max(1, len(line)) / (width * per_unit)) for line in text.splitlines() or [""])
@@ -160,15 +160,15 @@ def _fit_rows(ws: Any, widths: dict[str, float], *, first: int = 1) -> None:
         for cell in row:
             width = widths.get(cell.column_letter)
             if width and isinstance(cell.value, str):
-                lines = max(lines, _lines(cell.value, width))
+                lines = max(lines, wrapped_lines(cell.value, width))
         ws.row_dimensions[row[0].row].height = lines * _LINE_PT * 1.25 + 4
 
 
 def _height(text: str, choices: str) -> float:
     """Row height (points) for the wrapped question and choices: rows are printed as they are set."""
-    question_lines = _lines(text, _WIDTHS["B"])
+    question_lines = wrapped_lines(text, _WIDTHS["B"])
     # 11 pt questions hold about one character per unit of width, 8 pt choices 1.7
-    choice_lines = _lines(choices, _WIDTHS["C"], 1.7)
+    choice_lines = wrapped_lines(choices, _WIDTHS["C"], 1.7)
     return max(question_lines * _LINE_PT * 1.15, choice_lines * 10.5) + 6
 
 

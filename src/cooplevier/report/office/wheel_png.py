@@ -23,7 +23,7 @@ from cooplevier.content.model import Pack
 from cooplevier.messages import t
 from cooplevier.report.wheel import STYLES, WheelSeries, polar, series_points
 
-SCALE = 3  # drawn at 3x and kept: sharp when printed at 12 cm (about 300 dpi)
+SCALE = 3  # drawn at 3x and kept: 1 260 px wide, about 250 dpi at the 13 cm of the documents
 _COLOURS = tuple(colour for _, _, colour in STYLES)  # one palette with the SVG wheel (report/wheel.py)
 _SHAPES = tuple(shape for _, shape, _ in STYLES)
 _DASHES: tuple[tuple[int, ...], ...] = tuple(tuple(int(n) for n in dash.split()) for dash, _, _ in STYLES)

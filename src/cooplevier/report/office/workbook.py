@@ -27,13 +27,15 @@ from cooplevier.content.model import ROLES, Pack
 from cooplevier.files import temporary_work
 from cooplevier.messages import role_group, role_label, t
 from cooplevier.numbers import score_value
+from cooplevier.report.office.grid import wrapped_lines
 from cooplevier.scoring.engine import Result
+from cooplevier.typography import typeset
 
 Cell = str | int | float | dt.date | None
 Ratio = tuple[int, int]  # an exact score as two integers: a Fraction would travel from the workers as text
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not allowed in XLSX's XML
 _WIDE = {0: 24.0, 1: 26.0, 2: 20.0, 3: 13.0, 4: 11.0}
-_NUMBER_WIDTH = 9.5
+_NUMBER_WIDTH = 11.5  # room for the longest word of a header (« Convergence »)
 SCORES_PAGES_WIDE = 2  # 36 columns on one A4 width would print at a third of their size
 
 
@@ -144,10 +146,11 @@ def _build(wb: Any, rows: Iterable[Row], stream: IO[bytes], pack: Pack) -> int:
     size = 1 + len(pack.axes) + len(pack.levers)
     means = _Means(size)
     ws = wb.create_sheet(t("xlsx.sheet_scores"))
-    titles = header(pack)
-    _columns(ws, [_WIDE.get(i, _NUMBER_WIDTH) for i in range(len(titles))])
+    titles = [typeset(title) for title in header(pack)]
+    widths = [_WIDE.get(i, _NUMBER_WIDTH) for i in range(len(titles))]
+    _columns(ws, widths)
     ws.freeze_panes = "C2"
-    ws.row_dimensions[1].height = 62
+    ws.row_dimensions[1].height = _height(titles, widths, bold=True)
     _print(ws, pages_wide=SCORES_PAGES_WIDE)  # before the first row: write-only mode writes the sheet's properties then
     ws.print_title_cols = "A:B"
     ws.append(_head_cells(ws, titles))
@@ -252,15 +255,23 @@ def _sheet(
     _columns(ws, widths)
     ws.freeze_panes = "A2"
     _print(ws)
-    ws.row_dimensions[1].height = 32
+    titles = [typeset(title) for title in titles]
+    ws.row_dimensions[1].height = _height(titles, widths, bold=True)
     ws.append(_head_cells(ws, titles))
     count = 0
-    for values in rows:
+    for values in rows:  # content of the pack: typeset as every output
         count += 1
-        if height is not None:
-            ws.row_dimensions[count + 1].height = height
+        values = [typeset(v) if isinstance(v, str) else v for v in values]
+        ws.row_dimensions[count + 1].height = max(height or 0, _height(values, widths))
         ws.append([_top(ws, v) for v in values])
     ws.auto_filter.ref = f"A1:{_letter(len(titles))}{count + 1}"
+
+
+def _height(values: Sequence[Any], widths: Sequence[float], *, bold: bool = False) -> float:
+    """Points for a row of wrapped text: a program's file is printed with the heights it carries."""
+    lines = max((wrapped_lines(v, w, 0.8 if bold else 1.0) for v, w in zip(values, widths, strict=False)
+                 if isinstance(v, str)), default=1)
+    return lines * 15.0 + 4
 
 
 def _top(ws: Any, value: Any) -> Any:
