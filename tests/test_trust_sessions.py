@@ -80,6 +80,27 @@ def test_a_second_session_on_an_open_file_is_refused_naming_the_first(pack: Pack
     assert not locking.lock_path(path).exists()
 
 
+@pytest.mark.parametrize("spelling", ["link", "dot", "folder-link"])
+def test_a_second_session_through_another_name_of_the_file_is_refused(
+    pack: Pack, tmp_path: Path, spelling: str
+) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text("cooplevier: answers/1\nterritory: T\nanswers:\n  L1.Q2: 2\n", encoding="utf-8")
+    (tmp_path / "lien.yaml").symlink_to(path)
+    (tmp_path / "autre").symlink_to(tmp_path, target_is_directory=True)
+    other = {"link": tmp_path / "lien.yaml", "dot": tmp_path / "." / "sub" / ".." / "r.yaml",
+             "folder-link": tmp_path / "autre" / "r.yaml"}[spelling]
+    (tmp_path / "sub").mkdir()
+    held = locking.Lock(path, lambda _text: None)
+    held.acquire()
+    try:
+        with pytest.raises(CooplevierError) as info:
+            _run(pack, other, ["3", "q"])
+        assert str(os.getpid()) in info.value.message
+    finally:
+        held.release()
+
+
 def test_a_lock_left_by_a_dead_process_is_taken_over(pack: Pack, tmp_path: Path) -> None:
     path = tmp_path / "r.yaml"
     dead = {"host": socket.gethostname(), "pid": 2**22 + 12345, "started": "2026-11-24T10:00:00+01:00"}

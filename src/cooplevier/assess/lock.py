@@ -34,7 +34,12 @@ class Holder:
 
 
 def lock_path(path: Path) -> Path:
-    return path.with_name(f".{path.name}.lock")
+    """The lock of the file itself, whatever name reaches it: through a link, `./`, `..`, the lock
+    sits beside the real file (two sessions on one file through two names meet on one lock)."""
+    import os
+
+    real = Path(os.path.realpath(path))
+    return real.with_name(f".{real.name}.lock")
 
 
 def _process_start(pid: int) -> str | None:
