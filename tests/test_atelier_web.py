@@ -348,3 +348,22 @@ def test_a_poster_of_a_server_phones_cannot_reach_says_so_on_screen(room: Callab
     assert "--lan" in c.get(f"{r.fac}/affiche").text
     r.w.local_only = False
     assert "--lan" not in c.get(f"{r.fac}/affiche").text
+
+
+def test_the_projected_pages_have_their_own_read_only_key(room: Callable[..., Room]) -> None:
+    r = room()
+    c = r.client()
+    screen = f"/ecran/{r.w.state.screen_key}"
+    assert r.w.state.screen_key != r.w.state.key and len(r.w.state.screen_key) >= 21  # 128 bits
+    assert screen in c.get(r.fac).text  # the dashboard links the projector to it
+    for path in ("", "/projection/fragment", "/qr", "/qr.svg", "/static/atelier.css"):
+        page = c.get(screen + path)
+        assert page.status_code == 200, path
+        assert r.w.state.key not in page.text, path  # nothing on the screen leads to the facilitator's side
+    for path in ("/tableau", "/affiche", "/telecharger/scores.xlsx", "/telecharger/synthese.html"):
+        assert c.get(screen + path).status_code == 404, path
+        assert c.get(f"/animation/{r.w.state.screen_key}{path}").status_code == 404, path
+    assert c.get(f"/animation/{r.w.state.screen_key}").status_code == 404
+    assert c.post(f"/animation/{r.w.state.screen_key}/fermeture", data={"action": "fermer"}).status_code == 404
+    assert c.get(f"/ecran/{r.w.state.key}").status_code == 404
+    assert c.get(f"/ecran/{r.w.state.screen_key[:-1]}x").status_code == 404

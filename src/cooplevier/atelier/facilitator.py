@@ -31,6 +31,7 @@ OFFICE_DOWNLOADS = {
 }
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REFRESH_MS = 4000
+SCREEN = "/ecran/{key}"  # the projected pages, under the read-only screen key (state.screen_key)
 
 
 class Facilitator:
@@ -50,10 +51,33 @@ class Facilitator:
             Route(prefix + "/fermeture", self.switch, methods=["POST"]),
             Route(prefix + "/telecharger/{name}", self.download, methods=["GET"]),
             Route(prefix + "/static/{name}", self.static, methods=["GET"]),
+            # what the projector shows, under the screen key: nothing else is reachable from it
+            Route(SCREEN + "", self.projection, methods=["GET"]),
+            Route(SCREEN + "/projection/fragment", self.projection_fragment, methods=["GET"]),
+            Route(SCREEN + "/qr", self.qr_page, methods=["GET"]),
+            Route(SCREEN + "/qr.svg", self.qr_image, methods=["GET"]),
+            Route(SCREEN + "/static/{name}", self.static, methods=["GET"]),
         ]
 
     def _allowed(self, request: Request) -> bool:
-        return self.w.state.key_matches(request.path_params["key"])
+        """The facilitator's key, on the facilitator's paths only."""
+        return request.url.path.startswith("/animation/") and self.w.state.key_matches(request.path_params["key"])
+
+    def _shown(self, request: Request) -> bool:
+        """The pages to project: the facilitator's key, or the screen key on the screen's paths."""
+        if request.url.path.startswith("/ecran/"):
+            return self.w.state.screen_matches(request.path_params["key"])
+        return self._allowed(request)
+
+    def _screen_context(self, request: Request, **more: Any) -> dict[str, Any]:
+        """The context of a projected page: its links stay under the key it was opened with."""
+        context = self._context(**more)
+        if request.url.path.startswith("/ecran/"):
+            context["base"] = self._screen_base()
+        return context
+
+    def _screen_base(self) -> str:
+        return f"/ecran/{self.w.state.screen_key}"
 
     def _base(self) -> str:
         return f"/animation/{self.w.state.key}"
@@ -70,11 +94,12 @@ class Facilitator:
             "refresh_ms": REFRESH_MS,
             "local_only": w.local_only,
             "hidden": w.state.hidden,
+            "screen": self._screen_base(),
             **more,
         }
 
     async def static(self, request: Request) -> Response:
-        if not self._allowed(request):
+        if not self._shown(request):
             return views.not_found()
         return views.static_response(request.path_params["name"])
 
@@ -95,35 +120,36 @@ class Facilitator:
             return views.not_found()
         return views.page("_dashboard_counts.html.j2", self._dashboard_context())
 
-    def _projection_context(self) -> dict[str, Any]:
+    def _projection_context(self, request: Request) -> dict[str, Any]:
         from cooplevier.report.synthesis import shade
 
         proj = self.w.projection()
         labels = group_labels(proj)
-        return self._context(
+        return self._screen_context(
+            request,
             p=proj, pack=self.w.pack, labels=labels, shade=shade, counts=self.w.counts(),
             wheel=projection_wheel(proj, self.w.pack, labels) if proj.enough and not self.w.state.hidden else None,
             role_labels={role: role_group(role) for role in proj.roles},
         )
 
     async def projection(self, request: Request) -> Response:
-        if not self._allowed(request):
+        if not self._shown(request):
             return views.not_found()
-        return views.page("projection.html.j2", self._projection_context())
+        return views.page("projection.html.j2", self._projection_context(request))
 
     async def projection_fragment(self, request: Request) -> Response:
-        if not self._allowed(request):
+        if not self._shown(request):
             return views.not_found()
-        return views.page("_projection_body.html.j2", self._projection_context())
+        return views.page("_projection_body.html.j2", self._projection_context(request))
 
     async def qr_page(self, request: Request) -> Response:
-        if not self._allowed(request):
+        if not self._shown(request):
             return views.not_found()
         svg = views.qr_svg(self.w.participant_url, title=t("atelier.qr_title"))
-        return views.page("qr.html.j2", self._context(qr=svg))
+        return views.page("qr.html.j2", self._screen_context(request, qr=svg))
 
     async def qr_image(self, request: Request) -> Response:
-        if not self._allowed(request):
+        if not self._shown(request):
             return views.not_found()
         svg = views.qr_svg(self.w.participant_url, title=t("atelier.qr_title"))
         return Response(svg, media_type="image/svg+xml")

@@ -99,6 +99,15 @@ class State:
     def key_matches(self, typed: str) -> bool:
         return hmac.compare_digest(typed.encode("utf-8", "replace"), self.key.encode())
 
+    @property
+    def screen_key(self) -> str:
+        """The key of the pages made to be projected (synthesis, QR code): read-only, separate from
+        the facilitator's key, so a photo of the projector's address bar opens nothing else."""
+        return self.sign("screen")
+
+    def screen_matches(self, typed: str) -> bool:
+        return hmac.compare_digest(typed.encode("utf-8", "replace"), self.screen_key.encode())
+
 
 def normalise_code(typed: str) -> str:
     return typed.replace("-", "").strip().lower()
