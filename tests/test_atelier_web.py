@@ -367,3 +367,13 @@ def test_the_projected_pages_have_their_own_read_only_key(room: Callable[..., Ro
     assert c.post(f"/animation/{r.w.state.screen_key}/fermeture", data={"action": "fermer"}).status_code == 404
     assert c.get(f"/ecran/{r.w.state.key}").status_code == 404
     assert c.get(f"/ecran/{r.w.state.screen_key[:-1]}x").status_code == 404
+
+
+def test_skipping_a_question_never_drops_a_comment_silently(room: Callable[..., Room]) -> None:
+    r = room()
+    c = r.client()
+    r.join(c)
+    skipped = r.answer(c, Q1, 3, action="passer", comment="à revoir avec le bureau")
+    assert skipped.status_code == 422 and "effacez" in skipped.text
+    assert r.files()[0]["answers"] == {}
+    assert r.answer(c, Q1, 3, action="passer").status_code == 303  # without a comment: skipped

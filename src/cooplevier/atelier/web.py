@@ -242,7 +242,8 @@ class Participants:
         if value is None and action == "suivant":
             return self._question_page(person, index, "missing", typed, 422)
         old = person.answers.get(qid)
-        if value is None and comment and comment != (old.comment if old else None):  # never dropped silently
+        unsaved = value is None or action == "passer"  # « Passer » records no answer, so no comment either
+        if unsaved and comment and comment != (old.comment if old else None):  # never dropped silently
             return self._question_page(person, index, "comment_alone", typed, 422)
         position = index - 1 if action == "precedent" else index + 1
         save = value is not None and action != "passer"
