@@ -172,3 +172,16 @@ def test_a_markdown_report_to_a_device_carries_its_wheel_inline(tmp_path: Path) 
 def test_assess_wants_a_file_it_can_reopen(cli: Cli, target: str) -> None:
     result = cli("assess", target, "--territory", "T", "--role", "elu", input="2\nq\n")
     assert result.exit_code == 2 and typeset("donnez un nom de fichier") in result.stderr
+
+
+def test_a_content_pack_in_windows_1252_is_read_and_said(cli: Cli, tmp_path: Path) -> None:
+    import shutil
+
+    pack = tmp_path / "pack"
+    shutil.copytree(Path(__file__).parent.parent / "data", pack)
+    text = (pack / "levers.yaml").read_text(encoding="utf-8")
+    (pack / "levers.yaml").write_bytes(text.encode("cp1252", errors="replace"))
+    for command in (["validate"], ["levers"], ["levers"]):  # the second `levers` comes from the cache
+        result = cli(*command, "--content", str(pack))
+        assert result.exit_code == 0, result.stderr
+        assert f"{pack / 'levers.yaml'}: " + typeset("avertissement : le fichier n'est pas en UTF-8") in result.stderr

@@ -239,9 +239,13 @@ def check_structure(structure: str | None) -> Structure | None:
 
 def load(content: Path | None) -> Pack:
     """The content pack of `--content`, or the shipped one."""
+    from cooplevier.cli.console import message
     from cooplevier.content.load import load_pack
 
-    return load_pack(content)
+    pack = load_pack(content)
+    for warning in pack.warnings:  # a pack file in Windows-1252: read, and said
+        message(warning)
+    return pack
 
 
 def print_json(data: Any) -> None:

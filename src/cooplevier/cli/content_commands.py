@@ -68,6 +68,8 @@ def validate(
         if format is TextJson.json:
             print_json({"valid": False, "content": {"valid": False, "errors": exc.located().splitlines()}})
         raise
+    for warning in pack.warnings:
+        message(warning)
     counts = {"levers": len(pack.levers), "questions": len(pack.questions), "cases": len(pack.cases)}
     if format is TextJson.text:
         print(t("content.ok", path=pack.root, **counts), flush=True)

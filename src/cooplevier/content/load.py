@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import sys
 from pathlib import Path
@@ -50,14 +51,19 @@ def load_pack(directory: Path | None = None, *, use_cache: bool = True) -> Pack:
         entry = cache.key("pack", [_code_digest(), *raw.values()])
         cached = cache.load_json("pack", entry)
         if isinstance(cached, dict):
-            with contextlib.suppress(CooplevierError, TypeError, KeyError, AttributeError):
+            with contextlib.suppress(CooplevierError, TypeError, KeyError, AttributeError, ValueError):
                 docs = {name: YamlDoc(cached[name], str(root / name), {}, {}) for name in raw}
-                return _build(root, docs, check=False)
+                said = tuple(str(w) for w in cached.get(_WARNINGS, ()))
+                return dataclasses.replace(_build(root, docs, check=False), warnings=said)
     docs = _parse(root, raw)
-    pack = _build(root, docs, check=True)
+    said = tuple(w for doc in docs.values() for w in doc.warnings)
+    pack = dataclasses.replace(_build(root, docs, check=True), warnings=said)
     if entry is not None:
-        cache.store_json("pack", entry, {name: doc.data for name, doc in docs.items()})
+        cache.store_json("pack", entry, {**{name: doc.data for name, doc in docs.items()}, _WARNINGS: list(said)})
     return pack
+
+
+_WARNINGS = "_warnings"  # in the cached pack: what reading its files said (not a file name)
 
 
 def _read(root: Path) -> tuple[dict[str, bytes], list[CooplevierError]]:
@@ -82,8 +88,8 @@ def _parse(root: Path, raw: dict[str, bytes]) -> dict[str, YamlDoc]:
     for name, data in raw.items():
         file = str(root / name)
         try:
-            text, _warnings = decode(data, file)
-            docs[name] = parse(text, file=file, max_depth=16)
+            text, warnings = decode(data, file)
+            docs[name] = dataclasses.replace(parse(text, file=file, max_depth=16), warnings=warnings)
         except CooplevierError as exc:
             errors.append(ContentError(exc.message, file=exc.file, line=exc.line, col=exc.col))
     if errors:

@@ -279,6 +279,7 @@ class Pack:
     structures: tuple[StructureType, ...] = ()
     observed: Text | None = None
     migrations: tuple[Migration, ...] = ()
+    warnings: tuple[str, ...] = field(default=(), compare=False)  # a file read as Windows-1252, said by the CLI
     _levers: dict[str, Lever] = field(init=False, repr=False, compare=False)
     _axes: dict[str, Axis] = field(init=False, repr=False, compare=False)
     _questions: dict[str, Question] = field(init=False, repr=False, compare=False)
