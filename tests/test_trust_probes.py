@@ -185,3 +185,12 @@ def test_a_content_pack_in_windows_1252_is_read_and_said(cli: Cli, tmp_path: Pat
         result = cli(*command, "--content", str(pack))
         assert result.exit_code == 0, result.stderr
         assert f"{pack / 'levers.yaml'}: " + typeset("avertissement : le fichier n'est pas en UTF-8") in result.stderr
+
+
+def test_a_file_name_with_an_escape_sequence_never_drives_the_terminal(cli: Cli, tmp_path: Path) -> None:
+    bad = tmp_path / "r\x1b]0;TITRE\x07\u202e.yaml"
+    bad.write_text(HEAD + "answers:\n  L1.Q2: 9\n", encoding="utf-8")
+    for command in (["validate"], ["score"], ["explain"]):
+        result = cli(*command, str(bad))
+        shown = result.stderr + result.stdout
+        assert "\x1b" not in shown and "\u202e" not in shown and "\\x1b]0;TITRE\\x07" in shown, command

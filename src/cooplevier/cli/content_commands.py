@@ -57,7 +57,7 @@ def validate(
     format: Annotated[TextJson, typer.Option("--format", "-f", help=t("help.format"))] = TextJson.text,
     content: ContentOpt = None,
 ) -> ExitCode:
-    from cooplevier.cli.console import message
+    from cooplevier.cli.console import message, terminal_safe
     from cooplevier.content.load import load_pack
     from cooplevier.errors import CooplevierError
     from cooplevier.scoring import batch
@@ -84,7 +84,7 @@ def validate(
     for item in checked:
         files.append({"file": item.file, "valid": True, "answered": item.answered, "total": item.total})
         if format is TextJson.text:
-            print(t("answers.ok", file=item.file, answered=item.answered, total=item.total), flush=True)
+            print(terminal_safe(t("answers.ok", file=item.file, answered=item.answered, total=item.total)), flush=True)
     if format is TextJson.json:
         print_json({
             "valid": not checked.refused,
