@@ -95,8 +95,7 @@ class AnswerFile:
 def not_asked(
     answers: Mapping[str, Answer], pack: Pack, structure: str | None, form: str | None
 ) -> list[tuple[str, str]]:
-    """The answers to questions that this structure type or form does not ask, each with the
-    French note that says so: they stay in the file but count in no score (answer files and grids)."""
+    """Answers to questions this structure type or form does not ask, each with its note (kept, not scored)."""
     if structure is None and form != "short":
         return []
     asked = {q.id for qs in pack.asked(structure, form).values() for q in qs}  # type: ignore[arg-type]
@@ -108,8 +107,7 @@ def not_asked(
 GRID_SUFFIXES = (".xlsx", ".ods", ".csv")
 
 
-def refuse_grid(path: Path, label: str | None = None) -> None:
-    """A filled answer grid is not one answer file: say so before its bytes are read as YAML."""
+def refuse_grid(path: Path, label: str | None = None) -> None:  # a grid is not one answer file: say so first
     if path.suffix.lower() in GRID_SUFFIXES:
         raise CooplevierError(t("answers.is_grid"), file=label or path)
 
