@@ -300,3 +300,17 @@ def test_an_answer_the_structure_is_not_asked_is_said_at_its_cell(
     result = cli(*command[:1], str(filled), *[str(tmp_path / a) if a == "out" else a for a in command[1:]])
     assert result.exit_code == 0, result.stderr
     assert f"{filled}:Réponses!D{rows[only.id]}: " + typeset(f"avertissement : {only.id} n'est pas posée") in result.stderr
+
+
+def test_a_territory_the_spreadsheet_took_for_a_number_or_a_date_is_said(
+    blank: Path, pack: Pack, tmp_path: Path, cli: Callable[..., Any]
+) -> None:
+    filled = tmp_path / "g.xlsx"
+    first = pack.form()[0].id
+    fill_grid(blank, filled, pack, {"D": {"territory": 1053, first: "2"},
+                                    "E": {"territory": dt.datetime(2026, 1, 1), first: "2"}})
+    result = cli("import", str(filled), "--output", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert f"{filled}:Réponses!D2: " + typeset("avertissement : « 1053 » a été saisi comme un nombre") in result.stderr
+    assert f"{filled}:Réponses!E2: " + typeset("le tableur a pris ce texte pour une date (« 01/01/2026 »)") in result.stderr
+    assert [p.name for p in (tmp_path / "out").glob("*.yaml")] == ["reponses-1053-d.yaml"]

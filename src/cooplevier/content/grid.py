@@ -287,6 +287,10 @@ class _GridReader:
         row_of = {key: row for row, key in self.keys}
         warnings = tuple(f"{self.where(row_of[qid], col)}: " + t("warning.line", note=note)
                          for qid, note in not_asked(answers, self.pack, structure, form))
+        raw_territory = meta.get("territory")
+        if isinstance(raw_territory, (int, float)) and not isinstance(raw_territory, bool):  # 01053 typed as 1053
+            at = self.where(row_of["territory"], col)
+            warnings = (f"{at}: " + t("warning.line", note=t("grid.territory_number", value=territory)), *warnings)
         af = AnswerFile(
             territory=territory or "",
             answers=answers,
@@ -314,9 +318,10 @@ class _GridReader:
                 at = self.where(row, col) if row is not None else f"{self.file}:{self.sheet.name}!{column_letter(col)}"
                 problems.append(f"{at}: " + t("grid.missing_territory"))
             return None
+        if isinstance(raw, (dt.date, dt.datetime)):  # the spreadsheet took it for a date: never guessed back
+            problems.append(f"{self.where(row or 0, col)}: " + t("grid.text_is_date", value=_shown(raw).shown))
+            return None
         text = str(int(raw)) if isinstance(raw, float) and raw.is_integer() else str(raw)
-        if isinstance(raw, (dt.date, dt.datetime)):
-            text = raw.isoformat()
         problem = text_problem(text)
         if problem is not None:
             problems.append(f"{self.where(row or 0, col)}: {problem}")

@@ -53,6 +53,8 @@ FR: dict[str, str | dict[str, str]] = {
     "grid.bad_answer": "« {value} » n'est pas une réponse à {id} : tapez 1 à 5, n (non concerné) ou x (je ne sais pas), ou laissez vide",
     "grid.missing_territory": "territoire manquant : chaque colonne remplie doit nommer son territoire",
     "grid.only_for": "(posée seulement aux structures : {structures} ; une autre la laisse vide)",
+    "grid.text_is_date": "le tableur a pris ce texte pour une date (« {value} ») : retapez-le précédé d'une apostrophe (') pour qu'il reste du texte",
+    "grid.territory_number": "« {value} » a été saisi comme un nombre : si c'est un code INSEE qui commence par 0 (01053), le tableur a effacé ce 0 ; retapez-le précédé d'une apostrophe (')",
     "grid.merged": "cellules fusionnées ({range}) : une réponse par cellule ; annulez la fusion et tapez la réponse dans chaque cellule",
     "grid.bad_choice": "« {value} » n'est pas une valeur attendue : {allowed}",
     "grid.bad_date": "« {value} » n'est pas une date : écrivez-la JJ/MM/AAAA (25/11/2026) ou AAAA-MM-JJ",
