@@ -194,3 +194,14 @@ def test_a_file_name_with_an_escape_sequence_never_drives_the_terminal(cli: Cli,
         result = cli(*command, str(bad))
         shown = result.stderr + result.stdout
         assert "\x1b" not in shown and "\u202e" not in shown and "\\x1b]0;TITRE\\x07" in shown, command
+
+
+def test_a_synthesis_says_how_many_files_have_no_scored_answer(cli: Cli, tmp_path: Path) -> None:
+    """A workshop folder holds a file for everyone who joined, answered or not: counted, and said."""
+    for i, level in enumerate((2, 4)):
+        (tmp_path / f"r{i}.yaml").write_text(HEAD + f"answers:\n  L1.Q2: {level}\n", encoding="utf-8")
+    (tmp_path / "vide.yaml").write_text(HEAD + "answers: {}\n", encoding="utf-8")
+    data = __import__("json").loads(cli("report", str(tmp_path), "--format", "json").stdout)
+    assert data["respondents"] == 3 and data["unscored"] == 1
+    md = cli("report", str(tmp_path), "--format", "md").stdout
+    assert typeset("Dont 1 sans aucune réponse chiffrée, qui ne compte dans aucune moyenne") in md

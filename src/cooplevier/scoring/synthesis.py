@@ -77,6 +77,7 @@ class Synthesis:
     refused: tuple[str, ...] = ()
     versions: tuple[str, ...] = ()  # pack versions the files were read as
     short_forms: int = 0  # respondents who answered the short form: a coarser picture
+    unscored: int = 0  # files with no scored answer (a workshop participant who only joined): counted, said
 
 
 Exact = tuple[int, int]  # a score as (numerator, denominator): cheap to hash, count and send
@@ -187,10 +188,11 @@ def synthesize(items: Iterable[Result | Contribution], pack: Pack, *, refused: S
     counts: dict[str, int] = {}
     territories: dict[str, str] = {}  # compared name -> first spelling met
     versions: set[str] = set()
-    short = respondents = 0
+    short = respondents = unscored = 0
     for item in items:
         c = item if isinstance(item, Contribution) else as_contribution(item, pack)
         respondents += 1
+        unscored += c.overall is None
         role = c.role
         counts[role] = counts.get(role, 0) + 1
         territories.setdefault(same_territory(c.territory), c.territory)
@@ -231,6 +233,7 @@ def synthesize(items: Iterable[Result | Contribution], pack: Pack, *, refused: S
         refused=tuple(refused),
         versions=tuple(sorted(versions)),
         short_forms=short,
+        unscored=unscored,
     )
 
 
@@ -262,6 +265,7 @@ def synthesis_data(syn: Synthesis) -> dict[str, Any]:
     """The `report --format json` object over several files (contracts.md)."""
     return {
         "respondents": syn.respondents,
+        "unscored": syn.unscored,
         "roles": dict(syn.roles),
         "territories": list(syn.territories),
         "files": list(syn.files),
