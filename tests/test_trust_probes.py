@@ -205,3 +205,14 @@ def test_a_synthesis_says_how_many_files_have_no_scored_answer(cli: Cli, tmp_pat
     assert data["respondents"] == 3 and data["unscored"] == 1
     md = cli("report", str(tmp_path), "--format", "md").stdout
     assert typeset("Dont 1 sans aucune réponse chiffrée, qui ne compte dans aucune moyenne") in md
+
+
+@pytest.mark.parametrize(("body", "fixed"), [
+    ("answers:\n  L1.Q2:3\n", "L1.Q2: 3"),  # the only answer, typed without the space
+    ("respondent:\n  role:elu\nanswers:\n  L1.Q2: 3\n", "role: elu"),
+])
+def test_a_lone_line_typed_without_its_space_gets_the_fix(cli: Cli, tmp_path: Path, body: str, fixed: str) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text(HEAD + body, encoding="utf-8")
+    result = cli("validate", str(path))
+    assert result.exit_code == 1 and typeset(f"écrivez « {fixed} »") in result.stderr

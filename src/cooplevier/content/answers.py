@@ -19,6 +19,7 @@ from cooplevier.content.migrate import Migrated, carry, older_version
 from cooplevier.content.model import FORMS, ROLES, STRUCTURES, Form, Pack, Role, Structure
 from cooplevier.content.schema import as_date
 from cooplevier.content.strict_yaml import KeyPath, YamlDoc, load_file
+from cooplevier.content.yaml_errors import expected_mapping
 from cooplevier.errors import AnswersError, CooplevierError, ErrorGroup
 from cooplevier.messages import t, tn
 
@@ -224,7 +225,7 @@ def _respondent(respondent: Any, errors: _Errors) -> tuple[str | None, Role | No
     if respondent is None:
         return None, None
     if not isinstance(respondent, dict):
-        errors(("respondent",), t("schema.expected_mapping"))
+        errors(("respondent",), expected_mapping(respondent))
         return None, None
     for key in respondent:
         if key not in _RESPONDENT_KEYS:
@@ -269,7 +270,7 @@ def _answers(
         errors(("answers",), t("answers.list_not_mapping"))
         return answers, set_aside
     if not isinstance(raw_answers, dict):
-        errors(("answers",), t("schema.expected_mapping"))
+        errors(("answers",), expected_mapping(raw_answers))
         return answers, set_aside
     for qid, raw in raw_answers.items():
         path = ("answers", origins.get(qid, qid))  # a carried answer is located where it was written
@@ -329,10 +330,8 @@ def text_problem(value: Any) -> str | None:
 
 
 def control_char(text: str) -> str | None:
-    """The first control character (other than tab and line breaks) in `text`, if any.
-
-    Written as YAML escapes ("\\x1b", "\\0"), they would reach terminals and reports raw.
-    """
+    """The first control character (not tab or a line break) in `text`: as YAML escapes they would reach
+    terminals and reports raw."""
     for ch in text:
         if (ch < " " and ch not in "\t\n\r") or ("\x7f" <= ch <= "\x9f" and ch != "\x85"):
             return ch

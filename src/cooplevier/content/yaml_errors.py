@@ -58,6 +58,14 @@ def explain(exc: yaml.MarkedYAMLError, text: str) -> Location:
     return t("yaml.syntax", problem=problem), line, col
 
 
+def expected_mapping(value: object) -> str:
+    """Why a value that should hold `key: value` lines does not: with the fix when it reads as one
+    line typed without the space (`L1.Q2:3` alone under `answers:` is a text, not a table)."""
+    if isinstance(value, str) and (m := _KEY_NO_SPACE.match(value)) and not m.group(3).startswith(("/", "\\")):
+        return t("yaml.no_space_after_colon", fixed=f"{m.group(2)}: {m.group(3)}")
+    return t("schema.expected_mapping")
+
+
 def _char(lines: list[str], mark: yaml.Mark | None) -> str:
     if mark is None or mark.line >= len(lines):
         return ""
