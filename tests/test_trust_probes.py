@@ -57,15 +57,15 @@ def test_a_stray_byte_in_a_csv_grid_is_refused_at_its_line(cli: Cli, tmp_path: P
     assert "territory: Zoéville" in written.read_text(encoding="utf-8")
 
 
-def test_assess_asks_again_for_a_line_that_is_not_utf8(tmp_path: Path) -> None:
+def test_a_script_line_that_is_not_utf8_stops_assess_without_shifting_the_next_answers(tmp_path: Path) -> None:
+    """Asked again on a terminal; from a script, the next line would be taken as its answer: stop."""
     path = tmp_path / "a.yaml"
-    typed = b"3\nc caf\xe9\nc caf\xc3\xa9\n4\nq\n"
+    typed = b"3\nc caf\xe9\n4\nq\n"
     done = subprocess.run([sys.executable, "-m", "cooplevier", "assess", str(path), "-t", "X", "-r", "elu",
                            "-s", "petr"], input=typed, capture_output=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert "UTF-8" in done.stderr.decode() and "\ufffd" not in path.read_text(encoding="utf-8")
-    comments = [a.comment for a in load_answers(path, _pack()).answers.values() if a.comment]
-    assert comments == ["café"]
+    assert done.returncode == 1 and "UTF-8" in done.stderr.decode(), done.stderr
+    answers = load_answers(path, _pack()).answers
+    assert [a.value for a in answers.values()] == [3] and "\ufffd" not in path.read_text(encoding="utf-8")
 
 
 def _pack() -> Pack:

@@ -27,6 +27,7 @@ from cooplevier.assess.screens import (
 from cooplevier.content.answers import Value
 from cooplevier.content.model import Question
 from cooplevier.content.model import Text as Content
+from cooplevier.errors import CooplevierError
 from cooplevier.messages import answer_label, role_choice, t, tn
 from cooplevier.typography import typeset as fr
 
@@ -103,6 +104,8 @@ class TerminalPrompter:
             line = self._read(prompt)
             if not _UNDECODED.search(line):
                 return line
+            if sys.stdin is None or not sys.stdin.isatty():  # a script: asking again would shift every later line
+                raise CooplevierError(t("assess.not_utf8_piped"))
             self.warn(t("assess.not_utf8"))
 
     def _read(self, prompt: str) -> str:

@@ -30,6 +30,7 @@ FR: dict[str, str | dict[str, str]] = {
     "assess.ask_structure": "Votre structure (1 à {count}) : ",
     "assess.bad_structure": "« {value} » n'est pas dans la liste : tapez un chiffre de 1 à {count}, puis Entrée.",
     "assess.ask_mine": "{file} existe déjà{who}. Est-ce votre fichier, à reprendre ? [o/N] : ",
+    "assess.not_utf8_piped": "une ligne de l'entrée contient des octets qui ne sont pas de l'UTF-8 : arrêt, pour ne pas prendre la ligne suivante pour sa réponse ; les réponses précédentes sont enregistrées (convertissez le script en UTF-8 puis relancez : assess reprend où il s'est arrêté)",
     "assess.not_utf8": "cette ligne contient des caractères que le terminal n'a pas envoyés en UTF-8 : rien n'est enregistré, retapez-la (ou réglez le terminal en UTF-8)",
     "assess.whose": " ({who})",
     "assess.other_file": "Vos réponses iront dans un nouveau fichier : {file}.",
