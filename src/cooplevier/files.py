@@ -61,6 +61,7 @@ def same_file(a: str | Path, b: str | Path) -> bool:
 # edit a file in place (assess, atelier) do not guard: they read and rewrite their own file.
 _INPUTS: set[tuple[int, int]] = set()
 _GUARDING = False
+REMEMBERED = 1000  # inputs kept by identity; beyond, a batch's files are compared one by one
 
 
 def mark_input(path: str | Path) -> None:
@@ -78,8 +79,9 @@ def forget_inputs() -> None:
 
 
 def note_read(path: str | Path) -> None:
-    """A reader opened `path`: an input, if this command guards its inputs (see `check_not_input`)."""
-    if _GUARDING:
+    """A reader opened `path`: an input, if this command guards its inputs (see `check_not_input`).
+    A batch's own files are compared as they are listed, so the registry stays small."""
+    if _GUARDING and len(_INPUTS) < REMEMBERED:
         mark_input(path)
 
 
@@ -91,14 +93,23 @@ def check_not_input(output: str | None, inputs: Iterable[Path]) -> None:
     """
     global _GUARDING
     _GUARDING = True  # from now on, every file read is an input too
-    for path in inputs:
-        mark_input(path)
-    if output in (None, "-"):
-        return
-    with contextlib.suppress(OSError, ValueError):
-        info = os.stat(output)
-        if (info.st_dev, info.st_ino) in _INPUTS:
-            raise CooplevierError(t("file.is_input"), file=output)
+    target = None
+    if output not in (None, "-"):
+        with contextlib.suppress(OSError, ValueError):
+            info = os.stat(output)
+            target = (info.st_dev, info.st_ino)
+    for count, path in enumerate(inputs):
+        if count < REMEMBERED:
+            mark_input(path)
+        elif target is None:  # a batch of 50 000: a new output can be none of them, stat no more
+            break
+        else:  # an existing output: compared with every input, without keeping them all
+            with contextlib.suppress(OSError, ValueError):
+                info = os.stat(path)
+                if (info.st_dev, info.st_ino) == target:
+                    raise CooplevierError(t("file.is_input"), file=output)
+    if target is not None and target in _INPUTS:
+        raise CooplevierError(t("file.is_input"), file=output)
 
 
 def check_target(output: str, *, force: bool) -> tuple[Path, int | None]:

@@ -295,7 +295,11 @@ def check_output(output: str | None, *, force: bool, inputs: Iterable[Path] = ()
     from cooplevier.files import check_not_input, check_target
 
     try:
-        check_not_input(output, [*inputs, *_option_files()])
+        import itertools
+
+        # the few files of the folders first (always remembered), then the inputs as they come:
+        # a batch of 50 000 files is never copied into a list
+        check_not_input(output, itertools.chain(_option_files(), inputs))
         if output not in (None, "-"):
             check_target(output, force=force)
     except CooplevierError as exc:

@@ -258,7 +258,7 @@ def report(
     items = batch.collect(paths, pack)
     check_output(output, force=force, inputs=batch.inputs(items))
     if image is not None:  # the picture beside the report must not land on an input either
-        check_output(str(image), force=force)
+        check_output(str(image), force=force, inputs=batch.inputs(items))
     if len(items) == 1 and isinstance(items[0], batch.Refused):
         raise CooplevierError(items[0].message)
     if len(items) == 1 and not isinstance(items[0], batch.Duplicate):  # one respondent: the action plan

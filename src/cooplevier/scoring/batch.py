@@ -95,14 +95,15 @@ def collect(paths: Iterable[Path], pack: Pack | None = None) -> list[Item]:
 
 
 def inputs(items: Iterable[Item]) -> Iterator[Path]:
-    """The files that `items` read: answer files, and grids (once each)."""
-    seen: dict[str, None] = {}
+    """The files that `items` read, one at a time: answer files, and grids (once each). A
+    generator, kept so: a batch of 50 000 files is compared as it is listed, never copied."""
+    grids: set[str] = set()
     for item in items:
         if isinstance(item, str):
-            seen[item] = None
-        elif not isinstance(item, Refused | Duplicate):  # a grid's column: the grid is read
-            seen[item.file] = None
-    return (Path(name) for name in seen)
+            yield Path(item)
+        elif not isinstance(item, Refused | Duplicate) and item.file not in grids:  # a grid's column
+            grids.add(item.file)
+            yield Path(item.file)
 
 
 def expand_grid(path: Path, pack: Pack) -> list[Item]:
