@@ -143,18 +143,6 @@ def project(people: Sequence[Result], pack: Pack, *, min_group: int) -> Projecti
     )
 
 
-def groups_of(roles: Sequence[str | None], k: int) -> dict[str | None, str]:
-    """Each respondent's role -> the key of the group it is shown in (rule 1); held-back roles absent."""
-    named = [role or NO_ROLE for role in roles]
-    counts = {role: named.count(role) for role in [*ROLES, NO_ROLE] if role in named}
-    groups, _held = _groups(counts, k)
-    found = {role: g.key for g in groups for role in g.roles}
-    out: dict[str | None, str] = {role: found[role] for role in ROLES if role in found}
-    if NO_ROLE in found:
-        out[None] = found[NO_ROLE]
-    return out
-
-
 def _groups(counts: Mapping[str, int], k: int) -> tuple[tuple[Group, ...], tuple[str, ...]]:
     big = [r for r in ROLES if counts.get(r, 0) >= k]
     small = tuple(r for r in counts if r not in big)

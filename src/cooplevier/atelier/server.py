@@ -17,7 +17,7 @@ import os
 import signal
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -106,9 +106,9 @@ class _OneLine(logging.Filter):
 
     # uvicorn's own warnings, said in French, at most once a minute each (a flood of bad requests
     # must not bury the facilitator's terminal)
-    KNOWN: ClassVar[dict[str, str]] = {
-        "Exceeded concurrency limit.": "atelier.too_many_connections",
-        "Invalid HTTP request received.": "atelier.invalid_requests",
+    KNOWN: ClassVar[dict[str, Callable[[], str]]] = {
+        "Exceeded concurrency limit.": lambda: t("atelier.too_many_connections"),
+        "Invalid HTTP request received.": lambda: t("atelier.invalid_requests"),
     }
     QUIET = 60.0
 
@@ -117,15 +117,13 @@ class _OneLine(logging.Filter):
         self.said: dict[str, float] = {}
 
     def filter(self, record: logging.LogRecord) -> bool:
-        key = self.KNOWN.get(str(record.msg)) if not os.environ.get("COOPLEVIER_DEBUG") else None
-        if key is not None:
+        said = self.KNOWN.get(str(record.msg)) if not os.environ.get("COOPLEVIER_DEBUG") else None
+        if said is not None:
             now = time.monotonic()
-            if now - self.said.get(key, -self.QUIET) < self.QUIET:
+            if now - self.said.get(str(record.msg), -self.QUIET) < self.QUIET:
                 return False
-            self.said[key] = now
-            record.msg = t("atelier.too_many_connections") if key == "atelier.too_many_connections" else t(
-                "atelier.invalid_requests")
-            record.args, record.exc_info, record.exc_text = (), None, None
+            self.said[str(record.msg)] = now
+            record.msg, record.args, record.exc_info, record.exc_text = said(), (), None, None
             return True
         if record.exc_info and not os.environ.get("COOPLEVIER_DEBUG"):
             kind = record.exc_info[0].__name__ if record.exc_info[0] else "?"

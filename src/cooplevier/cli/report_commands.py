@@ -147,7 +147,8 @@ def _wheel_beside(output: str | None) -> Path | None:
     import stat
 
     try:  # /dev/stdout, a pipe, a terminal: nothing to put a picture beside, so it goes inline
-        if not stat.S_ISREG(os.stat(output).st_mode) and not stat.S_ISDIR(os.stat(output).st_mode):
+        mode = os.stat(output).st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
             return None
     except OSError:
         pass  # a new file: the picture goes beside it
