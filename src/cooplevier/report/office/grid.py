@@ -151,17 +151,19 @@ def wrapped_lines(text: str, width: float, per_unit: float = 1.05) -> int:
     return sum(math.ceil(max(1, len(line)) / (width * per_unit)) for line in text.splitlines() or [""])
 
 
-def _fit_rows(ws: Any, widths: dict[str, float], *, first: int = 1) -> None:
-    """Row heights for wrapped text. Spreadsheets size rows on screen as text is typed, but a file
-    written by a program is printed with the heights it carries: without them, LibreOffice and
-    Excel print wrapped lines over one another."""
-    for row in ws.iter_rows(min_row=first):
-        lines = 1
-        for cell in row:
-            width = widths.get(cell.column_letter)
-            if width and isinstance(cell.value, str):
-                lines = max(lines, wrapped_lines(cell.value, width))
-        ws.row_dimensions[row[0].row].height = lines * _LINE_PT * 1.25 + 4
+def row_height(values: Sequence[object], widths: Sequence[float | None], per_unit: float = 1.05) -> float:
+    """Points for a row of wrapped text in columns `widths` wide. Spreadsheets size rows on screen
+    as text is typed, but a file written by a program is printed with the heights it carries:
+    without them, LibreOffice and Excel print wrapped lines over one another."""
+    lines = max((wrapped_lines(v, w, per_unit) for v, w in zip(values, widths, strict=False)
+                 if w and isinstance(v, str)), default=1)
+    return lines * _LINE_PT * 1.25 + 4
+
+
+def _fit_rows(ws: Any, widths: dict[str, float]) -> None:
+    for row in ws.iter_rows():
+        columns = [widths.get(cell.column_letter) for cell in row]
+        ws.row_dimensions[row[0].row].height = row_height([cell.value for cell in row], columns)
 
 
 def _height(text: str, choices: str) -> float:

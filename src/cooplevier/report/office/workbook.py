@@ -27,7 +27,7 @@ from cooplevier.content.model import ROLES, Pack
 from cooplevier.files import temporary_work
 from cooplevier.messages import role_group, role_label, t
 from cooplevier.numbers import score_value
-from cooplevier.report.office.grid import wrapped_lines
+from cooplevier.report.office.grid import row_height
 from cooplevier.scoring.engine import Result
 from cooplevier.typography import typeset
 
@@ -150,7 +150,7 @@ def _build(wb: Any, rows: Iterable[Row], stream: IO[bytes], pack: Pack) -> int:
     widths = [_WIDE.get(i, _NUMBER_WIDTH) for i in range(len(titles))]
     _columns(ws, widths)
     ws.freeze_panes = "C2"
-    ws.row_dimensions[1].height = _height(titles, widths, bold=True)
+    ws.row_dimensions[1].height = row_height(titles, widths, 0.8)
     _print(ws, pages_wide=SCORES_PAGES_WIDE)  # before the first row: write-only mode writes the sheet's properties then
     ws.print_title_cols = "A:B"
     ws.append(_head_cells(ws, titles))
@@ -256,22 +256,15 @@ def _sheet(
     ws.freeze_panes = "A2"
     _print(ws)
     titles = [typeset(title) for title in titles]
-    ws.row_dimensions[1].height = _height(titles, widths, bold=True)
+    ws.row_dimensions[1].height = row_height(titles, widths, 0.8)
     ws.append(_head_cells(ws, titles))
     count = 0
     for values in rows:  # content of the pack: typeset as every output
         count += 1
         values = [typeset(v) if isinstance(v, str) else v for v in values]
-        ws.row_dimensions[count + 1].height = max(height or 0, _height(values, widths))
+        ws.row_dimensions[count + 1].height = max(height or 0, row_height(values, widths, 1.0))
         ws.append([_top(ws, v) for v in values])
     ws.auto_filter.ref = f"A1:{_letter(len(titles))}{count + 1}"
-
-
-def _height(values: Sequence[Any], widths: Sequence[float], *, bold: bool = False) -> float:
-    """Points for a row of wrapped text: a program's file is printed with the heights it carries."""
-    lines = max((wrapped_lines(v, w, 0.8 if bold else 1.0) for v, w in zip(values, widths, strict=False)
-                 if isinstance(v, str)), default=1)
-    return lines * 15.0 + 4
 
 
 def _top(ws: Any, value: Any) -> Any:
