@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cooplevier.atelier.masking import EVERYONE, OTHERS, Projection, project
+from cooplevier.scoring.masking import EVERYONE, OTHERS, Projection, project
 from cooplevier.atelier.publish import Published
 from cooplevier.atelier.state import load_published, save_published, state_dir
 from cooplevier.content.answers import Answer, AnswerFile

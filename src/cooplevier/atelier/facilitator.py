@@ -18,7 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from cooplevier.atelier import views
-from cooplevier.atelier.masking import EVERYONE, OTHERS, Projection
+from cooplevier.scoring.masking import EVERYONE, OTHERS, Projection
 from cooplevier.atelier.security import FormRefused, read_form
 from cooplevier.atelier.workshop import Workshop
 from cooplevier.content.model import Pack

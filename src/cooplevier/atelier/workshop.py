@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
-from cooplevier.atelier.masking import Projection, project
+from cooplevier.scoring.masking import Projection, project
 from cooplevier.atelier.participants import Participant, Registry
 from cooplevier.atelier.publish import Published
 from cooplevier.atelier.security import JoinLimiter
