@@ -87,10 +87,15 @@ async def _load(srv: Any, participants: int, probes: int, pace: float) -> dict[s
         rnd = random.Random(i)
         async with RawClient(timeout=300) as client:
             try:
-                await participate(client, srv.participant, rnd.choice(ROLES),
-                                  lambda q: rnd.choice([1, 2, 3, 4, 5, "na", "unknown"]),
-                                  outcome=outcomes[i], after_join=after_join,
-                                  think=(lambda: rnd.uniform(0.5, 1.5) * pace) if pace else None)
+                await participate(
+                    client,
+                    srv.participant,
+                    rnd.choice(ROLES),
+                    lambda q: rnd.choice([1, 2, 3, 4, 5, "na", "unknown"]),
+                    outcome=outcomes[i],
+                    after_join=after_join,
+                    think=(lambda: rnd.uniform(0.5, 1.5) * pace) if pace else None,
+                )
             except (OSError, asyncio.IncompleteReadError, TimeoutError) as exc:
                 outcomes[i].errors.append(type(exc).__name__)
 
@@ -135,8 +140,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--participants", type=int, default=300)
     parser.add_argument("--probes", type=int, default=8)
     parser.add_argument("--startup-runs", type=int, default=5)
-    parser.add_argument("--pace", type=float, default=0.0,
-                        help="seconds each participant takes per question, on average (0: as fast as served)")
+    parser.add_argument(
+        "--pace",
+        type=float,
+        default=0.0,
+        help="seconds each participant takes per question, on average (0: as fast as served)",
+    )
     args = parser.parse_args(argv)
 
     boot = startup(args.startup_runs)
@@ -151,8 +160,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         outcomes = run["outcomes"]
         errors = sum(len(o.errors) for o in outcomes)
         lost = lost_answers(Path(srv.folder), outcomes)
-        report = subprocess.run([sys.executable, "-m", "cooplevier", "report", str(folder), "--format", "json"],
-                                capture_output=True, text=True)
+        report = subprocess.run(
+            [sys.executable, "-m", "cooplevier", "report", str(folder), "--format", "json"],
+            capture_output=True,
+            text=True,
+        )
         counted = json.loads(report.stdout)["respondents"] if report.returncode == 0 else None
     answers, static = run["answers"], run["static"]
     results = {
@@ -183,19 +195,29 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
 def _print(r: dict[str, Any]) -> None:
     pace = f", one question every ~{r['pace_s']:g} s each" if r["pace_s"] else ", as fast as served"
-    print(f"{r['participants']} participants{pace}: {r['answers']} answers in {r['elapsed_s']:.1f} s "
-          f"({r['answers_per_s']:.0f} answers/s)")
+    print(
+        f"{r['participants']} participants{pace}: {r['answers']} answers in {r['elapsed_s']:.1f} s "
+        f"({r['answers_per_s']:.0f} answers/s)"
+    )
     print(f"errors {r['errors']}, lost answers {r['lost']}, report counts {r['report_counts']}")
-    print(f"server CPU {r['server_cpu_s']:.1f} s for {r['elapsed_s']:.1f} s of load "
-          f"({r['server_cpu_s'] / r['elapsed_s'] * 100:.0f} % of one core; it uses one)")
+    print(
+        f"server CPU {r['server_cpu_s']:.1f} s for {r['elapsed_s']:.1f} s of load "
+        f"({r['server_cpu_s'] / r['elapsed_s'] * 100:.0f} % of one core; it uses one)"
+    )
     print(f"answer latency p50 {r['answer_p50_ms']:.0f} ms, p95 {r['answer_p95_ms']:.0f} ms")
-    print(f"static asset   p50 {r['static_p50_ms']:.0f} ms, p95 {r['static_p95_ms']:.0f} ms "
-          f"({r['static_requests']} requests under the same load)")
+    print(
+        f"static asset   p50 {r['static_p50_ms']:.0f} ms, p95 {r['static_p95_ms']:.0f} ms "
+        f"({r['static_requests']} requests under the same load)"
+    )
     print(f"p95 ratio answer / static: {r['p95_ratio']:.2f}")
-    print(f"start-up: links printed after {r['to_links_s'] * 1000:.0f} ms, first page after "
-          f"{r['to_first_page_s'] * 1000:.0f} ms (median)")
-    print(f"memory: {r['rss_before_mib']:.1f} MiB at start, {r['rss_after_mib']:.1f} MiB after "
-          f"(peak {r['rss_peak_mib']:.1f}): {r['kib_per_participant']:.0f} KiB per participant")
+    print(
+        f"start-up: links printed after {r['to_links_s'] * 1000:.0f} ms, first page after "
+        f"{r['to_first_page_s'] * 1000:.0f} ms (median)"
+    )
+    print(
+        f"memory: {r['rss_before_mib']:.1f} MiB at start, {r['rss_after_mib']:.1f} MiB after "
+        f"(peak {r['rss_peak_mib']:.1f}): {r['kib_per_participant']:.0f} KiB per participant"
+    )
     ok = r["errors"] == 0 and r["lost"] == 0 and r["report_counts"] == r["participants"]
     print("atelier targets:", "met" if ok else "NOT met")
 

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BARE_APP = '''
+BARE_APP = """
 import typer
 
 app = typer.Typer()
@@ -33,7 +33,7 @@ def goodbye(name: str) -> None:
 
 
 app()
-'''
+"""
 
 
 def timed(cmd: list[str], cwd: Path) -> float:
@@ -65,7 +65,14 @@ def main(runs: int = 30) -> int:
             "bare typer --help": [sys.executable, str(work / "bare.py"), "--help"],
             "cooplevier --help": [exe, "--help"],
             "cooplevier report --format html": [
-                exe, "report", str(answers), "--format", "html", "--output", str(work / "r.html"), "--force",
+                exe,
+                "report",
+                str(answers),
+                "--format",
+                "html",
+                "--output",
+                str(work / "r.html"),
+                "--force",
             ],
         }
         medians = compare(cases, runs, work)

@@ -22,8 +22,18 @@ from bench_batch import generate, run  # noqa: E402
 
 
 def report_cmd(folder: Path, out: Path) -> list[str]:
-    return [sys.executable, "-m", "cooplevier", "report", str(folder), "--format", "json", "--output", str(out),
-            "--force"]
+    return [
+        sys.executable,
+        "-m",
+        "cooplevier",
+        "report",
+        str(folder),
+        "--format",
+        "json",
+        "--output",
+        str(out),
+        "--force",
+    ]
 
 
 def main(argv: list[str] | None = None) -> dict[str, float]:
@@ -53,8 +63,10 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         "synthesis_big_s": statistics.median(big_times),
     }
     print(f"report --format json, {args.small} files : peak {results['rss_small_mib']:.1f} MiB")
-    print(f"report --format json, {args.files} files : peak {results['rss_big_mib']:.1f} MiB, "
-          f"{results['synthesis_big_s']:.1f} s")
+    print(
+        f"report --format json, {args.files} files : peak {results['rss_big_mib']:.1f} MiB, "
+        f"{results['synthesis_big_s']:.1f} s"
+    )
     ratio = results["synthesis_memory_ratio"]
     print(f"synthesis memory ratio ({args.files} / {args.small}) : {ratio:.2f}  (target <= 1.5)")
     return results

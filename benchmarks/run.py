@@ -15,12 +15,24 @@ HERE = Path(__file__).resolve().parent
 
 # (module, title, arguments for a quick run, {result key: highest value that meets the target})
 BENCHMARKS = [
-    ("bench_batch", "batch scoring: throughput and memory", ["--files", "2000", "--runs", "1"],
-     {"throughput_ratio": 1.0, "memory_ratio": 1.5}),
-    ("bench_synthesis", "workshop synthesis: memory", ["--files", "5000", "--runs", "1"],
-     {"synthesis_memory_ratio": 1.5}),
-    ("bench_atelier", "workshop server: 300 participants answering at once", ["--participants", "60",
-     "--startup-runs", "2"], {"errors": 0, "lost": 0}),
+    (
+        "bench_batch",
+        "batch scoring: throughput and memory",
+        ["--files", "2000", "--runs", "1"],
+        {"throughput_ratio": 1.0, "memory_ratio": 1.5},
+    ),
+    (
+        "bench_synthesis",
+        "workshop synthesis: memory",
+        ["--files", "5000", "--runs", "1"],
+        {"synthesis_memory_ratio": 1.5},
+    ),
+    (
+        "bench_atelier",
+        "workshop server: 300 participants answering at once",
+        ["--participants", "60", "--startup-runs", "2"],
+        {"errors": 0, "lost": 0},
+    ),
 ]
 
 
@@ -33,8 +45,9 @@ def main(argv: list[str]) -> int:
             continue
         print(f"== {title} ==")
         results = importlib.import_module(module).main(quick_args if quick else [])
-        missed += [f"{module}: {key} = {results[key]:.2f} > {limit}"
-                   for key, limit in targets.items() if results[key] > limit]
+        missed += [
+            f"{module}: {key} = {results[key]:.2f} > {limit}" for key, limit in targets.items() if results[key] > limit
+        ]
         print()
     print("== start-up ==")
     saved, sys.argv = sys.argv, [str(HERE / "bench_startup.py")] + (["10"] if quick else [])

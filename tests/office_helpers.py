@@ -17,8 +17,16 @@ def soffice(files: Sequence[Path], target: str, outdir: Path) -> list[Path]:
     """Convert `files` with headless LibreOffice (one start for all), in a throw-away profile."""
     binary = require_tool("soffice")
     profile = outdir / "lo-profile"
-    cmd = [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", target,
-           "--outdir", str(outdir), *map(str, files)]
+    cmd = [
+        binary,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--convert-to",
+        target,
+        "--outdir",
+        str(outdir),
+        *map(str, files),
+    ]
     subprocess.run(cmd, check=True, capture_output=True, timeout=240)
     suffix = "." + target.split(":", 1)[0]
     out = [outdir / (f.stem + suffix) for f in files]

@@ -17,8 +17,34 @@ PACK: Pack = load_pack()
 QUESTION_IDS = [q.id for q in PACK.questions]
 # Any text a person could type or paste, including markup, formulas, Jinja and odd Unicode.
 TEXT = st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=60) | st.sampled_from(
-    ["Pays\x85Nord", "a\u2028b", "<script>alert(1)</script>", '=HYPERLINK("http://x")', "{{ 7*7 }} {% raw %}", "# titre *gras*", "a: b", "- x", "'\"", "\u202eRTL", "na", "3", "yes", "~", "2026-11-25",
-     "01053", "12:30", "007", "Yes", "null", "NULL", "0x1F", "1e3", ".inf", "  bord  ", "a\nb"]
+    [
+        "Pays\x85Nord",
+        "a\u2028b",
+        "<script>alert(1)</script>",
+        '=HYPERLINK("http://x")',
+        "{{ 7*7 }} {% raw %}",
+        "# titre *gras*",
+        "a: b",
+        "- x",
+        "'\"",
+        "\u202eRTL",
+        "na",
+        "3",
+        "yes",
+        "~",
+        "2026-11-25",
+        "01053",
+        "12:30",
+        "007",
+        "Yes",
+        "null",
+        "NULL",
+        "0x1F",
+        "1e3",
+        ".inf",
+        "  bord  ",
+        "a\nb",
+    ]
 )
 VALUES = st.sampled_from([1, 2, 3, 4, 5, "na", "unknown"])
 

@@ -83,7 +83,7 @@ def test_no_import_cycle() -> None:
 
     def visit(node: str, trail: list[str]) -> None:
         if node in trail:
-            cycle = [*trail[trail.index(node):], node]
+            cycle = [*trail[trail.index(node) :], node]
             pytest.fail("import cycle: " + " -> ".join(cycle))
         if node in done:
             return

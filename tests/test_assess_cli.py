@@ -32,7 +32,16 @@ def test_complete_run(cli: Cli, pack: Pack, tmp_path: Path) -> None:
     path = tmp_path / "figeac.yaml"
     n = len(pack.questions)
     result = cli(
-        "assess", str(path), "--territory", "Pays de Figeac", "--role", "elu", "--structure", "autre", input=lines(*["3"] * n), env=PLAIN
+        "assess",
+        str(path),
+        "--territory",
+        "Pays de Figeac",
+        "--role",
+        "elu",
+        "--structure",
+        "autre",
+        input=lines(*["3"] * n),
+        env=PLAIN,
     )
     assert result.exit_code == 0, result.output
     out = result.stdout
@@ -60,7 +69,18 @@ def test_output_is_plain_and_fits_80_columns(
 
 def test_piped_partial_input_then_end_of_input(cli: Cli, pack: Pack, tmp_path: Path) -> None:
     path = tmp_path / "t.yaml"
-    result = cli("assess", str(path), "--territory", "T", "--role", "elu", "--structure", "autre", input=lines(4, "n", "x"), env=PLAIN)
+    result = cli(
+        "assess",
+        str(path),
+        "--territory",
+        "T",
+        "--role",
+        "elu",
+        "--structure",
+        "autre",
+        input=lines(4, "n", "x"),
+        env=PLAIN,
+    )
     assert result.exit_code == 1
     assert "Fin de l'entrée" in result.stderr and "3/49 réponses enregistrées" in flat(result.stderr)
     assert f"cooplevier assess {path}" in result.stderr
@@ -86,7 +106,12 @@ def test_resume_through_the_cli(cli: Cli, pack: Pack, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [["assess"], ["assess", "x.yaml"], ["assess", "x.yaml", "-t", "T"], ["assess", "x.yaml", "-t", "T", "-r", "elu", "-s", "autre"]],
+    [
+        ["assess"],
+        ["assess", "x.yaml"],
+        ["assess", "x.yaml", "-t", "T"],
+        ["assess", "x.yaml", "-t", "T", "-r", "elu", "-s", "autre"],
+    ],
     ids=["nothing", "file", "territory", "territory-and-role"],
 )
 def test_empty_stdin_stops_with_a_clear_message(
@@ -155,7 +180,9 @@ def test_text_from_the_file_is_never_taken_for_markup(cli: Cli, pack: Pack, tmp_
 
 
 def test_control_characters_typed_are_not_sent_to_the_terminal(cli: Cli, tmp_path: Path) -> None:
-    result = cli("assess", str(tmp_path / "t.yaml"), "-t", "T", "-r", "elu", "-s", "autre", input=lines("\x1b[A", "q"), env=PLAIN)
+    result = cli(
+        "assess", str(tmp_path / "t.yaml"), "-t", "T", "-r", "elu", "-s", "autre", input=lines("\x1b[A", "q"), env=PLAIN
+    )
     assert result.exit_code == 0
     assert "\x1b" not in result.output and typeset("« \ufffd[A » n'est pas une réponse possible") in result.stdout
 
@@ -174,7 +201,9 @@ def test_set_aside_answers_are_reported_on_stderr(cli: Cli, pack: Pack, tmp_path
 
 def test_custom_content_is_in_the_commands_printed(cli: Cli, pack: Pack, tmp_path: Path) -> None:
     path = tmp_path / "t.yaml"
-    result = cli("assess", str(path), "-t", "T", "-r", "elu", "-s", "autre", "--content", pack.root, input=lines("q"), env=PLAIN)
+    result = cli(
+        "assess", str(path), "-t", "T", "-r", "elu", "-s", "autre", "--content", pack.root, input=lines("q"), env=PLAIN
+    )
     assert f"cooplevier assess {path} --content {pack.root}" in result.stdout
 
 

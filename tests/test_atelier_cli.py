@@ -67,8 +67,9 @@ def test_short_form_missing_from_the_pack_is_said_before_the_folder_is_touched(t
     data = tmp_path / "pack"
     shutil.copytree(shipped_dir("data"), data)
     questions = data / "questions.yaml"
-    questions.write_text(re.sub(r"(?m)^\s*short: true\s*$\n?", "", questions.read_text(encoding="utf-8")),
-                         encoding="utf-8")
+    questions.write_text(
+        re.sub(r"(?m)^\s*short: true\s*$\n?", "", questions.read_text(encoding="utf-8")), encoding="utf-8"
+    )
     questions.write_text(re.sub(r",\s*short: true", "", questions.read_text(encoding="utf-8")), encoding="utf-8")
     result = invoke("atelier", str(tmp_path / "a"), "--short", "--content", str(data))
     assert result.exit_code == 1 and "forme courte" in result.stderr and "relancez sans --short" in result.stderr
@@ -109,7 +110,9 @@ def test_lan_puts_the_network_address_in_the_links(tmp_path: Path, monkeypatch: 
     result = invoke("atelier", str(tmp_path / "a"), "--lan", "--port", "0", "--format", "json")
     assert result.exit_code == 0, result.stderr
     links = json.loads(result.stdout.splitlines()[0])
-    assert links["participant"].startswith("http://192.0.2.10:") and links["facilitator"].startswith("http://192.0.2.10:")
+    assert links["participant"].startswith("http://192.0.2.10:") and links["facilitator"].startswith(
+        "http://192.0.2.10:"
+    )
     assert seen["bound"] == "0.0.0.0" and "appareils du même réseau" in result.stderr
 
 
@@ -142,8 +145,12 @@ def test_json_line_serves_and_stops_cleanly_on_sigterm_and_ctrl_c(tmp_path: Path
         assert (again.participant, again.facilitator) == (srv.participant, srv.facilitator)
     finally:
         assert again.stop(signal.SIGINT) == 0
-    third = subprocess.Popen([sys.executable, "-m", "cooplevier", "atelier", str(folder), "--format", "json"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    third = subprocess.Popen(
+        [sys.executable, "-m", "cooplevier", "atelier", str(folder), "--format", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert third.stdout is not None
         assert json.loads(third.stdout.readline())["participant"] == srv.participant  # no --port: the same one
@@ -175,8 +182,12 @@ def test_a_damaged_state_is_said_never_overwritten(tmp_path: Path, monkeypatch: 
 
 
 def test_the_other_commands_do_not_import_the_server_libraries() -> None:
-    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "cooplevier", "--help"],
-                          capture_output=True, text=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "cooplevier", "--help"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
     assert done.returncode == 0
     imported = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines() if "|" in line}
     assert not imported & {"starlette", "uvicorn", "segno", "anyio", "h11", "httpx2"}
@@ -253,15 +264,18 @@ def test_a_client_that_sends_its_headers_a_byte_at_a_time_is_cut_off(monkeypatch
         thread.join(10)
 
 
-@pytest.mark.parametrize(("logger", "words"), [("asyncio", "une connexion n'a pas pu"), ("uvicorn.error", "une page a échoué")])
+@pytest.mark.parametrize(
+    ("logger", "words"), [("asyncio", "une connexion n'a pas pu"), ("uvicorn.error", "une page a échoué")]
+)
 def test_a_server_fault_is_one_french_line_never_a_traceback(logger: str, words: str) -> None:
     import logging
 
     try:
         raise OSError(24, "Too many open files")
     except OSError:
-        record = logging.LogRecord(logger, logging.ERROR, __file__, 1, "socket.accept() out of system resource",
-                                   (), sys.exc_info())
+        record = logging.LogRecord(
+            logger, logging.ERROR, __file__, 1, "socket.accept() out of system resource", (), sys.exc_info()
+        )
     assert server._OneLine().filter(record)
     assert record.exc_info is None and typeset(words) in typeset(record.getMessage())
     assert "OSError" in record.getMessage() and "\n" not in record.getMessage()
@@ -273,7 +287,9 @@ def test_uvicorn_warnings_are_french_and_said_once_a_minute() -> None:
     one_line = server._OneLine()
     lines = []
     for _ in range(500):  # a flood of connections over the limit
-        record = logging.LogRecord("uvicorn.error", logging.WARNING, __file__, 1, "Exceeded concurrency limit.", (), None)
+        record = logging.LogRecord(
+            "uvicorn.error", logging.WARNING, __file__, 1, "Exceeded concurrency limit.", (), None
+        )
         if one_line.filter(record):
             lines.append(record.getMessage())
     assert len(lines) == 1 and typeset("trop de connexions à la fois") in lines[0]

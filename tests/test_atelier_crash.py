@@ -44,8 +44,15 @@ async def _room(link: str, outcomes: list[Outcome], killed: asyncio.Event, *, de
         rnd = random.Random(i)
         async with RawClient(timeout=60) as client:
             try:
-                await participate(client, link, rnd.choice(ROLES), lambda q: rnd.choice([1, 2, 3, 4, 5, "na", "unknown"]),
-                                  name=f"Participant {i}", outcome=outcomes[i], after_join=joined)
+                await participate(
+                    client,
+                    link,
+                    rnd.choice(ROLES),
+                    lambda q: rnd.choice([1, 2, 3, 4, 5, "na", "unknown"]),
+                    name=f"Participant {i}",
+                    outcome=outcomes[i],
+                    after_join=joined,
+                )
             except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError, IndexError) as exc:
                 outcomes[i].errors.append(type(exc).__name__)  # the kill: whatever was in flight
 
@@ -122,8 +129,13 @@ def test_load_a_room_answers_everything_at_once(tmp_path: Path, pack: Pack) -> N
     async def one(i: int) -> None:
         rnd = random.Random(1000 + i)
         async with RawClient(timeout=120) as client:
-            await participate(client, srv.participant, ROLES[i % len(ROLES)],
-                              lambda q: rnd.choice([1, 2, 3, 4, 5, "na", "unknown"]), outcome=outcomes[i])
+            await participate(
+                client,
+                srv.participant,
+                ROLES[i % len(ROLES)],
+                lambda q: rnd.choice([1, 2, 3, 4, 5, "na", "unknown"]),
+                outcome=outcomes[i],
+            )
 
     async def room() -> None:
         await asyncio.gather(*(one(i) for i in range(people)))

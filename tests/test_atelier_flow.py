@@ -45,6 +45,7 @@ def test_back_skip_and_missing_answer(room: Callable[..., Room]) -> None:
     done = c.get(f"{r.base}/fin").text
     assert 'id="done"' in done and Q2 in done  # listed as not answered yet
 
+
 def test_resume_by_cookie_and_by_personal_link(room: Callable[..., Room]) -> None:
     r = room()
     c = r.client()
@@ -59,6 +60,7 @@ def test_resume_by_cookie_and_by_personal_link(room: Callable[..., Room]) -> Non
     assert response.status_code == 303 and response.headers["location"] == f"{r.base}/question/{Q3}"
     assert phone.get(f"{r.base}/question/{Q3}").status_code == 200
     assert r.client().get(f"{r.base}/reprendre/0123456789abcdef.forged").status_code == 404
+
 
 def test_a_restart_keeps_links_cookies_places_and_answers(room: Callable[..., Room], pack: Pack) -> None:
     r = room()
@@ -78,6 +80,7 @@ def test_a_restart_keeps_links_cookies_places_and_answers(room: Callable[..., Ro
     finally:
         again.close()
 
+
 def test_two_tabs_of_one_participant_never_lose_an_answer(room: Callable[..., Room], pack: Pack) -> None:
     """Two tabs post at once (the lock orders them); each merges its answer into the current file."""
     import httpx2 as httpx
@@ -91,10 +94,16 @@ def test_two_tabs_of_one_participant_never_lose_an_answer(room: Callable[..., Ro
 
     async def both_tabs() -> list[int]:
         transport = httpx.ASGITransport(app=r.app)
-        tabs = [httpx.AsyncClient(transport=transport, base_url="http://testserver",
-                                  cookies={"cooplevier_participant": cookie}) for _ in range(2)]
-        posts = [tabs[i % 2].post(f"{r.base}/question/{qid}", data={"csrf": csrf, qid: str(1 + i % 5)})
-                 for i, qid in enumerate(questions)]
+        tabs = [
+            httpx.AsyncClient(
+                transport=transport, base_url="http://testserver", cookies={"cooplevier_participant": cookie}
+            )
+            for _ in range(2)
+        ]
+        posts = [
+            tabs[i % 2].post(f"{r.base}/question/{qid}", data={"csrf": csrf, qid: str(1 + i % 5)})
+            for i, qid in enumerate(questions)
+        ]
         done = await asyncio.gather(*posts)
         for tab in tabs:
             await tab.aclose()
@@ -104,6 +113,7 @@ def test_two_tabs_of_one_participant_never_lose_an_answer(room: Callable[..., Ro
     saved = r.files()[0]["answers"]
     assert saved == {qid: 1 + i % 5 for i, qid in enumerate(questions)}
     assert invoke("validate", str(r.folder)).exit_code == 0
+
 
 def test_closing_the_questionnaire(room: Callable[..., Room], pack: Pack) -> None:
     r = room()
@@ -115,8 +125,9 @@ def test_closing_the_questionnaire(room: Callable[..., Room], pack: Pack) -> Non
     assert closed.status_code == 303 and r.w.state.closed
     page = c.get(f"{r.base}/question/{Q2}")
     assert page.status_code == 200 and "Le questionnaire est fermé" in page.text and f'name="{Q2}"' not in page.text
-    refused = c.post(f"{r.base}/question/{Q2}", data={"csrf": r.w.state.sign("csrf:p:" + next(iter(r.w.registry)).id),
-                                                    Q2: "4"})
+    refused = c.post(
+        f"{r.base}/question/{Q2}", data={"csrf": r.w.state.sign("csrf:p:" + next(iter(r.w.registry)).id), Q2: "4"}
+    )
     assert refused.status_code == 409 and r.files()[0]["answers"] == {Q1: 2}
     newcomer = r.client()
     assert "fermé" in newcomer.get(r.base).text
@@ -128,6 +139,7 @@ def test_closing_the_questionnaire(room: Callable[..., Room], pack: Pack) -> Non
     c.post(f"{r.fac}/fermeture", data={"csrf": csrf_of(c.get(r.fac).text), "action": "rouvrir"})
     assert not r.w.state.closed and r.answer(c, Q2, 4).status_code == 303
 
+
 def _crowd(r: Room, pack: Pack, roles: dict[str, int], level: Callable[[str, int], int]) -> None:
     for role, count in roles.items():
         for i in range(count):
@@ -136,6 +148,7 @@ def _crowd(r: Room, pack: Pack, roles: dict[str, int], level: Callable[[str, int
             for q in pack.form()[:6]:
                 r.answer(client, q.id, level(role, i))
 
+
 def test_projection_shows_only_counts_below_min_group(room: Callable[..., Room], pack: Pack) -> None:
     r = room()
     _crowd(r, pack, {"elu": 1, "technicien": 1}, lambda role, i: 4)
@@ -143,9 +156,12 @@ def test_projection_shows_only_counts_below_min_group(room: Callable[..., Room],
     assert "2 / 3" in html and 'class="wheel"' not in html and '<table class="heat"' not in html
     assert "<h3" not in html and "Groupe" not in html
 
+
 def test_projection_merges_or_holds_back_small_roles(room: Callable[..., Room], pack: Pack) -> None:
     r = room()
-    _crowd(r, pack, {"elu": 3, "technicien": 3, "partenaire": 1}, lambda role, i: {"elu": 5, "technicien": 1}.get(role, 3))
+    _crowd(
+        r, pack, {"elu": 3, "technicien": 3, "partenaire": 1}, lambda role, i: {"elu": 5, "technicien": 1}.get(role, 3)
+    )
     html = r.client().get(f"{r.fac}/projection/fragment").text
     head = re.search(r"<thead>.*?</thead>", html, re.S)
     assert head and f"{role_group('elu')} (3)" in head.group(0) and f"{role_group('technicien')} (3)" in head.group(0)
@@ -155,25 +171,33 @@ def test_projection_merges_or_holds_back_small_roles(room: Callable[..., Room], 
     html2 = r2.client().get(f"{r2.fac}/projection/fragment").text
     assert "Autres rôles (3)" in html2
 
+
 def test_downloads(room: Callable[..., Room], pack: Pack) -> None:
     r = room()
     c = r.client()
     assert c.get(f"{r.fac}/telecharger/synthese.html").status_code == 409  # nobody answered yet
     _crowd(r, pack, {"elu": 2}, lambda role, i: 3)
-    for name, kind in (("synthese.html", "text/html"), ("synthese.md", "text/markdown"),
-                       ("scores.xlsx", "spreadsheetml"), ("synthese.docx", "wordprocessingml"),
-                       ("synthese.odt", "opendocument.text")):
+    for name, kind in (
+        ("synthese.html", "text/html"),
+        ("synthese.md", "text/markdown"),
+        ("scores.xlsx", "spreadsheetml"),
+        ("synthese.docx", "wordprocessingml"),
+        ("synthese.odt", "opendocument.text"),
+    ):
         response = c.get(f"{r.fac}/telecharger/{name}")
         assert response.status_code == 200 and kind in response.headers["content-type"]
         assert response.headers["content-disposition"] == f'attachment; filename="{name}"'
         assert response.content[:2] == b"PK" if name.endswith(("xlsx", "docx", "odt")) else b"<" in response.content
         assert name in c.get(r.fac).text  # offered on the dashboard
 
+
 def test_the_answer_files_validate_and_report_counts_everyone(room: Callable[..., Room], pack: Pack) -> None:
     r = room(structure="petr")
     c = r.client()
     label = pack.structure_type("petr")
-    assert label is None or typeset("Questions formulées pour : <strong>") + label.label in c.get(r.base).text.replace("&#39;", "'")
+    assert label is None or typeset("Questions formulées pour : <strong>") + label.label in c.get(r.base).text.replace(
+        "&#39;", "'"
+    )
     r.join(c, "societe-civile", "Zoé")
     for i, q in enumerate(pack.form("petr")):
         r.answer(c, q.id, ["na", "unknown", 1, 2, 3, 4, 5][i % 7], comment="vu en commission" if i == 3 else "")
@@ -185,6 +209,7 @@ def test_the_answer_files_validate_and_report_counts_everyone(room: Callable[...
 
     report = invoke("report", str(r.folder), "--format", "json")
     assert report.exit_code == 0 and json.loads(report.stdout)["respondents"] == 2
+
 
 def test_a_failed_write_is_not_acknowledged(room: Callable[..., Room], monkeypatch: pytest.MonkeyPatch) -> None:
     r = room()
@@ -201,6 +226,7 @@ def test_a_failed_write_is_not_acknowledged(room: Callable[..., Room], monkeypat
     assert response.status_code == 500 and "mon avis" in response.text and "pas pu être enregistrée" in response.text
     assert next(iter(r.w.registry)).answers == {} and r.files()[0]["answers"] == {}
 
+
 def test_short_form_with_a_pack_of_our_own(tmp_path: Path) -> None:
     """A copy of the pack whose short form is each lever's last question asked to every structure."""
     import shutil
@@ -212,7 +238,9 @@ def test_short_form_with_a_pack_of_our_own(tmp_path: Path) -> None:
     data = tmp_path / "pack"
     shutil.copytree(shipped_dir("data"), data)
     doc = yaml.safe_load((data / "questions.yaml").read_text(encoding="utf-8"))
-    everywhere = [q for q in doc["questions"] if len(q.get("applies_to", ["epci", "petr", "scot", "pnr", "autre"])) == 5]
+    everywhere = [
+        q for q in doc["questions"] if len(q.get("applies_to", ["epci", "petr", "scot", "pnr", "autre"])) == 5
+    ]
     last = {q["lever"]: q["id"] for q in everywhere}  # a short question is asked to every structure
     for q in doc["questions"]:
         q["short"] = q["id"] == last[q["lever"]]
@@ -259,12 +287,19 @@ def test_a_comment_is_never_dropped_silently(room: Callable[..., Room]) -> None:
     assert r.files()[0]["answers"][Q2] == {"level": "unknown", "comment": "ligne 1\nligne 2"}
 
 
-def test_help_gives_practices_vigilance_and_territories_with_their_source(room: Callable[..., Room], pack: Pack) -> None:
+def test_help_gives_practices_vigilance_and_territories_with_their_source(
+    room: Callable[..., Room], pack: Pack
+) -> None:
     r = room()
     c = r.client()
     r.join(c)
-    lever, case, note = next((lv.id, case, link.note) for lv in pack.levers for case in pack.cases_for(lv.id)
-                             for link in case.levers if link.lever == lv.id and link.source == "editorial" and link.note)
+    lever, case, note = next(
+        (lv.id, case, link.note)
+        for lv in pack.levers
+        for case in pack.cases_for(lv.id)
+        for link in case.levers
+        if link.lever == lv.id and link.source == "editorial" and link.note
+    )
     first = next(q for q in r.w.registry.questions if q.lever == lever)
     panel = c.get(f"{r.base}/levier/{lever}").text
     question = c.get(f"{r.base}/question/{first.id}").text

@@ -12,12 +12,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cooplevier.scoring.masking import EVERYONE, OTHERS, Projection, project
 from cooplevier.atelier.publish import Published
 from cooplevier.atelier.state import load_published, save_published, state_dir
 from cooplevier.content.answers import Answer, AnswerFile
 from cooplevier.content.model import ROLES, Pack
 from cooplevier.scoring.engine import Result, score
+from cooplevier.scoring.masking import EVERYONE, OTHERS, Projection, project
 
 
 def person(pack: Pack, role: str | None, levels: dict[str, Any], who: str | None = None) -> Result:
@@ -85,7 +85,9 @@ def test_divergence_and_questions_to_discuss(pack: Pack) -> None:
 
 levels = st.sampled_from([1, 2, 3, 4, 5, "na", "unknown"])
 people_strategy = st.lists(
-    st.tuples(st.sampled_from([*ROLES, None]), st.dictionaries(st.sampled_from([f"L{i}" for i in range(1, 11)]), levels)),
+    st.tuples(
+        st.sampled_from([*ROLES, None]), st.dictionaries(st.sampled_from([f"L{i}" for i in range(1, 11)]), levels)
+    ),
     min_size=0,
     max_size=14,
 )
@@ -103,8 +105,11 @@ def _check(proj: Projection, results: list[Result], pack: Pack, k: int) -> None:
     group_of = {role: g.key for g in proj.groups for role in g.roles}
     assert all(g.count >= k for g in proj.groups) or not proj.split
     for lid, row in proj.levers.items():
-        scorers = [group_of[r.role or "sans-role"] for r in results
-                   if (r.role or "sans-role") in group_of and r.levers[lid].mean is not None]
+        scorers = [
+            group_of[r.role or "sans-role"]
+            for r in results
+            if (r.role or "sans-role") in group_of and r.levers[lid].mean is not None
+        ]
         fig = row.figure
         if fig.mean is not None:
             assert len(scorers) >= k and proj.enough
@@ -113,8 +118,6 @@ def _check(proj: Projection, results: list[Result], pack: Pack, k: int) -> None:
         if fig.cells:
             left_out = len(scorers) - sum(scorers.count(key) for key in fig.cells)
             assert left_out == 0 or left_out >= k  # the group minus the cells never isolates a few
-
-
 
 
 # Rule 5: over time. The screen refreshes while people answer; what it shows over a whole session
@@ -140,8 +143,9 @@ class Room:
         return self.screen()
 
     def screen(self) -> Projection:
-        people = [(who, self.roles[who], dict(a)) for who, a in self.answers.items()
-                  if a or self.published.values.get(who)]
+        people = [
+            (who, self.roles[who], dict(a)) for who, a in self.answers.items() if a or self.published.values.get(who)
+        ]
         self.published.update(people, self.k)
         return project([self.shown(who) for who, _, _ in people], self.pack, min_group=self.k)
 
@@ -174,8 +178,14 @@ def test_cells_that_appear_never_isolate_people_shown_before(pack: Pack) -> None
     (6 × 2,33 − 4 × 3 − 2). Published by role, each figure only ever adds three people of a role."""
     room = Room(pack)
     q = pack.questions_for("L1")[0].id
-    for who, role, value in [("e1", "elu", 3), ("e2", "elu", 3), ("e3", "elu", 3), ("t1", "technicien", 1),
-                             ("t2", "technicien", 1), ("e4", "elu", 3)]:
+    for who, role, value in [
+        ("e1", "elu", 3),
+        ("e2", "elu", 3),
+        ("e3", "elu", 3),
+        ("t1", "technicien", 1),
+        ("t2", "technicien", 1),
+        ("e4", "elu", 3),
+    ]:
         shown = room.answer(who, role, q, value)
         assert shown.levers["L1"].figure.mean == (3 if who != "e1" and who != "e2" else None)  # t1, t2, e4 wait
     figure = room.answer("t3", "technicien", q, 5).levers["L1"].figure
@@ -251,9 +261,15 @@ def _watch(pack: Pack, seed: int, *, publish: bool, k: int = 3, steps: int = 16)
             who = rnd.choice(list(room.roles))
             role = room.roles[who]
         shown = room.answer(who, role, rnd.choice(questions), rnd.choice([1, 2, 3, 4, 5, None]))
-        results = {w: (room.shown(w) if publish else score(AnswerFile(
-            "T", {q: Answer(v) for q, v in a.items()}, role=room.roles[w], path=w), pack))  # type: ignore[arg-type]
-            for w, a in room.answers.items() if a or (publish and room.published.values.get(w))}
+        results = {
+            w: (
+                room.shown(w)
+                if publish
+                else score(AnswerFile("T", {q: Answer(v) for q, v in a.items()}, role=room.roles[w], path=w), pack)
+            )  # type: ignore[arg-type]
+            for w, a in room.answers.items()
+            if a or (publish and room.published.values.get(w))
+        }
         for w in results:  # a new unknown each time someone's answers behind the screen change
             behind = room.published.of(w) if publish else dict(room.answers[w])
             if w not in before or before[w] != behind:
@@ -268,8 +284,13 @@ def _watch(pack: Pack, seed: int, *, publish: bool, k: int = 3, steps: int = 16)
             sets.append((None, figure.mean))
         sets += list(figure.cells.items())
         for key, _mean in sets:
-            members = [w for w, r in results.items() if r.levers["L1"].mean is not None
-                       and (r.role or "sans-role") in group_of and (key is None or group_of[r.role or "sans-role"] == key)]
+            members = [
+                w
+                for w, r in results.items()
+                if r.levers["L1"].mean is not None
+                and (r.role or "sans-role") in group_of
+                and (key is None or group_of[r.role or "sans-role"] == key)
+            ]
             names = tuple(sorted((w, str(version[w])) for w in members))
             if (key, names) in seen:
                 continue
@@ -281,8 +302,12 @@ def _watch(pack: Pack, seed: int, *, publish: bool, k: int = 3, steps: int = 16)
 def test_no_sequence_of_views_lets_anyone_compute_one_answer(pack: Pack) -> None:
     """400 random rooms (K = 2 and 3; 2 to 4 roles, people joining, changing and clearing answers in any order).
     The same rooms drawn from the answers as they are leak in most cases: the check can fail."""
-    leaks = {(k, seed): found for k, seeds in ((2, range(150)), (3, range(250))) for seed in seeds
-             if (found := _watch(pack, seed, publish=True, k=k, steps=20))}
+    leaks = {
+        (k, seed): found
+        for k, seeds in ((2, range(150)), (3, range(250)))
+        for seed in seeds
+        if (found := _watch(pack, seed, publish=True, k=k, steps=20))
+    }
     assert leaks == {}, f"(K, seed) {next(iter(leaks))}: {next(iter(leaks.values()))} computable"
     unpublished = sum(bool(_watch(pack, seed, publish=False)) for seed in range(40))
     assert unpublished >= 20

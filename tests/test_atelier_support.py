@@ -60,7 +60,10 @@ def start_server(folder: Path, *args: str, env: dict[str, str] | None = None, ti
     if "--port" not in args:
         command += ["--port", "0"]
     proc = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         env={**os.environ, **(env or {})},
     )
     assert proc.stdout is not None
@@ -139,8 +142,14 @@ async def participate(
 
             await asyncio.sleep(think())
         started = time.perf_counter()
-        response = await client.post(action, data={"csrf": CSRF.search(page.text).group(1),  # type: ignore[union-attr]
-                                                   qid: str(value), "action": "suivant"})
+        response = await client.post(
+            action,
+            data={
+                "csrf": CSRF.search(page.text).group(1),  # type: ignore[union-attr]
+                qid: str(value),
+                "action": "suivant",
+            },
+        )
         elapsed = time.perf_counter() - started
         if response.status_code != 303:
             out.errors.append(f"POST {qid} {response.status_code}")
@@ -308,5 +317,3 @@ def rooms(tmp_path: Path, pack: Pack) -> Iterator[Callable[..., Room]]:
     yield make
     for r in made:
         r.close()
-
-

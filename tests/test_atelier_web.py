@@ -33,23 +33,36 @@ def test_nothing_is_served_without_the_code(room: Callable[..., Room]) -> None:
     r = room()
     c = r.client()
     wrong = "0000-0000-0000-0000"
-    for path in ("/", "/a", "/a/", f"/a/{wrong}", f"/a/{wrong}/fin", f"/a/{wrong}/static/atelier.css",
-                 "/static/atelier.css", "/animation", f"/animation/{r.w.state.key[:-1]}x", "/favicon.ico"):
+    for path in (
+        "/",
+        "/a",
+        "/a/",
+        f"/a/{wrong}",
+        f"/a/{wrong}/fin",
+        f"/a/{wrong}/static/atelier.css",
+        "/static/atelier.css",
+        "/animation",
+        f"/animation/{r.w.state.key[:-1]}x",
+        "/favicon.ico",
+    ):
         response = c.get(path)
         assert response.status_code == 404, path
         assert "Test" not in response.text and r.w.state.key not in response.text
     assert c.post(f"/a/{wrong}/rejoindre", data={"role": "elu"}).status_code == 404
     assert not list(r.folder.glob("*.yaml"))
 
+
 def test_code_typed_without_dashes_or_in_capitals_reaches_the_workshop(room: Callable[..., Room]) -> None:
     r = room()
     response = r.client().get("/a/" + r.w.state.code.upper())
     assert response.status_code == 308 and response.headers["location"] == r.base
 
+
 def test_code_and_key_are_long_random_and_separate(room: Callable[..., Room]) -> None:
     a, b = room("a").w.state, room("b").w.state
     assert len(a.code) * 5 >= 64 and len(set(a.code)) > 4
     assert a.code != b.code and a.key != b.key and a.code not in a.key and len(a.key) >= 32
+
 
 def test_state_file_is_private_and_outside_what_report_reads(room: Callable[..., Room]) -> None:
     r = room()
@@ -57,6 +70,7 @@ def test_state_file_is_private_and_outside_what_report_reads(room: Callable[...,
     assert stat.S_IMODE(state.stat().st_mode) == 0o600
     assert stat.S_IMODE(state.parent.stat().st_mode) == 0o700
     assert not [p for p in (r.folder / ".cooplevier-atelier").rglob("*") if p.suffix in (".yaml", ".yml")]
+
 
 def test_join_sets_an_httponly_samesite_cookie_and_writes_the_file(room: Callable[..., Room], pack: Pack) -> None:
     r = room()
@@ -69,12 +83,22 @@ def test_join_sets_an_httponly_samesite_cookie_and_writes_the_file(room: Callabl
     assert doc["respondent"] == {"name": "Marie Dupont", "role": "technicien"}
     assert doc["territory"] == "Pays <b>Test</b>" and doc["content"] == pack.ref and doc["answers"] == {}
 
+
 def test_security_headers_on_every_answer(room: Callable[..., Room]) -> None:
     r = room()
     c = r.client()
     r.join(c)
-    for path in (r.base, f"{r.base}/levier/L1", f"{r.base}/question/{Q1}", f"{r.base}/fin", "/nope",
-                 f"{r.base}/static/atelier.css", r.fac, f"{r.fac}/projection", f"{r.fac}/affiche"):
+    for path in (
+        r.base,
+        f"{r.base}/levier/L1",
+        f"{r.base}/question/{Q1}",
+        f"{r.base}/fin",
+        "/nope",
+        f"{r.base}/static/atelier.css",
+        r.fac,
+        f"{r.fac}/projection",
+        f"{r.fac}/affiche",
+    ):
         headers = c.get(path).headers
         csp = headers["content-security-policy"]
         assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp, path
@@ -82,24 +106,39 @@ def test_security_headers_on_every_answer(room: Callable[..., Room]) -> None:
         assert headers["referrer-policy"] == "no-referrer"
         assert "cache-control" in headers
 
+
 def test_pages_have_no_inline_script_or_style(room: Callable[..., Room]) -> None:
     """What the CSP forbids must not be needed: no inline script, handler, or style attribute."""
     r = room()
     c = r.client()
     r.join(c)
     r.answer(c, Q1, 3)
-    pages = [r.base, f"{r.base}/levier/L1", f"{r.base}/question/{Q2}", f"{r.base}/fin", r.fac,
-             f"{r.fac}/projection", f"{r.fac}/projection/fragment", f"{r.fac}/qr", f"{r.fac}/affiche"]
+    pages = [
+        r.base,
+        f"{r.base}/levier/L1",
+        f"{r.base}/question/{Q2}",
+        f"{r.base}/fin",
+        r.fac,
+        f"{r.fac}/projection",
+        f"{r.fac}/projection/fragment",
+        f"{r.fac}/qr",
+        f"{r.fac}/affiche",
+    ]
     for path in pages:
         html = c.get(path).text
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), path
         assert not re.search(r"\son[a-z]+=", html) and 'style="' not in html and "<style" not in html, path
 
+
 def test_forged_csrf_is_refused(room: Callable[..., Room]) -> None:
     r = room()
     c = r.client()
     page = c.get(r.base)
-    for forged in ({"role": "elu"}, {"role": "elu", "csrf": "x" * 22}, {"role": "elu", "csrf": csrf_of(page.text) + "x"}):
+    for forged in (
+        {"role": "elu"},
+        {"role": "elu", "csrf": "x" * 22},
+        {"role": "elu", "csrf": csrf_of(page.text) + "x"},
+    ):
         assert c.post(f"{r.base}/rejoindre", data=forged).status_code == 403
     assert not r.files()
     r.join(c)
@@ -112,16 +151,28 @@ def test_forged_csrf_is_refused(room: Callable[..., Room]) -> None:
     response = c.post(f"{r.fac}/fermeture", data={"action": "fermer", "csrf": "forged"})
     assert response.status_code == 403 and not r.w.state.closed
 
+
 def test_wrong_key_and_participant_link_never_open_the_facilitator_side(room: Callable[..., Room]) -> None:
     r = room()
     c = r.client()
     r.join(c)
     for key in (r.w.state.code, r.w.state.display_code, r.w.state.key.upper(), r.w.state.key + "x", ""):
-        for tail in ("", "/projection", "/projection/fragment", "/tableau", "/qr", "/qr.svg", "/affiche",
-                     "/telecharger/synthese.html", "/telecharger/scores.xlsx", "/static/atelier.css"):
+        for tail in (
+            "",
+            "/projection",
+            "/projection/fragment",
+            "/tableau",
+            "/qr",
+            "/qr.svg",
+            "/affiche",
+            "/telecharger/synthese.html",
+            "/telecharger/scores.xlsx",
+            "/static/atelier.css",
+        ):
             assert c.get(f"/animation/{key}{tail}").status_code == 404, (key, tail)
         assert c.post(f"/animation/{key}/fermeture", data={"action": "fermer"}).status_code == 404
     assert c.get(f"{r.base}/animation/{r.w.state.key}").status_code == 404
+
 
 def test_bodies_and_comments_are_bounded(room: Callable[..., Room]) -> None:
     r = room()
@@ -130,8 +181,11 @@ def test_bodies_and_comments_are_bounded(room: Callable[..., Room]) -> None:
     csrf = csrf_of(c.get(f"{r.base}/question/{Q1}").text)
     big = c.post(f"{r.base}/question/{Q1}", data={"csrf": csrf, Q1: "3", f"comment-{Q1}": "x" * 100_000})
     assert big.status_code == 413
-    declared = c.post(f"{r.base}/question/{Q1}", content=b"a=1",
-                      headers={"content-type": "application/x-www-form-urlencoded", "content-length": "999999"})
+    declared = c.post(
+        f"{r.base}/question/{Q1}",
+        content=b"a=1",
+        headers={"content-type": "application/x-www-form-urlencoded", "content-length": "999999"},
+    )
     assert declared.status_code == 413
     long = r.answer(c, Q1, 3, comment="é" * 2001)
     assert long.status_code == 422 and "2\u202f000 caractères" in long.text
@@ -141,6 +195,7 @@ def test_bodies_and_comments_are_bounded(room: Callable[..., Room]) -> None:
     assert json_body.status_code == 415
     assert r.files()[0]["answers"] == {}
     assert r.answer(c, Q1, 3, comment="é" * 2000).status_code == 303
+
 
 def test_what_participants_type_is_escaped_everywhere(room: Callable[..., Room], pack: Pack) -> None:
     r = room()
@@ -171,24 +226,33 @@ def test_what_participants_type_is_escaped_everywhere(room: Callable[..., Room],
     assert typed.data_type == "s"  # kept exactly as typed, as text: never a formula
     assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
 
+
 def test_no_path_traversal(room: Callable[..., Room]) -> None:
     r = room()
     c = r.client()
     r.join(c, "elu", "../../etc/passwd")
-    for path in (f"{r.base}/static/..%2F..%2F.cooplevier-atelier%2Fstate.json", f"{r.base}/static/../../README.md",
-                 f"{r.base}/static/%2e%2e%2fstate.json", f"{r.base}/question/..%2F..%2Fstate",
-                 f"{r.base}/levier/..%2Fx", f"{r.fac}/telecharger/..%2F..%2F.cooplevier-atelier%2Fstate.json",
-                 f"{r.fac}/telecharger/synthese.yaml", f"{r.fac}/static/state.json"):
+    for path in (
+        f"{r.base}/static/..%2F..%2F.cooplevier-atelier%2Fstate.json",
+        f"{r.base}/static/../../README.md",
+        f"{r.base}/static/%2e%2e%2fstate.json",
+        f"{r.base}/question/..%2F..%2Fstate",
+        f"{r.base}/levier/..%2Fx",
+        f"{r.fac}/telecharger/..%2F..%2F.cooplevier-atelier%2Fstate.json",
+        f"{r.fac}/telecharger/synthese.yaml",
+        f"{r.fac}/static/state.json",
+    ):
         response = c.get(path)
         assert response.status_code == 404, path
         assert r.w.state.secret.hex() not in response.text
     (answer_file,) = r.folder.glob("*.yaml")
     assert re.fullmatch(r"reponses-[0-9a-f]{16}\.yaml", answer_file.name)
 
+
 def test_joins_are_rate_limited_per_address(room: Callable[..., Room]) -> None:
     r = room(join_rate=2)
     assert [r.join(r.client()).status_code for _ in range(3)] == [303, 303, 429]
     assert len(r.files()) == 2
+
 
 def test_participant_records_are_private(room: Callable[..., Room]) -> None:
     r = room()
@@ -203,7 +267,9 @@ texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40).filter
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=texts, comment=texts, territory=texts.filter(lambda s: bool(s.strip())))
-def test_what_is_typed_reads_back_from_the_file_as_typed(tmp_path: Path, name: str, comment: str, territory: str) -> None:
+def test_what_is_typed_reads_back_from_the_file_as_typed(
+    tmp_path: Path, name: str, comment: str, territory: str
+) -> None:
     """The server's fast writer is byte for byte `dump_answers`, and the strict loader reads it back."""
     import datetime as dt
 
@@ -214,8 +280,16 @@ def test_what_is_typed_reads_back_from_the_file_as_typed(tmp_path: Path, name: s
     from cooplevier.content.answers import Answer, AnswerFile, load_answers
     from cooplevier.content.dump import dump_answers
 
-    af = AnswerFile(territory, {Q1: Answer(3, comment or None), Q_L2: Answer("na")}, name=name or None,
-                    role="elu", date=dt.date(2026, 12, 1), content=pack.ref, structure="pnr", form="full")
+    af = AnswerFile(
+        territory,
+        {Q1: Answer(3, comment or None), Q_L2: Answer("na")},
+        name=name or None,
+        role="elu",
+        date=dt.date(2026, 12, 1),
+        content=pack.ref,
+        structure="pnr",
+        form="full",
+    )
     text = dump_fast(af)
     assert text == dump_answers(af)
     path = tmp_path / "a.yaml"
@@ -337,8 +411,7 @@ def test_a_body_that_never_arrives_and_bytes_that_are_not_utf8_are_refused(
     r.join(c)
     csrf = csrf_of(c.get(f"{r.base}/question/{Q1}").text)
     body = f"csrf={csrf}&{Q1}=3&comment-{Q1}=%ff%fe&action=suivant".encode()
-    bad = c.post(f"{r.base}/question/{Q1}", content=body,
-                 headers={"content-type": "application/x-www-form-urlencoded"})
+    bad = c.post(f"{r.base}/question/{Q1}", content=body, headers={"content-type": "application/x-www-form-urlencoded"})
     assert bad.status_code == 415 and r.files()[0]["answers"] == {}
 
 

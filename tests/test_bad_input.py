@@ -19,7 +19,7 @@ from cooplevier.typography import typeset
 
 GOOD = (
     "cooplevier: answers/1\nterritory: Pays d'Été\nrespondent:\n  name: Marie\n  role: elu\n"
-    "date: 2026-11-25\nanswers:\n  L1.Q2: 4\n  L1.Q5: na\n  L2.Q1: {level: 3, comment: \"en cours\"}\n"
+    'date: 2026-11-25\nanswers:\n  L1.Q2: 4\n  L1.Q5: na\n  L2.Q1: {level: 3, comment: "en cours"}\n'
 )
 HEAD = "cooplevier: answers/1\nterritory: X\n"
 
@@ -155,8 +155,29 @@ def test_a_flood_of_errors_is_capped(cli: Callable[..., Any], tmp_path: Path) ->
 # --- fuzzing: whatever the bytes, the loader loads or raises CooplevierError -----------------
 
 _SEED = GOOD.encode() + (HEAD + "targets: {L3: 4}\nanswers: {L5.Q2: unknown}\n").encode()
-_NASTY = [b"\x00", b"\xff", b"\t", b"&a ", b"*a", b"!!str ", b"[", b"{", b"'", b'"', b": ", b"- ", b"\r\n",
-          b"\xef\xbb\xbf", b"---\n", b"? ", b"%YAML 1.1\n", b"\\u", b"<<: ", b"\xe9", b"~"]
+_NASTY = [
+    b"\x00",
+    b"\xff",
+    b"\t",
+    b"&a ",
+    b"*a",
+    b"!!str ",
+    b"[",
+    b"{",
+    b"'",
+    b'"',
+    b": ",
+    b"- ",
+    b"\r\n",
+    b"\xef\xbb\xbf",
+    b"---\n",
+    b"? ",
+    b"%YAML 1.1\n",
+    b"\\u",
+    b"<<: ",
+    b"\xe9",
+    b"~",
+]
 
 
 @st.composite

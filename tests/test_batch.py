@@ -111,11 +111,15 @@ def test_brackets_in_user_text_never_break_the_terminal_table(tmp_path: Path, cl
 
     folder = tmp_path / "m[b]"
     folder.mkdir()
-    (folder / "[red]x.yaml").write_text(answers_yaml({"L1.Q2": 3}, territory="[bold]Gras[/bold] [/nope]"), encoding="utf-8")
+    (folder / "[red]x.yaml").write_text(
+        answers_yaml({"L1.Q2": 3}, territory="[bold]Gras[/bold] [/nope]"), encoding="utf-8"
+    )
     (folder / "b.yaml").write_text(answers_yaml({"L1.Q2": 4}, territory="Autre"), encoding="utf-8")
     table = cli("score", str(folder), "--format", "table", env={"COLUMNS": "200"})
     assert table.exit_code == 0, table.stderr
     assert "[bold]Gras[/bold] [/nope]" in table.stdout and "[red]x.yaml" in table.stdout
-    compare = cli("compare", str(folder / "b.yaml"), str(folder / "[red]x.yaml"), "--format", "table", env={"COLUMNS": "200"})
+    compare = cli(
+        "compare", str(folder / "b.yaml"), str(folder / "[red]x.yaml"), "--format", "table", env={"COLUMNS": "200"}
+    )
     assert compare.exit_code == 0, compare.stderr
     assert "[bold]Gras[/bold] [/nope]" in compare.stdout

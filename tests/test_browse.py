@@ -104,8 +104,12 @@ def test_brackets_in_an_edited_pack_are_printed_not_taken_for_markup(cli: Cli, t
     root = tmp_path / "pack"
     shutil.copytree(default_pack_dir(), root)
     levers = root / "levers.yaml"
-    text = levers.read_text(encoding="utf-8").replace('short_title: "Soigner les équilibres"', 'short_title: "[/x] court"', 1)
-    levers.write_text(text.replace("Duos de vice-présidents", "Duos [bold]de[/bold] vice-présidents [/nope]", 1), encoding="utf-8")
+    text = levers.read_text(encoding="utf-8").replace(
+        'short_title: "Soigner les équilibres"', 'short_title: "[/x] court"', 1
+    )
+    levers.write_text(
+        text.replace("Duos de vice-présidents", "Duos [bold]de[/bold] vice-présidents [/nope]", 1), encoding="utf-8"
+    )
     result = cli("levers", "L1", "--content", str(root))
     assert result.exit_code == 0, result.stderr
     assert "[bold]de[/bold]" in result.stdout and "[/nope]" in result.stdout

@@ -13,7 +13,10 @@ from cooplevier.typography import typeset
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "cooplevier", *args], capture_output=True, text=True, env={"COLUMNS": "80", "TERM": "dumb"}
+        [sys.executable, "-m", "cooplevier", *args],
+        capture_output=True,
+        text=True,
+        env={"COLUMNS": "80", "TERM": "dumb"},
     )
 
 
@@ -54,7 +57,9 @@ def test_non_utf8_platform_streams_never_crash() -> None:
     env = {"COLUMNS": "80", "TERM": "dumb", "PYTHONIOENCODING": "cp1252"}
     done = subprocess.run(
         [sys.executable, "-m", "cooplevier", "score", "examples/pays-exemple.yaml", "--format", "csv"],
-        capture_output=True, env=env, cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[1],
     )
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
     assert done.stdout.startswith("\ufeff".encode())

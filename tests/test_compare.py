@@ -17,7 +17,12 @@ def test_json_deltas(cli: Callable[..., Any], write_answers: Callable[..., Path]
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert data["levers"]["L3"] == {
-        "before": 1.5, "after": 3.5, "delta": 2.0, "step_before": 1, "step_after": 3, "steps": 2,
+        "before": 1.5,
+        "after": 3.5,
+        "delta": 2.0,
+        "step_before": 1,
+        "step_after": 3,
+        "steps": 2,
     }
     assert data["levers"]["L8"]["delta"] == -2.0
     assert data["levers"]["L9"]["delta"] is None  # na afterwards: no delta, never a fake 0

@@ -49,14 +49,55 @@ def _line_of(path: Path, needle: str) -> int:
 @pytest.mark.parametrize(
     ("file", "old", "new", "needle", "words"),
     [
-        pytest.param("levers.yaml", "    axis: dialogue\n", "\taxis: dialogue\n", "\taxis: dialogue", "tabulation", id="stray-tab"),
-        pytest.param("levers.yaml", "levers: [L3, L4]", "levers: [L3, L4", "levers: [L3, L4", "non fermé", id="unclosed-bracket"),
-        pytest.param("levers.yaml", "levers: [L3, L4]", "levers: [L4]", "  - id: L3", "n'est rattaché à aucun axe", id="lever-without-axis"),
-        pytest.param("levers.yaml", "    axis: dialogue\n", "\n", "  - id: L3", "champ obligatoire « axis » manquant", id="lever-missing-axis-field"),
-        pytest.param("questions.yaml", "      - {level: 5, label: \"Chaque membre l'a approuvé", "", "L2.Q1", "exactement 5 choix", id="question-four-choices"),
-        pytest.param("cases.yaml", "lever: L7", "lever: L77", "lever: L77", "levier « L77 » inconnu", id="case-unknown-lever"),
-        pytest.param("questions.yaml", 'id: "L2.Q5"', 'id: "L2.Q1"', 'id: "L2.Q1"', "en double", id="duplicate-question-id"),
-        pytest.param("levers.yaml", "    number: 3\n", "    number: 3\n    number: 3\n", "number: 3", "en double", id="duplicate-key"),
+        pytest.param(
+            "levers.yaml",
+            "    axis: dialogue\n",
+            "\taxis: dialogue\n",
+            "\taxis: dialogue",
+            "tabulation",
+            id="stray-tab",
+        ),
+        pytest.param(
+            "levers.yaml", "levers: [L3, L4]", "levers: [L3, L4", "levers: [L3, L4", "non fermé", id="unclosed-bracket"
+        ),
+        pytest.param(
+            "levers.yaml",
+            "levers: [L3, L4]",
+            "levers: [L4]",
+            "  - id: L3",
+            "n'est rattaché à aucun axe",
+            id="lever-without-axis",
+        ),
+        pytest.param(
+            "levers.yaml",
+            "    axis: dialogue\n",
+            "\n",
+            "  - id: L3",
+            "champ obligatoire « axis » manquant",
+            id="lever-missing-axis-field",
+        ),
+        pytest.param(
+            "questions.yaml",
+            "      - {level: 5, label: \"Chaque membre l'a approuvé",
+            "",
+            "L2.Q1",
+            "exactement 5 choix",
+            id="question-four-choices",
+        ),
+        pytest.param(
+            "cases.yaml", "lever: L7", "lever: L77", "lever: L77", "levier « L77 » inconnu", id="case-unknown-lever"
+        ),
+        pytest.param(
+            "questions.yaml", 'id: "L2.Q5"', 'id: "L2.Q1"', 'id: "L2.Q1"', "en double", id="duplicate-question-id"
+        ),
+        pytest.param(
+            "levers.yaml",
+            "    number: 3\n",
+            "    number: 3\n    number: 3\n",
+            "number: 3",
+            "en double",
+            id="duplicate-key",
+        ),
     ],
 )
 def test_broken_copy_fails_with_location(
@@ -76,7 +117,12 @@ def test_broken_copy_fails_with_location(
     assert typeset(words) in out, out
     located = re.search(rf"^{re.escape(str(path))}:(\d+):(\d+): ", out, re.MULTILINE)
     assert located, out
-    if words not in ("n'est rattaché à aucun axe", "champ obligatoire « axis » manquant", "exactement 5 choix", "en double"):
+    if words not in (
+        "n'est rattaché à aucun axe",
+        "champ obligatoire « axis » manquant",
+        "exactement 5 choix",
+        "en double",
+    ):
         assert int(located.group(1)) == _line_of(path, needle)
     assert "Traceback" not in out
 
@@ -108,8 +154,16 @@ def test_pack_structure(pack: Pack) -> None:
     assert [a.id for a in pack.axes] == list(AXIS_IDS)
     assert [lv.id for lv in pack.levers] == [f"L{n}" for n in range(1, 11)]
     assert {lv.id: lv.axis for lv in pack.levers} == {
-        "L1": "impulsion", "L2": "impulsion", "L3": "dialogue", "L4": "dialogue", "L5": "mouvement",
-        "L6": "mouvement", "L7": "convergence", "L8": "convergence", "L9": "convergence", "L10": "convergence",
+        "L1": "impulsion",
+        "L2": "impulsion",
+        "L3": "dialogue",
+        "L4": "dialogue",
+        "L5": "mouvement",
+        "L6": "mouvement",
+        "L7": "convergence",
+        "L8": "convergence",
+        "L9": "convergence",
+        "L10": "convergence",
     }
     assert len(pack.staircase) == 5
     assert all(step.label.source == "editorial" for step in pack.staircase)

@@ -19,7 +19,18 @@ COMMANDS = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-def
 
 
 def test_contract_commands_exist() -> None:
-    for name in ("validate", "levers", "cases", "questions", "assess", "score", "explain", "report", "compare", "handout"):
+    for name in (
+        "validate",
+        "levers",
+        "cases",
+        "questions",
+        "assess",
+        "score",
+        "explain",
+        "report",
+        "compare",
+        "handout",
+    ):
         assert name in COMMANDS
 
 
@@ -42,9 +53,7 @@ def _readme_example_commands() -> list[str]:
 def test_readme_examples_run(command: str, tmp_path: Path) -> None:
     args = shlex.split(command)[1:]
     args = [str(ROOT / a) if a.startswith("examples/") else a for a in args]
-    done = subprocess.run(
-        [sys.executable, "-m", "cooplevier", *args], cwd=tmp_path, capture_output=True, text=True
-    )
+    done = subprocess.run([sys.executable, "-m", "cooplevier", *args], cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
 

@@ -17,7 +17,7 @@ from tests.helpers import answers_yaml
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        pytest.param("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")", id="equals"),
+        pytest.param('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")', id="equals"),
         pytest.param("+33 1 23", "'+33 1 23", id="plus"),
         pytest.param("-2+3", "'-2+3", id="minus"),
         pytest.param("@SUM(A1)", "'@SUM(A1)", id="at"),

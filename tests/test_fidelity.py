@@ -65,8 +65,23 @@ def test_seed_items_come_from_the_deck(pack: Pack, deck: str) -> None:
 def test_every_named_territory_is_a_case(pack: Pack) -> None:
     names = " ".join(norm(c.name) for c in pack.cases)
     for territory in (
-        "voironnais", "basque", "rennes", "besancon", "bourg en bresse", "mont saint michel", "chartres",
-        "chalon", "nevers", "toulouse", "nantes", "figeac", "douaisis", "vitre", "brest", "grand pau", "mans",
+        "voironnais",
+        "basque",
+        "rennes",
+        "besancon",
+        "bourg en bresse",
+        "mont saint michel",
+        "chartres",
+        "chalon",
+        "nevers",
+        "toulouse",
+        "nantes",
+        "figeac",
+        "douaisis",
+        "vitre",
+        "brest",
+        "grand pau",
+        "mans",
     ):
         assert territory in names, territory
 
@@ -74,14 +89,26 @@ def test_every_named_territory_is_a_case(pack: Pack) -> None:
 @pytest.mark.parametrize(
     ("lever", "needle"),
     [
-        ("L1", "duos de vice"), ("L1", "reglement interieur"), ("L1", "circuits de decision"),
-        ("L2", "plan de mandat"), ("L2", "charte de valeurs"), ("L2", "deliberations concordantes"),
-        ("L3", "speed meetings"), ("L3", "evaluer regulierement"),
-        ("L4", "communication"), ("L4", "organes de proximite"), ("L4", "grands chantiers"),
-        ("L6", "pilotage collaboratif"), ("L6", "evaluation"),
-        ("L7", "calendriers"), ("L8", "contrat unique"),
-        ("L9", "etat des lieux de l ingenierie"), ("L9", "projet de mutualisation"),
-        ("L10", "collectif d elus"), ("L10", "regards decales"), ("L10", "observation territoriale"),
+        ("L1", "duos de vice"),
+        ("L1", "reglement interieur"),
+        ("L1", "circuits de decision"),
+        ("L2", "plan de mandat"),
+        ("L2", "charte de valeurs"),
+        ("L2", "deliberations concordantes"),
+        ("L3", "speed meetings"),
+        ("L3", "evaluer regulierement"),
+        ("L4", "communication"),
+        ("L4", "organes de proximite"),
+        ("L4", "grands chantiers"),
+        ("L6", "pilotage collaboratif"),
+        ("L6", "evaluation"),
+        ("L7", "calendriers"),
+        ("L8", "contrat unique"),
+        ("L9", "etat des lieux de l ingenierie"),
+        ("L9", "projet de mutualisation"),
+        ("L10", "collectif d elus"),
+        ("L10", "regards decales"),
+        ("L10", "observation territoriale"),
     ],
 )
 def test_deck_practices_are_in_the_lever(pack: Pack, lever: str, needle: str) -> None:
@@ -107,7 +134,9 @@ def all_seed_items(pack: Pack) -> list[tuple[str, str]]:
     out += [(f"axis.{a.id}.notes", x.text) for a in pack.axes for n in a.notes for x in n.items if x.source == "seed"]
     if fw.council_kinds:
         out += [("council_kinds.intro", x.text) for x in fw.council_kinds.intro if x.source == "seed"]
-        out += [(f"council_kinds.{k.id}", x.text) for k in fw.council_kinds.kinds for x in k.items if x.source == "seed"]
+        out += [
+            (f"council_kinds.{k.id}", x.text) for k in fw.council_kinds.kinds for x in k.items if x.source == "seed"
+        ]
     out += [(f"specifics.{sp.id}", x.text) for sp in fw.specifics for x in sp.items if x.source == "seed"]
     out += [("synthesis", x.text) for x in fw.synthesis if x.source == "seed"]
     out += [("staircase_intro", x.text) for x in fw.staircase_intro if x.source == "seed"]
@@ -127,8 +156,19 @@ def vars_of(q: Any) -> list[Any]:
 
 def test_the_pack_has_seed_items_of_every_kind(pack: Pack) -> None:
     kinds = {where.split(".")[0].split("[")[0] for where, _ in all_seed_items(pack)}
-    for kind in ("axis", "council_kinds", "specifics", "synthesis", "staircase_intro", "wheel_intro", "renewal",
-                 "pack", "case", "T1", "L1"):
+    for kind in (
+        "axis",
+        "council_kinds",
+        "specifics",
+        "synthesis",
+        "staircase_intro",
+        "wheel_intro",
+        "renewal",
+        "pack",
+        "case",
+        "T1",
+        "L1",
+    ):
         assert kind in kinds, kind
 
 
@@ -169,7 +209,9 @@ def test_nothing_about_a_named_territory_goes_beyond_the_deck(pack: Pack) -> Non
     texts = [(c.id, c.summary.text) for c in pack.cases]
     texts += [(f"{c.id}.{ln.lever}", ln.note or "") for c in pack.cases for ln in c.levers]
     names = [c.name for c in pack.cases]
-    texts += [(f"{lv.id}.practice", x.text) for lv in pack.levers for x in lv.practices if any(n in x.text for n in names)]
+    texts += [
+        (f"{lv.id}.practice", x.text) for lv in pack.levers for x in lv.practices if any(n in x.text for n in names)
+    ]
     for where, text in texts:
         assert not LATER.search(text), (where, text)
         assert not STATUS_CHANGE.search(text), (where, text)
@@ -212,7 +254,7 @@ def _section(text: str, start: str, ends: tuple[str, ...]) -> str:
     """The part of `text` from the heading `start` to the next of `ends` (or the end)."""
     if start not in text:
         return ""
-    rest = text[text.index(start) + len(start):]
+    rest = text[text.index(start) + len(start) :]
     cut = min((rest.index(e) for e in ends if e in rest), default=len(rest))
     return rest[:cut]
 

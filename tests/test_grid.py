@@ -37,10 +37,12 @@ def five_respondents(pack: Pack) -> dict[str, dict[str, Any]]:
     for n, letter in enumerate("DEFGH"):
         values: dict[str, Any] = {qid: KEYS[(i + n) % len(KEYS)] for i, qid in enumerate(ids) if (i + n) % 9}
         values[ids[0]] = 3 if n == 1 else values.get(ids[0], "2")  # Excel keeps a typed 3 as a number
-        values.update(territory="01053" if n == 0 else "Pays de Figeac",
-                      name=["=HYPERLINK(\"http://x\")", "Marie Dupont", "+33 6 12", "Élu·e Test", "Zoé"][n],
-                      role=["elu", "Technicien·ne", "société civile", "partenaire", "AUTRE"][n],
-                      date=dt.datetime(2026, 11, 20 + n) if n % 2 else "25/11/2026")
+        values.update(
+            territory="01053" if n == 0 else "Pays de Figeac",
+            name=['=HYPERLINK("http://x")', "Marie Dupont", "+33 6 12", "Élu·e Test", "Zoé"][n],
+            role=["elu", "Technicien·ne", "société civile", "partenaire", "AUTRE"][n],
+            date=dt.datetime(2026, 11, 20 + n) if n % 2 else "25/11/2026",
+        )
         people[letter] = values
     return people
 
@@ -98,7 +100,7 @@ def test_five_respondents_come_back_exactly(blank: Path, pack: Pack, tmp_path: P
         doc = by_name[values["name"]]
         assert doc["answers"] == expected(values, pack)
         assert doc["territory"] == values["territory"]
-    assert by_name["=HYPERLINK(\"http://x\")"]["territory"] == "01053"
+    assert by_name['=HYPERLINK("http://x")']["territory"] == "01053"
     assert by_name["Marie Dupont"]["respondent"]["role"] == "technicien"
     assert by_name["Zoé"]["date"] == dt.date(2026, 11, 25)
     assert by_name["Marie Dupont"]["date"] == dt.date(2026, 11, 21)
@@ -114,11 +116,16 @@ def test_a_bad_cell_is_named_and_the_good_columns_are_written(
 ) -> None:
     ids = [q.id for q in pack.form()]
     filled = tmp_path / "grille.xlsx"
-    fill_grid(blank, filled, pack, {
-        "D": {"territory": "Pays A", ids[0]: "4"},
-        "E": {"territory": "Pays B", ids[5]: "6", "role": "maire"},
-        "F": {"territory": "Pays C", ids[1]: "nsp", "date": "31/02/2026"},
-    })
+    fill_grid(
+        blank,
+        filled,
+        pack,
+        {
+            "D": {"territory": "Pays A", ids[0]: "4"},
+            "E": {"territory": "Pays B", ids[5]: "6", "role": "maire"},
+            "F": {"territory": "Pays C", ids[1]: "nsp", "date": "31/02/2026"},
+        },
+    )
     result = cli("import", str(filled), "--output", str(tmp_path / "out"))
     assert result.exit_code == 1
     row = 7 + 5
@@ -138,7 +145,9 @@ def test_names_cannot_leave_the_output_folder(blank: Path, pack: Pack, tmp_path:
     assert [p.name for p in out.iterdir()] == ["reponses-etc-passwd.yaml"]
 
 
-def test_score_report_and_validate_read_a_grid(blank: Path, pack: Pack, tmp_path: Path, cli: Callable[..., Any]) -> None:
+def test_score_report_and_validate_read_a_grid(
+    blank: Path, pack: Pack, tmp_path: Path, cli: Callable[..., Any]
+) -> None:
     filled = tmp_path / "g.xlsx"
     fill_grid(blank, filled, pack, five_respondents(pack))
     scored = cli("score", str(filled), "--format", "json")
@@ -173,8 +182,11 @@ def test_the_same_grid_saved_as_ods_and_csv_reads_the_same(
 
 def test_french_excel_csv(pack: Pack, tmp_path: Path, cli: Callable[..., Any]) -> None:
     ids = [q.id for q in pack.form()]
-    rows = [["Clé", "Question", "Choix", "Pers. 1", "Pers. 2"], ["territory", "", "", "01053", "Pays B"],
-            ["role", "", "", "élu·e", "Société civile"]]
+    rows = [
+        ["Clé", "Question", "Choix", "Pers. 1", "Pers. 2"],
+        ["territory", "", "", "01053", "Pays B"],
+        ["role", "", "", "élu·e", "Société civile"],
+    ]
     rows += [[qid, "", "", "n" if i == 0 else "3", "Je ne sais pas"] for i, qid in enumerate(ids)]
     text = io.StringIO()
     csv.writer(text, delimiter=";", lineterminator="\r\n").writerows(rows)
@@ -194,9 +206,22 @@ def test_french_excel_csv(pack: Pack, tmp_path: Path, cli: Callable[..., Any]) -
 
 @pytest.mark.parametrize(
     ("raw", "value"),
-    [("3", 3), (3, 3), (3.0, 3), (" 5 ", 5), ("n", "na"), ("NC", "na"), ("Non concerné", "na"), ("na", "na"),
-     ("x", "unknown"), ("NSP", "unknown"), ("je ne sais pas", "unknown"), ("unknown", "unknown"), (None, None),
-     ("  ", None)],
+    [
+        ("3", 3),
+        (3, 3),
+        (3.0, 3),
+        (" 5 ", 5),
+        ("n", "na"),
+        ("NC", "na"),
+        ("Non concerné", "na"),
+        ("na", "na"),
+        ("x", "unknown"),
+        ("NSP", "unknown"),
+        ("je ne sais pas", "unknown"),
+        ("unknown", "unknown"),
+        (None, None),
+        ("  ", None),
+    ],
 )
 def test_accepted_spellings(raw: Any, value: Any) -> None:
     assert answer_value(raw) == value
@@ -209,7 +234,13 @@ def test_refused_spellings(raw: Any) -> None:
 
 def test_roles_by_id_or_label() -> None:
     assert [role_of(x) for x in ("elu", "Élu·e", "ÉLUS", "technicienne", "Société civile", "partenaires")] == [
-        "elu", "elu", "elu", "technicien", "societe-civile", "partenaire"]
+        "elu",
+        "elu",
+        "elu",
+        "technicien",
+        "societe-civile",
+        "partenaire",
+    ]
     assert role_of("maire") is None
 
 
@@ -231,7 +262,9 @@ def test_a_grid_for_one_structure_type(pack: Pack, tmp_path: Path, cli: Callable
     ws = load_workbook(grid)["Réponses"]
     assert ws["D6"].value == "petr" and ws["O6"].value == "petr"
     questions = pack.form("petr")
-    assert [ws.cell(row=r, column=2).value for r in range(7, 7 + len(questions))] == [typeset(q.text) for q in questions]
+    assert [ws.cell(row=r, column=2).value for r in range(7, 7 + len(questions))] == [
+        typeset(q.text) for q in questions
+    ]
     filled = tmp_path / "rempli.xlsx"
     fill_grid(grid, filled, pack, {"D": {"territory": "PETR du Pays", questions[0].id: "2"}})
     (column,) = read_grid(filled, pack).items
@@ -288,18 +321,23 @@ def test_refused_cells_are_shown_the_french_way() -> None:
     assert answer_value(dt.datetime(2026, 3, 2)) == Rejected("02/03/2026")
 
 
-@pytest.mark.parametrize("command", [["validate"], ["score"], ["report", "--format", "json"], ["import", "--output", "out"]])
+@pytest.mark.parametrize(
+    "command", [["validate"], ["score"], ["report", "--format", "json"], ["import", "--output", "out"]]
+)
 def test_an_answer_the_structure_is_not_asked_is_said_at_its_cell(
     blank: Path, pack: Pack, tmp_path: Path, cli: Callable[..., Any], command: list[str]
 ) -> None:
     only = next(q for q in pack.questions if "epci" not in q.applies_to)
     filled = tmp_path / "g.xlsx"
-    fill_grid(blank, filled, pack, {"D": {"territory": "Pays A", "structure": "epci", only.id: "3",
-                                          pack.form()[0].id: "2"}})
+    fill_grid(
+        blank, filled, pack, {"D": {"territory": "Pays A", "structure": "epci", only.id: "3", pack.form()[0].id: "2"}}
+    )
     rows = {q.id: 7 + i for i, q in enumerate(pack.form())}
     result = cli(*command[:1], str(filled), *[str(tmp_path / a) if a == "out" else a for a in command[1:]])
     assert result.exit_code == 0, result.stderr
-    assert f"{filled}:Réponses!D{rows[only.id]}: " + typeset(f"avertissement : {only.id} n'est pas posée") in result.stderr
+    assert (
+        f"{filled}:Réponses!D{rows[only.id]}: " + typeset(f"avertissement : {only.id} n'est pas posée") in result.stderr
+    )
 
 
 def test_a_territory_the_spreadsheet_took_for_a_number_or_a_date_is_said(
@@ -307,10 +345,17 @@ def test_a_territory_the_spreadsheet_took_for_a_number_or_a_date_is_said(
 ) -> None:
     filled = tmp_path / "g.xlsx"
     first = pack.form()[0].id
-    fill_grid(blank, filled, pack, {"D": {"territory": 1053, first: "2"},
-                                    "E": {"territory": dt.datetime(2026, 1, 1), first: "2"}})
+    fill_grid(
+        blank,
+        filled,
+        pack,
+        {"D": {"territory": 1053, first: "2"}, "E": {"territory": dt.datetime(2026, 1, 1), first: "2"}},
+    )
     result = cli("import", str(filled), "--output", str(tmp_path / "out"))
     assert result.exit_code == 1
     assert f"{filled}:Réponses!D2: " + typeset("avertissement : « 1053 » a été saisi comme un nombre") in result.stderr
-    assert f"{filled}:Réponses!E2: " + typeset("le tableur a pris ce texte pour une date (« 01/01/2026 »)") in result.stderr
+    assert (
+        f"{filled}:Réponses!E2: " + typeset("le tableur a pris ce texte pour une date (« 01/01/2026 »)")
+        in result.stderr
+    )
     assert [p.name for p in (tmp_path / "out").glob("*.yaml")] == ["reponses-1053-d.yaml"]

@@ -79,7 +79,8 @@ def test_the_decks_sheets_follow_the_card_of_their_table(pack: Pack) -> None:
         assert _norm(study.text) in _norm(doc)
     one = _text(pack, "cards", "html", lever_id="L3")
     assert re.findall(r'<section class="page ([^"]+)" id="([^"]+)"', one) == [
-        ("card tight", "L3"), ("card sheet normal", "fiche-conseil-de-developpement")
+        ("card tight", "L3"),
+        ("card sheet normal", "fiche-conseil-de-developpement"),
     ]
 
 
@@ -163,15 +164,14 @@ def test_guide_has_agenda_materials_and_deck_quotes(pack: Pack, fmt: str) -> Non
 
 
 @pytest.mark.parametrize("fmt", ["html", "md"])
-def test_poster_shows_group_and_divergent_levers(
-    pack: Pack, fmt: str, write_answers: Callable[..., Path]
-) -> None:
+def test_poster_shows_group_and_divergent_levers(pack: Pack, fmt: str, write_answers: Callable[..., Path]) -> None:
     low = all_answers(pack, 1)
     high = all_answers(pack, 4)
     diverging = pack.levers[4]
     a = write_answers({**low, **{q.id: 2 for q in pack.questions if q.lever != diverging.id}}, name="a.yaml")
-    b = write_answers({**high, **{q.id: 2 for q in pack.questions if q.lever != diverging.id}}, name="b.yaml",
-                      role="technicien")
+    b = write_answers(
+        {**high, **{q.id: 2 for q in pack.questions if q.lever != diverging.id}}, name="b.yaml", role="technicien"
+    )
     doc = _norm(_text(pack, "poster", fmt, synthesis=group(pack, [a, b])))
     assert "2 personnes ont répondu" in doc
     assert _shown(diverging.short_title, fmt) in doc
@@ -285,7 +285,9 @@ def test_poster_with_a_bad_file_shows_the_valid_ones_and_exits_1(pack: Pack, cli
 
     (tmp_path / "a.yaml").write_text(answers_yaml(all_answers(pack, 2)), encoding="utf-8")
     (tmp_path / "b.yaml").write_text(answers_yaml(all_answers(pack, 4), role="technicien"), encoding="utf-8")
-    (tmp_path / "c.yaml").write_text("cooplevier: answers/1\nterritory: X\nanswers:\n  L1.Q2: 3\n  L1.Q2: 4\n", encoding="utf-8")
+    (tmp_path / "c.yaml").write_text(
+        "cooplevier: answers/1\nterritory: X\nanswers:\n  L1.Q2: 3\n  L1.Q2: 4\n", encoding="utf-8"
+    )
     result = cli("handout", "poster", str(tmp_path), "--format", "md")
     assert result.exit_code == 1
     assert "c.yaml:5:" in result.stderr and "1 fichier refusé" in result.stderr

@@ -33,7 +33,9 @@ def _pages(pdf: Path) -> list[str]:
     for page in range(1, count + 1):
         out = subprocess.run(
             ["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
-            capture_output=True, check=True, text=True,
+            capture_output=True,
+            check=True,
+            text=True,
         ).stdout
         texts.append(" ".join(out.split()))
     return texts

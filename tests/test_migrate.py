@@ -62,7 +62,9 @@ def test_migrate_rewrites_for_2_0_and_loses_nothing(cli: Callable[..., Any], pac
     new = load_answers(out, pack)
     assert new.migrated is None and new.territory == "Pays Exemple"
     old = load_answers(OLD, pack)
-    assert {k: (a.value, a.comment) for k, a in new.answers.items()} == {k: (a.value, a.comment) for k, a in old.answers.items()}
+    assert {k: (a.value, a.comment) for k, a in new.answers.items()} == {
+        k: (a.value, a.comment) for k, a in old.answers.items()
+    }
     assert old.migrated is not None
     for qid, _raw, _entry in old.migrated.dropped:  # every answer not carried is kept as a comment
         assert typeset(f"# non reprise : {qid}") + ":" in text
@@ -76,8 +78,9 @@ def test_migrate_a_folder(cli: Callable[..., Any], tmp_path: Path) -> None:
         shutil.copy(OLD, tmp_path / "old" / name)
     assert cli("migrate", str(tmp_path / "old" / "a.yaml"), str(tmp_path / "old" / "b.yaml")).exit_code == 2
     (tmp_path / "new").mkdir()
-    result = cli("migrate", str(tmp_path / "old" / "a.yaml"), str(tmp_path / "old" / "b.yaml"),
-                 "--output", str(tmp_path / "new"))
+    result = cli(
+        "migrate", str(tmp_path / "old" / "a.yaml"), str(tmp_path / "old" / "b.yaml"), "--output", str(tmp_path / "new")
+    )
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "new").iterdir()) == ["a.yaml", "b.yaml"]
 

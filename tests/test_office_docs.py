@@ -59,7 +59,9 @@ def test_docx_reads_back_with_real_headings_tables_and_the_wheel(documents: dict
         assert round(section.page_width.cm, 1) == 21.0 and round(section.page_height.cm, 1) == 29.7
         footer = section.footer._element.xml
         assert 'w:instr="PAGE"' in footer and 'w:instr="NUMPAGES"' in footer
-        text = "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
+        text = "\n".join(
+            [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells]
+        )
         for lever in pack.levers:
             assert lever.id in text
         assert doc.core_properties.language == "fr-FR"
@@ -95,8 +97,9 @@ def test_libreoffice_prints_them_with_the_wheel(documents: dict[str, Path], pack
         assert pack.lever("L1").short_title in text
         images = subprocess.run([pdfimages, "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
         assert len(images.strip().splitlines()) >= 3, f"{pdf.name}: no picture"  # two header lines, then the wheel
-    subprocess.run([pdftoppm, "-r", "40", "-png", "-f", "1", "-l", "1", str(pdfs[0]), str(tmp_path / "page")],
-                   check=True)
+    subprocess.run(
+        [pdftoppm, "-r", "40", "-png", "-f", "1", "-l", "1", str(pdfs[0]), str(tmp_path / "page")], check=True
+    )
     assert (tmp_path / "page-1.png").stat().st_size > 5000
 
 
@@ -139,8 +142,9 @@ def test_office_libraries_are_imported_only_for_their_formats(args: list[str], t
     source = tmp_path / "a.yaml"
     source.write_text(answers_yaml(all_answers(pack, 3)), encoding="utf-8")
     argv = [str(source) if a == "ANSWERS" else a for a in args]
-    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "cooplevier", *argv], capture_output=True,
-                          text=True, cwd=tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "cooplevier", *argv], capture_output=True, text=True, cwd=tmp_path
+    )
     assert done.returncode == 0, done.stderr[-500:]
     imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time")}
     for heavy in ("docx", "odf", "PIL", "openpyxl", "markdown_it", "cooplevier.content.grid"):
@@ -179,15 +183,25 @@ def test_sub_lists_stay_sub_lists_in_word_and_libreoffice() -> None:
     md = "1. Premier\n2. Second\n   - sous A\n   - sous B\n3. Troisième\n\n- *Titre*\n  - Un\n  - Deux\n- Autre\n"
     doc = from_markdown(md)
     numbered, _bullets = doc.blocks
-    assert [(level, "".join(r.text for r in runs)) for level, runs in zip(numbered.levels, numbered.items, strict=True)] == [  # type: ignore[union-attr]
-        (0, "Premier"), (0, "Second"), (1, "sous A"), (1, "sous B"), (0, "Troisième")]
+    assert [
+        (level, "".join(r.text for r in runs)) for level, runs in zip(numbered.levels, numbered.items, strict=True)
+    ] == [  # type: ignore[union-attr]
+        (0, "Premier"),
+        (0, "Second"),
+        (1, "sous A"),
+        (1, "sous B"),
+        (0, "Troisième"),
+    ]
     paragraphs = [(p.style.name, p.text) for p in docx.Document(io.BytesIO(to_docx(doc))).paragraphs]
     assert ("List", "3.\tTroisième") in paragraphs and ("List Bullet 2", "sous B") in paragraphs
     assert ("List Bullet", "Titre") in paragraphs and ("List Bullet 2", "Un") in paragraphs
     with zipfile.ZipFile(io.BytesIO(to_odt(doc))) as zf:
         content = zf.read("content.xml").decode("utf-8")
     # the sub-list sits inside the item it belongs to
-    assert re.search(r"<text:list-item><text:p[^>]*>(<text:span[^>]*>)?Titre(</text:span>)?</text:p><text:list><text:list-item><text:p[^>]*>Un<", content)
+    assert re.search(
+        r"<text:list-item><text:p[^>]*>(<text:span[^>]*>)?Titre(</text:span>)?</text:p><text:list><text:list-item><text:p[^>]*>Un<",
+        content,
+    )
 
 
 def test_table_rows_are_never_cut_across_pages(documents: dict[str, Path]) -> None:

@@ -62,7 +62,10 @@ def test_workbook_views(batch: Path, tmp_path: Path, pack: Pack, cli: Callable[.
     synthesis = json.loads(cli("report", str(batch), "--format", "json").stdout)
     assert by_role["L4"][2] == synthesis["levers"]["L4"]["mean"]
     roles_head = [c.value for c in wb["Par rôle"][1]]
-    assert by_role["L4"][roles_head.index(t("xlsx.role_mean", role=role_group("elu")))] == synthesis["levers"]["L4"]["by_role"]["elu"]
+    assert (
+        by_role["L4"][roles_head.index(t("xlsx.role_mean", role=role_group("elu")))]
+        == synthesis["levers"]["L4"]["by_role"]["elu"]
+    )
     assert [r[0] for r in wb["Escalier"].iter_rows(min_row=2, values_only=True)] == [1, 2, 3, 4, 5]
 
 

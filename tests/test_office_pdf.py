@@ -38,8 +38,9 @@ def test_macos_applications(tmp_path: Path) -> None:
     environ = {"PATH": str(tmp_path / "empty")}
     assert find_browser(platform="darwin", environ=environ, home=tmp_path / "home", applications=apps) == str(edge)
     chrome = touch(tmp_path / "home" / "Applications" / "Google Chrome.app" / "Contents" / "MacOS" / "Google Chrome")
-    assert find_browser(platform="darwin", environ=environ, home=tmp_path / "home",
-                        applications=tmp_path / "none") == str(chrome)
+    assert find_browser(
+        platform="darwin", environ=environ, home=tmp_path / "home", applications=tmp_path / "none"
+    ) == str(chrome)
 
 
 def test_path_comes_first_and_nothing_is_none(tmp_path: Path) -> None:

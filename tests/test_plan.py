@@ -18,7 +18,7 @@ from cooplevier.typography import typeset
 from tests.helpers import answers_yaml
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
-NASTY = '<script>alert(1)</script> **gras** [lien](http://x) {{ 7*191 }} {% raw %} | é ‮ 🙂 &amp;'
+NASTY = "<script>alert(1)</script> **gras** [lien](http://x) {{ 7*191 }} {% raw %} | é ‮ 🙂 &amp;"
 
 
 def fixed_answers(pack: Pack) -> dict[str, Any]:
@@ -56,8 +56,9 @@ def write(path: Path, answers: dict[str, Any], **kwargs: Any) -> Path:
 
 @pytest.fixture()
 def fixed_file(pack: Pack, tmp_path: Path) -> Path:
-    return write(tmp_path / "temoin.yaml", fixed_answers(pack), territory="Pays Témoin", name="Camille Martin",
-                 targets={"L7": 5})
+    return write(
+        tmp_path / "temoin.yaml", fixed_answers(pack), territory="Pays Témoin", name="Camille Martin", targets={"L7": 5}
+    )
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])
@@ -78,8 +79,13 @@ def test_html_is_self_contained_and_printable(cli: Callable[..., Any], fixed_fil
     assert html.count("<svg") == 1 and 'role="img"' in html and "<desc" in html
     assert "<h1>Pays Témoin</h1>" in html
     assert "axe le plus faible" in html and "Priorité 1</span> L4" in html
-    for heading in ("1. Le profil du territoire", "2. L'escalier des coopérations", "3. Les priorités",
-                    "4. Feuille de route sur douze mois", "5. Dix tendances fortes"):
+    for heading in (
+        "1. Le profil du territoire",
+        "2. L'escalier des coopérations",
+        "3. Les priorités",
+        "4. Feuille de route sur douze mois",
+        "5. Dix tendances fortes",
+    ):
         assert heading in html
     assert "évalué et reconduit chaque année" in html
     assert html.count('class="quarter"') == 4
@@ -101,8 +107,9 @@ def test_plan_sections_follow_the_priorities(cli: Callable[..., Any], fixed_file
     assert "Réunions « du lundi » à relancer" in md
 
 
-def test_na_is_shown_as_non_concerne_never_as_zero(cli: Callable[..., Any], pack: Pack,
-                                                     write_answers: Callable[..., Path]) -> None:
+def test_na_is_shown_as_non_concerne_never_as_zero(
+    cli: Callable[..., Any], pack: Pack, write_answers: Callable[..., Path]
+) -> None:
     answers: dict[str, Any] = {q.id: 3 for q in pack.questions}
     answers.update({q.id: "na" for q in pack.questions_for("L2")})
     path = write_answers(answers)
@@ -114,8 +121,7 @@ def test_na_is_shown_as_non_concerne_never_as_zero(cli: Callable[..., Any], pack
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "json"])
-def test_user_text_comes_out_escaped_and_intact(cli: Callable[..., Any], pack: Pack, tmp_path: Path,
-                                                 fmt: str) -> None:
+def test_user_text_comes_out_escaped_and_intact(cli: Callable[..., Any], pack: Pack, tmp_path: Path, fmt: str) -> None:
     answers: dict[str, Any] = {q.id: 2 for q in pack.questions}
     answers["L3.Q2"] = {"level": 1, "comment": NASTY}
     path = write(tmp_path / "nasty.yaml", answers, territory=NASTY, name=NASTY)
@@ -141,8 +147,9 @@ def test_user_text_comes_out_escaped_and_intact(cli: Callable[..., Any], pack: P
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown and "**gras**" in shown
 
 
-def test_existing_output_is_not_overwritten_without_force(cli: Callable[..., Any], fixed_file: Path,
-                                                          tmp_path: Path) -> None:
+def test_existing_output_is_not_overwritten_without_force(
+    cli: Callable[..., Any], fixed_file: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "plan.html"
     out.write_text("ancien", encoding="utf-8")
     result = cli("report", str(fixed_file), "--output", str(out))
@@ -153,8 +160,9 @@ def test_existing_output_is_not_overwritten_without_force(cli: Callable[..., Any
     assert result.exit_code == 0 and out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
-def test_user_template_folder_overrides_the_shipped_one(cli: Callable[..., Any], fixed_file: Path,
-                                                        tmp_path: Path) -> None:
+def test_user_template_folder_overrides_the_shipped_one(
+    cli: Callable[..., Any], fixed_file: Path, tmp_path: Path
+) -> None:
     mine = tmp_path / "modeles"
     shutil.copytree(shipped_dir("templates"), mine)
     text = (mine / "plan.md.j2").read_text(encoding="utf-8")

@@ -21,10 +21,22 @@ def chromium(tmp_path: Path, *args: str) -> None:
     exe = require_tool("chromium")
     profile = tmp_path / "profile"
     subprocess.run(
-        [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={profile}", *args],
-        check=True, capture_output=True, timeout=120,
+        [
+            exe,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            *args,
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
 
 

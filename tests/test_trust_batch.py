@@ -38,8 +38,9 @@ BAD_FILES = {
 }
 
 
-@pytest.mark.parametrize("command", [["score", "--format", "json"], ["report", "--format", "json"],
-                                     ["validate", "--format", "json"]])
+@pytest.mark.parametrize(
+    "command", [["score", "--format", "json"], ["report", "--format", "json"], ["validate", "--format", "json"]]
+)
 def test_every_refused_file_is_one_line_and_the_batch_goes_on(
     cli: Cli, pack: Any, write_answers: Callable[..., Path], command: list[str]
 ) -> None:
@@ -78,8 +79,9 @@ def test_an_unreadable_folder_inside_the_batch_is_one_line(
     assert len(result.stdout.splitlines()) == 5  # header and the four files
 
 
-def test_a_file_reached_twice_counts_once(cli: Cli, pack: Any, write_answers: Callable[..., Path],
-                                          tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_reached_twice_counts_once(
+    cli: Cli, pack: Any, write_answers: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = _folder(pack, write_answers)
     os.symlink(folder / "p1.yaml", folder / "lien.yaml")
     os.link(folder / "p2.yaml", folder / "dur.yaml")
@@ -95,11 +97,18 @@ def test_a_file_reached_twice_counts_once(cli: Cli, pack: Any, write_answers: Ca
     assert len(score.stdout.splitlines()) == 5
 
 
-@pytest.mark.parametrize("spelling", [
-    lambda s: unicodedata.normalize("NFD", s), str.upper, lambda s: f"  {s} ", lambda s: s.replace(" ", "  "),
-])
-def test_one_territory_however_typed(cli: Cli, pack: Any, write_answers: Callable[..., Path], tmp_path: Path,
-                                     spelling: Callable[[str], str]) -> None:
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        lambda s: unicodedata.normalize("NFD", s),
+        str.upper,
+        lambda s: f"  {s} ",
+        lambda s: s.replace(" ", "  "),
+    ],
+)
+def test_one_territory_however_typed(
+    cli: Cli, pack: Any, write_answers: Callable[..., Path], tmp_path: Path, spelling: Callable[[str], str]
+) -> None:
     name = "Île-de-France Est"
     write_answers(all_answers(pack, 2), name="r/a.yaml", territory=unicodedata.normalize("NFC", name))
     write_answers(all_answers(pack, 3), name="r/b.yaml", territory=spelling(name))
@@ -117,4 +126,3 @@ def test_mixed_territories_and_versions_are_said(cli: Cli, pack: Any, write_answ
     assert result.exit_code == 0, result.stderr
     assert "plusieurs territoires" in result.stderr and "Pays Voisin" in result.stderr
     assert "plusieurs versions" in result.stderr and "1.0" in result.stderr
-

@@ -84,7 +84,11 @@ def test_an_unusable_cache_place_means_no_cache_not_an_error(tmp_path: Path) -> 
         base = {k: v for k, v in os.environ.items() if k not in ("COOPLEVIER_CACHE_DIR", "XDG_CACHE_HOME", "HOME")}
         done = subprocess.run(
             [sys.executable, "-m", "cooplevier", "report", str(answers), "--format", "md"],
-            capture_output=True, text=True, cwd=tmp_path, env={**base, **env}, timeout=60,
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env={**base, **env},
+            timeout=60,
         )
         assert done.returncode == 0, (env, done.stderr)
         assert done.stderr == "" or "cache" not in done.stderr
@@ -138,8 +142,13 @@ def test_a_user_template_folder_never_poisons_the_shipped_reports(private: Path,
     env = {**os.environ, "COOPLEVIER_CACHE_DIR": str(private)}
 
     def report(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "cooplevier", "report", str(example), *args],
-                              capture_output=True, text=True, env=env, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "cooplevier", "report", str(example), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
 
     (tmp_path / "vide").mkdir()
     partial = tmp_path / "partiel"

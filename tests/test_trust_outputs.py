@@ -127,7 +127,10 @@ def test_an_input_is_never_overwritten_whatever_its_spelling(
 def test_closed_stdout_is_said_in_french(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "cooplevier", "levers", "--format", "json"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=60,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
         preexec_fn=lambda: os.close(1),
     )
     assert done.returncode == 1
@@ -137,7 +140,10 @@ def test_closed_stdout_is_said_in_french(tmp_path: Path) -> None:
 def test_closed_stderr_never_crashes(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "cooplevier", "score", str(tmp_path / "absent.yaml")],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, timeout=60,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        timeout=60,
         preexec_fn=lambda: os.close(2),
     )
     assert done.returncode == 1 and "Traceback" not in done.stdout
@@ -150,7 +156,10 @@ def test_closed_stderr_never_crashes(tmp_path: Path) -> None:
 def test_a_closed_pipe_ends_quietly(args: list[str]) -> None:
     done = subprocess.run(
         f"{sys.executable} -m cooplevier {' '.join(args)} | head -c 10 >/dev/null",
-        shell=True, capture_output=True, text=True, timeout=60,
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 0
     assert done.stderr == "", done.stderr
@@ -161,7 +170,11 @@ def test_a_closed_pipe_in_a_large_batch_ends_quietly(pack: Pack, tmp_path: Path)
         (tmp_path / f"r{i:03}.yaml").write_text(answers_yaml(all_answers(pack, 1 + i % 5)), encoding="utf-8")
     done = subprocess.run(
         f"set -o pipefail; {sys.executable} -m cooplevier score {tmp_path} --format csv | head -n 2 >/dev/null",
-        shell=True, executable="/bin/bash", capture_output=True, text=True, timeout=120,
+        shell=True,
+        executable="/bin/bash",
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0 and done.stderr == "", done.stderr
 
@@ -209,9 +222,7 @@ def test_a_full_disk_during_a_write_says_so_and_leaves_nothing(
     assert "disque plein" in result.stderr and not out.exists() and leftovers(tmp_path) == []
 
 
-def test_a_full_temporary_folder_during_an_xlsx_export_is_said(
-    pack: Pack, tmp_path: Path
-) -> None:
+def test_a_full_temporary_folder_during_an_xlsx_export_is_said(pack: Pack, tmp_path: Path) -> None:
     """A real small file system would need root to mount; an over-full TMPDIR is injected instead."""
     for i in range(3):
         (tmp_path / f"r{i}.yaml").write_text(answers_yaml(all_answers(pack, 3)), encoding="utf-8")
@@ -258,7 +269,9 @@ def test_a_killed_worker_does_not_sink_the_batch(pack: Pack, tmp_path: Path) -> 
     out = tmp_path / "out.csv"
     proc = subprocess.Popen(
         [sys.executable, "-m", "cooplevier", "score", str(tmp_path), "--output", str(out)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     deadline = time.monotonic() + 60
     killed = False
@@ -329,8 +342,9 @@ def test_a_pool_found_broken_when_sending_work_loses_no_file(
     monkeypatch.setattr(ProcessPoolExecutor, "submit", submit)
     for i in range(600):
         (tmp_path / f"r{i:03}.yaml").write_text(answers_yaml(all_answers(pack, 1 + i % 5)), encoding="utf-8")
-    outcomes = list(batch.score_files(batch.collect([tmp_path]), pack=pack, convert=_die_in_a_worker_on("none"),
-                                      jobs=2))
+    outcomes = list(
+        batch.score_files(batch.collect([tmp_path]), pack=pack, convert=_die_in_a_worker_on("none"), jobs=2)
+    )
     assert [o.value for o in outcomes if isinstance(o, Scored)] == [str(tmp_path / f"r{i:03}.yaml") for i in range(600)]
     assert sum(isinstance(o, Notice) for o in outcomes) == 1
 
@@ -347,9 +361,7 @@ def _children(pid: int) -> list[int]:
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGKILL])
-def test_a_signal_on_a_large_batch_leaves_no_worker_and_no_temporary_file(
-    pack: Pack, tmp_path: Path, sig: int
-) -> None:
+def test_a_signal_on_a_large_batch_leaves_no_worker_and_no_temporary_file(pack: Pack, tmp_path: Path, sig: int) -> None:
     src = tmp_path / "lot"
     src.mkdir()
     for i in range(2000):
@@ -361,7 +373,10 @@ def test_a_signal_on_a_large_batch_leaves_no_worker_and_no_temporary_file(
     env = {**os.environ, "TMPDIR": str(tmp)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "cooplevier", "score", str(src), "--output", str(out_dir / "scores.xlsx")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     workers: list[int] = []
     deadline = time.monotonic() + 60
@@ -391,7 +406,9 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def test_a_stale_temporary_file_never_blocks_a_later_run(cli: Cli, tmp_path: Path, write_answers: Callable[..., Path]) -> None:
+def test_a_stale_temporary_file_never_blocks_a_later_run(
+    cli: Cli, tmp_path: Path, write_answers: Callable[..., Path]
+) -> None:
     path = write_answers({"L1.Q2": 3})
     for i in range(3):
         (tmp_path / f"{files.TEMP_PREFIX}{i:012x}{files.TEMP_SUFFIX}").write_text("reste d'un kill -9")
@@ -419,18 +436,20 @@ def _pack_copy(tmp_path: Path) -> Path:
     return pack
 
 
-@pytest.mark.parametrize("command", [
-    ["questions", "--format", "yaml", "--output", "{pack}/questions.yaml"],
-    ["questions", "--format", "json", "--output", "{pack}/lien.json"],
-    ["report", "{a}", "--format", "md", "--output", "{pack}/levers.yaml"],
-    ["score", "{a}", "--format", "json", "--output", "{pack}/cases.yaml"],
-    ["handout", "cards", "--format", "md", "--output", "{pack}/migrations.yaml"],
-    ["compare", "{a}", "{a}", "--format", "md", "--output", "{pack}/questions.yaml"],
-    ["migrate", "{old}", "--output", "{pack}/levers.yaml"],
-    ["report", "{a}", "--format", "md", "--template", "{tpl}", "--output", "{tpl}/plan.md.j2"],
-])
-def test_no_result_lands_on_the_pack_or_the_templates(cli: Cli, pack: Pack, tmp_path: Path,
-                                                       command: list[str]) -> None:
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["questions", "--format", "yaml", "--output", "{pack}/questions.yaml"],
+        ["questions", "--format", "json", "--output", "{pack}/lien.json"],
+        ["report", "{a}", "--format", "md", "--output", "{pack}/levers.yaml"],
+        ["score", "{a}", "--format", "json", "--output", "{pack}/cases.yaml"],
+        ["handout", "cards", "--format", "md", "--output", "{pack}/migrations.yaml"],
+        ["compare", "{a}", "{a}", "--format", "md", "--output", "{pack}/questions.yaml"],
+        ["migrate", "{old}", "--output", "{pack}/levers.yaml"],
+        ["report", "{a}", "--format", "md", "--template", "{tpl}", "--output", "{tpl}/plan.md.j2"],
+    ],
+)
+def test_no_result_lands_on_the_pack_or_the_templates(cli: Cli, pack: Pack, tmp_path: Path, command: list[str]) -> None:
     folder = _pack_copy(tmp_path)
     (folder / "lien.json").symlink_to(folder / "levers.yaml")  # a link in the pack to one of its files
     tpl = tmp_path / "tpl"

@@ -21,12 +21,16 @@ Cli = Callable[..., Any]
 HEAD = "cooplevier: answers/1\nterritory: X\n"
 
 
-@pytest.mark.parametrize(("header", "answer"), [
-    ("structure: pnr\n", "L2.Q1: 1"),  # not asked to a PNR
-    ("form: short\n", "L1.Q2: 4"),  # not in the short form
-])
-def test_an_answer_the_form_does_not_ask_is_said_and_kept(cli: Cli, pack: Pack, tmp_path: Path,
-                                                         header: str, answer: str) -> None:
+@pytest.mark.parametrize(
+    ("header", "answer"),
+    [
+        ("structure: pnr\n", "L2.Q1: 1"),  # not asked to a PNR
+        ("form: short\n", "L1.Q2: 4"),  # not in the short form
+    ],
+)
+def test_an_answer_the_form_does_not_ask_is_said_and_kept(
+    cli: Cli, pack: Pack, tmp_path: Path, header: str, answer: str
+) -> None:
     path = tmp_path / "r.yaml"
     path.write_text(HEAD + header + "answers:\n  " + answer + "\n", encoding="utf-8")
     qid = answer.split(":")[0]
@@ -61,8 +65,12 @@ def test_a_script_line_that_is_not_utf8_stops_assess_without_shifting_the_next_a
     """Asked again on a terminal; from a script, the next line would be taken as its answer: stop."""
     path = tmp_path / "a.yaml"
     typed = b"3\nc caf\xe9\n4\nq\n"
-    done = subprocess.run([sys.executable, "-m", "cooplevier", "assess", str(path), "-t", "X", "-r", "elu",
-                           "-s", "petr"], input=typed, capture_output=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "cooplevier", "assess", str(path), "-t", "X", "-r", "elu", "-s", "petr"],
+        input=typed,
+        capture_output=True,
+        timeout=120,
+    )
     assert done.returncode == 1 and "UTF-8" in done.stderr.decode(), done.stderr
     answers = load_answers(path, _pack()).answers
     assert [a.value for a in answers.values()] == [3] and "\ufffd" not in path.read_text(encoding="utf-8")
@@ -75,8 +83,9 @@ def _pack() -> Pack:
 
 
 @pytest.mark.parametrize("command", [["compare", "{a}", "{grid}"], ["explain", "{grid}"], ["assess", "{grid}"]])
-def test_a_grid_where_an_answer_file_is_expected_is_named_as_a_grid(cli: Cli, pack: Pack, tmp_path: Path,
-                                                                    command: list[str]) -> None:
+def test_a_grid_where_an_answer_file_is_expected_is_named_as_a_grid(
+    cli: Cli, pack: Pack, tmp_path: Path, command: list[str]
+) -> None:
     grid = tmp_path / "g.xlsx"
     assert cli("questions", "--format", "xlsx", "--output", str(grid)).exit_code == 0
     a = tmp_path / "a.yaml"
@@ -110,8 +119,25 @@ def test_a_missing_temporary_folder_does_not_break_a_pdf(tmp_path: Path) -> None
     require_tool("chromium")
     out = tmp_path / "cartes.pdf"
     env = {**os.environ, "TMPDIR": str(tmp_path / "absent")}
-    done = subprocess.run([sys.executable, "-m", "cooplevier", "handout", "cards", "--lever", "L1", "--format", "pdf",
-                           "--output", str(out)], capture_output=True, text=True, env=env, timeout=180)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cooplevier",
+            "handout",
+            "cards",
+            "--lever",
+            "L1",
+            "--format",
+            "pdf",
+            "--output",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=180,
+    )
     assert done.returncode == 0, done.stderr
     assert out.read_bytes()[:5] == b"%PDF-"
 
@@ -131,8 +157,14 @@ def test_one_run_never_writes_two_results_to_one_name(cli: Cli, tmp_path: Path) 
     for folder in ("m1", "m2"):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "x.yaml").write_text(HEAD + "answers:\n  L1.Q2: 2\n", encoding="utf-8")
-    moved = cli("migrate", str(tmp_path / "m1/x.yaml"), str(tmp_path / "m2/x.yaml"),
-                "--output", str(tmp_path / "mo") + "/", "--force")
+    moved = cli(
+        "migrate",
+        str(tmp_path / "m1/x.yaml"),
+        str(tmp_path / "m2/x.yaml"),
+        "--output",
+        str(tmp_path / "mo") + "/",
+        "--force",
+    )
     assert moved.exit_code == 2 and typeset("s'écriraient sous le même nom") in moved.stderr
     assert not (tmp_path / "mo").exists()
 
@@ -141,15 +173,20 @@ def load_answers_text(path: Path) -> str:
     return next(line.strip() for line in path.read_text(encoding="utf-8").splitlines() if "L1.Q2" in line)
 
 
-@pytest.mark.parametrize(("body", "words"), [
-    (b'{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}', "s'appelle lui-même"),
-    (b'{% extends "plan.md.j2" %}', "s'appelle lui-même"),
-    (b"caf\xe9 {{ 1 }}", "pas en UTF-8"),
-    (b'{{ "x" * 10**9 }}', "valeur trop grande"),
-    (b"{% set n = 100000 %}{{ 2 ** n }}", "valeur trop grande"),
-    (b"{% for i in range(100000) %}{% for j in range(100000) %}{{ 'x' * 10000 }}{% endfor %}{% endfor %}",
-     "dépasse 64 Mo"),
-])
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (b"{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}", "s'appelle lui-même"),
+        (b'{% extends "plan.md.j2" %}', "s'appelle lui-même"),
+        (b"caf\xe9 {{ 1 }}", "pas en UTF-8"),
+        (b'{{ "x" * 10**9 }}', "valeur trop grande"),
+        (b"{% set n = 100000 %}{{ 2 ** n }}", "valeur trop grande"),
+        (
+            b"{% for i in range(100000) %}{% for j in range(100000) %}{{ 'x' * 10000 }}{% endfor %}{% endfor %}",
+            "dépasse 64 Mo",
+        ),
+    ],
+)
 def test_a_user_template_that_runs_away_is_stopped_in_french(cli: Cli, tmp_path: Path, body: bytes, words: str) -> None:
     source = Path(__file__).parent.parent / "examples" / "pays-exemple.yaml"
     folder = tmp_path / "modeles"
@@ -162,8 +199,12 @@ def test_a_user_template_that_runs_away_is_stopped_in_french(cli: Cli, tmp_path:
 
 def test_a_markdown_report_to_a_device_carries_its_wheel_inline(tmp_path: Path) -> None:
     source = Path(__file__).parent.parent / "examples" / "pays-exemple.yaml"
-    run = subprocess.run([sys.executable, "-m", "cooplevier", "report", str(source), "--format", "md",
-                          "--output", "/dev/stdout"], capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "cooplevier", "report", str(source), "--format", "md", "--output", "/dev/stdout"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     assert "](data:image/png;base64," in run.stdout and not Path("/dev/stdout-roue.png").exists()
 
@@ -207,10 +248,13 @@ def test_a_synthesis_says_how_many_files_have_no_scored_answer(cli: Cli, tmp_pat
     assert typeset("Dont 1 sans aucune réponse chiffrée, qui ne compte dans aucune moyenne") in md
 
 
-@pytest.mark.parametrize(("body", "fixed"), [
-    ("answers:\n  L1.Q2:3\n", "L1.Q2: 3"),  # the only answer, typed without the space
-    ("respondent:\n  role:elu\nanswers:\n  L1.Q2: 3\n", "role: elu"),
-])
+@pytest.mark.parametrize(
+    ("body", "fixed"),
+    [
+        ("answers:\n  L1.Q2:3\n", "L1.Q2: 3"),  # the only answer, typed without the space
+        ("respondent:\n  role:elu\nanswers:\n  L1.Q2: 3\n", "role: elu"),
+    ],
+)
 def test_a_lone_line_typed_without_its_space_gets_the_fix(cli: Cli, tmp_path: Path, body: str, fixed: str) -> None:
     path = tmp_path / "r.yaml"
     path.write_text(HEAD + body, encoding="utf-8")

@@ -88,8 +88,11 @@ def test_a_second_session_through_another_name_of_the_file_is_refused(
     path.write_text("cooplevier: answers/1\nterritory: T\nanswers:\n  L1.Q2: 2\n", encoding="utf-8")
     (tmp_path / "lien.yaml").symlink_to(path)
     (tmp_path / "autre").symlink_to(tmp_path, target_is_directory=True)
-    other = {"link": tmp_path / "lien.yaml", "dot": tmp_path / "." / "sub" / ".." / "r.yaml",
-             "folder-link": tmp_path / "autre" / "r.yaml"}[spelling]
+    other = {
+        "link": tmp_path / "lien.yaml",
+        "dot": tmp_path / "." / "sub" / ".." / "r.yaml",
+        "folder-link": tmp_path / "autre" / "r.yaml",
+    }[spelling]
     (tmp_path / "sub").mkdir()
     held = locking.Lock(path, lambda _text: None)
     held.acquire()
@@ -140,8 +143,12 @@ def test_a_pid_reused_by_another_program_does_not_hold_the_lock(pack: Pack, tmp_
     me = locking._process_start(os.getpid())
     if me is None:
         pytest.skip("no /proc here")
-    ghost = {"host": socket.gethostname(), "pid": os.getpid(), "started": "2026-11-01T09:00:00+01:00",
-             "process_start": me.split(":")[0] + ":1"}
+    ghost = {
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
+        "started": "2026-11-01T09:00:00+01:00",
+        "process_start": me.split(":")[0] + ":1",
+    }
     locking.lock_path(path).write_text(json.dumps(ghost), encoding="utf-8")
     code, _ = _run(pack, path, ["3", "q"])
     assert code == 0
@@ -219,7 +226,9 @@ def test_a_too_long_comment_is_refused_at_input(pack: Pack, tmp_path: Path) -> N
     assert load_answers(path, pack).answers  # still readable, still holds the answer
 
 
-def test_assess_never_writes_a_file_it_would_refuse(pack: Pack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_assess_never_writes_a_file_it_would_refuse(
+    pack: Pack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import cooplevier.assess.store as store
 
     monkeypatch.setattr(store, "MAX_ANSWERS_BYTES", 300)

@@ -22,8 +22,9 @@ Cli = Callable[..., Any]
 PLAIN = {"NO_COLOR": "1", "COLUMNS": "80", "TERM": "xterm-256color"}
 
 
-def test_an_existing_output_is_refused_before_any_work(cli: Cli, pack: Pack, write_answers: Callable[..., Path],
-                                                        tmp_path: Path) -> None:
+def test_an_existing_output_is_refused_before_any_work(
+    cli: Cli, pack: Pack, write_answers: Callable[..., Path], tmp_path: Path
+) -> None:
     folder = write_answers(all_answers(pack, 3), name="r/a.yaml").parent
     (folder / "casse.yaml").write_text("territory: [\n", encoding="utf-8")  # would be said if the batch ran
     (tmp_path / "plan.html").write_text("mon plan", encoding="utf-8")
@@ -37,16 +38,25 @@ def test_an_existing_output_is_refused_before_any_work(cli: Cli, pack: Pack, wri
 
 # command, output name, exit code: a suffix naming no format is refused before any work unless --format says
 SUFFIXES = [
-    (["report"], "plan.ods", 2), (["report"], "plan.txt", 2), (["report", "--format", "md"], "plan.txt", 0),
-    (["report", "--format", "md"], "plan.html", 2), (["score"], "notes.txt", 0), (["score"], "notes.ods", 2),
-    (["score", "--format", "csv"], "notes.txt", 2), (["score", "--format", "csv"], "notes.dat", 0), (["compare", "=A"], "c.txt", 0), (["compare", "=A"], "c.pdf", 2),
-    (["handout", "cards"], "cartes.docx", 2), (["handout", "cards", "--format", "md"], "cartes.txt", 0),
+    (["report"], "plan.ods", 2),
+    (["report"], "plan.txt", 2),
+    (["report", "--format", "md"], "plan.txt", 0),
+    (["report", "--format", "md"], "plan.html", 2),
+    (["score"], "notes.txt", 0),
+    (["score"], "notes.ods", 2),
+    (["score", "--format", "csv"], "notes.txt", 2),
+    (["score", "--format", "csv"], "notes.dat", 0),
+    (["compare", "=A"], "c.txt", 0),
+    (["compare", "=A"], "c.pdf", 2),
+    (["handout", "cards"], "cartes.docx", 2),
+    (["handout", "cards", "--format", "md"], "cartes.txt", 0),
 ]
 
 
 @pytest.mark.parametrize(("command", "name", "code"), SUFFIXES)
-def test_output_suffixes(cli: Cli, pack: Pack, write_answers: Callable[..., Path], tmp_path: Path,
-                         command: list[str], name: str, code: int) -> None:
+def test_output_suffixes(
+    cli: Cli, pack: Pack, write_answers: Callable[..., Path], tmp_path: Path, command: list[str], name: str, code: int
+) -> None:
     a = write_answers(all_answers(pack, 3), name="a.yaml")
     args = [arg if arg != "=A" else str(a) for arg in command]
     if args[0] in ("report", "score", "compare"):
@@ -58,8 +68,9 @@ def test_output_suffixes(cli: Cli, pack: Pack, write_answers: Callable[..., Path
         assert "extension" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_compare_table_goes_to_the_output(cli: Cli, pack: Pack, write_answers: Callable[..., Path],
-                                          tmp_path: Path) -> None:
+def test_compare_table_goes_to_the_output(
+    cli: Cli, pack: Pack, write_answers: Callable[..., Path], tmp_path: Path
+) -> None:
     a = write_answers(all_answers(pack, 2), name="a.yaml")
     b = write_answers(all_answers(pack, 3), name="b.yaml")
     result = cli("compare", str(a), str(b), "--format", "table", "--output", str(tmp_path / "c.txt"))
@@ -68,8 +79,9 @@ def test_compare_table_goes_to_the_output(cli: Cli, pack: Pack, write_answers: C
     assert "Avant" in text and "\x1b" not in text
 
 
-def test_validate_takes_folders_writes_on_stdout_and_speaks_json(cli: Cli, pack: Pack,
-                                                                 write_answers: Callable[..., Path]) -> None:
+def test_validate_takes_folders_writes_on_stdout_and_speaks_json(
+    cli: Cli, pack: Pack, write_answers: Callable[..., Path]
+) -> None:
     folder = write_answers(all_answers(pack, 3), name="r/a.yaml").parent
     write_answers({"L1.Q2": 9}, name="r/b.yaml")
     text = cli("validate", str(folder))
@@ -90,8 +102,9 @@ def test_going_back_to_a_je_ne_sais_pas(cli: Cli, pack: Pack, tmp_path: Path) ->
     assert {k: a.value for k, a in load_answers(path, pack).answers.items()} == {getattr(first, "id", first): 3}
 
 
-def test_a_second_participant_gets_a_file_of_their_own(cli: Cli, pack: Pack, tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_second_participant_gets_a_file_of_their_own(
+    cli: Cli, pack: Pack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     first = tmp_path / "reponses-pays-de-test.yaml"
     first.write_text(answers_yaml({"L1.Q2": 2}, name="Marie", territory="Pays de Test"), encoding="utf-8")

@@ -16,9 +16,9 @@ CASES = [
     # (template text, line said, words of the message)
     ("{{ plan.nope }}", 1, "variable n'existe pas"),
     ("ligne 1\n{{ 1 / 0 }}", 2, "ZeroDivisionError"),
-    ("\n\n{{ \"a\" + 1 }}", 3, "a échoué"),
+    ('\n\n{{ "a" + 1 }}', 3, "a échoué"),
     ("{% for x in %}", 1, "modèle invalide"),
-    ("a\n{% include \"absent.j2\" %}", 2, "modèle introuvable"),
+    ('a\n{% include "absent.j2" %}', 2, "modèle introuvable"),
     ("{{ ''.__class__.__mro__[1].__subclasses__() }}", 1, "opération interdite"),
     ("{{ plan.__init__.__globals__ }}", 1, "opération interdite"),
     ("{{ cycler.__init__.__globals__.os.popen('touch pwned').read() }}", 1, "opération interdite"),
@@ -29,8 +29,14 @@ CASES = [
 @pytest.mark.parametrize(("body", "line", "words"), CASES)
 @pytest.mark.parametrize("kind", ["plan", "synthesis"])
 def test_a_broken_or_hostile_template_is_named_at_its_line(
-    cli: Callable[..., Any], pack: Any, write_answers: Callable[..., Path], tmp_path: Path,
-    body: str, line: int, words: str, kind: str,
+    cli: Callable[..., Any],
+    pack: Any,
+    write_answers: Callable[..., Path],
+    tmp_path: Path,
+    body: str,
+    line: int,
+    words: str,
+    kind: str,
 ) -> None:
     folder = tmp_path / "modeles"
     folder.mkdir()
@@ -49,6 +55,7 @@ def test_the_shipped_templates_are_used_for_what_the_folder_lacks(
     cli: Callable[..., Any], pack: Any, write_answers: Callable[..., Path], tmp_path: Path
 ) -> None:
     (tmp_path / "vide").mkdir()
-    result = cli("report", str(write_answers(all_answers(pack, 3))), "--format", "md", "--template",
-                 str(tmp_path / "vide"))
+    result = cli(
+        "report", str(write_answers(all_answers(pack, 3))), "--format", "md", "--template", str(tmp_path / "vide")
+    )
     assert result.exit_code == 0 and result.stdout.startswith("# Plan d'action")

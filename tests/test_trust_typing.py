@@ -19,15 +19,23 @@ HEAD = "cooplevier: answers/1\nterritory: X\nanswers:\n"
 @pytest.mark.parametrize(
     ("body", "line", "words"),
     [
-        pytest.param("  L1.Q2: 3\n   L1.Q5: 4\n", 5, "ligne mal alignée : commencez-la par 2 espaces", id="indented-more"),
-        pytest.param("  L1.Q2: 3\n L1.Q5: 4\n", 5, "ligne mal alignée : commencez-la par 2 espaces", id="indented-less"),
+        pytest.param(
+            "  L1.Q2: 3\n   L1.Q5: 4\n", 5, "ligne mal alignée : commencez-la par 2 espaces", id="indented-more"
+        ),
+        pytest.param(
+            "  L1.Q2: 3\n L1.Q5: 4\n", 5, "ligne mal alignée : commencez-la par 2 espaces", id="indented-less"
+        ),
         pytest.param("  L1.Q2: 3\nL1.Q5: 4\n", 5, "n'est pas sous « answers: »", id="not-indented"),
         pytest.param("  L1.Q2:3\n  L1.Q5: 4\n", 4, "écrivez « L1.Q2: 3 »", id="no-space-after-colon"),
         pytest.param("  L1.Q2 3\n  L1.Q5: 4\n", 4, "il manque « : » après L1.Q2", id="no-colon"),
-        pytest.param("  L1.Q2: {level: 3, comment: \"@maire\"}\n  L1.Q5: {level: 4, comment: @bureau}\n", 5,
-                     "commencer par « @ »", id="at-sign"),
+        pytest.param(
+            '  L1.Q2: {level: 3, comment: "@maire"}\n  L1.Q5: {level: 4, comment: @bureau}\n',
+            5,
+            "commencer par « @ »",
+            id="at-sign",
+        ),
         pytest.param("  L1.Q2: 3\n  L1.Q5: {level: 4, comment: `x`}\n", 5, "commencer par « ` »", id="backtick"),
-        pytest.param("  L1.Q2: {level: 4, comment: \"a\"\n  L1.Q5: 2\n", 4, "non fermé", id="unclosed-brace"),
+        pytest.param('  L1.Q2: {level: 4, comment: "a"\n  L1.Q5: 2\n', 4, "non fermé", id="unclosed-brace"),
         pytest.param("  - L1.Q2: 3\n", 4, "sans tiret", id="list"),
         pytest.param("\tL1.Q2: 3\n", 4, "tabulation", id="tab"),
     ],
@@ -86,7 +94,9 @@ def test_one_stray_byte_in_utf8_is_refused_at_its_line(
 ) -> None:
     stray = {"latin-1 é": b"\xe9", "cp1252 œ": b"\x9c"}[encoding_of_the_stray]
     first = pack.questions[0].id
-    raw = ("cooplevier: answers/1\nterritory: Île-de-France\nanswers:\n  " + first + ": {level: 3, comment: \"r").encode()
+    raw = (
+        "cooplevier: answers/1\nterritory: Île-de-France\nanswers:\n  " + first + ': {level: 3, comment: "r'
+    ).encode()
     raw += stray + b'union"}\n'
     path = tmp_path / "r.yaml"
     path.write_bytes(raw)

@@ -24,9 +24,13 @@ N = "\u00a0"  # espace insécable
         pytest.param("« oui »", f"«{N}oui{N}»", id="guillemets"),
         pytest.param("«oui»", f"«{N}oui{N}»", id="guillemets-without-spaces"),
         pytest.param("«  oui  »", f"«{N}oui{N}»", id="guillemets-extra-spaces"),
-        pytest.param("des « démarches » ou « chantiers »", f"des «{N}démarches{N}» ou «{N}chantiers{N}»", id="two-quotes"),
+        pytest.param(
+            "des « démarches » ou « chantiers »", f"des «{N}démarches{N}» ou «{N}chantiers{N}»", id="two-quotes"
+        ),
         pytest.param("« des « démarches » ici »", f"«{N}des “démarches” ici{N}»", id="nested"),
-        pytest.param("« « Les réunions du lundi » entre »", f"«{N}“Les réunions du lundi” entre{N}»", id="nested-at-start"),
+        pytest.param(
+            "« « Les réunions du lundi » entre »", f"«{N}“Les réunions du lundi” entre{N}»", id="nested-at-start"
+        ),
         pytest.param("« a « b « c » d » e »", f"«{N}a “b “c” d” e{N}»", id="three-levels"),
         pytest.param("et ainsi de suite...", "et ainsi de suite…", id="ellipsis"),
         pytest.param("un…", "un…", id="ellipsis-kept"),
@@ -78,8 +82,11 @@ def test_protected_text_comes_out_exactly_as_typed(text: str) -> None:
         pytest.param("<!-- a : b -->", "<!-- a : b -->", id="comment-untouched"),
         pytest.param("<p>« x <b>« y »</b> z »</p>", f"<p>«{N}x <b>“y”</b> z{N}»</p>", id="nested-across-tags"),
         pytest.param("<p>« x</p><p>« y »</p>", f"<p>«{N}x</p><p>«{N}y{N}»</p>", id="depth-reset-by-a-block"),
-        pytest.param("<a href=\"https://x.fr/?a ; b\">lien ?</a>", f"<a href=\"https://x.fr/?a ; b\">lien{F}?</a>",
-                     id="href-untouched"),
+        pytest.param(
+            '<a href="https://x.fr/?a ; b">lien ?</a>',
+            f'<a href="https://x.fr/?a ; b">lien{F}?</a>',
+            id="href-untouched",
+        ),
     ],
 )
 def test_typeset_html(html: str, expected: str) -> None:

@@ -48,7 +48,7 @@ def without_user_text(text: str, fmt: str) -> str:
 
 def problems(text: str, fmt: str) -> list[str]:
     seen = without_user_text(visible(text, fmt), fmt)
-    return [seen[max(0, m.start() - 30):m.end() + 10] for m in BAD.finditer(seen)]
+    return [seen[max(0, m.start() - 30) : m.end() + 10] for m in BAD.finditer(seen)]
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +66,8 @@ def files(tmp_path_factory: pytest.TempPathFactory, pack: Pack) -> dict[str, Pat
         out[f"r{i}"] = path
     short = root / "short.yaml"
     short.write_text(
-        answers_yaml({q.id: 2 for q in pack.form(None, "short")}, territory=TERRITORY, name=NAME)
-        + "form: short\n", encoding="utf-8",
+        answers_yaml({q.id: 2 for q in pack.form(None, "short")}, territory=TERRITORY, name=NAME) + "form: short\n",
+        encoding="utf-8",
     )
     out["short"] = short
     out["group"] = root / "group"
@@ -86,8 +86,11 @@ def outputs(pack: Pack, files: dict[str, Path], cli: Callable[..., Any]) -> Iter
             yield kind, fmt, cli("handout", kind, "--format", fmt).stdout
         yield "poster", fmt, cli("handout", "poster", str(files["group"]), "--format", fmt).stdout
         for structure in STRUCTURES:
-            yield f"questionnaire {structure}", fmt, cli(
-                "handout", "questionnaire", "--structure", structure, "--format", fmt).stdout
+            yield (
+                f"questionnaire {structure}",
+                fmt,
+                cli("handout", "questionnaire", "--structure", structure, "--format", fmt).stdout,
+            )
         yield "questionnaire short", fmt, cli("handout", "questionnaire", "--short", "--format", fmt).stdout
         yield "guide short", fmt, cli("handout", "guide", "--short", "--format", fmt).stdout
     yield "levers", "text", cli("levers", env=WIDE).stdout
@@ -138,8 +141,17 @@ def test_the_questionnaire_in_the_terminal_is_typeset(pack: Pack, tmp_path: Path
     help, a comment, then the summary of a short form answered to the end."""
     n = len(pack.form(None, "short"))
     script = "\n".join(["2", "a", "c Un commentaire ; avec : ponctuation ?", *["3"] * n]) + "\n"
-    result = cli("assess", str(tmp_path / "t.yaml"), "-t", TERRITORY, "-r", "elu", "--short", input=script,
-                 env={"NO_COLOR": "1", "COLUMNS": "100"})
+    result = cli(
+        "assess",
+        str(tmp_path / "t.yaml"),
+        "-t",
+        TERRITORY,
+        "-r",
+        "elu",
+        "--short",
+        input=script,
+        env={"NO_COLOR": "1", "COLUMNS": "100"},
+    )
     assert result.exit_code == 0, result.output
     out = result.stdout.replace("Un commentaire ; avec : ponctuation ?", " ")  # typed by the user
     assert "Bilan" in out and "Aide" in out

@@ -36,7 +36,9 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
     site = Path(
         subprocess.run(
             [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout.strip()
     )
     # Dependencies come from the test environment; cooplevier itself only from the wheel.
@@ -53,8 +55,15 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
         return subprocess.run([bin_dir / "cooplevier", *args], cwd=elsewhere, capture_output=True, text=True)
 
     where = subprocess.run(
-        [python, "-c", "import cooplevier, cooplevier.resources as r; print(cooplevier.__file__); print(r.shipped_dir('data'))"],
-        cwd=elsewhere, capture_output=True, text=True, check=True,
+        [
+            python,
+            "-c",
+            "import cooplevier, cooplevier.resources as r; print(cooplevier.__file__); print(r.shipped_dir('data'))",
+        ],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.splitlines()
     assert str(ROOT) not in where[0] and str(site) in where[0]
     assert where[1].startswith(str(site))

@@ -116,10 +116,37 @@ _HTML = re.compile(
     re.DOTALL,
 )
 # The end (or start) of these elements ends a block of prose: the quotation depth starts afresh.
-_BLOCKS = frozenset({
-    "p", "li", "td", "th", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "div", "section",
-    "article", "header", "footer", "main", "figcaption", "caption", "tr", "ul", "ol", "table", "title", "body",
-})
+_BLOCKS = frozenset(
+    {
+        "p",
+        "li",
+        "td",
+        "th",
+        "dt",
+        "dd",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "div",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "main",
+        "figcaption",
+        "caption",
+        "tr",
+        "ul",
+        "ol",
+        "table",
+        "title",
+        "body",
+    }
+)
 
 
 def typeset_html(html: str) -> str:
@@ -128,7 +155,7 @@ def typeset_html(html: str) -> str:
     out: list[str] = []
     position = 0
     for match in _HTML.finditer(html):
-        out.append(setter.run(html[position:match.start()]))
+        out.append(setter.run(html[position : match.start()]))
         out.append(match.group(0))
         name = match.group("name")
         if name and name.lower() in _BLOCKS:
@@ -157,7 +184,7 @@ def typeset_markdown(text: str) -> str:
     out: list[str] = []
     position = 0
     for match in _MARKDOWN.finditer(text):
-        out.append(setter.run(text[position:match.start()]))
+        out.append(setter.run(text[position : match.start()]))
         out.append(match.group(0))
         if match.group("newline"):
             setter.reset()

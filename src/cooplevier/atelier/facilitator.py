@@ -18,11 +18,11 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from cooplevier.atelier import views
-from cooplevier.scoring.masking import EVERYONE, OTHERS, Projection
 from cooplevier.atelier.security import FormRefused, read_form
 from cooplevier.atelier.workshop import Workshop
 from cooplevier.content.model import Pack
 from cooplevier.messages import role_group, t
+from cooplevier.scoring.masking import EVERYONE, OTHERS, Projection
 
 TEXT_DOWNLOADS = {"html": "text/html; charset=utf-8", "md": "text/markdown; charset=utf-8"}
 OFFICE_DOWNLOADS = {
@@ -106,9 +106,14 @@ class Facilitator:
     def _dashboard_context(self) -> dict[str, Any]:
         counts = self.w.counts()
         roles = {role: role_group(role) for role in counts.by_role}
-        return self._context(counts=counts, role_labels=roles, csrf=self.w.state.sign("csrf:f:" + self.w.state.key),
-                             downloads=self._downloads(), questions=len(self.w.registry.questions),
-                             respondents=self.w.projection().respondents)
+        return self._context(
+            counts=counts,
+            role_labels=roles,
+            csrf=self.w.state.sign("csrf:f:" + self.w.state.key),
+            downloads=self._downloads(),
+            questions=len(self.w.registry.questions),
+            respondents=self.w.projection().respondents,
+        )
 
     async def dashboard(self, request: Request) -> Response:
         if not self._allowed(request):
@@ -127,7 +132,11 @@ class Facilitator:
         labels = group_labels(proj)
         return self._screen_context(
             request,
-            p=proj, pack=self.w.pack, labels=labels, shade=shade, counts=self.w.counts(),
+            p=proj,
+            pack=self.w.pack,
+            labels=labels,
+            shade=shade,
+            counts=self.w.counts(),
             wheel=projection_wheel(proj, self.w.pack, labels) if proj.enough and not self.w.state.hidden else None,
             role_labels={role: role_group(role) for role in proj.roles},
         )
@@ -191,8 +200,10 @@ class Facilitator:
             return views.not_found()
         if not results:
             return views.refused("no_answers", 409, back=self._base())
-        headers = {"content-disposition": f'attachment; filename="{name}"',
-                   "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"}
+        headers = {
+            "content-disposition": f'attachment; filename="{name}"',
+            "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox",
+        }
         if stem == "scores":
             return Response(_xlsx(results, self.w.pack), media_type=XLSX, headers=headers)
         data: bytes
@@ -227,8 +238,12 @@ def projection_wheel(proj: Projection, pack: Pack, labels: dict[str, str]) -> An
     series = [WheelSeries(t("wheel.group_mean"), {lid: lv.figure.mean for lid, lv in proj.levers.items()})]
     if proj.split:
         for g in proj.groups:
-            series.append(WheelSeries(t("wheel.role_series", role=labels[g.key], count=g.count),
-                                      {lid: lv.figure.cells.get(g.key) for lid, lv in proj.levers.items()}))
+            series.append(
+                WheelSeries(
+                    t("wheel.role_series", role=labels[g.key], count=g.count),
+                    {lid: lv.figure.cells.get(g.key) for lid, lv in proj.levers.items()},
+                )
+            )
     return wheel_svg(pack, series, title=t("wheel.group_title"), size=460)
 
 

@@ -66,8 +66,13 @@ def _lever_view(w: Workshop, lever_id: str) -> dict[str, Any]:
 def lever_context(w: Workshop, index: int, *, back: str | None, forward: str) -> dict[str, Any]:
     step = w.registry.steps[index]
     asked = [q for q in w.registry.questions if q.lever == step.id]
-    return {**_lever_view(w, step.id), "count": len(asked), "back": back, "forward": forward,
-            "progress": _progress(w, None)}
+    return {
+        **_lever_view(w, step.id),
+        "count": len(asked),
+        "back": back,
+        "forward": forward,
+        "progress": _progress(w, None),
+    }
 
 
 def _progress(w: Workshop, person: Participant | None) -> dict[str, int]:
@@ -109,21 +114,37 @@ def done_context(w: Workshop, person: Participant, *, base: str) -> dict[str, An
 
     pack = w.pack
     result = score(w.registry.answer_file(person), pack)
-    asked = {lid: [q for q in w.registry.questions if q.lever == lid] for lid in dict.fromkeys(
-        q.lever for q in w.registry.questions)}
+    asked = {
+        lid: [q for q in w.registry.questions if q.lever == lid]
+        for lid in dict.fromkeys(q.lever for q in w.registry.questions)
+    }
     rows = []
     for axis in pack.axes:
         for lid in axis.levers:
             if lid not in asked:
                 continue
             lv = result.levers[lid]
-            rows.append({"lever": pack.lever(lid), "axis": axis, "mean": lv.mean, "step": lv.step,
-                         "label": pack.step_label(lv.step) if lv.step else None,
-                         "answered": lv.answered, "na": lv.na, "unknown": lv.unknown, "total": lv.total})
-    open_questions = [(q.id, q.text, f"{base}/question/{q.id}") for q in w.registry.questions
-                      if q.id not in person.answers]
-    to_verify = [(qid, w.registry.by_id[qid].text, f"{base}/question/{qid}") for qid in result.to_verify
-                 if qid in w.registry.by_id]
+            rows.append(
+                {
+                    "lever": pack.lever(lid),
+                    "axis": axis,
+                    "mean": lv.mean,
+                    "step": lv.step,
+                    "label": pack.step_label(lv.step) if lv.step else None,
+                    "answered": lv.answered,
+                    "na": lv.na,
+                    "unknown": lv.unknown,
+                    "total": lv.total,
+                }
+            )
+    open_questions = [
+        (q.id, q.text, f"{base}/question/{q.id}") for q in w.registry.questions if q.id not in person.answers
+    ]
+    to_verify = [
+        (qid, w.registry.by_id[qid].text, f"{base}/question/{qid}")
+        for qid in result.to_verify
+        if qid in w.registry.by_id
+    ]
     series = [WheelSeries(t("atelier.wheel.you"), {lid: lv.mean for lid, lv in result.levers.items()})]
     axes = [{"axis": a, "mean": result.axes[a.id].mean, "step": result.axes[a.id].step} for a in pack.axes]
     return {

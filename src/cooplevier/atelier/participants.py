@@ -230,8 +230,9 @@ def dump_fast(af: AnswerFile) -> str:
     doc["answers"] = {
         qid: ({"level": a.value, "comment": a.comment} if a.comment else a.value) for qid, a in af.answers.items()
     }
-    return str(yaml.dump(doc, Dumper=_dumper(), allow_unicode=True, sort_keys=False, default_flow_style=False,
-                         width=100))
+    return str(
+        yaml.dump(doc, Dumper=_dumper(), allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
+    )
 
 
 @functools.cache

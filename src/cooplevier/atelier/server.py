@@ -193,8 +193,14 @@ def _logging() -> dict[str, Any]:
         "disable_existing_loggers": False,
         "filters": {"one_line": {"()": _OneLine}},
         "formatters": {"plain": {"format": "%(message)s"}},
-        "handlers": {"stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr",
-                                "formatter": "plain", "filters": ["one_line"]}},
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "stream": "ext://sys.stderr",
+                "formatter": "plain",
+                "filters": ["one_line"],
+            }
+        },
         "loggers": {
             "uvicorn": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
             "uvicorn.error": {"level": "WARNING"},

@@ -316,4 +316,3 @@ def write_private(path: Path, data: bytes) -> None:
             os.unlink(tmp)
         raise
     fsync_dir(path.parent)
-

@@ -84,8 +84,20 @@ def qr_svg(url: str, *, scale: int = 10, title: str = "") -> str:
 
     qr = segno.make(url, error="m")
     out = io.BytesIO()
-    qr.save(out, kind="svg", scale=scale, border=4, xmldecl=False, svgns=True, title=title or None,
-            svgclass="qr", lineclass=None, dark="#000", light="#fff", omitsize=True)
+    qr.save(
+        out,
+        kind="svg",
+        scale=scale,
+        border=4,
+        xmldecl=False,
+        svgns=True,
+        title=title or None,
+        svgclass="qr",
+        lineclass=None,
+        dark="#000",
+        light="#fff",
+        omitsize=True,
+    )
     return out.getvalue().decode("utf-8")
 
 

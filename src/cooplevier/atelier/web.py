@@ -137,8 +137,13 @@ class Participants:
         visitor = request.cookies.get(VISITOR) or secrets.token_urlsafe(16)
         roles = [(role, role_choice(role)) for role in ROLES]
         context = self._context(
-            csrf=self.w.state.sign("csrf:j:" + visitor), roles=roles, typed=typed, error=error,
-            questions=len(self.w.registry.questions), min_group=self.w.min_group, structure=self._structure(),
+            csrf=self.w.state.sign("csrf:j:" + visitor),
+            roles=roles,
+            typed=typed,
+            error=error,
+            questions=len(self.w.registry.questions),
+            min_group=self.w.min_group,
+            structure=self._structure(),
         )
         response = views.page("join.html.j2", context, status)
         if request.cookies.get(VISITOR) != visitor:
@@ -160,7 +165,7 @@ class Participants:
         if not self.w.limiter.allow(client):
             return views.refused("rate", 429, back=self._base())
         role, name = fields.get("role", ""), " ".join(fields.get("name", "").split())
-        typed = {"role": role, "name": fields.get("name", "")[:MAX_NAME * 2]}
+        typed = {"role": role, "name": fields.get("name", "")[: MAX_NAME * 2]}
         if role not in ROLES:
             return self._join_page(request, typed, "role", 422)
         if len(name) > MAX_NAME or control_char(name) is not None or text_problem(name) is not None:
@@ -203,8 +208,11 @@ class Participants:
         from cooplevier.atelier.pages import lever_context
 
         context = self._context(person=person, resume=self._resume_url(person))
-        context.update(lever_context(self.w, index, back=self._url_of(index - 1) if index else None,
-                                     forward=self._url_of(index + 1)))
+        context.update(
+            lever_context(
+                self.w, index, back=self._url_of(index - 1) if index else None, forward=self._url_of(index + 1)
+            )
+        )
         return views.page("lever.html.j2", context)
 
     async def question(self, request: Request) -> Response:
@@ -248,8 +256,9 @@ class Participants:
         position = index - 1 if action == "precedent" else index + 1
         save = value is not None and action != "passer"
         try:
-            await self.w.registry.record(person, qid if save else None, value if save else None, comment or None,
-                                         position=max(0, position))
+            await self.w.registry.record(
+                person, qid if save else None, value if save else None, comment or None, position=max(0, position)
+            )
         except (OSError, CooplevierError):  # a full disk: nothing acknowledged, the answer is still on the page
             return self._question_page(person, index, "disk", typed, 500)
         return RedirectResponse(self._url_of(max(0, position)), 303)

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
-from cooplevier.scoring.masking import Projection, project
 from cooplevier.atelier.participants import Participant, Registry
 from cooplevier.atelier.publish import Published
 from cooplevier.atelier.security import JoinLimiter
@@ -16,6 +15,7 @@ from cooplevier.atelier.state import DEFAULT_MIN_GROUP, State, load_published, o
 from cooplevier.content.answers import Answer, Value
 from cooplevier.content.model import ROLES, Pack
 from cooplevier.scoring.engine import Result, score
+from cooplevier.scoring.masking import Projection, project
 from cooplevier.scoring.synthesis import NO_ROLE, Synthesis, synthesize
 
 DEFAULT_JOIN_RATE = 30  # joins per minute from one address: a table of phones behind one box, not a script
@@ -87,8 +87,10 @@ class Workshop:
             on_screen = [p for p in self.registry if p.answers or self.published.values.get(p.id)]
             people = [(p.id, p.role, {q: a.value for q, a in p.answers.items()}) for p in on_screen]
             self.published.update(people, self.min_group)
-            shown = [self._score(p, self._shown_scores, self.published.revision.get(p.id, 0), self.published.of(p.id))
-                     for p in on_screen]
+            shown = [
+                self._score(p, self._shown_scores, self.published.revision.get(p.id, 0), self.published.of(p.id))
+                for p in on_screen
+            ]
             cached = (version, project(shown, self.pack, min_group=self.min_group), results)
             self._projection = cached
             if self.published.changed:  # a restart must draw the screen from the same copy
@@ -165,8 +167,13 @@ def start_workshop(
         if held is not None:  # this process alone serves the folder: what a crash left can go
             sweep(folder)
         wanted = Settings(territory) if territory else None
-        state = open_workshop(folder, wanted, structure=structure, form="short" if short else None,  # type: ignore[arg-type]
-                              min_group=min_group)
+        state = open_workshop(
+            folder,
+            wanted,
+            structure=structure,  # type: ignore[arg-type]
+            form="short" if short else None,
+            min_group=min_group,
+        )
         settings = state.settings
         questions = pack.form(settings.structure, settings.form)
         registry = Registry(folder, state, pack, questions)
@@ -175,5 +182,12 @@ def start_workshop(
         if held is not None:
             held.close()
         raise
-    return Workshop(folder, pack, registry, min_group=settings.min_group, limiter=JoinLimiter(join_rate),
-                    folder_lock=held, published=load_published(folder))
+    return Workshop(
+        folder,
+        pack,
+        registry,
+        min_group=settings.min_group,
+        limiter=JoinLimiter(join_rate),
+        folder_lock=held,
+        published=load_published(folder),
+    )

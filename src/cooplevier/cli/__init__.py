@@ -10,7 +10,12 @@ from cooplevier.cli.app import app, run
 
 # The command modules, in the order of `cooplevier --help`; importing one registers its commands.
 COMMAND_MODULES = (
-    "content_commands", "assess_command", "report_commands", "grid_command", "handout_command", "atelier_command",
+    "content_commands",
+    "assess_command",
+    "report_commands",
+    "grid_command",
+    "handout_command",
+    "atelier_command",
     "migrate_command",
 )
 for _name in COMMAND_MODULES:

@@ -45,9 +45,7 @@ def atelier(
     host: Annotated[str | None, typer.Option("--host", metavar="ADRESSE", help=t("help.atelier.host"))] = None,
     port: Annotated[int | None, typer.Option("--port", "-p", metavar="PORT", help=t("help.atelier.port"))] = None,
     lan: Annotated[bool, typer.Option("--lan", help=t("help.atelier.lan"))] = False,
-    min_group: Annotated[
-        int | None, typer.Option("--min-group", metavar="K", help=t("help.atelier.min_group"))
-    ] = None,
+    min_group: Annotated[int | None, typer.Option("--min-group", metavar="K", help=t("help.atelier.min_group"))] = None,
     join_rate: Annotated[int, typer.Option("--join-rate", metavar="N", help=t("help.atelier.join_rate"))] = 30,
     format: Annotated[
         AtelierFormat, typer.Option("--format", "-f", help=t("help.atelier.format"))
@@ -81,8 +79,14 @@ def atelier(
     from cooplevier.atelier.workshop import start_workshop
 
     workshop = start_workshop(
-        folder, pack, territory=territory.strip() if territory else None, structure=structure, short=short,
-        min_group=min_group, join_rate=join_rate, hold=True,
+        folder,
+        pack,
+        territory=territory.strip() if territory else None,
+        structure=structure,
+        short=short,
+        min_group=min_group,
+        join_rate=join_rate,
+        hold=True,
     )
     try:
         if not workshop.registry.questions:
@@ -100,8 +104,14 @@ def atelier(
             server.serve(app, listening)  # until Ctrl-C or SIGTERM: both are a normal end
         people = list(workshop.registry)
         answers = sum(len(p.answers) for p in people)
-        message(t("atelier.stopped", folder=str(folder), people=tn("atelier.people", len(people)),
-                  answers=tn("atelier.answers", answers)))
+        message(
+            t(
+                "atelier.stopped",
+                folder=str(folder),
+                people=tn("atelier.people", len(people)),
+                answers=tn("atelier.answers", answers),
+            )
+        )
     finally:
         workshop.release()
     return ExitCode.OK

@@ -20,8 +20,9 @@ def terminal_safe(text: str) -> str:
     """`text` as it may reach a terminal: control characters (an escape sequence hidden in a file
     name can retitle the window or clear the screen) and bidirectional overrides (which reverse
     the rest of the line) are shown as their code, `\\x1b`, `\\u202e`. Line breaks and tabs stay."""
-    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
-                       text)
+    return _UNSAFE.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text
+    )
 
 
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

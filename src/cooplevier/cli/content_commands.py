@@ -79,18 +79,21 @@ def validate(
         message(item.message)
         files.append({"file": item.file, "valid": False, "errors": item.message.splitlines()})
 
-    checked = batch.run(answers or [], pack=pack, convert=batch.as_checked, content_dir=content,
-                        on_refused=refused, on_warning=message)
+    checked = batch.run(
+        answers or [], pack=pack, convert=batch.as_checked, content_dir=content, on_refused=refused, on_warning=message
+    )
     for item in checked:
         files.append({"file": item.file, "valid": True, "answered": item.answered, "total": item.total})
         if format is TextJson.text:
             print(terminal_safe(t("answers.ok", file=item.file, answered=item.answered, total=item.total)), flush=True)
     if format is TextJson.json:
-        print_json({
-            "valid": not checked.refused,
-            "content": {"valid": True, "path": pack.root, "pack": pack.ref, **counts},
-            "files": files,
-        })
+        print_json(
+            {
+                "valid": not checked.refused,
+                "content": {"valid": True, "path": pack.root, "pack": pack.ref, **counts},
+                "files": files,
+            }
+        )
     return batch_outcome(checked, lambda n, total: tn("batch.summary", n, total=total))
 
 
@@ -138,8 +141,13 @@ def cases(
     _show(format, lambda: browse.cases_data(pack, lever_id), lambda: tables.cases_table(pack, lever_id))
 
 
-_QUESTIONS_SUFFIX = {".txt": QuestionsFormat.table, ".xlsx": QuestionsFormat.xlsx, ".json": QuestionsFormat.json,
-                     ".yaml": QuestionsFormat.yaml, ".yml": QuestionsFormat.yaml}
+_QUESTIONS_SUFFIX = {
+    ".txt": QuestionsFormat.table,
+    ".xlsx": QuestionsFormat.xlsx,
+    ".json": QuestionsFormat.json,
+    ".yaml": QuestionsFormat.yaml,
+    ".yml": QuestionsFormat.yaml,
+}
 
 
 @command(help=t("help.questions"))
@@ -157,8 +165,9 @@ def questions(
     if output is None:
         format = format or QuestionsFormat.table
     else:
-        format = pick_format(format, output, _QUESTIONS_SUFFIX, terminal=QuestionsFormat.table,
-                             piped=QuestionsFormat.table)
+        format = pick_format(
+            format, output, _QUESTIONS_SUFFIX, terminal=QuestionsFormat.table, piped=QuestionsFormat.table
+        )
     kind = check_structure(structure)
     form: Form | None = "short" if short else None
     if format is QuestionsFormat.xlsx:
@@ -178,8 +187,7 @@ def questions(
     elif format is QuestionsFormat.yaml:
         import yaml
 
-        text = yaml.safe_dump(browse.questions_data(pack, kind, form), allow_unicode=True, sort_keys=False,
-                              width=100)
+        text = yaml.safe_dump(browse.questions_data(pack, kind, form), allow_unicode=True, sort_keys=False, width=100)
     else:
         from cooplevier.cli import tables
         from cooplevier.cli.console import console, plain_text
@@ -195,8 +203,7 @@ def questions(
     write_output(output, text, force=force)
 
 
-def _grid(structure: Structure | None, short: bool, output: str | None, *, force: bool,
-          content: Path | None) -> None:
+def _grid(structure: Structure | None, short: bool, output: str | None, *, force: bool, content: Path | None) -> None:
     """`questions --format xlsx`: the answer grid, for one structure type and form if asked."""
     from cooplevier.files import open_output
     from cooplevier.report.office.grid import write_grid

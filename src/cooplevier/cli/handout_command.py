@@ -82,8 +82,14 @@ def handout(
     pack = load(content)
     lever_id = check_lever(pack, lever)
     if kind is not HandoutKind.poster:
-        data = render_handout(cast(Kind, kind.value), pack, fmt=format.value, lever_id=lever_id, structure=kind_of,
-                              form="short" if short else None)
+        data = render_handout(
+            cast(Kind, kind.value),
+            pack,
+            fmt=format.value,
+            lever_id=lever_id,
+            structure=kind_of,
+            form="short" if short else None,
+        )
         write_output(output, data, force=force)
         return ExitCode.OK
 
@@ -91,8 +97,9 @@ def handout(
     from cooplevier.scoring import batch
     from cooplevier.scoring.synthesis import as_contribution, synthesize_batch
 
-    results = batch.run(paths, pack=pack, convert=as_contribution, content_dir=content, on_refused=say_refused,
-                        on_warning=message)
+    results = batch.run(
+        paths, pack=pack, convert=as_contribution, content_dir=content, on_refused=say_refused, on_warning=message
+    )
     check_output(output, force=force, inputs=results.inputs)
     syn = synthesize_batch(results, pack)
     say_mixed(syn)

@@ -37,8 +37,12 @@ class ScoreFormat(StrEnum):
     xlsx = "xlsx"
 
 
-_SCORE_SUFFIX = {".txt": ScoreFormat.table, ".csv": ScoreFormat.csv, ".xlsx": ScoreFormat.xlsx,
-                 ".json": ScoreFormat.json}
+_SCORE_SUFFIX = {
+    ".txt": ScoreFormat.table,
+    ".csv": ScoreFormat.csv,
+    ".xlsx": ScoreFormat.xlsx,
+    ".json": ScoreFormat.json,
+}
 _PROGRESS_MIN = 50  # files: below this a batch is over before a bar would help
 
 
@@ -80,8 +84,9 @@ def score(
         ScoreFormat.csv: functools.partial(exports.csv_cells, decimal=exports.decimal_for(sep)),
         ScoreFormat.xlsx: workbook.row,
     }.get(format, batch.as_dict)
-    scored = batch.run(paths, pack=pack, convert=convert, content_dir=content, on_refused=say_refused,
-                       on_warning=message)
+    scored = batch.run(
+        paths, pack=pack, convert=convert, content_dir=content, on_refused=say_refused, on_warning=message
+    )
     check_output(output, force=force, inputs=scored.inputs)
     values: Iterable[Any] = scored
     to_terminal = output in (None, "-") and sys.stdout.isatty()
@@ -268,8 +273,9 @@ def report(
         return ExitCode.OK
     from cooplevier.scoring.synthesis import as_contribution, synthesize_batch  # several: the synthesis
 
-    results = batch.start(items, pack=pack, convert=as_contribution, content_dir=content, on_refused=say_refused,
-                          on_warning=message)
+    results = batch.start(
+        items, pack=pack, convert=as_contribution, content_dir=content, on_refused=say_refused, on_warning=message
+    )
     syn = synthesize_batch(results, pack)
     say_mixed(syn)
     if format is ReportFormat.json:  # streamed: a synthesis of 50 000 files is never one string
@@ -314,8 +320,13 @@ class CompareFormat(StrEnum):
     html = "html"
 
 
-_COMPARE_SUFFIX = {".txt": CompareFormat.table, ".json": CompareFormat.json, ".md": CompareFormat.md,
-                   ".html": CompareFormat.html, ".htm": CompareFormat.html}
+_COMPARE_SUFFIX = {
+    ".txt": CompareFormat.table,
+    ".json": CompareFormat.json,
+    ".md": CompareFormat.md,
+    ".html": CompareFormat.html,
+    ".htm": CompareFormat.html,
+}
 
 
 @command(help=t("help.compare"))
@@ -356,8 +367,9 @@ def compare(
         message(t("compare.other_territory", old=pair[0].territory, new=pair[1].territory))
     scope = common_scope(pair, pack)
     if scope is not None:
-        message(tn("compare.scope", len(scope.questions), versions=" et ".join(scope.versions),
-                   version=pack.meta.version))
+        message(
+            tn("compare.scope", len(scope.questions), versions=" et ".join(scope.versions), version=pack.meta.version)
+        )
         pair = (restrict(pair[0], scope), restrict(pair[1], scope))
     cmp = compare_results(score(pair[0], pack), score(pair[1], pack), pack, scope)
     if format is CompareFormat.table:

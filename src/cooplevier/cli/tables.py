@@ -140,8 +140,11 @@ def questions_table(pack: Pack, structure: Structure | None = None, form: Form |
     if kind:
         head += [Text("• " + fr(kind.structure.text)), Text("• " + fr(kind.territory.text))]
     else:
-        head += [Text("• " + t("table.general_structure")), Text("• " + t("table.general_territory")),
-                 Text(t("table.some_types"), style="italic")]
+        head += [
+            Text("• " + t("table.general_structure")),
+            Text("• " + t("table.general_territory")),
+            Text(t("table.some_types"), style="italic"),
+        ]
     table = Table(show_lines=False)
     table.add_column(t("table.id"), no_wrap=True, style="bold")
     table.add_column(t("table.question_and_choices"), ratio=1)
@@ -195,8 +198,12 @@ def _change_row(c: Change) -> tuple[str, str, str, str]:
 
 def comparison_table(cmp: Comparison, pack: Pack) -> Table:
     """One row per lever, then axes and overall."""
-    title = t("table.compare_title", territory=cmp.new.territory, old=label(cmp.old, t("table.before_lower")),
-              new=label(cmp.new, t("table.after_lower")))
+    title = t(
+        "table.compare_title",
+        territory=cmp.new.territory,
+        old=label(cmp.old, t("table.before_lower")),
+        new=label(cmp.new, t("table.after_lower")),
+    )
     table = Table(title=Text(title), title_justify="left")
     table.add_column("")
     for name in (t("table.before"), t("table.after"), t("table.gap"), t("table.steps")):

@@ -128,7 +128,6 @@ class TerminalPrompter:
             self.out.print(Text(_plain(line)))  # a piped transcript reads like a typed one
         return line
 
-
     def _edited(self, prompt: str) -> str:
         """A line typed with line editing; readline draws the prompt, so it knows its width."""
         self.out.file.flush()

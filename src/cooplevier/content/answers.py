@@ -100,8 +100,10 @@ def not_asked(
     if structure is None and form != "short":
         return []
     asked = {q.id for qs in pack.asked(structure, form).values() for q in qs}  # type: ignore[arg-type]
-    why = t("answers.not_asked_short") if form == "short" and structure is None else t(
-        "answers.not_asked", structure=structure or "", form=t("answers.form_short") if form else "")
+    if structure is None:  # the early return leaves the short form alone
+        why = t("answers.not_asked_short")
+    else:
+        why = t("answers.not_asked", structure=structure, form=t("answers.form_short") if form else "")
     return [(qid, t("answers.not_counted", id=qid, why=why)) for qid in answers if qid not in asked]
 
 
@@ -263,14 +265,11 @@ def _answers(
     set_aside: list[SetAside] = []
     if raw_answers is _MISSING:
         errors((), t("schema.missing", field="answers"))
-        return answers, set_aside
-    if raw_answers is None:
-        return answers, set_aside
-    if isinstance(raw_answers, list):
+    elif isinstance(raw_answers, list):
         errors(("answers",), t("answers.list_not_mapping"))
-        return answers, set_aside
-    if not isinstance(raw_answers, dict):
+    elif raw_answers is not None and not isinstance(raw_answers, dict):
         errors(("answers",), expected_mapping(raw_answers))
+    if not isinstance(raw_answers, dict):
         return answers, set_aside
     for qid, raw in raw_answers.items():
         path = ("answers", origins.get(qid, qid))  # a carried answer is located where it was written

@@ -218,8 +218,7 @@ class _GridReader:
             if key is None:  # the header row, a title, a note… or a key mistyped over answers
                 header = fold(t("grid.head_key"))
                 if isinstance(raw, str) and fold(raw) != header and any(map(self._filled, row[FIRST_COLUMN:])):
-                    self._refuse(index, 0, t("grid.unknown_key", key=raw.strip()[:40],
-                                             keys=", ".join(META_KEYS)))
+                    self._refuse(index, 0, t("grid.unknown_key", key=raw.strip()[:40], keys=", ".join(META_KEYS)))
                 continue
             if key in seen:
                 first = self.where(seen[key], 0).rsplit("!", 1)[1]
@@ -285,8 +284,10 @@ class _GridReader:
         full = {q.id for q in self.pack.form(structure)}  # type: ignore[arg-type]
         form = "short" if asked == short and short != full else None
         row_of = {key: row for row, key in self.keys}
-        warnings = tuple(f"{self.where(row_of[qid], col)}: " + t("warning.line", note=note)
-                         for qid, note in not_asked(answers, self.pack, structure, form))
+        warnings = tuple(
+            f"{self.where(row_of[qid], col)}: " + t("warning.line", note=note)
+            for qid, note in not_asked(answers, self.pack, structure, form)
+        )
         raw_territory = meta.get("territory")
         if isinstance(raw_territory, (int, float)) and not isinstance(raw_territory, bool):  # 01053 typed as 1053
             at = self.where(row_of["territory"], col)

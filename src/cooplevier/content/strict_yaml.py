@@ -176,8 +176,11 @@ class _Builder:
                     raise self.fail(key_event, t("yaml.duplicate_key", key=key, first=first))
                 self.key_positions[child_path] = _pos(key_event)
                 value = next(stream)
-                if isinstance(value, ev.ScalarEvent) and value.anchor is None and value.tag is None and (
-                    depth < self.max_depth
+                if (
+                    isinstance(value, ev.ScalarEvent)
+                    and value.anchor is None
+                    and value.tag is None
+                    and (depth < self.max_depth)
                 ):
                     # The common case (`L1.Q1: 4`), short-circuiting node(): same checks, same result.
                     self.nodes += 1

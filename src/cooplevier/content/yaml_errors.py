@@ -39,8 +39,10 @@ def explain(exc: yaml.MarkedYAMLError, text: str) -> Location:
     here = _char(lines, exc.problem_mark)
     if here == "\t" or "\\t" in problem:
         return t("yaml.tab"), line, col
-    if "expected ',' or ']'" in problem or "expected ',' or '}'" in problem or (
-        "flow" in context and "end of stream" in problem
+    if (
+        "expected ',' or ']'" in problem
+        or "expected ',' or '}'" in problem
+        or ("flow" in context and "end of stream" in problem)
     ):
         return t("yaml.unclosed_flow"), line, col
     if "quoted scalar" in context:
@@ -86,7 +88,7 @@ def _typing_mistake(lines: list[str], line: int) -> Location | None:
             fixed = f"{m.group(2)}: {m.group(3)}"
             return t("yaml.no_colon", key=m.group(2), fixed=fixed), number, len(m.group(1)) + 1
         if m := _RESERVED_START.match(text):
-            value = text[len(m.group(1)):].rstrip()
+            value = text[len(m.group(1)) :].rstrip()
             quoted = '"' + value.replace('"', '\\"') + '"'
             fixed = f"{m.group(1).strip()} {quoted}"
             return t("yaml.quote_it", char=m.group(2), fixed=fixed), number, len(m.group(1)) + 1

@@ -50,7 +50,10 @@ FR: dict[str, str | dict[str, str]] = {
     "content.structures": "attendu les cinq types de structure, une fois chacun, dans cet ordre : {expected}",
     "content.short_count": "le levier {lever} doit avoir exactement une question short: true pour le questionnaire court (il en a {count})",
     "content.short_everywhere": "la question {id} du questionnaire court doit être posée aux cinq types de structure",
-    "content.too_few_asked": {"one": "le levier {lever} n'a que {count} question posée à « {structure} » : il en faut au moins 2", "other": "le levier {lever} n'a que {count} questions posées à « {structure} » : il en faut au moins 2"},
+    "content.too_few_asked": {
+        "one": "le levier {lever} n'a que {count} question posée à « {structure} » : il en faut au moins 2",
+        "other": "le levier {lever} n'a que {count} questions posées à « {structure} » : il en faut au moins 2",
+    },
     "content.migration_target": "la réponse à {id} est reportée sur {target}, qui n'est pas une question du pack",
     "content.migration_reused": "{id} est retirée (replaced ou removed) mais une question du pack porte encore cet identifiant : un identifiant ne sert qu'une fois",
     "content.no_case_but_case": "le levier {lever} porte no_case alors qu'un territoire l'illustre dans cases.yaml",

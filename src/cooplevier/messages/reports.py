@@ -17,7 +17,7 @@ FR: dict[str, str | dict[str, str]] = {
     "compare.other_territory": "avertissement : les deux fichiers ne portent pas sur le même territoire (« {old} », « {new} »)",
     "handout.poster_needs_answers": "l'affiche de groupe a besoin de fichiers de réponses : cooplevier handout poster reponses/*.yaml",
     "handout.answers_only_poster": "les fichiers de réponses ne servent qu'à l'affiche (handout poster)",
-    "handout.no_pdf_engine": "aucun moteur PDF disponible : ouvrez la version HTML dans votre navigateur et imprimez-la (Ctrl+P, « Enregistrer au format PDF », format A4, sans en-têtes ni pieds de page), ou installez WeasyPrint (pip install \"cooplevier[pdf]\") ou Chromium",
+    "handout.no_pdf_engine": 'aucun moteur PDF disponible : ouvrez la version HTML dans votre navigateur et imprimez-la (Ctrl+P, « Enregistrer au format PDF », format A4, sans en-têtes ni pieds de page), ou installez WeasyPrint (pip install "cooplevier[pdf]") ou Chromium',
     "handout.pdf_failed": "l'impression en PDF a échoué ({reason}) : imprimez la version HTML depuis votre navigateur",
     "handout.structure_only": "--structure et --short valent pour le questionnaire et le guide (handout questionnaire, handout guide)",
     "handout.pdf_to_terminal": "un PDF ne s'affiche pas dans un terminal : ajoutez --output FICHIER.pdf",

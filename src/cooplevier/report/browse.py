@@ -60,7 +60,7 @@ def cases_data(pack: Pack, lever_id: str | None = None) -> dict[str, Any]:
                 "links": [{"lever": ln.lever, "source": ln.source, "note": ln.note} for ln in c.levers],
             }
             for c in cases
-        ]
+        ],
     }
 
 

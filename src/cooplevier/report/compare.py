@@ -39,8 +39,13 @@ def render_comparison(cmp: Comparison, pack: Pack, *, fmt: str, template_dir: Pa
     )
     before = label(cmp.old, t("compare.before"), mark=protect)
     after = label(cmp.new, t("compare.after"), mark=protect)
-    context: dict[str, Any] = {"cmp": cmp, "pack": pack, "before_label": before, "after_label": after,
-                               "scope_note": scope_note(cmp)}
+    context: dict[str, Any] = {
+        "cmp": cmp,
+        "pack": pack,
+        "before_label": before,
+        "after_label": after,
+        "scope_note": scope_note(cmp),
+    }
     if fmt == "html":
         from cooplevier.report.wheel import WheelSeries, wheel_svg
 

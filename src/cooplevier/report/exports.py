@@ -41,8 +41,15 @@ def neutralise(text: str) -> str:
 
 def header(pack: Pack) -> list[str]:
     """Column names, French, one per cell of `cells()`."""
-    names = [t("csv.file"), t("csv.territory"), t("csv.name"), t("csv.role"), t("csv.date"), t("csv.overall_score"),
-             t("csv.overall_step")]
+    names = [
+        t("csv.file"),
+        t("csv.territory"),
+        t("csv.name"),
+        t("csv.role"),
+        t("csv.date"),
+        t("csv.overall_score"),
+        t("csv.overall_step"),
+    ]
     for axis in pack.axes:
         names += [f"axe_{axis.id}_score", f"axe_{axis.id}_marche"]
     for lever in pack.levers:

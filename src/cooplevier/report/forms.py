@@ -39,9 +39,7 @@ def question_form(pack: Pack, structure: Structure | None = None, form: Form | N
     sections = tuple(
         {
             "axis": axis,
-            "levers": [
-                {"lever": pack.lever(lid), "questions": list(asked[lid])} for lid in axis.levers if asked[lid]
-            ],
+            "levers": [{"lever": pack.lever(lid), "questions": list(asked[lid])} for lid in axis.levers if asked[lid]],
         }
         for axis in pack.axes
     )

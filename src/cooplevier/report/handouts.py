@@ -96,7 +96,11 @@ def sheet(title: str, texts: Sequence[Text]) -> Sheet:
     for x in texts:
         parts[kind(x.text)].append(x)
     return Sheet(
-        title, tuple(parts["lead"]), tuple(parts["items"]), tuple(parts["questions"]), tuple(parts["sentences"]),
+        title,
+        tuple(parts["lead"]),
+        tuple(parts["items"]),
+        tuple(parts["questions"]),
+        tuple(parts["sentences"]),
         tuple(texts),
     )
 
@@ -153,7 +157,8 @@ def context(
         ]
         ctx["impulsion_lines"] = [  # the first axis's notes: its drivers, its portage, its démultiplication
             f"{note.title} : " + " ; ".join(x.text.rstrip(".") for x in note.items if not x.text.endswith(":")) + "."
-            for axis in pack.axes[:1] for note in axis.notes
+            for axis in pack.axes[:1]
+            for note in axis.notes
         ]
     elif kind == "poster":
         if synthesis is None:

@@ -18,8 +18,16 @@ from pathlib import Path
 from cooplevier.errors import CooplevierError
 from cooplevier.messages import t
 
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome",
-                  "microsoft-edge", "microsoft-edge-stable", "msedge")
+CHROMIUM_NAMES = (
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+    "chrome",
+    "microsoft-edge",
+    "microsoft-edge-stable",
+    "msedge",
+)
 CHROMIUM_TIMEOUT = 120
 # Under %PROGRAMFILES%, %PROGRAMFILES(X86)% and %LOCALAPPDATA% (a per-user install)
 WINDOWS_BROWSERS = (

@@ -172,12 +172,29 @@ def build_plan(result: Result, pack: Pack) -> Plan:
         for lid in axis.levers:
             lv = result.levers[lid]
             rows.append(
-                LeverRow(pack.lever(lid), lv.score, lv.step, _status(lv), lv.answered, lv.na, lv.unknown,
-                         lv.unanswered, lv.total)
+                LeverRow(
+                    pack.lever(lid),
+                    lv.score,
+                    lv.step,
+                    _status(lv),
+                    lv.answered,
+                    lv.na,
+                    lv.unknown,
+                    lv.unanswered,
+                    lv.total,
+                )
             )
         axes.append(
-            AxisRow(axis.id, axis.title, axis.short, a.score, a.step,
-                    pack.step_label(a.step) if a.step else None, axis.id == result.weakest_axis, tuple(rows))
+            AxisRow(
+                axis.id,
+                axis.title,
+                axis.short,
+                a.score,
+                a.step,
+                pack.step_label(a.step) if a.step else None,
+                axis.id == result.weakest_axis,
+                tuple(rows),
+            )
         )
     scored = [a for a in axes if a.score is not None]
     strongest = max(scored, key=lambda a: a.score or 0.0) if len(scored) > 1 else None
@@ -248,10 +265,12 @@ def _priority(
         level = qs.value if isinstance(qs.value, int) else None
         lines.append(
             QuestionLine(
-                q, qs.value,
+                q,
+                qs.value,
                 _choice_label(q, level) if level else None,
                 _choice_label(q, level + 1) if level and level < 5 else None,
-                qs.comment, qs.line,
+                qs.comment,
+                qs.line,
             )
         )
     rank_reason: Reason
@@ -324,9 +343,7 @@ def _roadmap(priorities: Sequence[Priority], result: Result) -> tuple[Quarter, .
         later.append(RoadmapItem("continue", p.lever, step(p, 1)))
     q4.append(RoadmapItem("evaluate"))
     months = (t("plan.months_1"), t("plan.months_2"), t("plan.months_3"), t("plan.months_4"))
-    return tuple(
-        Quarter(f"T{i}", months[i - 1], tuple(items)) for i, items in enumerate((q1, q2, q3, q4), 1)
-    )
+    return tuple(Quarter(f"T{i}", months[i - 1], tuple(items)) for i, items in enumerate((q1, q2, q3, q4), 1))
 
 
 def marked(plan: Plan, mark: Callable[[str], str]) -> Plan:

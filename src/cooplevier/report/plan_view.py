@@ -16,6 +16,7 @@ from cooplevier.scoring.engine import to_dict
 
 def plan_data(plan: Plan) -> dict[str, Any]:
     """The `report --format json` object for one file: the score dict plus the plan."""
+
     def text(item: Text) -> dict[str, str]:
         return {"text": item.text, "source": item.source}
 
@@ -45,8 +46,10 @@ def plan_data(plan: Plan) -> dict[str, Any]:
                     "vigilance": [text(x) for x in p.vigilance],
                     "cases": [
                         *({"id": c.id, "name": c.name, "source": "seed"} for c in p.cited),
-                        *({"id": x.case.id, "name": x.case.name, "source": "editorial", "note": x.note}
-                          for x in p.proposed),
+                        *(
+                            {"id": x.case.id, "name": x.case.name, "source": "editorial", "note": x.note}
+                            for x in p.proposed
+                        ),
                     ],
                     "trends": [tr.id for tr in p.trends],
                     "to_verify": [q.id for q in p.to_verify],
@@ -65,7 +68,8 @@ def plan_data(plan: Plan) -> dict[str, Any]:
                             "lever": it.lever.id if it.lever else None,
                             "question": it.step.question.id if it.step else None,
                             "next_choice": {"text": it.step.next, "source": it.step.question.source}
-                            if it.step and it.step.next else None,
+                            if it.step and it.step.next
+                            else None,
                         }
                         for it in q.items
                     ],
@@ -73,7 +77,8 @@ def plan_data(plan: Plan) -> dict[str, Any]:
                 for q in plan.roadmap
             ],
             "renewal": {"lever": plan.renewal.lever, "text": plan.renewal.text, "source": plan.renewal.source}
-            if plan.renewal else None,
+            if plan.renewal
+            else None,
             "trends": [{"id": tr.id, "text": tr.text, "source": tr.source} for tr in plan.trends],
             "comments": [{"question": q.id, "comment": c} for q, c in plan.comments],
         },
@@ -87,9 +92,7 @@ def plan_series(plan: Plan) -> list[Any]:
     return [WheelSeries(plan.territory, {lid: lv.mean for lid, lv in plan.result.levers.items()})]
 
 
-def render_plan(
-    plan: Plan, *, pack: Pack, fmt: str, template_dir: Path | None = None, wheel_src: str = ""
-) -> str:
+def render_plan(plan: Plan, *, pack: Pack, fmt: str, template_dir: Path | None = None, wheel_src: str = "") -> str:
     """The action plan as md, html or json text (docx and odt: `office.plan_document`).
 
     In Markdown the wheel is the image `wheel_src` (a file beside the report, or a data URI);

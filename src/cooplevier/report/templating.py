@@ -160,8 +160,10 @@ def _code_spans_html(text: str) -> Any:
     from markupsafe import Markup, escape
 
     parts = _CODE_SPAN.split(str(text))
-    return Markup("").join(escape(part) if i % 2 == 0 else Markup("<code>") + escape(part) + Markup("</code>")
-                           for i, part in enumerate(parts))
+    return Markup("").join(
+        escape(part) if i % 2 == 0 else Markup("<code>") + escape(part) + Markup("</code>")
+        for i, part in enumerate(parts)
+    )
 
 
 def _code_spans_md(text: str) -> str:
@@ -178,8 +180,20 @@ def long_date(value: object) -> str:
         day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
     except ValueError:
         return str(value)  # not a date: shown as given
-    months = (t("month.1"), t("month.2"), t("month.3"), t("month.4"), t("month.5"), t("month.6"),
-              t("month.7"), t("month.8"), t("month.9"), t("month.10"), t("month.11"), t("month.12"))
+    months = (
+        t("month.1"),
+        t("month.2"),
+        t("month.3"),
+        t("month.4"),
+        t("month.5"),
+        t("month.6"),
+        t("month.7"),
+        t("month.8"),
+        t("month.9"),
+        t("month.10"),
+        t("month.11"),
+        t("month.12"),
+    )
     first = t("date.first") if day.day == 1 else str(day.day)
     return t("date.long", day=first, month=months[day.month - 1], year=day.year)
 
@@ -202,8 +216,9 @@ def render(name: str, context: dict[str, Any], *, template_dir: Path | None = No
         raise CooplevierError(t("template.not_utf8"), file=template_dir or name) from None
     except jinja2.TemplateNotFound as exc:
         file, line = _template_frame(exc)  # an {% include %} of a missing template: say where
-        raise CooplevierError(t("template.not_found", name=exc.name), file=file or template_dir or name,
-                              line=line) from None
+        raise CooplevierError(
+            t("template.not_found", name=exc.name), file=file or template_dir or name, line=line
+        ) from None
     except jinja2.TemplateSyntaxError as exc:
         problem = t("template.syntax", problem=exc.message)
         raise CooplevierError(problem, file=exc.filename or name, line=exc.lineno) from None

@@ -95,9 +95,12 @@ def wheel_svg(pack: Pack, series: Sequence[WheelSeries], *, title: str, size: in
     angles = {lid: -90 + slice_deg * (i + 0.5) for i, lid in enumerate(lever_ids)}
     legend_h = 22 * len(series) + 8 if len(series) > 1 else 0
     height = size + legend_h
-    uid = "w" + hashlib.sha1(
-        repr((title, size, [(s.label, sorted(s.levers.items()), s.dashed) for s in series])).encode()
-    ).hexdigest()[:10]
+    uid = (
+        "w"
+        + hashlib.sha1(
+            repr((title, size, [(s.label, sorted(s.levers.items()), s.dashed) for s in series])).encode()
+        ).hexdigest()[:10]
+    )
 
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="wheel" role="img" '
@@ -157,8 +160,7 @@ def wheel_svg(pack: Pack, series: Sequence[WheelSeries], *, title: str, size: in
         )
         lx, ly = cx + 3, cy - r - 2
         out.append(
-            f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="{max(7.5, size * 0.02):.1f}" fill="#4a5565">'
-            f"{level}</text>"
+            f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="{max(7.5, size * 0.02):.1f}" fill="#4a5565">{level}</text>'
         )
 
     # spokes and lever labels; axis boundaries drawn heavier
@@ -213,7 +215,8 @@ def wheel_svg(pack: Pack, series: Sequence[WheelSeries], *, title: str, size: in
             f'stroke-width="{2.4 if idx == 0 else 2.0}" stroke-linejoin="round"{dash_attr}/>'
         )
         style = (
-            f'fill="{colour}" stroke="#fff" stroke-width="0.8"' if idx == 0
+            f'fill="{colour}" stroke="#fff" stroke-width="0.8"'
+            if idx == 0
             else f'fill="#fff" stroke="{colour}" stroke-width="1.6"'
         )
         out.extend(_marker(shape, x, y, style) for x, y in points)
@@ -231,7 +234,8 @@ def wheel_svg(pack: Pack, series: Sequence[WheelSeries], *, title: str, size: in
                 f'stroke="{colour}" stroke-width="2.2"{dash_attr}/>'
             )
             style = (
-                f'fill="{colour}" stroke="#fff" stroke-width="0.8"' if idx == 0
+                f'fill="{colour}" stroke="#fff" stroke-width="0.8"'
+                if idx == 0
                 else f'fill="#fff" stroke="{colour}" stroke-width="1.6"'
             )
             out.append(_marker(shape, x0 + 18, y + 6, style))

@@ -238,8 +238,9 @@ def run(
 ) -> Batch[T]:
     """The batch of `paths` (files, or folders searched recursively), scored and converted."""
     items = collect(paths, pack)
-    return start(items, pack=pack, convert=convert, content_dir=content_dir, on_refused=on_refused,
-                 on_warning=on_warning)
+    return start(
+        items, pack=pack, convert=convert, content_dir=content_dir, on_refused=on_refused, on_warning=on_warning
+    )
 
 
 def start(
@@ -291,5 +292,3 @@ def score_file(path: Path, pack: Pack, *, on_warning: Callable[[str], None] | No
         for warning in af.warnings:
             on_warning(warning)
     return score(af, pack)
-
-

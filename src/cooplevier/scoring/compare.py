@@ -122,7 +122,9 @@ def comparison_data(cmp: Comparison) -> dict[str, Any]:
         "levers": {lid: _change_data(c) for lid, c in cmp.levers.items()},
         "gained": list(cmp.gained),
         "lost": list(cmp.lost),
-        "scope": None if cmp.scope is None else {
+        "scope": None
+        if cmp.scope is None
+        else {
             "versions": list(cmp.scope.versions),
             "questions": list(cmp.scope.questions),
         },

@@ -99,7 +99,6 @@ class Result:
     form: Form | None = None  # "short": a coarser picture, one question per lever
     migrated_from: str | None = None  # the older pack version the file was read from
 
-
     @property
     def completeness(self) -> float:
         return round(self.answered / self.total, 3) if self.total else 0.0

@@ -85,8 +85,9 @@ def explain_text(result: Result, pack: Pack) -> str:
         lv = result.levers[lid]
         out.append(f"  {rank}. {lid} {typeset(pack.lever(lid).short_title)} — {_reason(rank, lv, result, pack)}")
     out.append("")
-    out.append(t("explain.completeness", answered=result.answered, total=result.total,
-                 pct=round(result.completeness * 100)))
+    out.append(
+        t("explain.completeness", answered=result.answered, total=result.total, pct=round(result.completeness * 100))
+    )
     if result.to_verify:
         out.append(t("explain.to_verify", ids=", ".join(result.to_verify)))
     return "\n".join(out) + "\n"
@@ -97,9 +98,14 @@ def _balance_line(result: Result, pack: Pack) -> str:
     high, low = ranked[-1], ranked[0]
     limits = typeset(" ; ".join(f"< {fr(limit)} : {_balance_word(label)}" for limit, label in BALANCE_THRESHOLDS))
     return t(
-        "explain.balance", high=inner(pack.axis(high.id).title), low=inner(pack.axis(low.id).title),
-        hi=fr(high.mean or 0), lo=fr(low.mean or 0), spread=fr(result.spread or 0),
-        balance=_balance_word(result.balance), limits=limits,
+        "explain.balance",
+        high=inner(pack.axis(high.id).title),
+        low=inner(pack.axis(low.id).title),
+        hi=fr(high.mean or 0),
+        lo=fr(low.mean or 0),
+        spread=fr(result.spread or 0),
+        balance=_balance_word(result.balance),
+        limits=limits,
     )
 
 

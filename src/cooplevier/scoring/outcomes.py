@@ -61,9 +61,7 @@ class Scored(Generic[T]):
     warnings: tuple[str, ...] = ()
 
 
-def serial(
-    items: Iterable[Work | Refused], pack: Pack, convert: Convert[T]
-) -> Iterator[Scored[T] | Refused | Notice]:
+def serial(items: Iterable[Work | Refused], pack: Pack, convert: Convert[T]) -> Iterator[Scored[T] | Refused | Notice]:
     for item in items:
         yield item if isinstance(item, Refused) else score_one(item, pack, convert)
 

@@ -66,4 +66,3 @@ def synthesis_document(syn: Synthesis, pack: Pack, fmt: str, *, template_dir: Pa
     png = wheel_image(pack, group_series(syn, pack))
     markdown = render_synthesis(syn, pack, fmt="md", template_dir=template_dir, wheel_src=WHEEL_NAME)
     return _document(markdown, png, fmt)
-

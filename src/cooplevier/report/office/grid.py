@@ -155,8 +155,10 @@ def row_height(values: Sequence[object], widths: Sequence[float | None], per_uni
     """Points for a row of wrapped text in columns `widths` wide. Spreadsheets size rows on screen
     as text is typed, but a file written by a program is printed with the heights it carries:
     without them, LibreOffice and Excel print wrapped lines over one another."""
-    lines = max((wrapped_lines(v, w, per_unit) for v, w in zip(values, widths, strict=False)
-                 if w and isinstance(v, str)), default=1)
+    lines = max(
+        (wrapped_lines(v, w, per_unit) for v, w in zip(values, widths, strict=False) if w and isinstance(v, str)),
+        default=1,
+    )
     return lines * _LINE_PT * 1.25 + 4
 
 
@@ -196,13 +198,21 @@ def _validations(ws: Any, first_q: int, last_row: int, last_col: int) -> None:
         dv.add(rows)
         ws.add_data_validation(dv)
 
-    listed(("1", "2", "3", "4", "5", "n", "x"), f"{first}{first_q}:{last}{last_row}", t("grid.prompt_answer"),
-           t("grid.prompt_title"))
+    listed(
+        ("1", "2", "3", "4", "5", "n", "x"),
+        f"{first}{first_q}:{last}{last_row}",
+        t("grid.prompt_answer"),
+        t("grid.prompt_title"),
+    )
     role_row = 2 + META_KEYS.index("role")
     structure_row = 2 + META_KEYS.index("structure")
     listed(ROLES, f"{first}{role_row}:{last}{role_row}", t("grid.prompt_role"), t("grid.meta_role"))
-    listed(STRUCTURES, f"{first}{structure_row}:{last}{structure_row}", t("grid.prompt_structure"),
-           t("grid.meta_structure"))
+    listed(
+        STRUCTURES,
+        f"{first}{structure_row}:{last}{structure_row}",
+        t("grid.prompt_structure"),
+        t("grid.meta_structure"),
+    )
 
 
 def _print_layout(ws: Any, last_row: int, last_col: int, pack: Pack) -> None:

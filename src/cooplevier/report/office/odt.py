@@ -75,15 +75,26 @@ class _Styles:
         self.doc = doc
         lang = {"language": "fr", "country": "FR"}
         for name, generic in ((FONT, "swiss"), (MONO, "modern")):
-            doc.fontfacedecls.addElement(FontFace(name=name, fontfamily=name, fontfamilygeneric=generic,
-                                                  fontpitch="variable" if generic == "swiss" else "fixed"))
+            doc.fontfacedecls.addElement(
+                FontFace(
+                    name=name,
+                    fontfamily=name,
+                    fontfamilygeneric=generic,
+                    fontpitch="variable" if generic == "swiss" else "fixed",
+                )
+            )
         default = Style(name="Standard", family="paragraph")
         default.addElement(TextProperties(fontsize="10.5pt", fontname=FONT, **lang))
         default.addElement(ParagraphProperties(marginbottom="0.2cm"))
         doc.styles.addElement(default)
         for level, size in _SIZES.items():
-            style = Style(name=f"Heading_20_{level}", displayname=f"Heading {level}", family="paragraph",
-                          parentstylename="Standard", defaultoutlinelevel=str(level))
+            style = Style(
+                name=f"Heading_20_{level}",
+                displayname=f"Heading {level}",
+                family="paragraph",
+                parentstylename="Standard",
+                defaultoutlinelevel=str(level),
+            )
             style.addElement(TextProperties(fontsize=size, fontweight="bold", color="#1b2a3a"))
             style.addElement(ParagraphProperties(margintop="0.45cm", marginbottom="0.2cm", keepwithnext="always"))
             doc.styles.addElement(style)
@@ -102,6 +113,7 @@ class _Styles:
                     style.addElement(TextProperties(**props))
                     doc.automaticstyles.addElement(style)
                     self.text[(bold, italic, code)] = style
+
         def paragraph(name: str, parent: str, *properties: Any) -> Any:
             style = Style(name=name, family="paragraph", parentstylename=parent)
             for prop in properties:
@@ -109,8 +121,9 @@ class _Styles:
             doc.styles.addElement(style)
             return style
 
-        self.cell_text = paragraph("CellText", "Standard", TextProperties(fontsize="9pt"),
-                                   ParagraphProperties(marginbottom="0cm"))
+        self.cell_text = paragraph(
+            "CellText", "Standard", TextProperties(fontsize="9pt"), ParagraphProperties(marginbottom="0cm")
+        )
         self.cell_right = paragraph("CellRight", "CellText", ParagraphProperties(textalign="end"))
         self.cell_small = paragraph("CellSmall", "CellText", TextProperties(fontsize="8pt"))
         self.cell_small_right = paragraph("CellSmallRight", "CellSmall", ParagraphProperties(textalign="end"))
@@ -121,16 +134,25 @@ class _Styles:
         self.cell.addElement(TableCellProperties(border="0.5pt solid #808080", padding="0.08cm"))
         doc.automaticstyles.addElement(self.cell)
         self.head_cell = Style(name="HeadCell", family="table-cell")
-        self.head_cell.addElement(TableCellProperties(border="0.5pt solid #808080", padding="0.08cm",
-                                                      backgroundcolor="#dde4ee"))
+        self.head_cell.addElement(
+            TableCellProperties(border="0.5pt solid #808080", padding="0.08cm", backgroundcolor="#dde4ee")
+        )
         doc.automaticstyles.addElement(self.head_cell)
         self.frame = Style(name="Picture", family="graphic")
         self.frame.addElement(GraphicProperties(anchortype="as-char", verticalpos="top", verticalrel="baseline"))
         doc.automaticstyles.addElement(self.frame)
         layout = PageLayout(name="A4")
-        layout.addElement(PageLayoutProperties(pagewidth="21cm", pageheight="29.7cm", printorientation="portrait",
-                                               margintop="2cm", marginbottom="1.5cm", marginleft="2cm",
-                                               marginright="2cm"))
+        layout.addElement(
+            PageLayoutProperties(
+                pagewidth="21cm",
+                pageheight="29.7cm",
+                printorientation="portrait",
+                margintop="2cm",
+                marginbottom="1.5cm",
+                marginleft="2cm",
+                marginright="2cm",
+            )
+        )
         doc.automaticstyles.addElement(layout)
         master = MasterPage(name="Standard", pagelayoutname=layout)
         footer = Footer()
@@ -198,7 +220,7 @@ class _Styles:
         last: list[Any] = []
         for index, runs in enumerate(block.items):
             level = min(block.level(index), len(last))  # a sub-list needs an item above it
-            del open_lists[level + 1:], last[level:]
+            del open_lists[level + 1 :], last[level:]
             if level == len(open_lists):
                 sub = List()
                 last[level - 1].addElement(sub)
@@ -260,8 +282,13 @@ class _Styles:
         with PILImage.open(io.BytesIO(block.data)) as picture:
             width, height = picture.size
         href = self.doc.addPicture(f"Pictures/roue-{index}.png", mediatype="image/png", content=block.data)
-        frame = Frame(stylename=self.frame, width=f"{block.width_cm}cm",
-                      height=f"{block.width_cm * height / width:.2f}cm", anchortype="as-char", name=f"Roue{index}")
+        frame = Frame(
+            stylename=self.frame,
+            width=f"{block.width_cm}cm",
+            height=f"{block.width_cm * height / width:.2f}cm",
+            anchortype="as-char",
+            name=f"Roue{index}",
+        )
         frame.addElement(Image(href=href))
         frame.addElement(Title(text=block.alt))
         frame.addElement(Desc(text=block.alt))

@@ -29,10 +29,26 @@ _SHAPES = tuple(shape for _, shape, _ in STYLES)
 _DASHES: tuple[tuple[int, ...], ...] = tuple(tuple(int(n) for n in dash.split()) for dash, _, _ in STYLES)
 _BANDS = ("#eef2f7", "#dde4ee")
 _FONTS = {
-    False: ("DejaVuSans.ttf", "LiberationSans-Regular.ttf", "Arial.ttf", "arial.ttf", "segoeui.ttf",
-            "Helvetica.ttc", "NotoSans-Regular.ttf", "Verdana.ttf"),
-    True: ("DejaVuSans-Bold.ttf", "LiberationSans-Bold.ttf", "Arial Bold.ttf", "arialbd.ttf", "segoeuib.ttf",
-           "Helvetica.ttc", "NotoSans-Bold.ttf", "Verdanab.ttf"),
+    False: (
+        "DejaVuSans.ttf",
+        "LiberationSans-Regular.ttf",
+        "Arial.ttf",
+        "arial.ttf",
+        "segoeui.ttf",
+        "Helvetica.ttc",
+        "NotoSans-Regular.ttf",
+        "Verdana.ttf",
+    ),
+    True: (
+        "DejaVuSans-Bold.ttf",
+        "LiberationSans-Bold.ttf",
+        "Arial Bold.ttf",
+        "arialbd.ttf",
+        "segoeuib.ttf",
+        "Helvetica.ttc",
+        "NotoSans-Bold.ttf",
+        "Verdanab.ttf",
+    ),
 }
 
 
@@ -140,8 +156,14 @@ def wheel_png(pack: Pack, series: Sequence[WheelSeries], *, size: int = 420) -> 
         for index, s in enumerate(series):
             colour = _COLOURS[index % len(_COLOURS)]
             x0 = side * 0.12
-            _dashed_path(draw, [(x0, y + 6 * k), (x0 + 36 * k, y + 6 * k)], colour, int(2.2 * k),
-                         _DASHES[index % len(_DASHES)], k)
+            _dashed_path(
+                draw,
+                [(x0, y + 6 * k), (x0 + 36 * k, y + 6 * k)],
+                colour,
+                int(2.2 * k),
+                _DASHES[index % len(_DASHES)],
+                k,
+            )
             _marker(draw, _SHAPES[index % len(_SHAPES)], x0 + 18 * k, y + 6 * k, colour, filled=index == 0, k=k)
             font, label = _text(s.label if len(s.label) <= 60 else s.label[:59] + "…", label_px)
             draw.text((x0 + 46 * k, y + 6 * k), label, font=font, fill="#111111", anchor="lm")
@@ -185,8 +207,11 @@ def _dashed_path(
             step = min(left, length - done)
             if on:
                 a, b = done / length, (done + step) / length
-                draw.line((x0 + (x1 - x0) * a, y0 + (y1 - y0) * a, x0 + (x1 - x0) * b, y0 + (y1 - y0) * b),
-                          fill=colour, width=width)
+                draw.line(
+                    (x0 + (x1 - x0) * a, y0 + (y1 - y0) * a, x0 + (x1 - x0) * b, y0 + (y1 - y0) * b),
+                    fill=colour,
+                    width=width,
+                )
             done += step
             left -= step
             if left <= 0:
@@ -205,8 +230,9 @@ def _marker(draw: Any, shape: str, x: float, y: float, colour: str, *, filled: b
         r = 3.3 * k
         draw.rectangle((x - r, y - r, x + r, y + r), fill=fill, outline=outline, width=width)
     elif shape == "triangle":
-        draw.polygon([(x, y - 4.2 * k), (x + 4 * k, y + 3 * k), (x - 4 * k, y + 3 * k)], fill=fill,
-                     outline=outline, width=width)
+        draw.polygon(
+            [(x, y - 4.2 * k), (x + 4 * k, y + 3 * k), (x - 4 * k, y + 3 * k)], fill=fill, outline=outline, width=width
+        )
     else:
         r = 4.5 * k
         draw.polygon([(x, y - r), (x + r, y), (x, y + r), (x - r, y)], fill=fill, outline=outline, width=width)

@@ -49,13 +49,22 @@ class Row:
 
 
 def header(pack: Pack) -> list[str]:
-    names = [t("xlsx.file"), t("xlsx.territory"), t("xlsx.name"), t("xlsx.role"), t("xlsx.date"),
-             t("xlsx.overall_score"), t("xlsx.overall_step")]
+    names = [
+        t("xlsx.file"),
+        t("xlsx.territory"),
+        t("xlsx.name"),
+        t("xlsx.role"),
+        t("xlsx.date"),
+        t("xlsx.overall_score"),
+        t("xlsx.overall_step"),
+    ]
     for axis in pack.axes:
         names += [t("xlsx.axis_score", title=axis.short), t("xlsx.axis_step", title=axis.short)]
     for lever in pack.levers:
-        names += [t("xlsx.lever_score", id=lever.id, title=lever.short_title),
-                  t("xlsx.lever_step", id=lever.id, title=lever.short_title)]
+        names += [
+            t("xlsx.lever_score", id=lever.id, title=lever.short_title),
+            t("xlsx.lever_step", id=lever.id, title=lever.short_title),
+        ]
     names.append(t("xlsx.completeness"))
     return names
 
@@ -78,8 +87,11 @@ def row(result: Result, pack: Pack) -> Row:
         lv = result.levers[lever.id]
         cells += [score_value(lv.mean), lv.step]
     cells.append(round(result.completeness * 100))
-    means = [result.overall.mean, *(result.axes[a.id].mean for a in pack.axes),
-             *(result.levers[lv.id].mean for lv in pack.levers)]
+    means = [
+        result.overall.mean,
+        *(result.axes[a.id].mean for a in pack.axes),
+        *(result.levers[lv.id].mean for lv in pack.levers),
+    ]
     return Row(tuple(cells), result.role, tuple(None if m is None else (m.numerator, m.denominator) for m in means))
 
 
@@ -247,8 +259,13 @@ def _print(ws: Any, *, pages_wide: int = 1) -> None:
 
 
 def _sheet(
-    wb: Any, name: str, titles: Sequence[str], widths: Sequence[float], rows: Iterable[Sequence[Any]],
-    *, height: float | None = None,
+    wb: Any,
+    name: str,
+    titles: Sequence[str],
+    widths: Sequence[float],
+    rows: Iterable[Sequence[Any]],
+    *,
+    height: float | None = None,
 ) -> None:
     """A small sheet of the workbook: bold header, filter, frozen header, wrapped text, A4 landscape."""
     ws = wb.create_sheet(name)
