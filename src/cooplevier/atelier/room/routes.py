@@ -53,7 +53,7 @@ def dashboard_context(w: Workshop) -> dict[str, Any]:
     return {
         "pacing": progress(people, w.registry.steps, questions),
         "fit": fit(w.timer.minutes, questions, short),
-        "countdown": w.timer.view(),
+        "timer_view": w.timer.view(),  # not "countdown": the phones' banner is not for the dashboard
         "countdown_max": MAX_COUNTDOWN,
         "everyone": [
             {"id": person.id, "short": short_id(person.id), "name": person.name, "role": role_group(person.role or "")}
