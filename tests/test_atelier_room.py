@@ -112,7 +112,7 @@ def test_minutes_too_short_is_said_on_the_dashboard_with_the_short_form(room: Ca
     r.w.timer.minutes = load - 1
     html = _text(r.client().get(r.fac).text)
     assert f"environ {load} minutes, plus que les {load - 1} prévues" in html and "--short" in html
-    assert f"en demande environ {short}" in html
+    assert f"court en demande environ {short} : relancez avec --short" in html
     r.w.timer.minutes = load
     assert "il tient dans" in _text(r.client().get(r.fac).text)
     found = fit(load, questions, None)

@@ -21,7 +21,7 @@ from cooplevier.atelier import views
 from cooplevier.atelier.room.pacing import MAX_COUNTDOWN, fit, progress, save_timer
 from cooplevier.atelier.security import FormRefused, read_form
 from cooplevier.atelier.state import is_participant_id
-from cooplevier.messages import role_group
+from cooplevier.messages import role_label
 
 if TYPE_CHECKING:
     from cooplevier.atelier.workshop import Workshop
@@ -56,7 +56,7 @@ def dashboard_context(w: Workshop) -> dict[str, Any]:
         "timer_view": w.timer.view(),  # not "countdown": the phones' banner is not for the dashboard
         "countdown_max": MAX_COUNTDOWN,
         "everyone": [
-            {"id": person.id, "short": short_id(person.id), "name": person.name, "role": role_group(person.role or "")}
+            {"id": person.id, "short": short_id(person.id), "name": person.name, "role": role_label(person.role or "")}
             for person in people
         ],
     }
@@ -112,7 +112,7 @@ class Room:
             context = self.f._context(
                 csrf=self._csrf(),
                 person={"id": person.id, "short": short_id(person.id), "name": person.name},
-                role=role_group(person.role or ""),
+                role=role_label(person.role or ""),
                 answers=len(person.answers),
             )
             return views.page("erase.html.j2", context)
