@@ -23,7 +23,7 @@ from typing import Any
 from cooplevier.atelier.participants import Participant, Step
 from cooplevier.atelier.state import state_dir, write_private
 from cooplevier.content.model import ROLES, Question
-from cooplevier.content.reading import reading_load
+from cooplevier.content.reading import ReadingLoad, question_words, reading_load
 from cooplevier.scoring.synthesis import NO_ROLE
 
 PACING_FILE = "pacing.json"
@@ -143,7 +143,8 @@ def progress(
     for person in everyone:
         by_role.setdefault(person.role or NO_ROLE, []).append(person)
     rows = tuple(row(role, by_role[role]) for role in [*ROLES, NO_ROLE] if role in by_role)
-    ahead = [_left(person, questions, room_pace) for person in everyone if not person.finished and not stalled(person)]
+    words = {q.id: question_words(q) for q in questions}  # counted once, not once per person
+    ahead = [_left(person, words, room_pace) for person in everyone if not person.finished and not stalled(person)]
     return Pacing(
         total=total,
         rows=rows,
@@ -164,15 +165,16 @@ def _pace(person: Participant) -> float | None:
     return (person.moved - person.first) / (answered - 1)
 
 
-def _left(person: Participant, questions: Sequence[Question], room_pace: float | None) -> float:
-    """Seconds this person still needs: their own pace, else the room's, else the reading load."""
-    ahead = [q for q in questions if q.id not in person.answers]
+def _left(person: Participant, words: dict[str, int], room_pace: float | None) -> float:
+    """Seconds this person still needs: their own pace, else the room's, else the reading load
+    (`content.reading`: the same measure as the announced time) of the questions they have left."""
+    ahead = [qid for qid in words if qid not in person.answers]
     if not ahead:
         return 0.0
     pace = _pace(person) or room_pace
     if pace is not None:
         return pace * len(ahead)
-    return reading_load(ahead).minutes * 60.0
+    return ReadingLoad(questions=len(ahead), words=sum(words[qid] for qid in ahead)).minutes * 60.0
 
 
 def _quantile_minutes(seconds: list[float]) -> int | None:
