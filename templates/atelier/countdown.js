@@ -11,7 +11,8 @@
   var start = Date.now();
   function tick() {
     var rest = Math.max(0, left - Math.floor((Date.now() - start) / 1000));
-    shown.textContent = String(Math.ceil(rest / 60));
+    var text = String(Math.ceil(rest / 60));
+    if (shown.textContent !== text) { shown.textContent = text; }  /* a status region: speak only changes */
     if (rest > 0) { window.setTimeout(tick, 5000); }
   }
   window.setTimeout(tick, 5000);
