@@ -169,7 +169,12 @@ def _ask_wifi(ssid: str) -> tuple[str, str]:
     if wifi_problem(ssid, "") == "ssid":
         raise UsageError(t("atelier.wifi_bad_ssid", ssid=ssid))
     password = typer.prompt(
-        t("atelier.wifi_prompt", ssid=ssid), default="", show_default=False, hide_input=True, err=True
+        t("atelier.wifi_prompt", ssid=ssid),
+        default="",
+        show_default=False,
+        hide_input=True,
+        err=True,
+        prompt_suffix="\u00a0: ",
     )
     if wifi_problem(ssid, password) == "password":
         raise UsageError(t("atelier.wifi_bad_password"))
