@@ -101,7 +101,7 @@ def test_lan_puts_the_network_address_in_the_links(tmp_path: Path, monkeypatch: 
     """Nothing is sent anywhere: the address finder is replaced and the server returns at once."""
     seen: dict[str, Any] = {}
     monkeypatch.setattr(server, "lan_address", lambda: "192.0.2.10")
-    from cooplevier.atelier.room import network
+    from cooplevier.atelier.facilitation import network
 
     checked: list[tuple[str, int]] = []  # the start-up's check is asked about the links' address, never run here
     monkeypatch.setattr(network, "answers", lambda host, port: checked.append((host, port)) is None)

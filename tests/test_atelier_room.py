@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from cooplevier.atelier import server
+from cooplevier.atelier.facilitation import network
+from cooplevier.atelier.facilitation.pacing import MIN_PACED, STALL_MINUTES, fit, load_timer, progress
 from cooplevier.atelier.participants import Participant
-from cooplevier.atelier.room import network
-from cooplevier.atelier.room.pacing import MIN_PACED, STALL_MINUTES, fit, load_timer, progress
 from cooplevier.content.answers import Answer
 from cooplevier.content.model import Pack
 from cooplevier.content.reading import reading_load

@@ -18,7 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from cooplevier.atelier import views
-from cooplevier.atelier.room import routes as room
+from cooplevier.atelier.facilitation import routes as facilitation
 from cooplevier.atelier.security import FormRefused, read_form
 from cooplevier.atelier.workshop import Workshop
 from cooplevier.content.model import Pack
@@ -114,7 +114,7 @@ class Facilitator:
             downloads=self._downloads(),
             questions=len(self.w.registry.questions),
             respondents=self.w.projection().respondents,
-            **room.dashboard_context(self.w),  # pacing, countdown, erasure, archive
+            **facilitation.dashboard_context(self.w),  # pacing, countdown, erasure, archive
         )
 
     async def dashboard(self, request: Request) -> Response:
@@ -173,7 +173,7 @@ class Facilitator:
         return views.page("poster.html.j2", context)
 
     def _wifi(self) -> dict[str, Any]:
-        """The Wi-Fi QR code beside the join one (`--wifi`, atelier.room.network), when given."""
+        """The Wi-Fi QR code beside the join one (`--wifi`, atelier.facilitation.network), when given."""
         if self.w.wifi is None:
             return {"wifi": None}
         ssid, text = self.w.wifi

@@ -18,8 +18,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from cooplevier.atelier import facilitator, views
+from cooplevier.atelier.facilitation import routes as facilitation
 from cooplevier.atelier.participants import Participant, WorkshopFull
-from cooplevier.atelier.room import routes as room
 from cooplevier.atelier.security import FormRefused, SecurityHeaders, read_form
 from cooplevier.atelier.workshop import Workshop
 from cooplevier.content.answers import control_char, parse_value, text_problem
@@ -46,7 +46,7 @@ def create_app(workshop: Workshop) -> Any:
         Route("/a/{code}/reprendre/{token}", p.resume, methods=["GET"]),
         Route("/a/{code}/static/{name}", p.static, methods=["GET"]),
         *f.routes(),
-        *room.routes(workshop, p, f, cookie_age=COOKIE_AGE),  # countdown, erasure, archive, « vos données »
+        *facilitation.routes(workshop, p, f, cookie_age=COOKIE_AGE),  # countdown, erasure, archive, « vos données »
     ]
     app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_allowed})
     app.router.redirect_slashes = False  # a stray "/" is a 404, never a redirect built from the Host header

@@ -164,7 +164,7 @@ def _announce(workshop: Workshop, listening: Listening, fmt: AtelierFormat) -> N
 
 def _ask_wifi(ssid: str) -> tuple[str, str]:
     """The Wi-Fi QR code's text: the password is asked here, hidden, never taken from the command line."""
-    from cooplevier.atelier.room.network import wifi_payload, wifi_problem
+    from cooplevier.atelier.facilitation.network import wifi_payload, wifi_problem
 
     if wifi_problem(ssid, "") == "ssid":
         raise UsageError(t("atelier.wifi_bad_ssid", ssid=ssid))
@@ -193,7 +193,7 @@ def _plan(workshop: Workshop, minutes: int | None) -> None:
     """Keep `--minutes` in the state folder (a restart without it keeps the planned time)."""
     from dataclasses import replace
 
-    from cooplevier.atelier.room.pacing import save_timer
+    from cooplevier.atelier.facilitation.pacing import save_timer
 
     if minutes is not None and minutes != workshop.timer.minutes:
         workshop.timer = replace(workshop.timer, minutes=minutes)
@@ -202,7 +202,7 @@ def _plan(workshop: Workshop, minutes: int | None) -> None:
 
 def _say_fit(workshop: Workshop) -> None:
     """Whether the form fits the planned time (content.reading: the one measure), and --short if not."""
-    from cooplevier.atelier.room.pacing import fit
+    from cooplevier.atelier.facilitation.pacing import fit
     from cooplevier.cli.console import message
 
     settings = workshop.state.settings
@@ -220,7 +220,7 @@ def _say_fit(workshop: Workshop) -> None:
 
 def _check_network(listening: Listening) -> None:
     """Connect to the address and port of the links, from this laptop; say what to do if it fails."""
-    from cooplevier.atelier.room.network import answers
+    from cooplevier.atelier.facilitation.network import answers
     from cooplevier.cli.console import message
 
     if not answers(listening.host, listening.port):

@@ -18,7 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from cooplevier.atelier import views
-from cooplevier.atelier.room.pacing import MAX_COUNTDOWN, fit, progress, save_timer
+from cooplevier.atelier.facilitation.pacing import MAX_COUNTDOWN, fit, progress, save_timer
 from cooplevier.atelier.security import FormRefused, read_form
 from cooplevier.atelier.state import is_participant_id
 from cooplevier.messages import role_label
@@ -29,13 +29,13 @@ if TYPE_CHECKING:
 
 def routes(w: Workshop, p: Any, f: Any, *, cookie_age: int) -> list[Route]:
     """`p` and `f` are web.Participants and facilitator.Facilitator (their key checks, contexts)."""
-    room = Room(w, p, f, cookie_age)
+    desk = Desk(w, p, f, cookie_age)
     prefix = "/animation/{key}"
     return [
-        Route(prefix + "/minuteur", room.countdown, methods=["POST"]),
-        Route(prefix + "/effacer", room.erase, methods=["POST"]),
-        Route(prefix + "/archive.zip", room.archive, methods=["GET"]),
-        Route("/a/{code}/donnees", room.privacy, methods=["GET"]),
+        Route(prefix + "/minuteur", desk.countdown, methods=["POST"]),
+        Route(prefix + "/effacer", desk.erase, methods=["POST"]),
+        Route(prefix + "/archive.zip", desk.archive, methods=["GET"]),
+        Route("/a/{code}/donnees", desk.privacy, methods=["GET"]),
     ]
 
 
@@ -62,7 +62,7 @@ def dashboard_context(w: Workshop) -> dict[str, Any]:
     }
 
 
-class Room:
+class Desk:
     def __init__(self, w: Workshop, p: Any, f: Any, cookie_age: int) -> None:
         self.w, self.p, self.f, self.cookie_age = w, p, f, cookie_age
 
@@ -116,7 +116,7 @@ class Room:
                 answers=len(person.answers),
             )
             return views.page("erase.html.j2", context)
-        from cooplevier.atelier.room.archive import erase_participant
+        from cooplevier.atelier.facilitation.archive import erase_participant
 
         try:
             await erase_participant(self.w, pid)
@@ -127,7 +127,7 @@ class Room:
     async def archive(self, request: Request) -> Response:
         if not self.f._allowed(request):
             return views.not_found()
-        from cooplevier.atelier.room.archive import archive_name, build_archive
+        from cooplevier.atelier.facilitation.archive import archive_name, build_archive
 
         data = await asyncio.to_thread(build_archive, self.w)
         headers = {"content-disposition": f'attachment; filename="{archive_name(self.w)}.zip"'}
