@@ -80,6 +80,7 @@ def atelier(
         raise CooplevierError(t("atelier.no_short"))
 
     from cooplevier.atelier import server
+    from cooplevier.atelier.facilitation import startup
     from cooplevier.atelier.web import create_app
     from cooplevier.atelier.workshop import start_workshop
 
@@ -101,7 +102,7 @@ def atelier(
         chosen = port if port is not None else (workshop.state.port or DEFAULT_PORT)
         listening = server.listen(host, chosen, lan=lan)
         workshop.remember_port(listening.port)
-        _plan(workshop, minutes)
+        startup.plan(workshop, minutes)  # --minutes, kept in the state folder
         workshop.wifi = wifi_text
         workshop.base_url = f"http://{listening.host}:{listening.port}"
         workshop.local_only = listening.local_only
@@ -157,8 +158,10 @@ def _announce(workshop: Workshop, listening: Listening, fmt: AtelierFormat) -> N
     if workshop.state.closed:
         message(t("atelier.is_closed"))
     message(t("atelier.local_only") if listening.local_only else t("atelier.on_network"))
-    _say_fit(workshop)
-    _check_network(listening)
+    from cooplevier.atelier.facilitation import startup
+
+    for note in startup.notes(workshop, listening.host, listening.port):  # the time; the network check
+        message(note)
     message(t("atelier.how_to_stop"))
 
 
@@ -187,41 +190,3 @@ def _wifi_lines(workshop: Workshop) -> list[str]:
     if workshop.wifi is None:
         return []
     return [t("atelier.wifi_qr", ssid=workshop.wifi[0]), "", qr_text(workshop.wifi[1])]
-
-
-def _plan(workshop: Workshop, minutes: int | None) -> None:
-    """Keep `--minutes` in the state folder (a restart without it keeps the planned time)."""
-    from dataclasses import replace
-
-    from cooplevier.atelier.facilitation.pacing import save_timer
-
-    if minutes is not None and minutes != workshop.timer.minutes:
-        workshop.timer = replace(workshop.timer, minutes=minutes)
-        save_timer(workshop.folder, workshop.timer)
-
-
-def _say_fit(workshop: Workshop) -> None:
-    """Whether the form fits the planned time (content.reading: the one measure), and --short if not."""
-    from cooplevier.atelier.facilitation.pacing import fit
-    from cooplevier.cli.console import message
-
-    settings = workshop.state.settings
-    short = workshop.pack.form(settings.structure, "short") if settings.form != "short" else None
-    found = fit(workshop.timer.minutes, workshop.registry.questions, short)
-    if found is None:
-        return
-    if found.fits:
-        message(t("atelier.fits", load=found.load, minutes=found.minutes))
-    elif found.short is not None:
-        message(t("atelier.too_long_short", load=found.load, minutes=found.minutes, short=found.short))
-    else:
-        message(t("atelier.too_long", load=found.load, minutes=found.minutes))
-
-
-def _check_network(listening: Listening) -> None:
-    """Connect to the address and port of the links, from this laptop; say what to do if it fails."""
-    from cooplevier.atelier.facilitation.network import answers
-    from cooplevier.cli.console import message
-
-    if not answers(listening.host, listening.port):
-        message(t("atelier.unreachable", address=f"{listening.host}:{listening.port}"))

@@ -18,7 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from cooplevier.atelier import views
-from cooplevier.atelier.facilitation.pacing import MAX_COUNTDOWN, fit, progress, save_timer
+from cooplevier.atelier.facilitation.pacing import MAX_COUNTDOWN, progress, save_timer
 from cooplevier.atelier.security import FormRefused, read_form
 from cooplevier.atelier.state import is_participant_id
 from cooplevier.messages import role_label
@@ -46,13 +46,12 @@ def short_id(pid: str) -> str:
 
 def dashboard_context(w: Workshop) -> dict[str, Any]:
     """What the dashboard adds for pacing, the countdown, erasure and the archive."""
-    questions = w.registry.questions
-    settings = w.state.settings
-    short = w.pack.form(settings.structure, "short") if settings.form != "short" else None
+    from cooplevier.atelier.facilitation.startup import workshop_fit
+
     people = sorted(w.registry, key=lambda person: person.joined)
     return {
-        "pacing": progress(people, w.registry.steps, questions),
-        "fit": fit(w.timer.minutes, questions, short),
+        "pacing": progress(people, w.registry.steps, w.registry.questions),
+        "fit": workshop_fit(w),
         "timer_view": w.timer.view(),  # not "countdown": the phones' banner is not for the dashboard
         "countdown_max": MAX_COUNTDOWN,
         "everyone": [
