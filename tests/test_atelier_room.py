@@ -334,3 +334,29 @@ def test_the_archive_holds_the_workshop_and_no_secret_and_report_reads_it(
     report = invoke("report", str(out / root), "--format", "json")
     assert report.exit_code == 0, report.stderr
     assert json.loads(report.stdout)["respondents"] == 3
+
+
+def test_where_people_are_and_when_they_moved_survive_a_restart(room: Callable[..., Room], pack: Pack) -> None:
+    r = room()
+    phone = r.client()
+    r.join(phone)
+    qids = [q.id for q in r.w.registry.questions]
+    for qid in qids[:3]:
+        r.answer(phone, qid, 2)
+    before = next(iter(r.w.registry))
+    assert before.first and before.moved >= before.first
+    r.w.release()
+    again = Room(r.folder, pack)
+    after = next(iter(again.w.registry))
+    assert (after.first, after.moved) == pytest.approx((before.first, before.moved), abs=0.1)
+    pacing = progress(list(again.w.registry), again.w.registry.steps, again.w.registry.questions, now=after.moved + 301)
+    assert pacing.everyone.stalled == 1 and pacing.left is None  # five minutes later: immobile, out of the estimate
+    again.close()
+
+
+def test_an_archive_before_any_answer_holds_the_settings_and_no_synthesis(room: Callable[..., Room]) -> None:
+    r = room()
+    response = r.client().get(r.fac + "/archive.zip")
+    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    assert response.status_code == 200 and not any("synthese" in n or n.endswith(".yaml") for n in names)
+    assert any(n.endswith("/atelier.json") for n in names) and any(n.endswith("/LISEZMOI.md") for n in names)
