@@ -240,8 +240,8 @@ def test_the_guide_describes_the_phone_workshop_with_the_measured_time(pack: Pac
     text = result.stdout.replace("\u00a0", " ").replace("\u202f", " ")
     section = text[text.index("## L'atelier avec les téléphones") : text.index("## Le matériel")]
     load = reading_load(pack.form()).minutes
-    assert f"environ {load} minutes" in section and f"| Questionnaire | {load} min |" in section
-    for step in ("QR code", "tableau de bord", "minuteur", "révéler", "commentaires", "vote", "Fermer", "archive"):
+    assert f"environ {load} minutes" in section and f"- Questionnaire ({load} min)" in section
+    for step in ("QR code", "tableau de bord", "minuteur", "révéler", "commentaires", "vote", "fermer", "archive"):
         assert step in section, step
     assert "Sans Wi-Fi" in section and "## Faire passer le questionnaire" in text and "### Sur papier" in text
     short = invoke("handout", "guide", "--short", "--format", "md").stdout.replace("\u00a0", " ")
