@@ -21,7 +21,6 @@ import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 _FORMAT = "2"
@@ -61,14 +60,17 @@ def _ready(directory: Path) -> bool:
     return os.name != "posix" or (info.st_uid == os.getuid() and not info.st_mode & 0o022)
 
 
-def source_digest(*modules: ModuleType) -> bytes:
-    """A digest of the installed version and of the source of `modules`: the code an entry is valid for."""
-    import cooplevier
+def source_digest(*sources: Path) -> bytes:
+    """A digest of the source files of the code that reads an entry: the code it is valid for.
 
-    digest = _DIGEST(cooplevier.__version__.encode())
-    for module in modules:
-        with contextlib.suppress(OSError, TypeError):
-            digest.update(Path(str(module.__file__)).read_bytes())
+    The files are named, not imported: a command that finds its entry never imports the code
+    that would have rebuilt it. The version is not part of it (reading it costs milliseconds on
+    every run); the data is rebuilt by the current code anyway.
+    """
+    digest = _DIGEST(_FORMAT.encode())
+    for source in sources:
+        with contextlib.suppress(OSError):
+            digest.update(source.read_bytes())
     return digest.digest()
 
 

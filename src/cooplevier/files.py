@@ -16,7 +16,6 @@ import contextlib
 import errno
 import os
 import re
-import secrets
 import stat
 import sys
 import time
@@ -193,7 +192,7 @@ def sweep_temporaries(directory: Path, *, older_than: float = 60.0) -> int:
 def _temporary(directory: Path, output: str) -> tuple[int, str]:
     """A new temporary file beside the target, with a short random name, registered for cleanup."""
     for _attempt in range(100):
-        tmp = str(directory / f"{TEMP_PREFIX}{secrets.token_hex(6)}{TEMP_SUFFIX}")
+        tmp = str(directory / f"{TEMP_PREFIX}{os.urandom(6).hex()}{TEMP_SUFFIX}")
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
         except FileExistsError:

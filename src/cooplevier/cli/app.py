@@ -131,7 +131,10 @@ def _stop_on_signals() -> None:
     import atexit
     import signal
 
-    from cooplevier.files import remove_pending
+    def remove_pending() -> None:  # only a command that wrote has files to remove (and the module)
+        files = sys.modules.get("cooplevier.files")
+        if files is not None:
+            files.remove_pending()
 
     def stop(signum: int, _frame: object) -> None:
         raise Stopped(signum)
@@ -228,7 +231,7 @@ def check_structure(structure: str | None) -> Structure | None:
     """A structure type as typed (`PNR`, ` scot `) checked against the answer format."""
     if structure is None:
         return None
-    from cooplevier.content.model import STRUCTURES
+    from cooplevier.content import STRUCTURES
 
     word = structure.strip().lower()
     for known in STRUCTURES:

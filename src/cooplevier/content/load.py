@@ -5,11 +5,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-import sys
 from pathlib import Path
 
 from cooplevier import cache
-from cooplevier.content.checks import cross_check
 from cooplevier.content.model import (
     OPTIONAL_FILES,
     PACK_FILES,
@@ -114,6 +112,8 @@ def _build(root: Path, docs: dict[str, YamlDoc], *, check: bool) -> Pack:
     if errors:
         raise ErrorGroup(errors)
     if check:
+        from cooplevier.content.checks import cross_check  # not for a pack rebuilt from the cache
+
         errors.extend(cross_check(framework, cases_file, questions_file, migrations, docs))
         if errors:
             raise ErrorGroup(errors)
@@ -130,6 +130,7 @@ def _build(root: Path, docs: dict[str, YamlDoc], *, check: bool) -> Pack:
 
 @functools.cache
 def _code_digest() -> bytes:
-    from cooplevier.content import checks, model, schema, strict_yaml
-
-    return cache.source_digest(model, schema, checks, strict_yaml, sys.modules[__name__])
+    here = Path(__file__).parent  # the code that reads, converts and checks a pack
+    return cache.source_digest(
+        *(here / f"{name}.py" for name in ("__init__", "model", "schema", "checks", "strict_yaml", "load"))
+    )

@@ -11,11 +11,11 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
 from cooplevier import numbers
+from cooplevier.content import dataclass  # the standard one, faster to create (start-up)
 from cooplevier.content.model import Pack
 from cooplevier.messages import t
 
