@@ -6,11 +6,13 @@ files once (`scoring.batch`), hand the results to one renderer (`report`), write
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
@@ -25,9 +27,16 @@ from cooplevier.cli.app import (
     print_json,
     say_mixed,
     say_refused,
+    with_option_files,
 )
 from cooplevier.errors import CooplevierError, ErrorGroup, ExitCode, UsageError
 from cooplevier.messages import t, tn
+
+if TYPE_CHECKING:
+    from cooplevier.content.grid import GridColumn
+    from cooplevier.content.model import Pack
+    from cooplevier.report.plan import Plan
+    from cooplevier.scoring.outcomes import Item
 
 
 class ScoreFormat(StrEnum):
@@ -144,95 +153,24 @@ _REPORT_SUFFIX = {
 }
 
 
-def _wheel_beside(output: str | None) -> Path | None:
-    """The picture of a Markdown report written to a file (`plan.md` → `plan-roue.png`), checked early."""
-    if output in (None, "-"):
-        return None
-    import os
-    import stat
+@dataclass(frozen=True)
+class ReportRequest:
+    """What `report` was asked for, once its options are checked."""
 
-    try:  # /dev/stdout, a pipe, a terminal: nothing to put a picture beside, so it goes inline
-        mode = os.stat(output).st_mode
-        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-            return None
-    except OSError:
-        pass  # a new file: the picture goes beside it
-    from cooplevier.report.office.documents import image_beside
+    format: ReportFormat
+    output: str | None
+    force: bool
+    template: Path | None
+    content: Path | None
+    picture: str | None  # the wheel's file beside a Markdown report (`plan-roue.png`), if any
 
-    return image_beside(str(output))
+    def check(self, inputs: Callable[[], Iterable[Path]] = tuple) -> None:
+        """The report and its picture: refused before any work (exit 2) if either cannot be written."""
+        from cooplevier.cli.app import check_output
 
-
-def _plan(
-    item: Any, pack: Any, format: ReportFormat, template: Path | None, image: Path | None, *, on_warning: Any
-) -> tuple[str | bytes, bytes | None]:
-    """One respondent's action plan (an answer file, or a grid's only column), and its wheel picture
-    when a Markdown file is written."""
-    from cooplevier.report.plan import build_plan
-    from cooplevier.report.plan_view import plan_series, render_plan
-    from cooplevier.scoring import batch
-    from cooplevier.scoring.engine import score
-
-    if isinstance(item, str):
-        result = batch.score_file(Path(item), pack, on_warning=on_warning)
-    else:  # a grid's column: its warnings were made when the grid was read
-        for warning in item.answers.warnings:
-            on_warning(warning)
-        result = score(item.answers, pack)
-    plan = build_plan(result, pack)
-    if format in (ReportFormat.docx, ReportFormat.odt):
-        from cooplevier.report.office import documents as office
-
-        return office.plan_document(plan, pack, format.value, template_dir=template), None
-    if format is not ReportFormat.md:
-        return render_plan(plan, pack=pack, fmt=format.value, template_dir=template), None
-    src, png = _wheel_picture(pack, plan_series(plan), image)
-    return render_plan(plan, pack=pack, fmt=format.value, template_dir=template, wheel_src=src), png
-
-
-def _synthesis(
-    syn: Any, pack: Any, format: ReportFormat, template: Path | None, image: Path | None
-) -> tuple[str | bytes, bytes | None]:
-    """The workshop synthesis as a document or text, and its wheel picture for a Markdown file."""
-    from cooplevier.report.synthesis import group_series, render_synthesis
-
-    if format in (ReportFormat.docx, ReportFormat.odt):
-        from cooplevier.report.office import documents as office
-
-        return office.synthesis_document(syn, pack, format.value, template_dir=template), None
-    if format is not ReportFormat.md:
-        return render_synthesis(syn, pack, fmt=format.value, template_dir=template), None
-    src, png = _wheel_picture(pack, group_series(syn, pack), image)
-    return render_synthesis(syn, pack, fmt=format.value, template_dir=template, wheel_src=src), png
-
-
-def _wheel_picture(pack: Any, series: Any, image: Path | None) -> tuple[str, bytes]:
-    """A Markdown report's wheel: the PNG, and how the text names it (the file beside, or a data URI)."""
-    from cooplevier.report.office import documents as office
-
-    png = office.wheel_image(pack, series)
-    return (image.name if image is not None else office.data_uri(png)), png
-
-
-def _write(output: str | None, data: str | bytes, image: Path | None, png: bytes | None, *, force: bool) -> None:
-    """The report, and the wheel picture beside a Markdown file: both written, or neither left behind."""
-    from cooplevier.files import write_output
-
-    if png is None or image is None:
-        write_output(output, data, force=force)
-        return
-    import contextlib
-
-    from cooplevier.files import atomic_write
-
-    existed = image.exists()
-    atomic_write(image, png, force=force)
-    try:
-        write_output(output, data, force=force)
-    except BaseException:
-        if not existed:
-            with contextlib.suppress(OSError):
-                image.unlink()
-        raise
+        check_output(self.output, force=self.force, inputs=inputs())
+        if self.picture is not None:  # it must not land on an input either
+            check_output(str(Path(str(self.output)).with_name(self.picture)), force=self.force, inputs=inputs())
 
 
 @command(help=t("help.report"))
@@ -246,47 +184,99 @@ def report(
     ] = None,
     content: ContentOpt = None,
 ) -> ExitCode:
-    from cooplevier.cli.app import check_output
-    from cooplevier.cli.console import message
-    from cooplevier.scoring import batch
+    from cooplevier.files import publish
+    from cooplevier.report.outputs import plan_output
 
-    format = pick_format(format, output, _REPORT_SUFFIX, terminal=ReportFormat.html, piped=ReportFormat.html)
+    request = _report_request(format, output, force, template, content)
+    request.check()
+    pack = load(content)
+    items = _collect(paths, pack)  # one answer file is read directly: no batch machinery
+    request.check(lambda: _inputs(items))
+    if len(items) > 1:  # several respondents: the workshop synthesis
+        return _synthesis_report(request, pack, items)
+    plan = _plan(items[0], pack)  # one (a file, or a grid's only column): the action plan
+    document = plan_output(plan, pack, request.format.value, template_dir=template, picture=request.picture)
+    publish(document, output, inputs=with_option_files(_inputs(items)), force=force)
+    return ExitCode.OK
+
+
+def _report_request(
+    format: ReportFormat | None, output: str | None, force: bool, template: Path | None, content: Path | None
+) -> ReportRequest:
+    from cooplevier.report.outputs import OFFICE, picture_beside
+
+    chosen = pick_format(format, output, _REPORT_SUFFIX, terminal=ReportFormat.html, piped=ReportFormat.html)
     if template is not None and not template.is_dir():
         raise UsageError(t("report.template_dir"), file=template)
-    office = format in (ReportFormat.docx, ReportFormat.odt)
-    if office and output in (None, "-") and sys.stdout.isatty():
-        raise UsageError(t("report.binary_to_tty", format=format.value))
-    check_output(output, force=force)
-    image = _wheel_beside(output) if format is ReportFormat.md else None
-    if image is not None:
-        check_output(str(image), force=force)
-    pack = load(content)
+    if chosen.value in OFFICE and output in (None, "-") and sys.stdout.isatty():
+        raise UsageError(t("report.binary_to_tty", format=chosen.value))
+    return ReportRequest(chosen, output, force, template, content, picture_beside(chosen.value, output))
+
+
+def _collect(paths: list[Path], pack: Pack) -> list[Item]:
+    """The items of a report: one regular answer file as it is, else what `batch.collect` finds."""
+    from cooplevier.content.answers import GRID_SUFFIXES
+
+    with contextlib.suppress(OSError):
+        if len(paths) == 1 and paths[0].suffix.lower() not in GRID_SUFFIXES and paths[0].is_file():
+            return [str(paths[0])]
+    from cooplevier.scoring import batch
+
     items = batch.collect(paths, pack)
-    check_output(output, force=force, inputs=batch.inputs(items))
-    if image is not None:  # the picture beside the report must not land on an input either
-        check_output(str(image), force=force, inputs=batch.inputs(items))
     if len(items) == 1 and isinstance(items[0], batch.Refused):
         raise CooplevierError(items[0].message)
-    if len(items) == 1 and not isinstance(items[0], batch.Duplicate):  # one respondent: the action plan
-        data, png = _plan(items[0], pack, format, template, image, on_warning=message)
-        _write(output, data, image, png, force=force)
-        return ExitCode.OK
-    from cooplevier.scoring.synthesis import as_contribution, synthesize_batch  # several: the synthesis
+    return items
+
+
+def _inputs(items: list[Item]) -> Iterator[Path]:
+    if len(items) == 1 and isinstance(items[0], str):
+        return iter([Path(items[0])])
+    from cooplevier.scoring import batch
+
+    return batch.inputs(items)
+
+
+def _plan(item: Item, pack: Pack) -> Plan:
+    """One respondent's action plan: an answer file, or a grid's only column (its warnings said)."""
+    from cooplevier.cli.console import message
+    from cooplevier.content.answers import load_answers
+    from cooplevier.report.plan import build_plan
+    from cooplevier.scoring.engine import score
+
+    # a file, or a grid's only column (a refused file and a duplicate never come alone)
+    answers = load_answers(Path(item), pack) if isinstance(item, str) else cast("GridColumn", item).answers
+    for warning in answers.warnings:
+        message(warning)
+    return build_plan(score(answers, pack), pack)
+
+
+def _synthesis_report(request: ReportRequest, pack: Pack, items: list[Item]) -> ExitCode:
+    """The workshop synthesis of several files, scored once on every core."""
+    from cooplevier.cli.console import message
+    from cooplevier.files import check_not_input, open_output, publish
+    from cooplevier.report.outputs import synthesis_output
+    from cooplevier.report.synthesis import write_json
+    from cooplevier.scoring import batch
+    from cooplevier.scoring.synthesis import as_contribution, synthesize_batch
 
     results = batch.start(
-        items, pack=pack, convert=as_contribution, content_dir=content, on_refused=say_refused, on_warning=message
+        items,
+        pack=pack,
+        convert=as_contribution,
+        content_dir=request.content,
+        on_refused=say_refused,
+        on_warning=message,
     )
     syn = synthesize_batch(results, pack)
     say_mixed(syn)
-    if format is ReportFormat.json:  # streamed: a synthesis of 50 000 files is never one string
-        from cooplevier.files import open_output
-        from cooplevier.report.synthesis import write_json
-
-        with open_output(output, force=force) as fh:
+    if request.format is ReportFormat.json:  # streamed: a synthesis of 50 000 files is never one string
+        check_not_input(request.output, with_option_files(batch.inputs(items)))
+        with open_output(request.output, force=request.force) as fh:
             write_json(syn, fh)
     else:
-        data, png = _synthesis(syn, pack, format, template, image)
-        _write(output, data, image, png, force=force)
+        fmt, template, picture = request.format.value, request.template, request.picture
+        document = synthesis_output(syn, pack, fmt, template_dir=template, picture=picture)
+        publish(document, request.output, inputs=with_option_files(batch.inputs(items)), force=request.force)
     return batch_outcome(results, lambda n, total: tn("synthesis.refused", n, total=total))
 
 
