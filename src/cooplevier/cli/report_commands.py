@@ -1,7 +1,8 @@
 """Scores and reports: score, explain, report, compare.
 
-Each command is the same pipeline: check the options and the output, load the pack, score the
-files once (`scoring.batch`), hand the results to one renderer (`report`), write.
+Each command is the same pipeline: options (checked, with the output, before any work) → load the
+pack and score the files once (`scoring`) → render (`report/outputs.py`: a value) → publish
+(`files.publish`: every file of the output, never over an input). Large results stream instead.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, TypeVar, cast
 
 import typer
 
@@ -32,11 +33,16 @@ from cooplevier.cli.app import (
 from cooplevier.errors import CooplevierError, ErrorGroup, ExitCode, UsageError
 from cooplevier.messages import t, tn
 
+V = TypeVar("V")
+
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from cooplevier.content.grid import GridColumn
     from cooplevier.content.model import Pack
     from cooplevier.report.plan import Plan
-    from cooplevier.scoring.outcomes import Item
+    from cooplevier.scoring.compare import Comparison
+    from cooplevier.scoring.outcomes import Convert, Item
 
 
 class ScoreFormat(StrEnum):
@@ -73,56 +79,73 @@ def score(
     ] = ";",
     content: ContentOpt = None,
 ) -> ExitCode:
-    import functools
-
     from cooplevier.cli.app import check_output
     from cooplevier.cli.console import message
     from cooplevier.report import exports
-    from cooplevier.report.office import workbook
     from cooplevier.scoring import batch
 
-    format = pick_format(format, output, _SCORE_SUFFIX, terminal=ScoreFormat.table, piped=ScoreFormat.json)
-    sep = _separator(separator)
-    if format is ScoreFormat.xlsx and output is None:
-        raise UsageError(t("batch.xlsx_needs_output"))
-    if format is ScoreFormat.xlsx and output == "-" and sys.stdout.isatty():
-        raise UsageError(t("batch.binary_to_tty"))
+    format, sep = _score_options(format, output, separator)
     check_output(output, force=force)
     pack = load(content)
-    convert: Any = {
-        ScoreFormat.csv: functools.partial(exports.csv_cells, decimal=exports.decimal_for(sep)),
-        ScoreFormat.xlsx: workbook.row,
-    }.get(format, batch.as_dict)
+    convert = _converter(format, sep)
     scored = batch.run(
         paths, pack=pack, convert=convert, content_dir=content, on_refused=say_refused, on_warning=message
     )
     check_output(output, force=force, inputs=scored.inputs)
-    values: Iterable[Any] = scored
-    to_terminal = output in (None, "-") and sys.stdout.isatty()
-    if len(scored.items) >= _PROGRESS_MIN and sys.stderr.isatty() and not to_terminal:
-        values = _with_progress(scored, len(scored.items))
+    rows = _with_progress(scored, len(scored.items), output)
     if format is ScoreFormat.table:
-        _score_table(list(values), output, force=force, pack=pack)
-    else:
-        exports.write_scores(values, format.value, output, pack=pack, force=force, separator=sep)
+        from cooplevier.cli.tables import score_table
+
+        _print_table(score_table(pack, cast("list[dict[str, object]]", list(rows))), output, force=force)
+    else:  # streamed as the rows come: a batch of 10 000 files is never one string
+        exports.write_scores(rows, format.value, output, pack=pack, force=force, separator=sep)
     return batch_outcome(scored, lambda n, total: tn("batch.summary", n, total=total))
 
 
-def _score_table(rows: list[dict[str, Any]], output: str | None, *, force: bool, pack: Any) -> None:
-    """The batch as a table: on the terminal, or as plain text in a file."""
-    from cooplevier.cli import tables
+def _score_options(format: ScoreFormat | None, output: str | None, separator: str) -> tuple[ScoreFormat, str]:
+    chosen = pick_format(format, output, _SCORE_SUFFIX, terminal=ScoreFormat.table, piped=ScoreFormat.json)
+    sep = _separator(separator)
+    if chosen is ScoreFormat.xlsx and output is None:
+        raise UsageError(t("batch.xlsx_needs_output"))
+    if chosen is ScoreFormat.xlsx and output == "-" and sys.stdout.isatty():
+        raise UsageError(t("batch.binary_to_tty"))
+    return chosen, sep
+
+
+def _converter(format: ScoreFormat, separator: str) -> Convert[object]:
+    """What each worker makes of a result for this format: a CSV line, a workbook row, a dict."""
+    import functools
+
+    from cooplevier.report import exports
+    from cooplevier.report.office import workbook
+    from cooplevier.scoring import batch
+
+    if format is ScoreFormat.csv:
+        return functools.partial(exports.csv_cells, decimal=exports.decimal_for(separator))
+    return workbook.row if format is ScoreFormat.xlsx else batch.as_dict
+
+
+def _print_table(table: Table, output: str | None, *, force: bool) -> None:
+    """A table: on the terminal, or as plain text in a file."""
     from cooplevier.cli.console import console, plain_text
     from cooplevier.files import write_output
 
-    table = tables.score_table(pack, rows)
     if output in (None, "-"):
         console().print(table)
     else:
         write_output(output, plain_text(table), force=force)
 
 
-def _with_progress(values: Iterable[Any], total: int) -> Iterator[Any]:
-    """Show a progress bar on stderr (a TTY) while the values are consumed."""
+def _with_progress(values: Iterable[V], total: int, output: str | None) -> Iterable[V]:
+    """The values, with a progress bar on stderr (a terminal) while they are consumed, for a large
+    batch whose result does not go to the terminal itself."""
+    to_terminal = output in (None, "-") and sys.stdout.isatty()
+    if total < _PROGRESS_MIN or not sys.stderr.isatty() or to_terminal:
+        return values
+    return _progress(values, total)
+
+
+def _progress(values: Iterable[V], total: int) -> Iterator[V]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from cooplevier.cli.console import console
@@ -329,18 +352,30 @@ def compare(
     content: ContentOpt = None,
 ) -> None:
     from cooplevier.cli.app import check_output
-    from cooplevier.cli.console import message
-    from cooplevier.content.answers import load_answers
     from cooplevier.files import write_output
     from cooplevier.report.compare import render_comparison
+
+    format = pick_format(format, output, _COMPARE_SUFFIX, terminal=CompareFormat.table, piped=CompareFormat.json)
+    check_output(output, force=force, inputs=[old, new])
+    pack = load(content)
+    cmp = _comparison(old, new, pack)
+    if format is CompareFormat.table:
+        from cooplevier.cli.tables import comparison_table
+
+        _print_table(comparison_table(cmp, pack), output, force=force)
+    else:
+        write_output(output, render_comparison(cmp, pack, fmt=format.value), force=force, inputs=[old, new])
+
+
+def _comparison(old: Path, new: Path, pack: Pack) -> Comparison:
+    """Two files loaded (every error of both said at once), scored on the questions both were asked."""
+    from cooplevier.cli.console import message
+    from cooplevier.content.answers import load_answers
     from cooplevier.scoring.compare import common_scope, restrict
     from cooplevier.scoring.compare import compare as compare_results
     from cooplevier.scoring.engine import score
     from cooplevier.scoring.synthesis import same_territory
 
-    format = pick_format(format, output, _COMPARE_SUFFIX, terminal=CompareFormat.table, piped=CompareFormat.json)
-    check_output(output, force=force, inputs=[old, new])
-    pack = load(content)
     files, errors = [], []
     for path in (old, new):
         try:
@@ -361,15 +396,4 @@ def compare(
             tn("compare.scope", len(scope.questions), versions=" et ".join(scope.versions), version=pack.meta.version)
         )
         pair = (restrict(pair[0], scope), restrict(pair[1], scope))
-    cmp = compare_results(score(pair[0], pack), score(pair[1], pack), pack, scope)
-    if format is CompareFormat.table:
-        from cooplevier.cli import tables
-        from cooplevier.cli.console import console, plain_text
-
-        table = tables.comparison_table(cmp, pack)
-        if output in (None, "-"):
-            console().print(table)
-        else:
-            write_output(output, plain_text(table), force=force)
-        return
-    write_output(output, render_comparison(cmp, pack, fmt=format.value), force=force)
+    return compare_results(score(pair[0], pack), score(pair[1], pack), pack, scope)
