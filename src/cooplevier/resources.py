@@ -14,12 +14,12 @@ def shipped_dir(name: str) -> Path:
     beside = Path(__file__).parent / name  # a wheel unpacked on disk: no importlib.resources needed
     if beside.is_dir():
         return beside
-    from importlib.resources import files
+    checkout = Path(__file__).resolve().parents[2] / name
+    if checkout.is_dir():
+        return checkout
+    from importlib.resources import files  # any other loader
 
     packaged = files("cooplevier") / name
     if packaged.is_dir():
         return Path(str(packaged))
-    checkout = Path(__file__).resolve().parents[2] / name
-    if checkout.is_dir():
-        return checkout
     raise FileNotFoundError(f"cooplevier: missing packaged folder {name!r}")  # broken install

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cooplevier.content.model import Pack
 from cooplevier.files import Output, Part, beside
-from cooplevier.report.plan import Plan
-from cooplevier.scoring.synthesis import Synthesis
+
+if TYPE_CHECKING:
+    from cooplevier.content.model import Pack
+    from cooplevier.report.plan import Plan
+    from cooplevier.scoring.synthesis import Synthesis
 
 OFFICE = ("docx", "odt")
 
