@@ -1,13 +1,15 @@
 """A per-user cache for work that is the same every run: the validated content pack, compiled templates.
 
 Only a cache: it never changes a result. Entries are keyed on the *content* of their sources (a
-SHA-256 of the bytes, not their size and date) and on the code that reads them (the installed
-version and a digest of the loader's own source). The pack is stored as plain JSON data and
+SHA-256 of the bytes, not their size and date) and on the code that reads them (a digest of the
+source files of the loader). The pack is stored as plain JSON data and
 rebuilt by the current code, so no entry can run code or hand back objects of an older shape.
 Each entry carries a digest of itself: a garbled file is ignored and rebuilt. A location that
 cannot be used (no home folder, a relative `XDG_CACHE_HOME`, another user's folder, a read-only
-disk) means no cache, never an error. `COOPLEVIER_NO_CACHE=1` turns it off;
-`COOPLEVIER_CACHE_DIR` moves it.
+disk) means no cache, never an error. The folder is the platform's user cache folder
+(platformdirs: `~/.cache/cooplevier` or `$XDG_CACHE_HOME/cooplevier`, `~/Library/Caches/cooplevier`,
+`%LOCALAPPDATA%\\cooplevier\\Cache`). `COOPLEVIER_NO_CACHE=1` turns it off; `COOPLEVIER_CACHE_DIR`
+moves it.
 """
 
 from __future__ import annotations
@@ -33,14 +35,14 @@ def cache_dir() -> Path | None:
         return None
     if explicit := os.environ.get("COOPLEVIER_CACHE_DIR"):
         return Path(explicit) if os.path.isabs(explicit) else None
-    if sys.platform == "win32":
-        local = os.environ.get("LOCALAPPDATA", "")
-        return Path(local) / "cooplevier" / "cache" if os.path.isabs(local) else None
-    xdg = os.environ.get("XDG_CACHE_HOME", "")
-    if os.path.isabs(xdg):  # the XDG spec: a relative value is invalid and must be ignored
-        return Path(xdg) / "cooplevier"
-    home = os.environ.get("HOME", "")
-    return Path(home) / ".cache" / "cooplevier" if os.path.isabs(home) else None
+    if sys.platform not in ("win32", "darwin") and not os.path.isabs(os.environ.get("XDG_CACHE_HOME", "")):
+        # the XDG spec: a relative value is invalid and must be ignored (platformdirs would take it)
+        home = os.environ.get("HOME", "")
+        return Path(home) / ".cache" / "cooplevier" if os.path.isabs(home) else None
+    from platformdirs import user_cache_path  # the platform's place: imported only when needed
+
+    found = user_cache_path("cooplevier", appauthor=False)
+    return found if found.is_absolute() else None
 
 
 def _ready(directory: Path) -> bool:

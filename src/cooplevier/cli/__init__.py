@@ -145,4 +145,8 @@ app.info.cls = LazyGroup  # the app is made in cli/app.py, which the command mod
 
 def main() -> None:
     """Entry point of the `cooplevier` command."""
+    if getattr(sys, "frozen", False):  # a frozen build (PyInstaller): a batch's workers start here
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     sys.exit(run())
