@@ -19,6 +19,11 @@ The live synthesis is shown to the room, so it must never let anyone read one pe
 5. Over time. The screen refreshes while people answer: it is drawn from a published copy of
    the answers that moves only in batches of K people (`atelier.publish`), never from the
    answers as they are.
+6. Homogeneity. Scores are whole numbers from 1 to 5: three élus shown at 1 all answered 1.
+   Figures are shown on levers only; the questions to discuss are named without any figure. The
+   published copy never holds a batch, nor leaves a role on a question, whose scores all say the
+   same (`atelier.publish`), so no sum the screen lets one compute is that of a unanimous set.
+   The promise this supports, and the viewer it is tested against, are in docs/atelier.md.
 """
 
 from __future__ import annotations
@@ -121,7 +126,7 @@ def project(people: Sequence[Result], pack: Pack, *, min_group: int) -> Projecti
                 questions.append(QuestionRow(q.id, q.text, figure(values)))
             questions.sort(key=lambda q: (-(q.figure.gap or 0), -(q.figure.spread or 0), q.id))
             top = questions[:TOP_QUESTIONS]
-            discuss = tuple(q for q in top if q.figure.mean is not None and (q.figure.spread or 0))
+            discuss = tuple(_unfigured(q) for q in top if q.figure.mean is not None and (q.figure.spread or 0))
         levers[lever.id] = LeverRow(lever.id, row, discuss)
     enough = len(people) >= min_group
     divergent = tuple(
@@ -175,6 +180,13 @@ def _figure(values: Sequence[tuple[str, Fraction | int | None]], keys: Sequence[
         return Figure(n, mean, {}, True, spread)
     cells = {key: sum(by[key], Fraction(0)) / len(by[key]) for key in eligible}
     return Figure(n, mean, cells, hidden > 0, spread)
+
+
+def _unfigured(row: QuestionRow) -> QuestionRow:
+    """A question to discuss, named without any figure (rule 6): a question's scores are single
+    whole numbers, the easiest to pin down."""
+    f = row.figure
+    return QuestionRow(row.id, row.text, Figure(f.n, None, {}, bool(f.cells) or f.detail_masked, None))
 
 
 def _level(result: Result, lever: str, question: str) -> int | None:
