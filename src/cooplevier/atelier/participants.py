@@ -4,6 +4,16 @@ Every change goes through `Registry`, which holds one lock per participant: two 
 person are served one after the other, each change is merged into the answers as they are now
 (one question at a time, never a whole stale form), written atomically and fsynced, and only then
 kept in memory and acknowledged. A failed write changes nothing and is said to the participant.
+
+The file on disk, not the memory, is the truth (one writer per file, `cooplevier.writelock`):
+- the server holds each participant's file lock while it runs, the one `assess` takes: `assess`
+  on a participant's file is refused, naming the server; a file that another writer holds
+  (an `assess` session that typed in a paper form) is not written, and the participant is told;
+- before each rewrite, the file is checked to be the one the server read or last wrote (a
+  digest of its bytes). If someone changed it (an editor, `import --force`), it is not
+  overwritten: the server's version is kept in `.cooplevier-atelier/conflits/`, the file as it
+  now is becomes the participant's answers (a corrected name stays corrected), the participant
+  is asked to answer that question again, and the dashboard and the console say so.
 """
 
 from __future__ import annotations
@@ -11,7 +21,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
+import hashlib
 import json
+import logging
 import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -25,10 +37,14 @@ from cooplevier.atelier.state import (
     is_participant_id,
     new_participant_id,
     records_dir,
+    state_dir,
     write_private,
 )
 from cooplevier.content.answers import FORMAT, Answer, AnswerFile, Value, load_answers
 from cooplevier.content.model import Pack, Question, Role
+from cooplevier.errors import CooplevierError
+from cooplevier.messages import t
+from cooplevier.writelock import Lock
 
 WRITERS = 32  # threads that write answer files: fsync waits overlap, the event loop never does
 MAX_PARTICIPANTS = 2000  # far above a seminar; bounds what a flood of joins could create
@@ -38,6 +54,18 @@ Status = Literal["joined", "answering", "finished"]
 
 class WorkshopFull(Exception):
     """No more participants can join (MAX_PARTICIPANTS)."""
+
+
+class ChangedOnDisk(CooplevierError):
+    """A participant's file was changed by another writer; the server's version was kept aside."""
+
+
+class HeldElsewhere(CooplevierError):
+    """A participant's file is held by another writer (an `assess` session): not written."""
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +123,33 @@ class Registry:
         self.version = 0  # bumped after every write: the synthesis is recomputed only when it moves
         self._join_lock = asyncio.Lock()
         self._writers = ThreadPoolExecutor(WRITERS, thread_name_prefix="atelier-write")
+        self.digests: dict[str, str] = {}  # participant id -> digest of their file as read or written
+        self.locks: dict[str, Lock] = {}  # the participants' file locks this server holds
+        self.notices: list[str] = []  # what the facilitator must know (dashboard, console)
 
     def close(self) -> None:
         self._writers.shutdown(wait=True)
+        for lock in self.locks.values():
+            lock.release()
+        self.locks.clear()
+
+    def notice(self, text: str) -> None:
+        self.notices.append(text)
+        del self.notices[:-20]
+        logging.getLogger("uvicorn.error").warning(text)
+
+    def _hold(self, pid: str) -> None:
+        """Take the participant's file lock, once (kept until the server stops); raise if another
+        writer holds it."""
+        if pid in self.locks:
+            return
+        lock = Lock(answers_path(self.folder, pid), self.notice, program="cooplevier atelier")
+        try:
+            lock.acquire()
+        except CooplevierError as exc:
+            raise HeldElsewhere(exc.message, file=exc.file) from None
+        if lock.held:
+            self.locks[pid] = lock
 
     async def _in_thread(self, fn: Callable[..., None], *args: object) -> None:
         await asyncio.get_running_loop().run_in_executor(self._writers, functools.partial(fn, *args))
@@ -109,7 +161,13 @@ class Registry:
             if match is None:
                 continue  # not one of ours: `report DIR` still reads it, the server leaves it alone
             pid = match.group(1)
+            raw = path.read_bytes()
             af = load_answers(path, self.pack)
+            self.digests[pid] = _digest(raw)
+            try:
+                self._hold(pid)
+            except HeldElsewhere as exc:
+                self.notice(t("atelier.file_held", file=path.name, reason=exc.message))
             record = self._read_record(pid)
             person = Participant(pid, af.role, af.name, str(record.get("joined", "")), dict(af.answers))
             person.position = _int_in(record.get("position"), 0, len(self.steps), default=self._first_open(person))
@@ -180,7 +238,11 @@ class Registry:
             if question is not None and value is not None:
                 answers[question] = Answer(value, comment)
             finished = person.finished or position >= len(self.steps)
-            await self._in_thread(self._write, person, answers, position, finished)
+            try:
+                await self._in_thread(self._write, person, answers, position, finished)
+            except ChangedOnDisk:
+                self._adopt(person)
+                raise
             person.answers, person.position, person.finished = answers, position, finished
             person.revision += 1
             self.version += 1
@@ -190,9 +252,42 @@ class Registry:
         from cooplevier.files import atomic_write
 
         text = dump_fast(self.answer_file(person, answers))
-        atomic_write(answers_path(self.folder, person.id), text, force=True)
+        path = answers_path(self.folder, person.id)
+        self._hold(person.id)
+        expected = self.digests.get(person.id)
+        try:
+            now: bytes | None = path.read_bytes()
+        except FileNotFoundError:
+            now = None  # removed meanwhile: writing it again loses nothing
+        if now is not None and expected is not None and _digest(now) != expected:
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+            kept = state_dir(self.folder) / "conflits" / f"reponses-{person.id}.atelier-{stamp}.yaml"
+            kept.parent.mkdir(mode=0o700, exist_ok=True)
+            write_private(kept, text.encode("utf-8"))
+            message = t("atelier.changed_on_disk", file=path.name, kept=kept)
+            self.notice(message)
+            raise ChangedOnDisk(message, file=path)
+        atomic_write(path, text, force=True)
+        self.digests[person.id] = _digest(text.encode("utf-8"))
         record = {"id": person.id, "joined": person.joined, "position": position, "finished": finished}
         write_private(records_dir(self.folder) / f"{person.id}.json", json.dumps(record).encode("utf-8"))
+
+    def _adopt(self, person: Participant) -> None:
+        """The file as it now is becomes the participant's answers (and name, and role); a file
+        that does not read (an edit under way) is left for the next answer to try again."""
+        path = answers_path(self.folder, person.id)
+        try:
+            raw = path.read_bytes()
+            af = load_answers(path, self.pack)
+        except (OSError, CooplevierError) as exc:
+            self.notice(t("atelier.changed_unreadable", file=path.name, reason=str(exc)))
+            return
+        person.answers = dict(af.answers)
+        person.name = af.name
+        person.role = af.role
+        person.revision += 1
+        self.digests[person.id] = _digest(raw)
+        self.version += 1
 
     def answered(self) -> list[Participant]:
         """Everyone who answered at least one question (the synthesis's respondents)."""

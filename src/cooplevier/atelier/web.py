@@ -18,7 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from cooplevier.atelier import facilitator, views
-from cooplevier.atelier.participants import Participant, WorkshopFull
+from cooplevier.atelier.participants import ChangedOnDisk, HeldElsewhere, Participant, WorkshopFull
 from cooplevier.atelier.security import FormRefused, SecurityHeaders, read_form
 from cooplevier.atelier.workshop import Workshop
 from cooplevier.content.answers import control_char, parse_value, text_problem
@@ -279,6 +279,10 @@ class Participants:
             await self.w.registry.record(
                 person, qid if save else None, value if save else None, comment or None, position=max(0, position)
             )
+        except ChangedOnDisk:  # edited outside: the page now shows the file's answers; answer again
+            return self._question_page(person, index, "changed", None, 409)
+        except HeldElsewhere:  # another writer has the file: nothing acknowledged
+            return self._question_page(person, index, "held", typed, 409)
         except (OSError, CooplevierError):  # a full disk: nothing acknowledged, the answer is still on the page
             return self._question_page(person, index, "disk", typed, 500)
         return RedirectResponse(self._url_of(max(0, position)), 303)

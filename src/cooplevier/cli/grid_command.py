@@ -25,6 +25,7 @@ def import_grid(
     from cooplevier.content.dump import dump_answers
     from cooplevier.content.grid import GridRefusal, is_grid, read_grid
     from cooplevier.files import atomic_write
+    from cooplevier.writelock import writing
 
     for grid in grids:
         if not is_grid(grid):
@@ -61,7 +62,9 @@ def import_grid(
                 continue
             try:
                 _make_folder(folder)
-                atomic_write(target, dump_answers(af, comments=[t("import.origin", source=item.label)]), force=force)
+                with writing(target, "cooplevier import", message):  # never under assess or a workshop
+                    text = dump_answers(af, comments=[t("import.origin", source=item.label)])
+                    atomic_write(target, text, force=force)
             except CooplevierError as exc:
                 message(exc.located())
                 refused += 1

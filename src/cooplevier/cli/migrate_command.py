@@ -25,6 +25,7 @@ def migrate(
     from cooplevier.content.answers import load_answers
     from cooplevier.content.dump import as_written, dump_answers
     from cooplevier.files import write_output
+    from cooplevier.writelock import writing
 
     folder = output is not None and output != "-" and (Path(output).is_dir() or output.endswith(("/", "\\")))
     if len(files) > 1 and not folder:
@@ -48,8 +49,9 @@ def migrate(
             failed = True
             continue
         header = [t("migrate.header", date=dt.date.today().isoformat(), pack=pack.ref)]
-        if af.migrated is None:
+        if af.migrated is None:  # copied as it is: no stamp of a rewrite that did not happen
             message(t("migrate.current", file=path, pack=pack.ref))
+            header = []
         else:
             message(tn("migrate.done", af.migrated.kept, file=path, version=af.migrated.version))
             for qid, raw, entry in af.migrated.dropped:  # kept as comments: nothing typed is lost
@@ -57,7 +59,15 @@ def migrate(
             if af.migrated.ask_again:
                 header.append(t("migrate.ask_again", ids=", ".join(af.migrated.ask_again)))
         text = dump_answers(dataclasses.replace(af, content=pack.ref), comments=_leading_comments(path) + header)
-        write_output(None if target is None else str(target), text, force=force)
+        if target is None or str(target) == "-":
+            write_output(None, text, force=force)
+            continue
+        try:
+            with writing(Path(target), "cooplevier migrate", message):  # never under assess or a workshop
+                write_output(str(target), text, force=force)
+        except CooplevierError as exc:
+            message(exc.located())
+            failed = True
     return ExitCode.FAILED if failed else ExitCode.OK
 
 

@@ -17,7 +17,7 @@ FR: dict[str, str | dict[str, str]] = {
     "assess.changed": "{field} : « {old} » remplacé par « {new} » (option {option})",
     "assess.field_territory": "territoire",
     "assess.field_role": "rôle",
-    "assess.locked": "ce fichier est déjà ouvert par une autre session de cooplevier assess (machine {host}, processus {pid}, depuis le {started}) : terminez-la d'abord, ou répondez dans un autre fichier. Si cette session n'existe plus, supprimez {lock}",
+    "assess.locked": "ce fichier est déjà ouvert par une autre session ({program}, machine {host}, processus {pid}, depuis le {started}) : terminez-la d'abord, ou répondez dans un autre fichier. Si cette session n'existe plus, supprimez {lock}",
     "assess.lock_race": "une autre session vient d'ouvrir ce fichier en même temps ({lock}) : réessayez dans un instant",
     "assess.lock_failed": "avertissement : impossible de réserver le fichier pour cette session ({reason}) ; n'ouvrez pas ce fichier dans un autre questionnaire en même temps",
     "assess.lock_taken_over": "avertissement : une session précédente (processus {pid}, depuis le {started}) s'est arrêtée sans fermer le fichier ; elle est reprise ici",

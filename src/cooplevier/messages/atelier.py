@@ -66,4 +66,7 @@ FR: dict[str, str | dict[str, str]] = {
     "atelier.group.others": "Autres rôles",
     "atelier.group.everyone": "Ensemble",
     "atelier.qr_title": "QR code du lien des participants",
+    "atelier.file_held": "{file} n'est pas écrit par l'atelier tant qu'un autre programme le tient ouvert : {reason}",
+    "atelier.changed_on_disk": "{file} a été modifié hors de l'atelier : il n'est pas écrasé ; ses réponses sont désormais celles du fichier, et la version de l'atelier est gardée dans {kept}",
+    "atelier.changed_unreadable": "{file} a été modifié hors de l'atelier et ne se lit plus ({reason}) : il n'est pas écrasé ; corrigez-le, la prochaine réponse le relira",
 }
