@@ -21,7 +21,7 @@ from cooplevier.content.model import Pack
 from cooplevier.errors import CooplevierError
 from cooplevier.writelock import Lock, _alive, _process_start, lock_path
 from tests.helpers import answers_yaml, invoke
-from tests.test_atelier_support import Room, csrf_of, rooms
+from tests.test_atelier_support import Room, rooms
 
 
 @pytest.fixture()

@@ -71,6 +71,7 @@ FR: dict[str, str | dict[str, str]] = {
     "answers.bad_target": "cible « {value} » invalide pour {lever} : attendu une marche de 1 à 5",
     "answers.empty_value": "(vide)",
     "answers.control_char": "caractère de contrôle {code} interdit dans un texte : retirez-le",
+    "answers.refused_char": "caractère {code} interdit dans un texte : retirez-le (un texte ne tient que des caractères que tous les formats de sortie, du terminal au XLSX, reproduisent tels quels et dans l'ordre)",
     "answers.bad_role": "rôle « {value} » invalide : attendu {roles}",
     "answers.text_too_long": "texte trop long ({count} caractères ; au plus {limit})",
     "answers.is_grid": "c'est une grille de réponses, pas un fichier de réponses : cooplevier import la change en fichiers (un par personne), et score, report et validate la lisent telle quelle",
