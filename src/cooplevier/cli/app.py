@@ -211,7 +211,7 @@ def run(argv: list[str] | None = None) -> int:
 
 ContentOpt = Annotated[
     Path | None,
-    typer.Option("--content", metavar=t("metavar.folder"), help=t("help.content")),
+    typer.Option("--content", metavar=t("metavar.folder"), help=t("help.content"), readable=False),
 ]
 OutputOpt = Annotated[
     str | None,

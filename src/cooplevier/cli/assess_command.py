@@ -15,7 +15,9 @@ from cooplevier.messages import t
 
 @command(help=t("help.assess"), epilog=t("help.assess.epilog"))
 def assess(
-    file: Annotated[Path | None, typer.Argument(metavar=t("metavar.file"), help=t("help.assess.file"))] = None,
+    file: Annotated[
+        Path | None, typer.Argument(readable=False, metavar=t("metavar.file"), help=t("help.assess.file"))
+    ] = None,
     territory: Annotated[
         str | None, typer.Option("--territory", "-t", metavar=t("metavar.territory"), help=t("help.assess.territory"))
     ] = None,

@@ -33,7 +33,7 @@ class AtelierFormat(StrEnum):
 
 @command(help=t("help.atelier"), epilog=t("help.atelier.epilog"))
 def atelier(
-    folder: Annotated[Path, typer.Argument(metavar="DOSSIER", help=t("help.atelier.dir"))],
+    folder: Annotated[Path, typer.Argument(readable=False, metavar="DOSSIER", help=t("help.atelier.dir"))],
     territory: Annotated[
         str | None, typer.Option("--territory", "-t", metavar="TERRITOIRE", help=t("help.atelier.territory"))
     ] = None,

@@ -14,9 +14,12 @@ from cooplevier.messages import t, tn
 
 @command(name="import", help=t("help.import"))
 def import_grid(
-    grids: Annotated[list[Path], typer.Argument(metavar=t("metavar.grids"), help=t("help.import.grids"))],
+    grids: Annotated[
+        list[Path], typer.Argument(readable=False, metavar=t("metavar.grids"), help=t("help.import.grids"))
+    ],
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", metavar=t("metavar.folder"), help=t("help.import.output"))
+        Path | None,
+        typer.Option("--output", "-o", metavar=t("metavar.folder"), help=t("help.import.output"), readable=False),
     ] = None,
     force: ForceOpt = False,
     content: ContentOpt = None,

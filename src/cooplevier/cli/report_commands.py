@@ -55,7 +55,7 @@ def _separator(value: str) -> str:
 
 @command(help=t("help.score"))
 def score(
-    paths: Annotated[list[Path], typer.Argument(metavar=t("metavar.paths"), help=t("help.paths"))],
+    paths: Annotated[list[Path], typer.Argument(readable=False, metavar=t("metavar.paths"), help=t("help.paths"))],
     format: Annotated[ScoreFormat | None, typer.Option("--format", "-f", help=t("help.score.format"))] = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
@@ -237,12 +237,15 @@ def _write(output: str | None, data: str | bytes, image: Path | None, png: bytes
 
 @command(help=t("help.report"))
 def report(
-    paths: Annotated[list[Path], typer.Argument(metavar=t("metavar.answers_many"), help=t("help.report.paths"))],
+    paths: Annotated[
+        list[Path], typer.Argument(readable=False, metavar=t("metavar.answers_many"), help=t("help.report.paths"))
+    ],
     format: Annotated[ReportFormat | None, typer.Option("--format", "-f", help=t("help.report.format"))] = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
     template: Annotated[
-        Path | None, typer.Option("--template", metavar=t("metavar.folder"), help=t("help.report.template"))
+        Path | None,
+        typer.Option("--template", metavar=t("metavar.folder"), help=t("help.report.template"), readable=False),
     ] = None,
     content: ContentOpt = None,
 ) -> ExitCode:
@@ -297,7 +300,7 @@ class ExplainFormat(StrEnum):
 
 @command(help=t("help.explain"))
 def explain(
-    path: Annotated[Path, typer.Argument(metavar=t("metavar.answers"), help=t("help.explain.path"))],
+    path: Annotated[Path, typer.Argument(readable=False, metavar=t("metavar.answers"), help=t("help.explain.path"))],
     format: Annotated[ExplainFormat, typer.Option("--format", "-f", help=t("help.format"))] = ExplainFormat.text,
     content: ContentOpt = None,
 ) -> None:
@@ -331,8 +334,8 @@ _COMPARE_SUFFIX = {
 
 @command(help=t("help.compare"))
 def compare(
-    old: Annotated[Path, typer.Argument(metavar=t("metavar.before"), help=t("help.compare.old"))],
-    new: Annotated[Path, typer.Argument(metavar=t("metavar.after"), help=t("help.compare.new"))],
+    old: Annotated[Path, typer.Argument(readable=False, metavar=t("metavar.before"), help=t("help.compare.old"))],
+    new: Annotated[Path, typer.Argument(readable=False, metavar=t("metavar.after"), help=t("help.compare.new"))],
     format: Annotated[CompareFormat | None, typer.Option("--format", "-f", help=t("help.compare.format"))] = None,
     output: OutputOpt = None,
     force: ForceOpt = False,

@@ -2,6 +2,10 @@
 
 FR: dict[str, str | dict[str, str]] = {
     "yaml.syntax": "syntaxe YAML invalide : {problem}",
+    "yaml.missing_value": "une valeur manque ici (après « : », « - », « [ » ou « {{ ») : complétez la ligne ou retirez ce signe",
+    "yaml.block_scalar": "bloc de texte mal indiqué après « | » ou « > » : écrivez le texte entre guillemets sur la même ligne",
+    "yaml.unexpected_end": "le fichier s'arrête au milieu d'une valeur : complétez-la",
+    "yaml.syntax_unknown": "syntaxe YAML invalide à cet endroit : vérifiez les « : », l'indentation, les guillemets et les crochets de cette ligne",
     "yaml.tab": "tabulation interdite en YAML : indentez avec des espaces",
     "yaml.unclosed_flow": "crochet ou accolade ouvert ici et non fermé : fermez-le sur la même ligne (« ] » ou « }} »)",
     "yaml.unclosed_quote": "guillemet non fermé",

@@ -46,6 +46,11 @@ FR: dict[str, str | dict[str, str]] = {
     "grid.help_source": "Source : {title} — {publisher}.",
     # reading a grid (content/grid.py, content/sheets.py)
     "grid.too_big": "fichier trop volumineux pour une grille de réponses (plus de {limit} Mio)",
+    "grid.damaged_sheet": "ce classeur {kind} est endommagé (feuille « {sheet} ») : ouvrez-le dans Excel ou LibreOffice et enregistrez-le de nouveau",
+    "grid.sheet_chosen": "avertissement : plusieurs feuilles peuvent tenir la grille ; lue : « {sheet} » ({why}) ; non lue : « {others} »",
+    "grid.sheet_chosen_active": "la feuille active",
+    "grid.sheet_chosen_first": "la première visible",
+    "grid.hidden_skipped": "avertissement : feuille masquée non lue : « {sheets} » (une grille se lit dans une feuille visible ; affichez-la pour qu'elle le soit)",
     "grid.not_a_workbook": "ce fichier ne se lit pas comme un classeur {kind} : enregistrez-le depuis Excel ou LibreOffice au format .xlsx, .ods ou .csv",
     "grid.no_sheet": "aucune feuille « {sheet} » ni aucune clé (territory, L1.Q1…) en colonne A : ce fichier n'est pas une grille de réponses (cooplevier questions --format xlsx)",
     "grid.no_questions": "la feuille « {sheet} » n'a aucune question en colonne A (L1.Q1, …) : ce n'est pas une grille de réponses",
