@@ -155,11 +155,8 @@ def watch(pack: Pack, seed: int, *, k: int, questions: int, steps: int, rule_awa
                 for w in {w for w, _ in now}
                 if room.roles[w] in group_of and (gkey is None or group_of[room.roles[w]] == gkey)
             ]
-            terms = []
-            for w in members:
-                mine = [(w, q, version[(w, q)]) for (w2, q) in now if w2 == w]
-                terms += [(Fraction(1, len(mine)), var) for var in mine]
-            viewer.equation(terms, mean * len(members))
+            answers = [(w, q, version[(w, q)]) for (w, q) in now if w in members]  # each weighs the same
+            viewer.equation([(Fraction(1), var) for var in answers], mean * len(answers))
         for lever in shown.levers.values():  # rule 6: no figure on a single question, ever
             assert all(q.figure.mean is None and not q.figure.cells for q in lever.discuss)
     return viewer.pinned()

@@ -20,7 +20,8 @@ The live synthesis is shown to the room, so it must never let anyone read one pe
    the answers that moves only in batches of K people (`atelier.publish`), never from the
    answers as they are.
 6. Homogeneity. Scores are whole numbers from 1 to 5: three élus shown at 1 all answered 1.
-   Figures are shown on levers only; the questions to discuss are named without any figure. The
+   Figures are shown on levers only, as the mean of the answers given to the lever's questions
+   (each answer weighs the same); the questions to discuss are named without any figure. The
    published copy never holds a batch, nor leaves a role on a question, whose scores all say the
    same (`atelier.publish`), so no sum the screen lets one compute is that of a unanimous set.
    The promise this supports, and the viewer it is tested against, are in docs/atelier.md.
@@ -113,11 +114,18 @@ def project(people: Sequence[Result], pack: Pack, *, min_group: int) -> Projecti
     keys = [g.key for g in groups]
 
     def figure(values: Sequence[tuple[str, Fraction | int | None]]) -> Figure:
-        return _figure(values, keys, min_group)
+        return _figure([(g, () if v is None else (v,)) for g, v in values], keys, min_group)
 
     levers: dict[str, LeverRow] = {}
     for lever in pack.levers:
-        row = figure([(g, r.levers[lever.id].mean) for g, r in counted])
+        # rule 6: a lever's figure is the mean of the answers given to its questions, each answer
+        # weighing the same (not the mean of people's lever means, where someone who answered
+        # one question would weigh as much as all another's answers: near the bounds, that
+        # weight gives their answer away)
+        answers = [
+            (g, tuple(q.value for q in r.levers[lever.id].questions if isinstance(q.value, int))) for g, r in counted
+        ]
+        row = _figure(answers, keys, min_group)
         discuss: tuple[QuestionRow, ...] = ()
         if row.divergent:
             questions = []
@@ -161,25 +169,33 @@ def _groups(counts: Mapping[str, int], k: int) -> tuple[tuple[Group, ...], tuple
     return tuple(groups), small
 
 
-def _figure(values: Sequence[tuple[str, Fraction | int | None]], keys: Sequence[str], k: int) -> Figure:
-    by: dict[str, list[Fraction]] = {}
-    for key, value in values:
-        if value is not None:
-            by.setdefault(key, []).append(Fraction(value))
-    scored = [x for xs in by.values() for x in xs]
+def _figure(values: Sequence[tuple[str, Sequence[Fraction | int]]], keys: Sequence[str], k: int) -> Figure:
+    """One row from each person's values (none: they did not score it); K counts people, and a
+    figure is the mean of all the values it stands for."""
+    by: dict[str, list[list[Fraction]]] = {}
+    for key, person in values:
+        if person:
+            by.setdefault(key, []).append([Fraction(v) for v in person])
+    scored = [p for ps in by.values() for p in ps]
     n = len(scored)
     if n < k:
         return Figure(n, None, {}, bool(n), None)
-    mean = sum(scored, Fraction(0)) / n
-    spread = max(scored) - min(scored)
+    mean = _pooled(scored)
+    means = [sum(p, Fraction(0)) / len(p) for p in scored]
+    spread = max(means) - min(means)
     eligible = [key for key in keys if len(by.get(key, ())) >= k]
     hidden = n - sum(len(by[key]) for key in eligible)
     if len(keys) < 2:
         return Figure(n, mean, {}, False, spread)
     if 0 < hidden < k:
         return Figure(n, mean, {}, True, spread)
-    cells = {key: sum(by[key], Fraction(0)) / len(by[key]) for key in eligible}
+    cells = {key: _pooled(by[key]) for key in eligible}
     return Figure(n, mean, cells, hidden > 0, spread)
+
+
+def _pooled(people: Sequence[Sequence[Fraction]]) -> Fraction:
+    values = [v for p in people for v in p]
+    return sum(values, Fraction(0)) / len(values)
 
 
 def _unfigured(row: QuestionRow) -> QuestionRow:
