@@ -115,6 +115,7 @@ def test_a_restart_after_a_kill_takes_the_dead_servers_locks_over(tmp_path: Path
     again = Room(folder, pack)
     try:
         assert path.name[len("reponses-") : -len(".yaml")] in again.w.registry.locks
+        assert [n for n in again.w.registry.notices if "repris" in n] == [again.w.registry.notices[-1]]  # said once
     finally:
         again.close()
 

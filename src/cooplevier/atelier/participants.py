@@ -43,7 +43,7 @@ from cooplevier.atelier.state import (
 from cooplevier.content.answers import FORMAT, Answer, AnswerFile, Value, load_answers
 from cooplevier.content.model import Pack, Question, Role
 from cooplevier.errors import CooplevierError
-from cooplevier.messages import t
+from cooplevier.messages import t, tn
 from cooplevier.writelock import Lock
 
 WRITERS = 32  # threads that write answer files: fsync waits overlap, the event loop never does
@@ -138,12 +138,12 @@ class Registry:
         del self.notices[:-20]
         logging.getLogger("uvicorn.error").warning(text)
 
-    def _hold(self, pid: str) -> None:
+    def _hold(self, pid: str, warn: Callable[[str], None] | None = None) -> None:
         """Take the participant's file lock, once (kept until the server stops); raise if another
         writer holds it."""
         if pid in self.locks:
             return
-        lock = Lock(answers_path(self.folder, pid), self.notice, program="cooplevier atelier")
+        lock = Lock(answers_path(self.folder, pid), warn or self.notice, program="cooplevier atelier")
         try:
             lock.acquire()
         except CooplevierError as exc:
@@ -156,6 +156,7 @@ class Registry:
 
     def load(self) -> None:
         """Read every participant's file and record; a damaged answer file stops the start-up."""
+        taken_over: list[str] = []  # locks a killed server left: said once, not once per file
         for path in sorted(self.folder.glob("reponses-*.yaml")):
             match = _ANSWERS_NAME.match(path.name)
             if match is None:
@@ -165,7 +166,7 @@ class Registry:
             af = load_answers(path, self.pack)
             self.digests[pid] = _digest(raw)
             try:
-                self._hold(pid)
+                self._hold(pid, taken_over.append)
             except HeldElsewhere as exc:
                 self.notice(t("atelier.file_held", file=path.name, reason=exc.message))
             record = self._read_record(pid)
@@ -173,6 +174,8 @@ class Registry:
             person.position = _int_in(record.get("position"), 0, len(self.steps), default=self._first_open(person))
             person.finished = record.get("finished") is True
             self.people[pid] = person
+        if taken_over:
+            self.notice(tn("atelier.locks_taken_over", len(taken_over)))
         self.version += 1
 
     def _read_record(self, pid: str) -> dict[str, object]:
