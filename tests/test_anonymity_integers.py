@@ -183,3 +183,18 @@ def test_the_check_can_fail(pack: Pack) -> None:
     with turn_two_rule():
         leaky = sum(bool(watch(pack, seed, k=3, questions=1, steps=20)) for seed in range(60))
     assert leaky >= 6
+
+
+def test_a_static_synthesis_keeps_no_unanimous_role_and_no_role_below_k() -> None:
+    from cooplevier.scoring.masking import admissible
+
+    people = {
+        "e1": ("elu", {"Q1": 1, "Q2": 3}),
+        "e2": ("elu", {"Q1": 1, "Q2": 4}),
+        "e3": ("elu", {"Q1": 1, "Q2": "unknown"}),
+        "t1": ("technicien", {"Q1": 5, "Q2": 2}),
+        "t2": ("technicien", {"Q1": 4}),
+    }
+    kept = admissible(people, 3)
+    assert kept["e1"] == {"Q2": 3} and kept["e3"] == {"Q2": "unknown"}  # three élus all at 1 on Q1: left out
+    assert kept["t1"] == {} and kept["t2"] == {}  # two techniciens: fewer than K

@@ -156,6 +156,28 @@ def project(people: Sequence[Result], pack: Pack, *, min_group: int) -> Projecti
     )
 
 
+def admissible(people: Mapping[str, tuple[str | None, Mapping[str, object]]], k: int) -> dict[str, dict[str, object]]:
+    """The answers a static synthesis may draw its figures from (rules 5 and 6 at one moment):
+    person id -> (role, answers by question) in, the same with some answers left out.
+
+    For one question and one role, the answers are kept only if at least K people of that role
+    answered it and their scores (1 to 5) do not all say the same: the workshop's published copy
+    (`atelier.publish`) with everyone in one batch. `project()` of what is kept, scored, is what a
+    masked synthesis of a folder may show (the live screen uses the published copy instead).
+    """
+    by: dict[tuple[str, str | None], list[tuple[str, object]]] = {}
+    for who, (role, answers) in people.items():
+        for question, value in answers.items():
+            by.setdefault((question, role), []).append((who, value))
+    kept: dict[str, dict[str, object]] = {who: {} for who in people}
+    for (question, _role), given in by.items():
+        scores = {v for _w, v in given if isinstance(v, int) and not isinstance(v, bool)}
+        if len(given) >= k and len(scores) != 1:
+            for who, value in given:
+                kept[who][question] = value
+    return kept
+
+
 def _groups(counts: Mapping[str, int], k: int) -> tuple[tuple[Group, ...], tuple[str, ...]]:
     big = [r for r in ROLES if counts.get(r, 0) >= k]
     small = tuple(r for r in counts if r not in big)
