@@ -171,3 +171,28 @@ def test_a_workshop_named_after_its_folder_drops_what_no_output_carries(tmp_path
         assert r.w.state.settings.territory == "Pays de Test"
     finally:
         r.close()
+
+
+def test_a_content_pack_holds_the_same_characters(tmp_path: Path) -> None:
+    """A pack given with --content reaches every output as well: its texts are checked too."""
+    import shutil
+
+    pack_dir = tmp_path / "pack"
+    shutil.copytree(Path(__file__).parents[1] / "data", pack_dir)
+    levers = pack_dir / "levers.yaml"
+    text = levers.read_text(encoding="utf-8")
+    levers.write_text(
+        text.replace('title: "Nouvelle impulsion politique"', 'title: "Nouvelle \u202eimpulsion"'), "utf-8"
+    )
+    result = invoke("validate", "--content", str(pack_dir))
+    line = text[: text.index('title: "Nouvelle impulsion politique"')].count("\n") + 1
+    assert result.exit_code == 1 and f"levers.yaml:{line}:" in result.stderr and "U+202E" in result.stderr
+
+
+def test_a_grid_cell_is_refused_naming_its_sheet_and_cell(tmp_path: Path) -> None:
+    grid = (Path(__file__).parent / "data" / "fuzz" / "grid.csv").read_text(encoding="utf-8-sig")
+    path = tmp_path / "grille.csv"
+    path.write_text(grid.replace("Pays de Test", "Pays\ufffe de Test", 1), encoding="utf-8-sig")
+    result = invoke("score", str(path), "--format", "csv")
+    assert result.exit_code == 1 and f"{path}:grille!D" in result.stderr and "U+FFFE" in result.stderr
+    assert ";Pays de Test;" in result.stdout  # the other column goes on
