@@ -204,3 +204,16 @@ def test_a_zombie_holds_no_lock(tmp_path: Path) -> None:
         lock.release()
     finally:
         child.wait()
+
+
+def test_a_stopped_workshop_lets_its_files_go(tmp_path: Path, pack: Pack) -> None:
+    r = Room(tmp_path / "atelier", pack)
+    phone = r.client()
+    r.join(phone)
+    (path,) = (tmp_path / "atelier").glob("reponses-*.yaml")
+    assert lock_path(path).exists()
+    r.close()
+    r.w.release()
+    assert not lock_path(path).exists()
+    code = invoke("assess", str(path), input="q\n").exit_code  # the facilitator may now complete it
+    assert code == 0
