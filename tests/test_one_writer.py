@@ -21,7 +21,7 @@ from cooplevier.content.model import Pack
 from cooplevier.errors import CooplevierError
 from cooplevier.writelock import Lock, _alive, _process_start, lock_path
 from tests.helpers import answers_yaml, invoke
-from tests.test_atelier_support import Room, rooms
+from tests.test_atelier_support import Room, csrf_of, rooms
 
 
 @pytest.fixture()
@@ -83,8 +83,10 @@ def test_an_edit_on_disk_is_never_overwritten_and_neither_version_is_lost(
     else:
         data = {**data, "territory": "Pays <b>Test</b>", "answers": {q1: 1}}
     edited = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-    path.write_text(edited, encoding="utf-8")
-    response = r.answer(phone, q2, 4)  # type: ignore[arg-type]
+    page = phone.get(f"{r.base}/question/{q2}")  # type: ignore[attr-defined]
+    path.write_text(edited, encoding="utf-8")  # edited while the phone's page is open
+    form = {"csrf": csrf_of(page.text), q2: "4", "action": "suivant", f"comment-{q2}": ""}
+    response = phone.post(f"{r.base}/question/{q2}", data=form)  # type: ignore[attr-defined]
     assert response.status_code == 409 and "modifiées sur l'ordinateur de l'animateur" in response.text
     assert path.read_text(encoding="utf-8") == edited  # not overwritten
     (kept,) = (r.folder / ".cooplevier-atelier" / "conflits").iterdir()  # the server's version, kept
@@ -217,3 +219,16 @@ def test_a_stopped_workshop_lets_its_files_go(tmp_path: Path, pack: Pack) -> Non
     assert not lock_path(path).exists()
     code = invoke("assess", str(path), input="q\n").exit_code  # the facilitator may now complete it
     assert code == 0
+
+
+def test_the_server_notices_an_edit_before_showing_the_page(room: Callable[..., Room], pack: Pack) -> None:
+    """A name corrected in an editor shows on the phone's next page, and stays corrected."""
+    r = room()
+    phone, path = _joined(r, pack)
+    q1 = pack.questions[0].id
+    text = path.read_text(encoding="utf-8").replace("Anne", "Anne-Marie")
+    path.write_text(text.replace(f"{q1}: 3", f"{q1}: 5"), encoding="utf-8")
+    assert r.answer(phone, pack.questions[1].id, 2).status_code == 303  # no conflict: the edit was read
+    now = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert now["respondent"]["name"] == "Anne-Marie" and now["answers"][q1] == 5
+    assert not (r.folder / ".cooplevier-atelier" / "conflits").exists()

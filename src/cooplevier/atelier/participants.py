@@ -9,6 +9,7 @@ The file on disk, not the memory, is the truth (one writer per file, `cooplevier
 - the server holds each participant's file lock while it runs, the one `assess` takes: `assess`
   on a participant's file is refused, naming the server; a file that another writer holds
   (an `assess` session that typed in a paper form) is not written, and the participant is told;
+- before a participant's page is shown, an edit made outside is taken in (`refresh`);
 - before each rewrite, the file is checked to be the one the server read or last wrote (a
   digest of its bytes). If someone changed it (an editor, `import --force`), it is not
   overwritten: the server's version is kept in `.cooplevier-atelier/conflits/`, the file as it
@@ -68,6 +69,11 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _stat(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return info.st_mtime_ns, info.st_size
+
+
 @dataclass(frozen=True, slots=True)
 class Step:
     """One page of the way through: a lever's panel, or one question."""
@@ -124,6 +130,7 @@ class Registry:
         self._join_lock = asyncio.Lock()
         self._writers = ThreadPoolExecutor(WRITERS, thread_name_prefix="atelier-write")
         self.digests: dict[str, str] = {}  # participant id -> digest of their file as read or written
+        self.stats: dict[str, tuple[int, int]] = {}  # the same file's (mtime_ns, size): a cheap first check
         self.locks: dict[str, Lock] = {}  # the participants' file locks this server holds
         self.notices: list[str] = []  # what the facilitator must know (dashboard, console)
 
@@ -165,6 +172,7 @@ class Registry:
             raw = path.read_bytes()
             af = load_answers(path, self.pack)
             self.digests[pid] = _digest(raw)
+            self.stats[pid] = _stat(path)
             try:
                 self._hold(pid, taken_over.append)
             except HeldElsewhere as exc:
@@ -272,6 +280,7 @@ class Registry:
             raise ChangedOnDisk(message, file=path)
         atomic_write(path, text, force=True)
         self.digests[person.id] = _digest(text.encode("utf-8"))
+        self.stats[person.id] = _stat(path)
         record = {"id": person.id, "joined": person.joined, "position": position, "finished": finished}
         write_private(records_dir(self.folder) / f"{person.id}.json", json.dumps(record).encode("utf-8"))
 
@@ -290,7 +299,26 @@ class Registry:
         person.role = af.role
         person.revision += 1
         self.digests[person.id] = _digest(raw)
+        self.stats[person.id] = _stat(path)
         self.version += 1
+
+    async def refresh(self, person: Participant) -> None:
+        """Notice an edit made outside the server before showing a participant's page, so that what
+        they see is the file as it is (a status per page; the file is read only when it moved)."""
+        path = answers_path(self.folder, person.id)
+        async with person.lock:  # never while this server writes it
+            try:
+                moved = _stat(path) != self.stats.get(person.id)
+                raw = path.read_bytes() if moved else None
+            except OSError:
+                return
+            if raw is None:
+                return
+            if _digest(raw) == self.digests.get(person.id):
+                self.stats[person.id] = _stat(path)
+                return
+            self.notice(t("atelier.adopted", file=path.name))
+            self._adopt(person)
 
     def answered(self) -> list[Participant]:
         """Everyone who answered at least one question (the synthesis's respondents)."""

@@ -248,6 +248,7 @@ class Participants:
         if request.method == "GET":
             if self.w.state.closed:
                 return views.page("closed.html.j2", self._context(person=person), 200)
+            await self.w.registry.refresh(person)  # an edit made outside shows at once
             return self._question_page(person, index, None, None)
         fields, bad = await _form(request)
         if bad is not None:
@@ -302,6 +303,7 @@ class Participants:
         person = self._person(request)
         if person is None:
             return self._lost()
+        await self.w.registry.refresh(person)
         from cooplevier.atelier.pages import done_context
 
         context = self._context(person=person, resume=self._resume_url(person))

@@ -73,4 +73,5 @@ FR: dict[str, str | dict[str, str]] = {
         "one": "{count} fichier de participant était encore réservé par une session arrêtée sans se fermer (serveur interrompu ?) : il est repris par cet atelier",
         "other": "{count} fichiers de participants étaient encore réservés par une session arrêtée sans se fermer (serveur interrompu ?) : ils sont repris par cet atelier",
     },
+    "atelier.adopted": "{file} a été modifié hors de l'atelier : ses réponses sont désormais celles du fichier",
 }
