@@ -8,16 +8,14 @@ from typing import Annotated
 import typer
 
 from cooplevier.cli.app import ContentOpt, ShortOpt, StructureOpt, check_structure, command, load
-from cooplevier.content.model import ROLES
+from cooplevier.content import ROLES
 from cooplevier.errors import UsageError
 from cooplevier.messages import t
 
 
 @command(help=t("help.assess"), epilog=t("help.assess.epilog"))
 def assess(
-    file: Annotated[
-        Path | None, typer.Argument(readable=False, metavar=t("metavar.file"), help=t("help.assess.file"))
-    ] = None,
+    file: Annotated[Path | None, typer.Argument(metavar=t("metavar.file"), help=t("help.assess.file"))] = None,
     territory: Annotated[
         str | None, typer.Option("--territory", "-t", metavar=t("metavar.territory"), help=t("help.assess.territory"))
     ] = None,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cooplevier.cli.app import ContentOpt, command, load
-from cooplevier.content.model import STRUCTURES
+from cooplevier.content import STRUCTURES
 from cooplevier.errors import CooplevierError, ExitCode, UsageError
 from cooplevier.messages import t, tn
 
@@ -33,7 +33,7 @@ class AtelierFormat(StrEnum):
 
 @command(help=t("help.atelier"), epilog=t("help.atelier.epilog"))
 def atelier(
-    folder: Annotated[Path, typer.Argument(readable=False, metavar="DOSSIER", help=t("help.atelier.dir"))],
+    folder: Annotated[Path, typer.Argument(metavar="DOSSIER", help=t("help.atelier.dir"))],
     territory: Annotated[
         str | None, typer.Option("--territory", "-t", metavar="TERRITOIRE", help=t("help.atelier.territory"))
     ] = None,

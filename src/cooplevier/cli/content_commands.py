@@ -52,8 +52,7 @@ class QuestionsFormat(StrEnum):
 @command(help=t("help.validate"))
 def validate(
     answers: Annotated[
-        list[Path] | None,
-        typer.Argument(readable=False, metavar=t("metavar.answers_optional"), help=t("help.validate.answers")),
+        list[Path] | None, typer.Argument(metavar=t("metavar.answers_optional"), help=t("help.validate.answers"))
     ] = None,
     format: Annotated[TextJson, typer.Option("--format", "-f", help=t("help.format"))] = TextJson.text,
     content: ContentOpt = None,

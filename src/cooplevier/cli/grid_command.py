@@ -7,19 +7,16 @@ from typing import Annotated
 
 import typer
 
-from cooplevier.cli.app import ContentOpt, ForceOpt, check_output, command, load
+from cooplevier.cli.app import ContentOpt, ForceOpt, command, load, with_option_files
 from cooplevier.errors import CooplevierError, ExitCode, UsageError
 from cooplevier.messages import t, tn
 
 
 @command(name="import", help=t("help.import"))
 def import_grid(
-    grids: Annotated[
-        list[Path], typer.Argument(readable=False, metavar=t("metavar.grids"), help=t("help.import.grids"))
-    ],
+    grids: Annotated[list[Path], typer.Argument(metavar=t("metavar.grids"), help=t("help.import.grids"))],
     output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", metavar=t("metavar.folder"), help=t("help.import.output"), readable=False),
+        Path | None, typer.Option("--output", "-o", metavar=t("metavar.folder"), help=t("help.import.output"))
     ] = None,
     force: ForceOpt = False,
     content: ContentOpt = None,
@@ -36,7 +33,7 @@ def import_grid(
     folder = output or Path(".")
     if folder.exists() and not folder.is_dir():
         raise UsageError(t("import.output_not_dir"), file=folder)
-    check_output(None, force=force, inputs=grids)  # no answer file is ever written over a grid or the pack
+    inputs = list(with_option_files(grids))  # no answer file is ever written over a grid or the pack
     pack = load(content)
     refused = written = 0
     taken: set[str] = set()
@@ -67,7 +64,7 @@ def import_grid(
                 _make_folder(folder)
                 with writing(target, "cooplevier import", message):  # never under assess or a workshop
                     text = dump_answers(af, comments=[t("import.origin", source=item.label)])
-                    atomic_write(target, text, force=force)
+                    atomic_write(target, text, force=force, inputs=inputs)
             except CooplevierError as exc:
                 message(exc.located())
                 refused += 1

@@ -54,8 +54,7 @@ _BY_SUFFIX = {
 def handout(
     kind: Annotated[HandoutKind, typer.Argument(metavar=t("metavar.support"), help=t("help.handout.kind"))],
     answers: Annotated[
-        list[Path] | None,
-        typer.Argument(readable=False, metavar=t("metavar.answers_optional"), help=t("help.handout.answers")),
+        list[Path] | None, typer.Argument(metavar=t("metavar.answers_optional"), help=t("help.handout.answers"))
     ] = None,
     format: Annotated[HandoutFormat | None, typer.Option("--format", "-f", help=t("help.handout.format"))] = None,
     output: OutputOpt = None,

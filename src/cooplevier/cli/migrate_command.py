@@ -16,9 +16,7 @@ from cooplevier.messages import t, tn
 
 @command(help=t("help.migrate"))
 def migrate(
-    files: Annotated[
-        list[Path], typer.Argument(readable=False, metavar=t("metavar.answers_many"), help=t("help.migrate.files"))
-    ],
+    files: Annotated[list[Path], typer.Argument(metavar=t("metavar.answers_many"), help=t("help.migrate.files"))],
     output: OutputOpt = None,
     force: ForceOpt = False,
     content: ContentOpt = None,

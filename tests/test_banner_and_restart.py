@@ -10,7 +10,7 @@ from cooplevier.assess.screens import Intro
 from cooplevier.assess.session import assess
 from cooplevier.content.model import STRUCTURES, Pack
 from tests.helpers import invoke
-from tests.test_trust_sessions import TODAY, Scripted
+from tests.test_assess_sessions import TODAY, Scripted
 
 
 class Watching(Scripted):
