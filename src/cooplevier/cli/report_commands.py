@@ -132,9 +132,11 @@ class ReportFormat(StrEnum):
     json = "json"
     docx = "docx"
     odt = "odt"
+    pdf = "pdf"
 
 
 _REPORT_SUFFIX = {
+    ".pdf": ReportFormat.pdf,
     ".md": ReportFormat.md,
     ".html": ReportFormat.html,
     ".htm": ReportFormat.html,
@@ -183,26 +185,14 @@ def _plan(
         from cooplevier.report.office import documents as office
 
         return office.plan_document(plan, pack, format.value, template_dir=template), None
+    if format is ReportFormat.pdf:
+        from cooplevier.report.pdf import html_to_pdf
+
+        return html_to_pdf(render_plan(plan, pack=pack, fmt="html", template_dir=template)), None
     if format is not ReportFormat.md:
         return render_plan(plan, pack=pack, fmt=format.value, template_dir=template), None
     src, png = _wheel_picture(pack, plan_series(plan), image)
     return render_plan(plan, pack=pack, fmt=format.value, template_dir=template, wheel_src=src), png
-
-
-def _synthesis(
-    syn: Any, pack: Any, format: ReportFormat, template: Path | None, image: Path | None
-) -> tuple[str | bytes, bytes | None]:
-    """The workshop synthesis as a document or text, and its wheel picture for a Markdown file."""
-    from cooplevier.report.synthesis import group_series, render_synthesis
-
-    if format in (ReportFormat.docx, ReportFormat.odt):
-        from cooplevier.report.office import documents as office
-
-        return office.synthesis_document(syn, pack, format.value, template_dir=template), None
-    if format is not ReportFormat.md:
-        return render_synthesis(syn, pack, fmt=format.value, template_dir=template), None
-    src, png = _wheel_picture(pack, group_series(syn, pack), image)
-    return render_synthesis(syn, pack, fmt=format.value, template_dir=template, wheel_src=src), png
 
 
 def _wheel_picture(pack: Any, series: Any, image: Path | None) -> tuple[str, bytes]:
@@ -245,6 +235,10 @@ def report(
         Path | None, typer.Option("--template", metavar=t("metavar.folder"), help=t("help.report.template"))
     ] = None,
     content: ContentOpt = None,
+    min_group: Annotated[int | None, typer.Option("--min-group", metavar="K", help=t("help.report.min_group"))] = None,
+    notes: Annotated[
+        Path | None, typer.Option("--notes", metavar=t("metavar.file"), help=t("help.report.notes"))
+    ] = None,
 ) -> ExitCode:
     from cooplevier.cli.app import check_output
     from cooplevier.cli.console import message
@@ -253,7 +247,9 @@ def report(
     format = pick_format(format, output, _REPORT_SUFFIX, terminal=ReportFormat.html, piped=ReportFormat.html)
     if template is not None and not template.is_dir():
         raise UsageError(t("report.template_dir"), file=template)
-    office = format in (ReportFormat.docx, ReportFormat.odt)
+    if min_group is not None and min_group < 1:
+        raise UsageError(t("report.bad_min_group", value=min_group))
+    office = format in (ReportFormat.docx, ReportFormat.odt, ReportFormat.pdf)
     if office and output in (None, "-") and sys.stdout.isatty():
         raise UsageError(t("report.binary_to_tty", format=format.value))
     check_output(output, force=force)
@@ -268,24 +264,32 @@ def report(
     if len(items) == 1 and isinstance(items[0], batch.Refused):
         raise CooplevierError(items[0].message)
     if len(items) == 1 and not isinstance(items[0], batch.Duplicate):  # one respondent: the action plan
+        if notes is not None or min_group is not None:
+            raise UsageError(t("report.synthesis_only"))
         data, png = _plan(items[0], pack, format, template, image, on_warning=message)
         _write(output, data, image, png, force=force)
         return ExitCode.OK
+    from cooplevier.cli.synthesis_output import read_notes, synthesis_output
+    from cooplevier.scoring.circulate import default_min_group, mask
     from cooplevier.scoring.synthesis import as_contribution, synthesize_batch  # several: the synthesis
 
+    conclusions = read_notes(notes)
+    k = min_group if min_group is not None else default_min_group(paths)
     results = batch.start(
         items, pack=pack, convert=as_contribution, content_dir=content, on_refused=say_refused, on_warning=message
     )
-    syn = synthesize_batch(results, pack)
+    syn = mask(synthesize_batch(results, pack), k)
     say_mixed(syn)
+    if k <= 1:
+        message(t("report.working_copy"))
     if format is ReportFormat.json:  # streamed: a synthesis of 50 000 files is never one string
         from cooplevier.files import open_output
         from cooplevier.report.synthesis import write_json
 
         with open_output(output, force=force) as fh:
-            write_json(syn, fh)
+            write_json(syn, fh, notes=conclusions)
     else:
-        data, png = _synthesis(syn, pack, format, template, image)
+        data, png = synthesis_output(syn, pack, format.value, template, image, conclusions)
         _write(output, data, image, png, force=force)
     return batch_outcome(results, lambda n, total: tn("synthesis.refused", n, total=total))
 
