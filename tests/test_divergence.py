@@ -101,7 +101,7 @@ def test_a_clean_split_half_at_two_half_at_four_flags_its_lever(n: int) -> None:
 @pytest.mark.parametrize("n", [0, 1, 2, 3])
 def test_rooms_of_fewer_than_four_say_the_rule_cannot_judge(n: int) -> None:
     rng = random.Random(n)
-    people = [person(PACK, rng, lambda lever: 1 + 4 * (i % 2), exact=frozenset({"L1"})) for i in range(n)]
+    people = [person(PACK, rng, lambda lever, i=i: 1 + 4 * (i % 2), exact=frozenset({"L1"})) for i in range(n)]
     syn = room(people)
     assert all(lv.divergent is None for lv in syn.levers.values())
     assert syn.divergent == ()

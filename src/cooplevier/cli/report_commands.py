@@ -269,11 +269,15 @@ def report(
         data, png = _plan(items[0], pack, format, template, image, on_warning=message)
         _write(output, data, image, png, force=force)
         return ExitCode.OK
-    from cooplevier.cli.synthesis_output import read_notes, synthesis_output
+    from cooplevier.report.office.documents import read_notes, synthesis_output
     from cooplevier.scoring.circulate import default_min_group, mask
     from cooplevier.scoring.synthesis import as_contribution, synthesize_batch  # several: the synthesis
 
-    conclusions = read_notes(notes)
+    conclusions = None
+    if notes is not None:
+        conclusions, warnings = read_notes(notes)
+        for warning in warnings:
+            message(warning)
     k = min_group if min_group is not None else default_min_group(paths)
     results = batch.start(
         items, pack=pack, convert=as_contribution, content_dir=content, on_refused=say_refused, on_warning=message

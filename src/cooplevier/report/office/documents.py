@@ -68,3 +68,35 @@ def synthesis_document(
     png = wheel_image(pack, group_series(syn, pack))
     markdown = render_synthesis(syn, pack, fmt="md", template_dir=template_dir, wheel_src=WHEEL_NAME, notes=notes)
     return _document(markdown, png, fmt)
+
+
+def synthesis_output(
+    syn: Synthesis, pack: Pack, fmt: str, template: Path | None, image: Path | None, notes: str | None
+) -> tuple[str | bytes, bytes | None]:
+    """The synthesis as a document or text (md, html, docx, odt, pdf), and the wheel picture that
+    goes beside a Markdown file written to `image` (None: the picture goes inline, as a data URI)."""
+    from cooplevier.report.synthesis import group_series, render_synthesis
+
+    if fmt in ("docx", "odt"):
+        return synthesis_document(syn, pack, fmt, template_dir=template, notes=notes), None
+    if fmt == "pdf":
+        from cooplevier.report.pdf import html_to_pdf
+
+        return html_to_pdf(render_synthesis(syn, pack, fmt="html", template_dir=template, notes=notes)), None
+    if fmt != "md":
+        return render_synthesis(syn, pack, fmt=fmt, template_dir=template, notes=notes), None
+    png = wheel_image(pack, group_series(syn, pack))
+    src = image.name if image is not None else data_uri(png)
+    return render_synthesis(syn, pack, fmt=fmt, template_dir=template, wheel_src=src, notes=notes), png
+
+
+MAX_NOTES_BYTES = 256 * 1024  # a page or two of conclusions, not a document
+
+
+def read_notes(path: Path) -> tuple[str, tuple[str, ...]]:
+    """The facilitator's « Conclusions de l'atelier » (plain text or Markdown), read as any user
+    file (size bound, BOM, UTF-16, the cp1252 rule); (text, warnings about how it was read)."""
+    from cooplevier.textfile import read_text
+
+    text, warnings = read_text(path, max_bytes=MAX_NOTES_BYTES)
+    return text.replace("\r\n", "\n"), warnings
