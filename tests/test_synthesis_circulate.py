@@ -270,3 +270,37 @@ def test_the_masked_and_working_copies_agree_where_both_show_a_figure(k: int) ->
         assert lv.stats.mean == full.levers[lid].stats.mean  # nobody held back here: same people
         for role, value in lv.stats.by_role.items():
             assert value == full.levers[lid].stats.by_role[role]
+
+
+# ---- PDF: a plan and a synthesis, through the handouts' browser path -----------------------------
+
+
+def test_report_prints_a_plan_and_a_synthesis_to_pdf_on_a4(cli: Callable[..., Any], tmp_path: Path) -> None:
+    import subprocess
+
+    from tests.helpers import require_tool
+
+    require_tool("chromium")
+    pdftotext = require_tool("pdftotext")
+    room = write_room(tmp_path / "room", PACK)
+    synthesis, plan = tmp_path / "synthese.pdf", tmp_path / "plan.pdf"
+    assert report(cli, str(room), "--output", str(synthesis)).exit_code == 0
+    assert report(cli, str(room / "p0.yaml"), "--format", "pdf", "--output", str(plan)).exit_code == 0
+    for pdf_file in (synthesis, plan):
+        assert pdf_file.read_bytes().startswith(b"%PDF")
+        info = subprocess.run(["pdfinfo", str(pdf_file)], capture_output=True, text=True, check=True).stdout
+        assert "(A4)" in info
+    text = subprocess.run([pdftotext, str(synthesis), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Version à diffuser" in text and "Conclusions de l" in text and "Commentaires" in text
+
+
+def test_report_pdf_without_a_browser_says_how_to_print(
+    cli: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cooplevier.report import pdf
+
+    monkeypatch.setattr(pdf, "pdf_engine", lambda: None)
+    room = write_room(tmp_path / "room", PACK)
+    result = report(cli, str(room), "--output", str(tmp_path / "s.pdf"))
+    assert result.exit_code == 1 and "aucun moteur PDF disponible" in result.stderr
+    assert not (tmp_path / "s.pdf").exists()
