@@ -288,3 +288,23 @@ def fsync_dir(directory: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def write_with_picture(
+    output: str | None, data: str | bytes, image: Path | None, png: bytes | None, *, force: bool
+) -> None:
+    """A report, and the wheel picture beside a Markdown file: both written, or neither left behind."""
+    if png is None or image is None:
+        write_output(output, data, force=force)
+        return
+    import contextlib
+
+    existed = image.exists()
+    atomic_write(image, png, force=force)
+    try:
+        write_output(output, data, force=force)
+    except BaseException:
+        if not existed:
+            with contextlib.suppress(OSError):
+                image.unlink()
+        raise

@@ -146,24 +146,6 @@ _REPORT_SUFFIX = {
 }
 
 
-def _wheel_beside(output: str | None) -> Path | None:
-    """The picture of a Markdown report written to a file (`plan.md` → `plan-roue.png`), checked early."""
-    if output in (None, "-"):
-        return None
-    import os
-    import stat
-
-    try:  # /dev/stdout, a pipe, a terminal: nothing to put a picture beside, so it goes inline
-        mode = os.stat(output).st_mode
-        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-            return None
-    except OSError:
-        pass  # a new file: the picture goes beside it
-    from cooplevier.report.office.documents import image_beside
-
-    return image_beside(str(output))
-
-
 def _plan(
     item: Any, pack: Any, format: ReportFormat, template: Path | None, image: Path | None, *, on_warning: Any
 ) -> tuple[str | bytes, bytes | None]:
@@ -191,38 +173,10 @@ def _plan(
         return html_to_pdf(render_plan(plan, pack=pack, fmt="html", template_dir=template)), None
     if format is not ReportFormat.md:
         return render_plan(plan, pack=pack, fmt=format.value, template_dir=template), None
-    src, png = _wheel_picture(pack, plan_series(plan), image)
+    from cooplevier.report.office.documents import wheel_picture
+
+    src, png = wheel_picture(pack, plan_series(plan), image)
     return render_plan(plan, pack=pack, fmt=format.value, template_dir=template, wheel_src=src), png
-
-
-def _wheel_picture(pack: Any, series: Any, image: Path | None) -> tuple[str, bytes]:
-    """A Markdown report's wheel: the PNG, and how the text names it (the file beside, or a data URI)."""
-    from cooplevier.report.office import documents as office
-
-    png = office.wheel_image(pack, series)
-    return (image.name if image is not None else office.data_uri(png)), png
-
-
-def _write(output: str | None, data: str | bytes, image: Path | None, png: bytes | None, *, force: bool) -> None:
-    """The report, and the wheel picture beside a Markdown file: both written, or neither left behind."""
-    from cooplevier.files import write_output
-
-    if png is None or image is None:
-        write_output(output, data, force=force)
-        return
-    import contextlib
-
-    from cooplevier.files import atomic_write
-
-    existed = image.exists()
-    atomic_write(image, png, force=force)
-    try:
-        write_output(output, data, force=force)
-    except BaseException:
-        if not existed:
-            with contextlib.suppress(OSError):
-                image.unlink()
-        raise
 
 
 @command(help=t("help.report"))
@@ -253,7 +207,10 @@ def report(
     if office and output in (None, "-") and sys.stdout.isatty():
         raise UsageError(t("report.binary_to_tty", format=format.value))
     check_output(output, force=force)
-    image = _wheel_beside(output) if format is ReportFormat.md else None
+    from cooplevier.files import write_with_picture
+    from cooplevier.report.office.documents import wheel_beside
+
+    image = wheel_beside(output) if format is ReportFormat.md else None
     if image is not None:
         check_output(str(image), force=force)
     pack = load(content)
@@ -267,7 +224,7 @@ def report(
         if notes is not None or min_group is not None:
             raise UsageError(t("report.synthesis_only"))
         data, png = _plan(items[0], pack, format, template, image, on_warning=message)
-        _write(output, data, image, png, force=force)
+        write_with_picture(output, data, image, png, force=force)
         return ExitCode.OK
     from cooplevier.report.office.documents import read_notes, synthesis_output
     from cooplevier.scoring.circulate import default_min_group, mask
@@ -294,8 +251,34 @@ def report(
             write_json(syn, fh, notes=conclusions)
     else:
         data, png = synthesis_output(syn, pack, format.value, template, image, conclusions)
-        _write(output, data, image, png, force=force)
+        write_with_picture(output, data, image, png, force=force)
     return batch_outcome(results, lambda n, total: tn("synthesis.refused", n, total=total))
+
+
+def _compare_groups(
+    paths: list[Path], format: Any, output: str | None, *, force: bool, content: Path | None, min_group: int | None
+) -> None:
+    """`compare` over folders, grids or a series: each PATH one point, masked (docs/batch.md)."""
+    from cooplevier.cli.app import check_output
+    from cooplevier.cli.console import message
+    from cooplevier.files import write_output
+    from cooplevier.report.compare import render_series
+    from cooplevier.scoring import batch
+    from cooplevier.scoring.progress import build_series
+
+    format = pick_format(format, output, _COMPARE_SUFFIX, terminal=CompareFormat.md, piped=CompareFormat.json)
+    check_output(output, force=force)
+    pack = load(content)
+    check_output(output, force=force, inputs=batch.inputs(batch.collect(paths, pack)))
+    series = build_series(
+        paths, pack, min_group=min_group, content_dir=content, on_refused=say_refused, on_warning=message
+    )
+    fmt = "md" if format is CompareFormat.table else format.value  # a terminal gets the Markdown tables
+    write_output(output, render_series(series, pack, fmt=fmt), force=force)
+
+
+def _one_answer_file(path: Path) -> bool:
+    return path.suffix.lower() in (".yaml", ".yml") and not path.is_dir()
 
 
 class ExplainFormat(StrEnum):
@@ -339,13 +322,21 @@ _COMPARE_SUFFIX = {
 
 @command(help=t("help.compare"))
 def compare(
-    old: Annotated[Path, typer.Argument(metavar=t("metavar.before"), help=t("help.compare.old"))],
-    new: Annotated[Path, typer.Argument(metavar=t("metavar.after"), help=t("help.compare.new"))],
+    paths: Annotated[list[Path], typer.Argument(metavar=t("metavar.series"), help=t("help.compare.paths"))],
     format: Annotated[CompareFormat | None, typer.Option("--format", "-f", help=t("help.compare.format"))] = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
     content: ContentOpt = None,
+    min_group: Annotated[int | None, typer.Option("--min-group", metavar="K", help=t("help.report.min_group"))] = None,
 ) -> None:
+    if len(paths) < 2:
+        raise UsageError(t("compare.two_paths"))
+    if min_group is not None and min_group < 1:
+        raise UsageError(t("report.bad_min_group", value=min_group))
+    if len(paths) > 2 or min_group is not None or not all(_one_answer_file(p) for p in paths):
+        _compare_groups(paths, format, output, force=force, content=content, min_group=min_group)
+        return
+    old, new = paths
     from cooplevier.cli.app import check_output
     from cooplevier.cli.console import message
     from cooplevier.content.answers import load_answers

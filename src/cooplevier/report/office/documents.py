@@ -85,8 +85,7 @@ def synthesis_output(
         return html_to_pdf(render_synthesis(syn, pack, fmt="html", template_dir=template, notes=notes)), None
     if fmt != "md":
         return render_synthesis(syn, pack, fmt=fmt, template_dir=template, notes=notes), None
-    png = wheel_image(pack, group_series(syn, pack))
-    src = image.name if image is not None else data_uri(png)
+    src, png = wheel_picture(pack, group_series(syn, pack), image)
     return render_synthesis(syn, pack, fmt=fmt, template_dir=template, wheel_src=src, notes=notes), png
 
 
@@ -100,3 +99,25 @@ def read_notes(path: Path) -> tuple[str, tuple[str, ...]]:
 
     text, warnings = read_text(path, max_bytes=MAX_NOTES_BYTES)
     return text.replace("\r\n", "\n"), warnings
+
+
+def wheel_beside(output: str | None) -> Path | None:
+    """The picture of a Markdown report written to a file (`plan.md` → `plan-roue.png`), checked early."""
+    if output in (None, "-"):
+        return None
+    import os
+    import stat
+
+    try:  # /dev/stdout, a pipe, a terminal: nothing to put a picture beside, so it goes inline
+        mode = os.stat(output).st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            return None
+    except OSError:
+        pass  # a new file: the picture goes beside it
+    return image_beside(str(output))
+
+
+def wheel_picture(pack: Any, series: Any, image: Path | None) -> tuple[str, bytes]:
+    """A Markdown report's wheel: the PNG, and how the text names it (the file beside, or a data URI)."""
+    png = wheel_image(pack, series)
+    return (image.name if image is not None else data_uri(png)), png

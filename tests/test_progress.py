@@ -1,0 +1,101 @@
+"""`compare` over groups and series: folders, grids, several points, across questionnaire versions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cooplevier.content.load import load_pack
+from cooplevier.scoring import progress
+
+PACK = load_pack()
+DATA = Path(__file__).parent / "data"
+OLD_IDS = DATA.joinpath("questions-1.0-ids.txt").read_text(encoding="utf-8").split()
+
+
+def folder(
+    path: Path, answers_of: Callable[[int], dict[str, Any]], roles: list[str], *, version: str | None = None
+) -> Path:
+    path.mkdir(parents=True)
+    for i, role in enumerate(roles):
+        doc: dict[str, Any] = {
+            "cooplevier": "answers/1",
+            "territory": "Pays de Figeac",
+            "date": "2026-11-2" + str(i % 9),
+        }
+        doc["respondent"] = {"role": role}
+        if version:
+            doc["content"] = f"{PACK.meta.id}@{version}"
+        doc["answers"] = answers_of(i)
+        (path / f"p{i}.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+ROLES = ["elu"] * 4 + ["technicien"] * 3 + ["societe-civile"] * 2
+
+
+def carried() -> set[str]:
+    migration = PACK.migration("1.0")
+    assert migration is not None
+    return {t for q, e in migration.questions.items() if (t := e.target(q)) is not None}
+
+
+def test_two_workshops_a_year_apart_across_versions_tell_a_true_story(cli: Callable[..., Any], tmp_path: Path) -> None:
+    before = folder(tmp_path / "2025", lambda i: dict.fromkeys(OLD_IDS, 3), ROLES, version="1.0")
+    keep = carried()
+    # this year: 5 on every question the map carries, 1 on the new ones: a fair comparison sees only the 5s
+    after = folder(tmp_path / "2026", lambda i: {q.id: 5 if q.id in keep else 1 for q in PACK.questions}, ROLES)
+    result = cli("compare", str(before), str(after), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data["not_compared"]) == {q.id for q in PACK.questions} - keep
+    for lid, change in data["levers"].items():
+        if change["before"] is not None:
+            assert (change["before"], change["after"], change["delta"]) == (3.0, 5.0, 2.0), lid
+    assert data["overall"]["delta"] == 2.0
+    assert [p["label"] for p in data["series"]] == ["2025", "2026"]
+    assert [p["respondents"] for p in data["series"]] == [9, 9]
+    assert data["min_group"] == 3 and list(data["roles"]) == ["elu", "technicien"]  # 2 of civil society: masked
+    assert all(set(p["by_role"]) == {"elu", "technicien"} for p in data["series"])
+    assert data["roles"]["elu"]["levers"]["L3"]["delta"] in (2.0, None)
+    md = cli("compare", str(before), str(after), "--format", "md").stdout
+    assert "de côté" in md and "Chaque levier au fil du temps" in md
+
+
+def test_a_series_of_three_points_in_order(cli: Callable[..., Any], tmp_path: Path) -> None:
+    points = [
+        folder(tmp_path / name, lambda i, v=v: {q.id: v for q in PACK.questions}, ROLES)
+        for name, v in (("a", 2), ("b", 3), ("c", 4))
+    ]
+    data = json.loads(cli("compare", *map(str, points), "--format", "json").stdout)
+    assert [p["levers"]["L1"] for p in data["series"]] == [2.0, 3.0, 4.0]
+    assert data["levers"]["L1"] == {"before": 2.0, "after": 4.0, "delta": 2.0}
+    assert data["not_compared"] == []
+    html = cli("compare", *map(str, points), "--format", "html").stdout
+    assert "▃▅▆" in html or "▂▄▆" in html
+    assert cli("compare", str(points[0])).exit_code == 2
+
+
+def test_a_lever_kept_for_levels_one_to_four_compares_only_answers_below_five(monkeypatch: Any) -> None:
+    monkeypatch.setitem(progress.COMPARABLE_LEVELS, "reworded", frozenset(range(1, 5)))
+    scope = progress.scope_of(PACK, ["1.0", PACK.meta.version])
+    assert scope is not None
+    migration = PACK.migration("1.0")
+    assert migration is not None
+    reworded = {e.target(q) for q, e in migration.questions.items() if e.status == "reworded"}
+    assert reworded and all(scope[q] == frozenset(range(1, 5)) for q in reworded)
+
+
+def test_two_answer_files_keep_the_personal_comparison(cli: Callable[..., Any], tmp_path: Path) -> None:
+    a = folder(tmp_path / "a", lambda i: {q.id: 2 for q in PACK.questions}, ["elu"])
+    b = folder(tmp_path / "b", lambda i: {q.id: 4 for q in PACK.questions}, ["elu"])
+    data = json.loads(cli("compare", str(a / "p0.yaml"), str(b / "p0.yaml"), "--format", "json").stdout)
+    assert data["old"]["file"].endswith("p0.yaml") and data["levers"]["L1"]["delta"] == 2.0
+    three = json.loads(
+        cli("compare", str(a / "p0.yaml"), str(b / "p0.yaml"), str(a / "p0.yaml"), "--format", "json").stdout
+    )
+    assert three["min_group"] == 1 and [p["levers"]["L1"] for p in three["series"]] == [2.0, 4.0, 2.0]
