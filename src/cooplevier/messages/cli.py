@@ -128,8 +128,6 @@ FR: dict[str, str | dict[str, str]] = {
     "metavar.file": "FICHIER",
     "metavar.answers": "RÉPONSES",
     "metavar.territory": "TERRITOIRE",
-    "metavar.before": "AVANT",
-    "metavar.after": "APRÈS",
     "metavar.role": "RÔLE",
     "metavar.name": "NOM",
     "metavar.answers_optional": "[RÉPONSES]…",
