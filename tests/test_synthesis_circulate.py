@@ -304,3 +304,22 @@ def test_report_pdf_without_a_browser_says_how_to_print(
     result = report(cli, str(room), "--output", str(tmp_path / "s.pdf"))
     assert result.exit_code == 1 and "aucun moteur PDF disponible" in result.stderr
     assert not (tmp_path / "s.pdf").exists()
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rooms)
+def test_the_screen_and_the_masked_report_flag_the_same_levers(room: tuple[int, int, int, int]) -> None:
+    from cooplevier.scoring.masking import project
+
+    seed, elus, techs, k = room
+    rng = random.Random(seed)
+    split = rng.choice([lv.id for lv in PACK.levers])
+    people = [person(PACK, rng, lambda lever: 5 if lever == split else 3) for _ in range(elus)]
+    people += [person(PACK, rng, lambda lever: 2 if lever == split else 3, role="technicien") for _ in range(techs)]
+    k = max(2, k)  # the screen's K is at least 2
+    screen = project(people, PACK, min_group=k)
+    report = circulate.mask(synthesize(people, PACK), k)
+    for lid, shown in screen.levers.items():
+        assert shown.figure.divergent == report.levers[lid].divergent, lid
+        assert shown.figure.mean == report.levers[lid].stats.mean, lid
+    assert set(screen.divergent) == set(report.divergent)
