@@ -160,3 +160,21 @@ def test_the_rule_reads_counts_exactly() -> None:
     assert agreement.divergent(counts) is False  # 1.49 is not 1.5
     assert agreement.cliffs_delta({Fraction(4): 3}, {Fraction(2): 3}) == 1
     assert agreement.dispersion(agreement.counts_of([1, 3, 3, 5])) == 1
+
+
+@pytest.mark.parametrize("n", range(4, 51, 3))
+def test_on_the_short_form_one_outlier_flags_nothing_either(n: int) -> None:
+    """One question per lever: the others answer 2 or 3 (a step of spread), one person answers 5."""
+    rng = random.Random(400 + n)
+    short = PACK.form(None, "short")
+
+    def one(level_of: Callable[[], int], role: str = "elu") -> Result:
+        answers = {q.id: Answer(level_of()) for q in short}
+        return score(AnswerFile(territory="T", answers=answers, role=role, form="short"), PACK)  # type: ignore[arg-type]
+
+    people = [one(lambda: rng.choice((2, 3))) for _ in range(n - 1)] + [one(lambda: 5)]
+    syn = room(people)
+    assert syn.divergent == () and all(lv.divergent is False for lv in syn.levers.values())
+    m = max(2, math.ceil(n / 4))
+    minority = room([one(lambda: 3) for _ in range(n - m)] + [one(lambda: 5) for _ in range(m)])
+    assert set(minority.divergent) == {lv.id for lv in PACK.levers}
