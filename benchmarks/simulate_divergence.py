@@ -23,7 +23,7 @@ Rules compared, on the respondents' lever scores (their mean over the lever's qu
 - AD_Md > 5/6 (Burke & Dunlap's c/6);
 - trimmed gap ≥ 2, ≥ 1.5 and ≥ 1.25 (the k-th highest minus the k-th lowest, k = max(2, ⌈n/4⌉));
 - per question: trimmed gap ≥ 2 on at least two questions (the only one on the short form);
-and for two roles: medians one step apart and Cliff's |delta| ≥ 0.47 (roles of at least 3).
+and for two roles: medians one step apart and Cliff's |delta| ≥ 0.474 (roles of at least 3).
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ FR: dict[str, str | dict[str, str]] = {
     },
     "batch.progress": "Notation",
     "synthesis.rule": "Un levier est signalé « divergent » quand au moins un quart des personnes qui l'ont noté, et au moins deux, lui donnent un score supérieur d'au moins 1,5 marche à celui d'un autre quart : une personne seule ne suffit jamais, et en dessous de 4 réponses chiffrées, on ne juge pas.",
-    "synthesis.rule_roles": "Deux rôles voient un levier différemment quand chacun compte au moins 3 personnes, que leurs scores médians s'écartent d'au moins une marche et qu'une personne de l'un note ce levier plus haut qu'une personne de l'autre nettement plus souvent que l'inverse (delta de Cliff d'au moins 0,47).",
+    "synthesis.rule_roles": "Deux rôles voient un levier différemment quand chacun compte au moins 3 personnes, que leurs scores médians s'écartent d'au moins une marche et qu'une personne de l'un note ce levier plus haut qu'une personne de l'autre nettement plus souvent que l'inverse (delta de Cliff d'au moins 0,474).",
     "synthesis.form_full": "complet (toutes les questions de chaque levier)",
     "synthesis.form_short": "court (une question par levier : une image plus grossière)",
     "synthesis.form_mixed": "complet pour {full}, court pour {short} (une question par levier)",

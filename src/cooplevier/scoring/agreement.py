@@ -26,7 +26,7 @@ MIN_SCORED = 4  # below this many scorers: « pas assez de réponses pour juger 
 GAP = Fraction(3, 2)  # steps between a quarter of the group and another quarter
 ROLE_MIN = 3  # scorers a role needs to be compared
 ROLE_MEDIAN_GAP = Fraction(1)
-ROLE_DELTA = Fraction(47, 100)  # Cliff's delta, "large" in Romano et al. (2006)
+ROLE_DELTA = Fraction(474, 1000)  # Cliff's delta, "large" in Romano et al. (2006)
 
 Counts = Mapping[Fraction, int]  # a score -> how many people gave it
 
