@@ -99,3 +99,12 @@ def test_two_answer_files_keep_the_personal_comparison(cli: Callable[..., Any], 
         cli("compare", str(a / "p0.yaml"), str(b / "p0.yaml"), str(a / "p0.yaml"), "--format", "json").stdout
     )
     assert three["min_group"] == 1 and [p["levers"]["L1"] for p in three["series"]] == [2.0, 4.0, 2.0]
+
+
+def test_the_personal_comparison_has_the_series_keys_too(cli: Callable[..., Any], tmp_path: Path) -> None:
+    a = folder(tmp_path / "a", lambda i: {q.id: 2 for q in PACK.questions}, ["elu"])
+    new = folder(tmp_path / "b", lambda i: dict.fromkeys(OLD_IDS, 4), ["elu"], version="1.0")
+    data = json.loads(cli("compare", str(new / "p0.yaml"), str(a / "p0.yaml"), "--format", "json").stdout)
+    assert [p["respondents"] for p in data["series"]] == [1, 1]
+    assert data["series"][1]["levers"]["L3"] == 2.0
+    assert set(data["not_compared"]) == {q.id for q in PACK.questions} - carried()

@@ -62,6 +62,7 @@ class Scope:
 
     versions: tuple[str, ...]  # the older versions read through the map
     questions: tuple[str, ...]  # the current ids compared
+    not_compared: tuple[str, ...] = ()  # the current ids left out
 
 
 def common_scope(files: tuple[AnswerFile, AnswerFile], pack: Pack) -> Scope | None:
@@ -79,7 +80,11 @@ def common_scope(files: tuple[AnswerFile, AnswerFile], pack: Pack) -> Scope | No
         migration = pack.migration(version)
         targets = {e.target(qid) for qid, e in migration.questions.items()} if migration else set()
         carried &= targets
-    return Scope(versions, tuple(q.id for q in pack.questions if q.id in carried))
+    return Scope(
+        versions,
+        tuple(q.id for q in pack.questions if q.id in carried),
+        tuple(q.id for q in pack.questions if q.id not in carried),
+    )
 
 
 def restrict(af: AnswerFile, scope: Scope) -> AnswerFile:
@@ -112,6 +117,16 @@ def _change_data(c: Change) -> dict[str, Any]:
     }
 
 
+def _point(result: Result) -> dict[str, Any]:
+    """One side as an item of `series` (contracts.md, « Progress »): one respondent."""
+    return {
+        "label": result.date or result.file,
+        "respondents": 1,
+        "overall": score_value(result.overall.mean),
+        "levers": {lid: score_value(lv.mean) for lid, lv in result.levers.items()},
+    }
+
+
 def comparison_data(cmp: Comparison) -> dict[str, Any]:
     """The `compare --format json` object (contracts.md)."""
     return {
@@ -122,6 +137,8 @@ def comparison_data(cmp: Comparison) -> dict[str, Any]:
         "levers": {lid: _change_data(c) for lid, c in cmp.levers.items()},
         "gained": list(cmp.gained),
         "lost": list(cmp.lost),
+        "series": [_point(cmp.old), _point(cmp.new)],
+        "not_compared": [] if cmp.scope is None else list(cmp.scope.not_compared),
         "scope": None
         if cmp.scope is None
         else {
