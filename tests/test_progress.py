@@ -108,3 +108,20 @@ def test_the_personal_comparison_has_the_series_keys_too(cli: Callable[..., Any]
     assert [p["respondents"] for p in data["series"]] == [1, 1]
     assert data["series"][1]["levers"]["L3"] == 2.0
     assert set(data["not_compared"]) == {q.id for q in PACK.questions} - carried()
+
+
+def test_a_question_whose_level_5_changed_is_compared_for_a_person_only_where_both_answers_are_1_to_4() -> None:
+    from cooplevier.content.answers import Answer, AnswerFile
+    from cooplevier.scoring.compare import Scope, same_levels
+
+    scope = Scope(
+        ("1.0",), ("L3.Q4", "L3.Q5", "L4.Q1"), (), {"L3.Q4": frozenset(range(1, 5)), "L4.Q1": frozenset(range(1, 5))}
+    )
+
+    def file(**answers: int) -> AnswerFile:
+        return AnswerFile(territory="T", answers={q.replace("_", "."): Answer(v) for q, v in answers.items()})
+
+    old, new = same_levels((file(L3_Q4=4, L3_Q5=5, L4_Q1=3), file(L3_Q4=5, L3_Q5=2, L4_Q1=4)), scope)
+    assert set(old.answers) == set(new.answers) == {"L3.Q5", "L4.Q1"}  # a 5 on L3.Q4: not comparable
+    old, new = same_levels((file(L3_Q5=5), file(L3_Q4=3, L3_Q5=2)), scope)  # the old 5 was set aside by the map
+    assert "L3.Q4" not in new.answers

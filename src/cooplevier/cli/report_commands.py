@@ -342,7 +342,7 @@ def compare(
     from cooplevier.content.answers import load_answers
     from cooplevier.files import write_output
     from cooplevier.report.compare import render_comparison
-    from cooplevier.scoring.compare import common_scope, restrict
+    from cooplevier.scoring.compare import common_scope, restrict, same_levels
     from cooplevier.scoring.compare import compare as compare_results
     from cooplevier.scoring.engine import score
     from cooplevier.scoring.synthesis import same_territory
@@ -369,7 +369,7 @@ def compare(
         message(
             tn("compare.scope", len(scope.questions), versions=" et ".join(scope.versions), version=pack.meta.version)
         )
-        pair = (restrict(pair[0], scope), restrict(pair[1], scope))
+        pair = same_levels((restrict(pair[0], scope), restrict(pair[1], scope)), scope)
     cmp = compare_results(score(pair[0], pack), score(pair[1], pack), pack, scope)
     if format is CompareFormat.table:
         from cooplevier.cli import tables

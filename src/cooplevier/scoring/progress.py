@@ -16,15 +16,9 @@ from typing import Any
 
 from cooplevier.content.model import ROLES, Pack
 from cooplevier.numbers import score_value
-from cooplevier.scoring.compare import Change
+from cooplevier.scoring.compare import ALL_LEVELS, COMPARABLE_LEVELS, Change
 from cooplevier.scoring.engine import Result
 from cooplevier.scoring.synthesis import Contribution, Synthesis, as_contribution, exact
-
-ALL_LEVELS = frozenset(range(1, 6))
-# A migration status -> the levels of an answer that stay comparable across versions. `kept` and
-# `reworded` carry every level; a status that keeps levels 1-4 and asks level 5 again carries 1-4
-# (an answer of 5, on either side, is then left out of the comparison on every point).
-COMPARABLE_LEVELS: dict[str, frozenset[int]] = {"kept": ALL_LEVELS, "reworded": ALL_LEVELS}
 
 Scope = Mapping[str, frozenset[int]]  # a current question id -> the levels compared
 
