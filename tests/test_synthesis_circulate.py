@@ -68,9 +68,10 @@ def test_report_of_a_folder_is_masked_by_default(cli: Callable[..., Any], tmp_pa
     assert data["rule"]["text"].startswith("Un levier est signalé")
     for lever in data["levers"].values():
         assert lever["min"] is None and lever["max"] is None and lever["spread"] is None
-        assert set(lever["by_role"]) <= {"elu", "technicien", "autres"}  # 2 + 1 merged: the screen's rule
+        assert set(lever["by_role"]) <= {"elu", "technicien"}  # role ids only
         for pair in lever["roles_differ"]:
             assert set(pair) <= {"elu", "technicien"}
+    assert data["levers"]["L5"]["others"] == 2.0  # 2 + 1 merged into « Autres rôles »: the screen's rule
     assert data["levers"]["L5"]["roles_differ"] == [["elu", "technicien"]]
     assert "L5" in data["divergent"]
     assert data["files"] == []  # file names may be people's names

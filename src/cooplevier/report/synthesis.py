@@ -181,13 +181,16 @@ def rule_data() -> dict[str, Any]:
 
 
 def _stats_data(s: Stats) -> dict[str, Any]:
+    """One row's figures; a masked synthesis's merged small roles (« Autres rôles ») are `others`,
+    never a key of `by_role`, which holds role ids only."""
     return {
         "n": s.n,
         "mean": score_value(s.mean),
         "min": score_value(s.min),
         "max": score_value(s.max),
         "spread": score_value(s.spread),
-        "by_role": {role: score_value(m) for role, m in s.by_role.items()},
+        "by_role": {role: score_value(m) for role, m in s.by_role.items() if role != OTHERS},
+        "others": score_value(s.by_role.get(OTHERS)),
         "role_gap": score_value(s.role_gap),
         "dispersion": score_value(s.dispersion),
         "divergent": s.divergent,
