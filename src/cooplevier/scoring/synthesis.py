@@ -70,7 +70,9 @@ class LeverSynthesis:
     @property
     def discuss(self) -> tuple[QuestionStats, ...]:
         """The questions to discuss first: where views differ at all, most first."""
-        return tuple(q for q in self.questions[:TOP_QUESTIONS] if (q.stats.dispersion or 0) > 0)
+        return tuple(
+            q for q in self.questions[:TOP_QUESTIONS] if (q.stats.gap or 0) > 0 or (q.stats.dispersion or 0) > 0
+        )
 
 
 @dataclass(frozen=True, slots=True)
