@@ -186,7 +186,7 @@ def test_bad_inputs_give_french_errors(cli: Callable[..., Any], tmp_path: Path) 
     assert result.exit_code == 1 and "aucun fichier" in result.stderr
     result = cli("report", str(tmp_path / "absent.yaml"), "--template", str(tmp_path / "non"))
     assert result.exit_code == 2 and "--template" in result.stderr
-    result = cli("report", "x.yaml", "--format", "pdf")
+    result = cli("report", "x.yaml", "--format", "rtf")  # pdf is a format since turn 3
     assert result.exit_code == 2
 
 

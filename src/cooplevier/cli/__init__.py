@@ -44,7 +44,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "score": ("report_commands", t("help.score")),
     "report": ("report_commands", t("help.report")),
     "explain": ("report_commands", t("help.explain")),
-    "compare": ("report_commands", t("help.compare")),
+    "compare": ("migrate_command", t("help.compare")),
     "import": ("grid_command", t("help.import")),
     "handout": ("handout_command", t("help.handout")),
     "atelier": ("atelier_command", t("help.atelier")),

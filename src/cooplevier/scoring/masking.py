@@ -13,8 +13,8 @@ The live synthesis is shown to the room, so it must never let anyone read one pe
    out of the shown cells are between 1 and K-1, no cell is shown on that row, only the group's:
    subtracting the cells from it would give those few away.
 3. Never minimum, maximum or any single answer. Divergence is a flag, computed on the people
-   counted, with the project's rule (a gap of ROLE_GAP between two shown groups, or answers
-   spread over SPREAD steps).
+   counted, with the project's rule (`scoring.agreement`: a quarter of the group, at least two
+   people, 1.5 steps or more from another quarter; None, « on ne juge pas », under 4 scorers).
 4. With fewer than K respondents in all, only counts are shown.
 5. Over time. The screen refreshes while people answer: it is drawn from a published copy of
    the answers that moves only in batches of K people (`atelier.publish`), never from the
@@ -34,8 +34,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from cooplevier.content.model import ROLES, Pack
+from cooplevier.scoring import agreement
 from cooplevier.scoring.engine import Result
-from cooplevier.scoring.synthesis import NO_ROLE, ROLE_GAP, SPREAD, TOP_QUESTIONS
+from cooplevier.scoring.synthesis import NO_ROLE, TOP_QUESTIONS
 
 OTHERS = "autres"  # the group of merged small roles
 EVERYONE = "groupe"  # the one group when nobody is split
@@ -50,6 +51,7 @@ class Figure:
     cells: Mapping[str, Fraction]
     detail_masked: bool  # some group's cell is held back on this row
     spread: Fraction | None  # only used for the divergence flag and its ordering, never shown alone
+    verdict: bool | None = None  # the divergence rule (scoring.agreement) on the people counted
 
     @property
     def gap(self) -> Fraction | None:
@@ -57,11 +59,9 @@ class Figure:
         return max(values) - min(values) if len(values) >= 2 else None
 
     @property
-    def divergent(self) -> bool:
-        gap = self.gap
-        return (gap is not None and gap >= Fraction(ROLE_GAP)) or (
-            self.mean is not None and self.spread is not None and self.spread >= Fraction(SPREAD)
-        )
+    def divergent(self) -> bool | None:
+        """The group does not agree (True), agrees (False), or is too small to judge or masked (None)."""
+        return self.verdict if self.mean is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,14 +205,15 @@ def _figure(values: Sequence[tuple[str, Sequence[Fraction | int]]], keys: Sequen
     mean = _pooled(scored)
     means = [sum(p, Fraction(0)) / len(p) for p in scored]
     spread = max(means) - min(means)
+    verdict = agreement.divergent(agreement.counts_of(means))
     eligible = [key for key in keys if len(by.get(key, ())) >= k]
     hidden = n - sum(len(by[key]) for key in eligible)
     if len(keys) < 2:
-        return Figure(n, mean, {}, False, spread)
+        return Figure(n, mean, {}, False, spread, verdict)
     if 0 < hidden < k:
-        return Figure(n, mean, {}, True, spread)
+        return Figure(n, mean, {}, True, spread, verdict)
     cells = {key: _pooled(by[key]) for key in eligible}
-    return Figure(n, mean, cells, hidden > 0, spread)
+    return Figure(n, mean, cells, hidden > 0, spread, verdict)
 
 
 def _pooled(people: Sequence[Sequence[Fraction]]) -> Fraction:
