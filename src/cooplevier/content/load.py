@@ -20,6 +20,7 @@ from cooplevier.content.model import (
     QuestionsFile,
 )
 from cooplevier.content.plan.actions import ActionsFile
+from cooplevier.content.plan.calendar import CalendarFile, check_calendar
 from cooplevier.content.plan.checks import check_actions
 from cooplevier.content.schema import Converter
 from cooplevier.content.strict_yaml import YamlDoc, parse
@@ -114,6 +115,9 @@ def _build(root: Path, docs: dict[str, YamlDoc], *, check: bool) -> Pack:
     actions = ActionsFile()
     if "actions.yaml" in docs:
         actions = converters["actions.yaml"].dataclass(docs["actions.yaml"].data, ActionsFile, ())
+    calendar = CalendarFile()
+    if "calendar.yaml" in docs:
+        calendar = converters["calendar.yaml"].dataclass(docs["calendar.yaml"].data, CalendarFile, ())
     for conv in converters.values():
         errors.extend(conv.errors)
     if errors:
@@ -122,6 +126,8 @@ def _build(root: Path, docs: dict[str, YamlDoc], *, check: bool) -> Pack:
         errors.extend(cross_check(framework, cases_file, questions_file, migrations, docs))
         if "actions.yaml" in docs:
             errors.extend(check_actions(framework, actions, docs["actions.yaml"]))
+        if "calendar.yaml" in docs:
+            errors.extend(check_calendar(calendar, docs["calendar.yaml"]))
         if errors:
             raise ErrorGroup(errors)
     return Pack(
@@ -133,6 +139,7 @@ def _build(root: Path, docs: dict[str, YamlDoc], *, check: bool) -> Pack:
         observed=cases_file.observed,
         migrations=migrations.migrations,
         actions=actions.actions,
+        calendar=calendar.calendar,
     )
 
 
@@ -140,6 +147,9 @@ def _build(root: Path, docs: dict[str, YamlDoc], *, check: bool) -> Pack:
 def _code_digest() -> bytes:
     from cooplevier.content import checks, model, schema, strict_yaml
     from cooplevier.content.plan import actions as plan_actions
+    from cooplevier.content.plan import calendar as plan_calendar
     from cooplevier.content.plan import checks as plan_checks
 
-    return cache.source_digest(model, schema, checks, plan_actions, plan_checks, strict_yaml, sys.modules[__name__])
+    return cache.source_digest(
+        model, schema, checks, plan_actions, plan_checks, plan_calendar, strict_yaml, sys.modules[__name__]
+    )
