@@ -125,7 +125,8 @@ def _build(root: Path, docs: dict[str, YamlDoc], *, check: bool) -> Pack:
     if check:
         errors.extend(cross_check(framework, cases_file, questions_file, migrations, docs))
         if "actions.yaml" in docs:
-            errors.extend(check_actions(framework, actions, docs["actions.yaml"]))
+            known = frozenset(d.id for d in calendar.calendar) if "calendar.yaml" in docs else None
+            errors.extend(check_actions(framework, actions, docs["actions.yaml"], known))
         if "calendar.yaml" in docs:
             errors.extend(check_calendar(calendar, docs["calendar.yaml"]))
         if errors:

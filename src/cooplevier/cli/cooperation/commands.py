@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -20,8 +21,8 @@ from cooplevier.cli.app import (
     pick_format,
     print_json,
 )
-from cooplevier.errors import UsageError
-from cooplevier.messages import t
+from cooplevier.errors import CooplevierError, ExitCode, UsageError
+from cooplevier.messages import t, tn
 
 RenewalOpt = Annotated[str | None, typer.Option("--renewal", metavar=t("metavar.date"), help=t("help.plan.renewal"))]
 
@@ -117,3 +118,173 @@ def _calendar_table(rows: list[dict[str, Any]], structure: str | None, renewal: 
 
 def _fr_date(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
+
+
+class PlanFormat(StrEnum):
+    yaml = "yaml"
+    md = "md"
+    html = "html"
+    docx = "docx"
+    odt = "odt"
+    pdf = "pdf"
+    xlsx = "xlsx"
+
+
+_PLAN_SUFFIX = {
+    ".yaml": PlanFormat.yaml,
+    ".yml": PlanFormat.yaml,
+    ".md": PlanFormat.md,
+    ".html": PlanFormat.html,
+    ".htm": PlanFormat.html,
+    ".docx": PlanFormat.docx,
+    ".odt": PlanFormat.odt,
+    ".pdf": PlanFormat.pdf,
+    ".xlsx": PlanFormat.xlsx,
+}
+_BINARY = (PlanFormat.docx, PlanFormat.odt, PlanFormat.pdf, PlanFormat.xlsx)
+TodayOpt = Annotated[str | None, typer.Option("--today", metavar=t("metavar.date"), help=t("help.plan.today"))]
+
+
+@command(help=t("help.plan"))
+def plan(
+    diagnostics: Annotated[
+        list[Path], typer.Argument(metavar=t("metavar.diagnostics"), help=t("help.plan.diagnostics"))
+    ],
+    format: Annotated[PlanFormat | None, typer.Option("--format", "-f", help=t("help.plan.format"))] = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    structure: StructureOpt = None,
+    renewal: RenewalOpt = None,
+    today: TodayOpt = None,
+    content: ContentOpt = None,
+) -> ExitCode:
+    import sys
+
+    from cooplevier.cli.app import check_output
+    from cooplevier.content.plan.calendar import DEFAULT_RENEWAL
+    from cooplevier.files import write_output
+
+    kind = check_structure(structure)
+    day = check_date(renewal, DEFAULT_RENEWAL)
+    now = check_date(today, dt.date.today())
+    assert day is not None and now is not None
+    format = pick_format(format, output, _PLAN_SUFFIX, terminal=PlanFormat.yaml, piped=PlanFormat.yaml)
+    if format in _BINARY and output in (None, "-") and sys.stdout.isatty():
+        raise UsageError(t("report.binary_to_tty", format=format.value))
+    check_output(output, force=force, inputs=diagnostics)
+    pack = load(content)
+    drafted, standing, refused = _draft(diagnostics, pack, kind, day, now)
+    write_output(output, _render(drafted, pack, format, standing, day, now), force=force)
+    return ExitCode.FAILED if refused else ExitCode.OK
+
+
+def _draft(paths: list[Path], pack: Any, structure: Any, renewal: dt.date, today: dt.date) -> tuple[Any, Any, int]:
+    """The plan drafted from the diagnostics (or read back when the one path is a plan file),
+    the diagnosis it says it comes from, and how many files were refused."""
+    from cooplevier.cli.app import say_refused
+    from cooplevier.cli.console import message
+    from cooplevier.content.plan.planfile import load_plan
+    from cooplevier.content.plan.votes import find_vote
+    from cooplevier.report.cooperation import draft as drafting
+    from cooplevier.scoring import batch
+    from cooplevier.scoring.synthesis import synthesize
+
+    if len(paths) == 1 and _is_plan_file(paths[0]):
+        return load_plan(paths[0], pack), None, 0
+    items = batch.collect(paths, pack)
+    if len(items) == 1 and isinstance(items[0], batch.Refused):
+        raise CooplevierError(items[0].message)
+    vote = find_vote(paths[0], pack) if len(paths) == 1 and paths[0].is_dir() else None
+    if len(items) == 1 and vote is None and not isinstance(items[0], batch.Duplicate):
+        result = batch.score_file(Path(items[0]), pack, on_warning=message) if isinstance(items[0], str) else None
+        if result is not None:
+            standing = drafting.from_result(result, structure)
+            return drafting.draft(standing, pack, renewal=renewal, today=today), standing, 0
+    scored = batch.start(items, pack=pack, convert=batch.as_result, on_refused=say_refused, on_warning=message)
+    results = list(scored)
+    if not results:
+        raise CooplevierError(t("batch.no_valid_file"))
+    syn = synthesize(results, pack)
+    if vote is not None and vote.counted:
+        message(t("plan.from_vote", voters=vote.voters, file=vote.file))
+    standing = drafting.from_group(syn, pack, structure or drafting.structures_of(results), vote=vote)
+    return drafting.draft(standing, pack, renewal=renewal, today=today), standing, len(scored.refused)
+
+
+def _is_plan_file(path: Path) -> bool:
+    if path.suffix.lower() not in (".yaml", ".yml") or not path.is_file():
+        return False
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return any(line.strip().replace('"', "").replace("'", "") == "cooplevier: plan/1" for line in head.splitlines())
+
+
+def _render(drafted: Any, pack: Any, format: PlanFormat, standing: Any, renewal: dt.date, today: dt.date) -> Any:
+    if format is PlanFormat.yaml:
+        from cooplevier.content.plan.planfile import dump_plan
+
+        return dump_plan(drafted, comments=(t("plan.yaml_head"),))
+    if format is PlanFormat.xlsx:
+        from cooplevier.report.cooperation.workbook import plan_workbook
+
+        return plan_workbook(drafted)
+    from cooplevier.report.cooperation.plan_doc import render_plan_document
+
+    data = render_plan_document(drafted, pack, format.value, standing, renewal=renewal, today=today)
+    return data
+
+
+def import_plans(workbooks: list[Path], output: Path | None, *, force: bool, content: Path | None) -> ExitCode:
+    """`import` of plan workbooks: each becomes a plan/1 file (`plan-<territory>.yaml`, or the
+    `--output` file when one workbook is read); every refused cell is named, nothing half-written."""
+    from cooplevier.cli.app import check_output
+    from cooplevier.cli.console import message
+    from cooplevier.content.plan.plan_sheet import is_plan_workbook, read_plan_workbook
+    from cooplevier.content.plan.planfile import dump_plan
+    from cooplevier.errors import ErrorGroup
+    from cooplevier.files import atomic_write
+
+    for book in workbooks:
+        if not is_plan_workbook(book):
+            raise UsageError(t("import.not_plan"), file=book)
+    to_file = output is not None and output.suffix.lower() in (".yaml", ".yml")
+    if to_file and len(workbooks) > 1:
+        raise UsageError(t("import.one_plan_file"), file=output)
+    check_output(str(output) if to_file else None, force=force, inputs=workbooks)
+    pack = load(content)
+    refused = 0
+    for book in workbooks:
+        try:
+            plan = read_plan_workbook(book, pack)
+        except ErrorGroup as group:
+            for error in group.errors:
+                message(error.located())
+            refused += 1
+            continue
+        except CooplevierError as exc:
+            message(exc.located())
+            refused += 1
+            continue
+        target = output if to_file and output is not None else (output or Path(".")) / _plan_name(plan.territory)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(target, dump_plan(plan, comments=(t("import.plan_origin", source=str(book)),)), force=force)
+        except (CooplevierError, OSError) as exc:
+            message(exc.located() if isinstance(exc, CooplevierError) else str(exc))
+            refused += 1
+            continue
+        print(tn("import.plan_written", len(plan.actions), source=book, file=target), flush=True)
+    return ExitCode.FAILED if refused else ExitCode.OK
+
+
+def _plan_name(territory: str) -> str:
+    import re
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", territory)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:40].strip("-")
+    return f"plan-{slug or 'territoire'}.yaml"

@@ -49,6 +49,7 @@ class Action:
     quote: str | None = None  # seed: the deck's own words for the practice, exactly
     structures: tuple[Structure, ...] = STRUCTURES
     wording: ActionWordings = ActionWordings()
+    calendar: str | None = None  # the calendar entry (calendar.yaml) whose date it should meet
 
     @property
     def lever(self) -> str:

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from cooplevier.content.model import STRUCTURES, Pack, Structure
-from cooplevier.content.plan.actions import ACTION_ID, find
+from cooplevier.content.plan.actions import find
+from cooplevier.content.plan.checks import ACTION_ID
 from cooplevier.content.schema import Converter, as_date
 from cooplevier.content.strict_yaml import YamlDoc, load_file, parse
 from cooplevier.errors import CooplevierError, ErrorGroup
@@ -102,6 +103,25 @@ def read_plan(doc: YamlDoc, pack: Pack) -> PlanFile:
     return plan
 
 
+def check_plan(plan: PlanFile, pack: Pack) -> list[str]:
+    """The plan's problems as sentences naming the action (for a plan read from a workbook)."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    for action in plan.actions:
+        if action.id in seen:
+            problems.append(t("plan.duplicate_in_sheet", id=action.id))
+        seen.add(action.id)
+        if not pack.has_lever(action.lever):
+            problems.append(t("plan.in_action", id=action.id, problem=t("plan.unknown_lever", lever=action.lever)))
+        if action.from_ is not None:
+            if not ACTION_ID.fullmatch(action.from_) or find(pack, action.from_) is None:
+                problems.append(t("plan.in_action", id=action.id, problem=t("plan.unknown_action", id=action.from_)))
+            elif action.from_.split(".")[0] != action.lever:
+                problem = t("plan.action_lever", id=action.from_, lever=action.lever)
+                problems.append(t("plan.in_action", id=action.id, problem=problem))
+    return problems
+
+
 def _check(plan: PlanFile, doc: YamlDoc, pack: Pack) -> list[CooplevierError]:
     errors: list[CooplevierError] = []
 
@@ -143,7 +163,7 @@ def dump_plan(plan: PlanFile, *, comments: tuple[str, ...] = ()) -> str:
     for key in ("renewal", "adopted"):
         value = getattr(plan, key)
         if value is not None:
-            doc[key] = value.isoformat()
+            doc[key] = value
     if plan.diagnosis is not None:
         doc["diagnosis"] = _diagnosis(plan.diagnosis)
     doc["actions"] = [_action(a) for a in plan.actions]
@@ -161,7 +181,7 @@ def _action(a: PlanAction) -> dict[str, Any]:
         if getattr(a, key):
             out[key] = getattr(a, key)
     if a.due is not None:
-        out["due"] = a.due.isoformat()
+        out["due"] = a.due
     for key in ("deliverable", "indicator"):
         if getattr(a, key):
             out[key] = getattr(a, key)
@@ -179,7 +199,7 @@ def _diagnosis(d: Diagnosis) -> dict[str, Any]:
     if d.attendance:
         out["attendance"] = dict(d.attendance)
     if d.date is not None:
-        out["date"] = d.date.isoformat()
+        out["date"] = d.date
     if d.priorities:
         out["priorities"] = list(d.priorities)
     if d.votes:
@@ -191,4 +211,14 @@ def structure_of(value: str | None) -> Structure | None:
     return next((s for s in STRUCTURES if s == value), None)
 
 
-__all__ = ["FORMAT", "STATUSES", "Diagnosis", "PlanAction", "PlanError", "PlanFile", "as_date", "dump_plan", "load_plan"]
+__all__ = [
+    "FORMAT",
+    "STATUSES",
+    "Diagnosis",
+    "PlanAction",
+    "PlanError",
+    "PlanFile",
+    "as_date",
+    "dump_plan",
+    "load_plan",
+]
