@@ -288,3 +288,90 @@ def _plan_name(territory: str) -> str:
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:40].strip("-")
     return f"plan-{slug or 'territoire'}.yaml"
+
+
+class SuiviFormat(StrEnum):
+    md = "md"
+    html = "html"
+    docx = "docx"
+    odt = "odt"
+    pdf = "pdf"
+    json = "json"
+    ics = "ics"
+
+
+_SUIVI_SUFFIX = {
+    ".md": SuiviFormat.md,
+    ".html": SuiviFormat.html,
+    ".htm": SuiviFormat.html,
+    ".docx": SuiviFormat.docx,
+    ".odt": SuiviFormat.odt,
+    ".pdf": SuiviFormat.pdf,
+    ".json": SuiviFormat.json,
+    ".ics": SuiviFormat.ics,
+}
+
+
+@command(help=t("help.suivi"))
+def suivi(
+    plan_file: Annotated[Path, typer.Argument(metavar=t("metavar.plan"), help=t("help.suivi.plan"))],
+    diagnostics: Annotated[
+        list[Path] | None, typer.Argument(metavar=t("metavar.diagnostics_optional"), help=t("help.suivi.diagnostics"))
+    ] = None,
+    format: Annotated[SuiviFormat | None, typer.Option("--format", "-f", help=t("help.suivi.format"))] = None,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    renewal: RenewalOpt = None,
+    today: TodayOpt = None,
+    content: ContentOpt = None,
+) -> ExitCode:
+    import json
+    import sys
+
+    from cooplevier.cli.app import check_output, say_refused
+    from cooplevier.cli.console import message
+    from cooplevier.content.plan.calendar import DEFAULT_RENEWAL
+    from cooplevier.content.plan.planfile import load_plan
+    from cooplevier.files import write_output
+    from cooplevier.report.cooperation import followup
+
+    now = check_date(today, dt.date.today())
+    asked = check_date(renewal)
+    assert now is not None
+    format = pick_format(format, output, _SUIVI_SUFFIX, terminal=SuiviFormat.md, piped=SuiviFormat.md)
+    if format in (SuiviFormat.docx, SuiviFormat.odt, SuiviFormat.pdf) and output in (None, "-") and sys.stdout.isatty():
+        raise UsageError(t("report.binary_to_tty", format=format.value))
+    paths = list(diagnostics or [])
+    check_output(output, force=force, inputs=[plan_file, *paths])
+    pack = load(content)
+    plan = load_plan(plan_file, pack)
+    day = asked or plan.renewal or DEFAULT_RENEWAL
+    refused: list[Any] = []
+
+    def said(item: Any) -> None:
+        refused.append(item)
+        say_refused(item)
+
+    points = []
+    for path in paths:
+        point = followup.diagnosis_point(path, pack, on_refused=said, on_warning=message)
+        if point is None:
+            message(CooplevierError(t("suivi.nothing_scored"), file=path).located())
+            refused.append(path)
+        else:
+            points.append(point)
+    f = followup.follow(plan, pack, today=now, renewal=day, series=tuple(points))
+    if format is SuiviFormat.json:
+        write_output(
+            output, json.dumps(followup.followup_data(f, pack), ensure_ascii=False, indent=2) + "\n", force=force
+        )
+    elif format is SuiviFormat.ics:
+        from cooplevier.report.cooperation.ics import calendar_file
+
+        name = t("suivi.ics_name", territory=plan.territory)
+        write_output(output, calendar_file(followup.followup_events(f, pack), name=name).encode("utf-8"), force=force)
+    else:
+        from cooplevier.report.cooperation.plan_doc import render_followup_document
+
+        write_output(output, render_followup_document(f, pack, format.value), force=force)
+    return ExitCode.FAILED if refused else ExitCode.OK

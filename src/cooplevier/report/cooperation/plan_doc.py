@@ -180,3 +180,22 @@ def html_page(markdown: str, *, territory: str, kind: str = "plan", template_dir
     body = MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown)
     context = {"territory": territory, "kind": kind, "body": Markup(body)}
     return render("cooperation_page.html.j2", context, template_dir=template_dir)
+
+
+def render_followup_document(f: Any, pack: Pack, fmt: str, *, template_dir: Path | None = None) -> str | bytes:
+    """The follow-up in `fmt`: md, html (text), docx, odt, pdf (bytes)."""
+    from cooplevier.report.templating import render
+
+    levers = sorted({a.lever for a in f.plan.actions}, key=lambda lid: pack.lever(lid).number)
+    context = {"f": f, "pack": pack, "levers": levers}
+    markdown = re.sub(r"\n{3,}", "\n\n", render("cooperation_suivi.md.j2", context, template_dir=template_dir))
+    if fmt == "md":
+        return markdown
+    if fmt in ("docx", "odt"):
+        return office_document(markdown, fmt)
+    html = html_page(markdown, territory=f.plan.territory, kind="suivi", template_dir=template_dir)
+    if fmt == "pdf":
+        from cooplevier.report.pdf import html_to_pdf
+
+        return html_to_pdf(html)
+    return html
