@@ -144,3 +144,21 @@ def test_a_broken_calendar_is_refused_at_its_line(
     assert hits, out
     if words != "en double":
         assert any(f"calendar.yaml:{line}:" in h for h in hits), (line, hits)
+
+
+def test_the_guide_ties_the_passations_to_the_calendar(cli: Callable[..., Any]) -> None:
+    import re
+
+    from tests.test_fidelity import DECK, norm
+
+    for fmt in ("md", "html"):
+        result = cli("handout", "guide", "--format", fmt)
+        assert result.exit_code == 0, result.stderr
+        text = result.stdout.replace("\xa0", " ").replace("\u202f", " ")
+        assert "Le cycle du mandat : quatre passations" in text
+        assert "L5211-11-2" in text and "L5211-39" in text and "L143-28" in text
+        assert "cooplevier suivi plan.yaml" in text
+    partial = (Path(__file__).resolve().parents[1] / "templates" / "_guide_cycle.j2").read_text(encoding="utf-8")
+    deck = norm(DECK.read_text(encoding="utf-8"))
+    for quote in re.findall(r'ui\.quote\("([^"]+)"', partial) + re.findall(r'ui\.b\("«\s*([^"]+?)\s*»"\)', partial):
+        assert norm(quote) in deck, quote
