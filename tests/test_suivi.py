@@ -19,7 +19,7 @@ OLDER = Path(__file__).resolve().parent / "data" / "answers-1.0.yaml"
 @pytest.fixture()
 def plan_file(tmp_path: Path) -> Path:
     path = tmp_path / "plan.yaml"
-    path.write_text(GOOD, encoding="utf-8")
+    path.write_text(GOOD.replace("structure: petr", "structure: epci"), encoding="utf-8")
     return path
 
 
@@ -46,7 +46,8 @@ def test_the_next_legal_deadlines_are_those_ahead(cli: Callable[..., Any], plan_
     days = [d["due"] for d in data["deadlines"]]
     assert days == sorted(days) and all(d >= "2027-07-01" for d in days)
     ids = [d["id"] for d in data["deadlines"]]
-    assert "rapport-activite" in ids and "pacte-gouvernance-adoption" not in ids  # a PETR's, not an EPCI's
+    assert "rapport-activite" in ids and "pacte-gouvernance-adoption" not in ids  # past on 2026-12-22
+    assert "petr-rapport-projet" not in ids  # a PETR's, not an EPCI's
     assert next(d for d in data["deadlines"] if d["id"] == "rapport-activite")["due"] == "2027-09-30"
 
 
