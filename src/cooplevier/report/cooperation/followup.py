@@ -57,7 +57,7 @@ def follow(plan: PlanFile, pack: Pack, *, today: dt.date, renewal: dt.date, seri
         today=today,
         renewal=renewal,
         actions=tuple(rows),
-        deadlines=tuple(upcoming(pack, plan.structure, renewal, today)[:DEADLINES]),
+        deadlines=tuple(upcoming(pack, plan.structure, renewal, today)[:DEADLINES]) if plan.structure else (),
         series=series,
     )
 
@@ -131,6 +131,7 @@ def followup_events(f: Followup, pack: Pack, *, years: int = 6) -> list[Event]:
         if a.due is not None and shown not in ("fait", "abandonne")
     ]
     legal = [e for e in calendar_events(pack, f.plan.structure, f.renewal, years=years) if e.day >= f.today]
+    legal = legal if f.plan.structure else []  # the law's calendar depends on the structure type
     return sorted(events + legal, key=lambda e: e.day)
 
 

@@ -41,7 +41,8 @@ def plan_context(
                 "cases": [c.name for c in pack.cases_for(lever.id)][:3],
             }
         )
-    soon = [(day, d) for d, day in upcoming(pack, plan.structure, renewal, today) if (day - today).days <= 366]
+    ahead = upcoming(pack, plan.structure, renewal, today) if plan.structure else []  # the law depends on the type
+    soon = [(day, d) for d, day in ahead if (day - today).days <= 366]
     checkpoint = next(((day, d) for day, d in soon if (day - today).days >= 90), None)
     bodies: dict[str, list[str]] = {}
     for action in plan.actions:
@@ -58,7 +59,7 @@ def plan_context(
         "priorities": _priorities(standing, plan, pack),
         "rows": rows,
         "bodies": bodies,
-        "upcoming": [(day, d) for d, day in upcoming(pack, plan.structure, renewal, today)][:UPCOMING],
+        "upcoming": [(day, d) for d, day in ahead][:UPCOMING],
         "soon": soon,  # the law's deadlines of the next twelve months: the note asks they be met
         "checkpoint": checkpoint,  # a deadline far enough ahead to hold the first follow-up before
         "renewal": renewal,
