@@ -102,5 +102,6 @@ FR: dict[str, str | dict[str, str]] = {
     "calendar.col_article": "Article",
     "calendar.choice": "Choix laissé par la loi : {choice}",
     "calendar.to_check": "à vérifier",
+    "calendar.for": "Pour : {structures}",
     "calendar.category": "calendrier légal",
 }

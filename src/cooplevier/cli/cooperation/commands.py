@@ -109,6 +109,8 @@ def _calendar_table(rows: list[dict[str, Any]], structure: str | None, renewal: 
         what.append("\n" + fr(row["what"]))
         if row["choice"]:
             what.append("\n" + t("calendar.choice", choice=fr(row["choice"])), style="italic")
+        if structure is None:
+            what.append("\n" + t("calendar.for", structures=", ".join(row["structures"])), style="dim")
         article = Text(fr(row["article"]))
         if row["to_check"]:
             article.append("\n" + t("calendar.to_check"), style="bold yellow")
