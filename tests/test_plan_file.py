@@ -248,6 +248,8 @@ def test_bad_cells_of_the_workbook_are_named(cli: Callable[..., Any], tmp_path: 
     ws["J3"] = "en retard"
     ws["F4"] = dt.date(2027, 1, 1)
     ws["B4"] = "L77"
+    ws["C2"] = "L3.A42"
+    ws["A3"] = "A1"
     wb["Plan"]["B5"] = "bientôt"
     wb.save(book)
     result = cli("import", str(book), "--output", str(tmp_path / "out.yaml"))
@@ -257,6 +259,9 @@ def test_bad_cells_of_the_workbook_are_named(cli: Callable[..., Any], tmp_path: 
     assert "plan.xlsx:Actions!J3:" in said and "se calcule" in said
     assert "plan.xlsx:Actions!F4:" in said
     assert "plan.xlsx:Plan!B5:" in said
+    assert "plan.xlsx:Actions!B4:" in said and "L77" in said
+    assert "plan.xlsx:Actions!C2:" in said and "L3.A42" in said
+    assert "plan.xlsx:Actions!A3:" in said and "en double" in said
     assert not (tmp_path / "out.yaml").exists()
 
 

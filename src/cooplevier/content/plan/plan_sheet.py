@@ -92,16 +92,10 @@ def read_plan_workbook(path: Path, pack: Pack) -> PlanFile:
         errors.append(CooplevierError(message, file=f"{path}:{sheet}!{cell_name(row, col)}"))
 
     header = _header(sheets[PLAN_SHEET], refuse)
-    actions = _actions(sheets[ACTIONS_SHEET], refuse)
+    actions = _actions(sheets[ACTIONS_SHEET], refuse, pack)
     if errors:
         raise ErrorGroup(errors)
-    from cooplevier.content.plan.planfile import check_plan
-
-    plan = PlanFile(cooplevier=FORMAT, actions=tuple(actions), **header)
-    problems = check_plan(plan, pack)
-    if problems:
-        raise ErrorGroup([CooplevierError(p, file=f"{path}:{ACTIONS_SHEET}") for p in problems])
-    return plan
+    return PlanFile(cooplevier=FORMAT, actions=tuple(actions), **header)
 
 
 def _text(value: CellValue) -> str | None:
@@ -182,7 +176,9 @@ def _header(sheet: Sheet, refuse: Any) -> dict[str, Any]:
     return out
 
 
-def _actions(sheet: Sheet, refuse: Any) -> list[PlanAction]:
+def _actions(sheet: Sheet, refuse: Any, pack: Pack) -> list[PlanAction]:
+    from cooplevier.content.plan.actions import find
+
     if not sheet.rows:
         return []
     titles = column_titles()
@@ -199,6 +195,7 @@ def _actions(sheet: Sheet, refuse: Any) -> list[PlanAction]:
         elif _plain(text) in labels or text in labels:
             columns[labels.get(_plain(text), labels.get(text, ""))] = c
     out: list[PlanAction] = []
+    seen: dict[str, str] = {}
     for r, row in enumerate(sheet.rows[1:], 1):
 
         def cell(name: str, row: tuple[CellValue, ...] = row) -> CellValue:
@@ -212,6 +209,21 @@ def _actions(sheet: Sheet, refuse: Any) -> list[PlanAction]:
             fields[name] = _text(cell(name))
             if fields[name] is None:
                 refuse(ACTIONS_SHEET, r, columns.get(name, 0), t("xlsx.plan.required", field=titles[name]))
+        if fields["id"] is not None:
+            if fields["id"] in seen:
+                refuse(
+                    ACTIONS_SHEET, r, columns["id"], t("plan.duplicate_cell", id=fields["id"], first=seen[fields["id"]])
+                )
+            seen.setdefault(fields["id"], cell_name(r, columns["id"]))
+        if fields["lever"] is not None and not pack.has_lever(fields["lever"]):
+            refuse(ACTIONS_SHEET, r, columns["lever"], t("plan.unknown_lever", lever=fields["lever"]))
+        content = _text(cell("from"))
+        if content is not None:
+            action = find(pack, content)
+            if action is None:
+                refuse(ACTIONS_SHEET, r, columns["from"], t("plan.unknown_action", id=content))
+            elif fields["lever"] is not None and action.lever != fields["lever"]:
+                refuse(ACTIONS_SHEET, r, columns["from"], t("plan.action_lever", id=content, lever=fields["lever"]))
         due = _date(cell("due"))
         if isinstance(due, str):
             refuse(ACTIONS_SHEET, r, columns["due"], t("xlsx.plan.bad_date", value=due))
@@ -238,7 +250,7 @@ def _actions(sheet: Sheet, refuse: Any) -> list[PlanAction]:
                 id=fields["id"],
                 lever=fields["lever"],
                 title=fields["title"],
-                from_=_text(cell("from")),
+                from_=content,
                 leads=_text(cell("leads")),
                 body=_text(body),
                 due=due,

@@ -103,25 +103,6 @@ def read_plan(doc: YamlDoc, pack: Pack) -> PlanFile:
     return plan
 
 
-def check_plan(plan: PlanFile, pack: Pack) -> list[str]:
-    """The plan's problems as sentences naming the action (for a plan read from a workbook)."""
-    problems: list[str] = []
-    seen: set[str] = set()
-    for action in plan.actions:
-        if action.id in seen:
-            problems.append(t("plan.duplicate_in_sheet", id=action.id))
-        seen.add(action.id)
-        if not pack.has_lever(action.lever):
-            problems.append(t("plan.in_action", id=action.id, problem=t("plan.unknown_lever", lever=action.lever)))
-        if action.from_ is not None:
-            if not ACTION_ID.fullmatch(action.from_) or find(pack, action.from_) is None:
-                problems.append(t("plan.in_action", id=action.id, problem=t("plan.unknown_action", id=action.from_)))
-            elif action.from_.split(".")[0] != action.lever:
-                problem = t("plan.action_lever", id=action.from_, lever=action.lever)
-                problems.append(t("plan.in_action", id=action.id, problem=problem))
-    return problems
-
-
 def _check(plan: PlanFile, doc: YamlDoc, pack: Pack) -> list[CooplevierError]:
     errors: list[CooplevierError] = []
 
