@@ -78,6 +78,7 @@ FR: dict[str, str | dict[str, str]] = {
     "suivi.nothing_scored": "aucune réponse notée dans ce diagnostic : il n'entre pas dans la série",
     "suivi.ics_name": "cooplevier — plan de coopération de {territory}",
     "table.actions": "Actions pour monter d'une marche",
+    "table.actions_note": "Les phrases d'action, pilotes, instances, livrables et indicateurs sont rédigés par cooplevier ; « d'après le document » donne les mots du document pour la pratique qu'elles mettent en œuvre.",
     "table.action_quote": "d'après le document : « {quote} »",
     "table.action_leads": "Pilote : {value}",
     "table.action_body": "Décide : {value}",
