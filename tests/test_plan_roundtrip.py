@@ -84,7 +84,13 @@ def test_a_plan_reads_back_from_its_yaml_and_its_workbook(plan: PlanFile) -> Non
 
 
 def test_group_priorities_follow_the_synthesis_own_order_when_it_has_one() -> None:
-    class Told:
-        discuss_first = ("L7", "L2")
+    from types import SimpleNamespace
 
-    assert group_priorities(Told(), PACK) == ("L7", "L2")  # type: ignore[arg-type]
+    def lever(mean: int | None) -> SimpleNamespace:
+        return SimpleNamespace(stats=SimpleNamespace(mean=mean))
+
+    told = SimpleNamespace(
+        discuss_first=("L7", "L5", "L2", "L9"),
+        levers={"L7": lever(2), "L5": lever(5), "L2": lever(3), "L9": lever(None)},
+    )
+    assert group_priorities(told, PACK) == ("L7", "L2")  # type: ignore[arg-type]  # nothing to climb on L5, L9 unscored

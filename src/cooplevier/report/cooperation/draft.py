@@ -105,8 +105,13 @@ def group_priorities(syn: Synthesis, pack: Pack) -> tuple[str, ...]:
     """The group's levers in the order to discuss them: the synthesis's own « à discuter en premier »
     when it has one, else the levers the group disagrees on, then the weakest (weakest axis first)."""
     first = getattr(syn, "discuss_first", None)
-    if first:
-        return tuple(str(x) for x in first)
+    if first:  # every lever, in the synthesis's order: keep those with a step still to climb
+
+        def climbable(lid: str) -> bool:
+            found = syn.levers.get(lid)
+            return found is None or (found.stats.mean is not None and (step_of(found.stats.mean) or 1) < 5)
+
+        return tuple(str(x) for x in first if climbable(str(x)))
     axis_mean = {aid: s.mean for aid, s in syn.axes.items()}
     ranked = sorted((a for a in pack.axes if axis_mean.get(a.id) is not None), key=lambda a: axis_mean[a.id] or 0)
     rank = {a.id: i for i, a in enumerate(ranked)}
