@@ -130,6 +130,9 @@ def test_the_rooms_vote_orders_the_actions(cli: Callable[..., Any], pack: Pack, 
     assert plan["diagnosis"]["kind"] == "vote" and plan["diagnosis"]["votes"] == "9"
     md = _plan(cli, str(folder), "--format", "md")
     assert "vote de priorités de l'atelier (9 votants)" in md
+    votes["status"] = "open"
+    (folder / ".cooplevier-atelier" / "votes.json").write_text(json.dumps(votes), encoding="utf-8")
+    assert "pas clos" in cli("plan", str(folder), "--today", TODAY).stderr
 
 
 def test_a_broken_vote_file_is_said(cli: Callable[..., Any], pack: Pack, tmp_path: Path) -> None:

@@ -209,6 +209,8 @@ def _draft(paths: list[Path], pack: Any, structure: Any, renewal: dt.date, today
     syn = synthesize(results, pack)
     if vote is not None and vote.counted:
         message(t("plan.from_vote", voters=vote.voters, file=vote.file))
+        if vote.status != "closed":
+            message(t("plan.vote_not_closed", status=vote.status or "?"))
     standing = drafting.from_group(syn, pack, structure or drafting.structures_of(results), vote=vote)
     return drafting.draft(standing, pack, renewal=renewal, today=today), standing, len(scored.refused)
 
