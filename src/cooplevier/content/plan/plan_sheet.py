@@ -66,13 +66,24 @@ _STATUS_WORDS: dict[str, Status] = {_plain(s): s for s in STATUSES} | {
 
 def is_plan_workbook(path: Path) -> bool:
     """Whether a spreadsheet is a plan workbook (its two sheets), not an answer grid."""
-    if path.suffix.lower() not in (".xlsx", ".ods"):
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".ods") or not path.is_file():
         return False
+    if suffix == ".xlsx":  # the sheet names only, not the cells: an answer grid is read once, by its reader
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(path) as book:
+                listing = book.read("xl/workbook.xml").decode("utf-8", "replace")
+        except (OSError, KeyError, zipfile.BadZipFile):
+            return False
+        names = set(re.findall(r'<(?:\w+:)?sheet\b[^>]*\bname="([^"]*)"', listing))
+        return {PLAN_SHEET, ACTIONS_SHEET} <= names
     try:
-        names = {s.name for s in read_sheets(path)}
+        found = {s.name for s in read_sheets(path)}
     except CooplevierError:
         return False
-    return {PLAN_SHEET, ACTIONS_SHEET} <= names
+    return {PLAN_SHEET, ACTIONS_SHEET} <= found
 
 
 def cell_name(row: int, col: int) -> str:
