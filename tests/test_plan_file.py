@@ -46,20 +46,26 @@ def test_one_persons_plan_says_whose_answers_and_how_complete(
 ) -> None:
     out = tmp_path / "plan.yaml"
     cli("plan", str(EXAMPLE), "--today", TODAY, "--output", str(out))
+    from cooplevier.scoring.batch import score_file
+
+    scored = score_file(EXAMPLE, pack)
     plan = load_plan(out, pack)
     assert plan.diagnosis is not None and plan.diagnosis.kind == "person"
-    assert plan.diagnosis.completeness == "0.51" and plan.diagnosis.name == "Marie Dupont"
+    assert (
+        plan.diagnosis.completeness == f"{scored.answered / scored.total:.2f}" and plan.diagnosis.name == "Marie Dupont"
+    )
     assert plan.structure == "petr" and str(plan.renewal) == "2026-03-22"
-    assert [a.lever for a in plan.actions][:1] == ["L3"]  # the example's first priority
+    assert plan.actions[0].lever == scored.priorities[0]  # the example's first priority first
     for action in plan.actions:
         assert action.from_ and action.leads and action.body and action.deliverable and action.indicator
         assert action.status == "a-venir" and action.due is not None and str(action.due) > TODAY
     note = _plan(cli, str(EXAMPLE), "--format", "md")
-    assert "## Note au bureau" in note and "une seule personne" in note and "(51 %)" in note
+    share = f"{scored.answered} questions sur {scored.total} ({round(100 * scored.answered / scored.total)} %)"
+    assert "## Note au bureau" in note and "une seule personne" in note and share in note
     assert "profil du territoire" not in note
     assert note.index("## Note au bureau") < note.index("## Les actions") < note.index("## Le détail des actions")
     assert "| N° | Action | Levier | Pilote | Instance qui décide | Échéance | Livrable | Indicateur |" in note
-    assert "« les réunions du lundi »" in note  # the seed action quotes the deck
+    assert "une pratique du document de Mairie-conseils, « " in note  # a seed action quotes the deck
 
 
 def test_an_epcis_pacte_de_gouvernance_meets_the_legal_date(
