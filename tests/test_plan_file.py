@@ -295,3 +295,20 @@ def test_typed_markup_stays_text_in_the_page(cli: Callable[..., Any], tmp_path: 
     )
     html = cli("plan", str(path), "--format", "html", "--today", TODAY).stdout
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_validate_checks_plan_files_beside_answer_files(cli: Callable[..., Any], tmp_path: Path) -> None:
+    good, bad = tmp_path / "plan.yaml", tmp_path / "casse.yaml"
+    good.write_text(GOOD, encoding="utf-8")
+    bad.write_text(GOOD.replace("status: fait", "status: termine"), encoding="utf-8")
+    result = cli("validate", str(good), str(EXAMPLE))
+    assert result.exit_code == 0, result.stderr
+    assert "plan de coopération valide (3 actions)" in result.stdout.replace("\xa0", " ").replace("\u202f", " ")
+    result = cli("validate", str(good), str(bad), str(EXAMPLE), "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["valid"] is False
+    kinds = {Path(f["file"]).name: (f.get("kind"), f["valid"]) for f in data["files"]}
+    assert kinds["plan.yaml"] == ("plan", True) and kinds["casse.yaml"] == ("plan", False)
+    assert kinds["pays-exemple.yaml"][1] is True
+    assert "casse.yaml:" in result.stderr and "termine" in result.stderr

@@ -62,6 +62,10 @@ FR: dict[str, str | dict[str, str]] = {
     "metavar.diagnostics": "DIAGNOSTICS...",
     "plan.from_vote": "actions tirées du vote de l'atelier ({voters} votants) : {file}",
     "plan.vote_not_closed": "attention : le vote n'est pas clos (état « {status} ») ; ses totaux peuvent encore changer",
+    "plan.valid": {
+        "one": "{file} : plan de coopération valide ({count} action)",
+        "other": "{file} : plan de coopération valide ({count} actions)",
+    },
     "plan.yaml_head": "Plan de coopération (format plan/1), proposé par cooplevier à partir du diagnostic.\nComplétez les pilotes, les échéances et les statuts (a-venir, en-cours, fait, abandonne) ;\n« en retard » ne s'écrit pas : cooplevier suivi le calcule depuis l'échéance.\nNotes de suivi : notes: {{2027: \"…\"}} sous chaque action.",
     "import.not_plan": "ce classeur n'est pas un tableau de plan (feuilles « Plan » et « Actions » attendues) : importez les grilles de réponses et les plans séparément",
     "import.one_plan_file": "un seul classeur de plan quand --output nomme un fichier .yaml",

@@ -379,3 +379,32 @@ def suivi(
 
         write_output(output, render_followup_document(f, pack, format.value), force=force)
     return ExitCode.FAILED if refused else ExitCode.OK
+
+
+def split_plans(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """For `validate`: the plan files among the paths given, and the rest (answer files, folders, grids)."""
+    plans = [p for p in paths if _is_plan_file(p)]
+    return plans, [p for p in paths if p not in plans]
+
+
+def check_plans(plans: list[Path], pack: Any, files: list[dict[str, Any]], *, show: bool) -> int:
+    """`validate` of plan files: each one said valid, or each of its errors at its line; how many failed."""
+    from cooplevier.cli.console import message, terminal_safe
+    from cooplevier.content.plan.planfile import load_plan
+    from cooplevier.errors import ErrorGroup
+
+    failed = 0
+    for path in plans:
+        try:
+            plan = load_plan(path, pack)
+        except (ErrorGroup, CooplevierError) as exc:
+            lines = [e.located() for e in exc.errors] if isinstance(exc, ErrorGroup) else [exc.located()]
+            for line in lines:
+                message(line)
+            files.append({"file": str(path), "kind": "plan", "valid": False, "errors": lines})
+            failed += 1
+            continue
+        files.append({"file": str(path), "kind": "plan", "valid": True, "actions": len(plan.actions)})
+        if show:
+            print(terminal_safe(tn("plan.valid", len(plan.actions), file=path)), flush=True)
+    return failed
