@@ -102,7 +102,7 @@ def test_the_ics_file_is_read_back_by_an_icalendar_parser(cli: Callable[..., Any
     assert all(
         isinstance(e.decoded("DTSTART"), dt.date) and not isinstance(e.decoded("DTSTART"), dt.datetime) for e in events
     )
-    yearly = [e for e in events if str(e["SUMMARY"]) == "Rapport d'activité aux maires"]
+    yearly = [e for e in events if str(e["SUMMARY"]) == "Rapport d'activité aux membres"]
     assert len(yearly) == 6  # once a year over the mandate
 
 

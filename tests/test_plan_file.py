@@ -81,7 +81,7 @@ def test_an_epcis_pacte_de_gouvernance_meets_the_legal_date(
     assert all(a.get("from") != "L2.A3" for a in plan["actions"])  # the PETR's wording is not an EPCI's
     note = _plan(cli, str(path), "--format", "md").split("## Les actions")[0]
     assert "Adoption du pacte de gouvernance (22/12/2026" in note  # a deadline of the coming year, asked of the bureau
-    assert "avant « Rapport d'activité aux maires » (30/09/2027)" in note  # not a checkpoint two weeks away
+    assert "avant « Rapport d'activité aux membres » (30/09/2027)" in note  # not a checkpoint two weeks away
     later = yaml.safe_load(_plan(cli, str(path), "--renewal", "2032-03-21"))
     assert str(next(a for a in later["actions"] if a.get("from") == "L2.A2")["due"]) == "2032-12-21"
 

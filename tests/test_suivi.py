@@ -90,7 +90,7 @@ def test_the_agenda_has_open_actions_and_legal_deadlines(
         events.setdefault(str(e["SUMMARY"]), []).append(e.decoded("DTSTART"))
     assert events["A1 · Créer l'instance de coordination technique"] == [dt.date(2027, 6, 30)]
     assert not any(s.startswith(("A2 ", "A3 ")) for s in events)  # done and abandoned: nothing to remind
-    assert min(events["Rapport d'activité aux maires"]) == dt.date(2027, 9, 30)
+    assert min(events["Rapport d'activité aux membres"]) == dt.date(2027, 9, 30)
     assert all(day >= dt.date(2027, 1, 10) for days in events.values() for day in days)
 
 
