@@ -132,7 +132,9 @@ def test_the_rooms_vote_orders_the_actions(cli: Callable[..., Any], pack: Pack, 
     assert result.exit_code == 0, result.stderr
     plan = yaml.safe_load(result.stdout)
     assert next(a["title"] for a in plan["actions"]) == "Un contrat unique avec la Région"
-    assert [a.get("from") for a in plan["actions"]] == [None, "L3.A2"]  # no token, no action
+    froms = [a.get("from") for a in plan["actions"]]
+    assert froms[:2] == [None, "L3.A2"] and "L9.A1" not in froms  # the votes' order; no token, no action
+    assert froms[2:] == ["L10.A3"]  # then what the law asks of a PETR, voted or not
     assert plan["diagnosis"]["kind"] == "vote" and plan["diagnosis"]["votes"] == "9"
     md = _plan(cli, str(folder), "--format", "md")
     assert "vote de priorités de l'atelier (9 votants)" in md
@@ -312,3 +314,28 @@ def test_validate_checks_plan_files_beside_answer_files(cli: Callable[..., Any],
     assert kinds["plan.yaml"] == ("plan", True) and kinds["casse.yaml"] == ("plan", False)
     assert kinds["pays-exemple.yaml"][1] is True
     assert "casse.yaml:" in result.stderr and "termine" in result.stderr
+
+
+def test_the_laws_obligations_come_into_every_plan_whatever_the_step(
+    cli: Callable[..., Any], pack: Pack, tmp_path: Path
+) -> None:
+    high = {lv.id: 4 for lv in pack.levers} | {"L9": 1}  # nothing weak on L2, L3, L6 or L10
+    for structure, action, due in (
+        ("scot", "L6.A5", None),
+        ("epci", "L2.A2", "2026-12-22"),
+        ("petr", "L10.A3", "2027-03-22"),
+    ):
+        path = tmp_path / f"{structure}.yaml"
+        path.write_text(answers(pack, high, structure=structure), encoding="utf-8")
+        plan = yaml.safe_load(_plan(cli, str(path)))
+        legal = [a for a in plan["actions"] if a.get("from") == action]
+        assert len(legal) == 1, (structure, [a.get("from") for a in plan["actions"]])
+        assert (str(legal[0]["due"]) if "due" in legal[0] else None) == due
+        note = _plan(cli, str(path), "--format", "md").split("## Les actions")[0]
+        assert "Ce que la loi demande, quel que soit le niveau" in note
+    epci = tmp_path / "epci.yaml"
+    after = yaml.safe_load(str(cli("plan", str(epci), "--today", "2027-01-15").stdout))
+    assert all(a.get("from") != "L2.A2" for a in after["actions"])  # its date has passed: nothing left to meet
+    assert any(a.get("from") == "L3.A3" for a in after["actions"])  # the conseil de développement debate has none
+    petr = _plan(cli, str(tmp_path / "petr.yaml"), "--format", "md")
+    assert "22/03/2027 (à vérifier)" in petr  # a date drawn from an article not re-read says so

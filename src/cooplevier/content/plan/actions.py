@@ -50,6 +50,7 @@ class Action:
     structures: tuple[Structure, ...] = STRUCTURES
     wording: ActionWordings = ActionWordings()
     calendar: str | None = None  # the calendar entry (calendar.yaml) whose date it should meet
+    legal: bool = False  # it carries out `calendar`'s obligation: in every plan of a type the entry concerns
 
     @property
     def lever(self) -> str:

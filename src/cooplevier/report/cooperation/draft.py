@@ -15,7 +15,7 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from cooplevier.content.model import Pack, Structure
-from cooplevier.content.plan.actions import Action, actions_for, find
+from cooplevier.content.plan.actions import Action, actions_for, all_actions, find
 from cooplevier.content.plan.calendar import add_months, deadlines, due
 from cooplevier.content.plan.planfile import Diagnosis, PlanAction, PlanFile
 from cooplevier.content.plan.votes import Vote
@@ -138,6 +138,7 @@ def draft(standing: Standing, pack: Pack, *, renewal: dt.date, today: dt.date) -
             for action in actions_for(pack, lever, standing.structure):
                 if action.from_step == step:
                     chosen.append((rank, action, lever, action.text))
+    chosen += _legal(pack, standing.structure, renewal, today, {a.id for _, a, _, _ in chosen if a is not None})
     start = max(today, renewal)
     actions = []
     for n, (rank, action, lever, title) in enumerate(chosen, 1):
@@ -150,7 +151,11 @@ def draft(standing: Standing, pack: Pack, *, renewal: dt.date, today: dt.date) -
                 leads=action.leads if action else None,
                 body=action.body if action else None,
                 due=_due(action, pack, standing.structure, renewal, today)
-                or _month_end(add_months(start, MONTHS_PER_RANK * rank)),
+                or (
+                    None
+                    if action is not None and action.legal
+                    else _month_end(add_months(start, MONTHS_PER_RANK * rank))
+                ),
                 deliverable=action.deliverable if action else None,
                 indicator=action.indicator if action else None,
             )
@@ -163,6 +168,28 @@ def draft(standing: Standing, pack: Pack, *, renewal: dt.date, today: dt.date) -
         renewal=renewal,
         diagnosis=_diagnosis(standing),
     )
+
+
+def _legal(
+    pack: Pack, structure: Structure | None, renewal: dt.date, today: dt.date, taken: set[str]
+) -> list[tuple[int, Action | None, str, str]]:
+    """The actions that carry out an obligation of the law for the structure type, whatever the
+    lever's step: the pacte debate of an EPCI, a SCoT's six-year analysis… (one whose date has
+    passed is left out: the plan cannot meet it any more)."""
+    if structure is None:
+        return []
+    entries = {d.id: d for d in deadlines(pack, structure)}
+    out: list[tuple[int, Action | None, str, str]] = []
+    for action in all_actions(pack):
+        entry = entries.get(action.calendar or "")
+        if not action.legal or entry is None or action.id in taken or structure not in action.structures:
+            continue
+        day = due(entry, renewal, after=today)
+        if day is not None and day < today:
+            continue
+        worded = action.worded_for(structure)
+        out.append((1, worded, worded.lever, worded.text))
+    return out
 
 
 def _due(

@@ -16,7 +16,7 @@ from typing import Any
 from cooplevier import numbers
 from cooplevier.content.model import Pack
 from cooplevier.content.plan.actions import find
-from cooplevier.content.plan.calendar import upcoming
+from cooplevier.content.plan.calendar import deadlines, upcoming
 from cooplevier.content.plan.planfile import PlanFile
 from cooplevier.messages import role_group, role_label
 from cooplevier.report.cooperation.draft import Standing
@@ -28,10 +28,12 @@ def plan_context(
     plan: PlanFile, pack: Pack, standing: Standing | None, *, renewal: dt.date, today: dt.date
 ) -> dict[str, Any]:
     kind = pack.structure_type(plan.structure) if plan.structure else None
+    entries = {d.id: d for d in deadlines(pack, plan.structure)} if plan.structure else {}
     rows = []
     for action in plan.actions:
         content = find(pack, action.from_) if action.from_ else None
         lever = pack.lever(action.lever)
+        entry = entries.get(content.calendar or "") if content else None
         rows.append(
             {
                 "a": action,
@@ -39,6 +41,8 @@ def plan_context(
                 "content": content.worded_for(plan.structure) if content else None,
                 "late": action.late(today),
                 "cases": [c.name for c in pack.cases_for(lever.id)][:3],
+                "legal": entry if content is not None and content.legal and entry is not None else None,
+                "due_to_check": entry is not None and entry.to_check and entry.rule is not None,
             }
         )
     ahead = upcoming(pack, plan.structure, renewal, today) if plan.structure else []  # the law depends on the type
