@@ -57,7 +57,6 @@ def calendar(
 ) -> None:
     from cooplevier.cli.app import check_output
     from cooplevier.content.plan.calendar import DEFAULT_RENEWAL
-    from cooplevier.files import write_output
     from cooplevier.report.cooperation import calendar_view
 
     kind = check_structure(structure)
@@ -73,14 +72,14 @@ def calendar(
         import json
 
         data = json.dumps(calendar_view.calendar_data(pack, kind, day), ensure_ascii=False, indent=2) + "\n"
-        write_output(output, data, force=force)
+        _publish(data, output, force=force)
         return
     if format is CalendarFormat.ics:
         from cooplevier.report.cooperation.ics import calendar_file
 
         events = calendar_view.calendar_events(pack, kind, day)
         name = t("calendar.ics_name", structure=kind or t("calendar.all_structures"))
-        write_output(output, calendar_file(events, name=name).encode("utf-8"), force=force)
+        _publish(calendar_file(events, name=name).encode("utf-8"), output, force=force)
         return
     from cooplevier.cli.console import console, plain_text
 
@@ -88,7 +87,7 @@ def calendar(
     if output in (None, "-"):
         console().print(table)
     else:
-        write_output(output, plain_text(table), force=force)
+        _publish(plain_text(table), output, force=force)
 
 
 def _calendar_table(rows: list[dict[str, Any]], structure: str | None, renewal: dt.date) -> Any:
@@ -164,7 +163,6 @@ def plan(
 
     from cooplevier.cli.app import check_output
     from cooplevier.content.plan.calendar import DEFAULT_RENEWAL
-    from cooplevier.files import write_output
 
     kind = check_structure(structure)
     day = check_date(renewal, DEFAULT_RENEWAL)
@@ -176,7 +174,7 @@ def plan(
     check_output(output, force=force, inputs=diagnostics)
     pack = load(content)
     drafted, standing, refused = _draft(diagnostics, pack, kind, day, now)
-    write_output(output, _render(drafted, pack, format, standing, day, now), force=force)
+    _publish(_render(drafted, pack, format, standing, day, now), output, force=force, inputs=diagnostics)
     return ExitCode.FAILED if refused else ExitCode.OK
 
 
@@ -336,7 +334,6 @@ def suivi(
     from cooplevier.cli.console import message
     from cooplevier.content.plan.calendar import DEFAULT_RENEWAL
     from cooplevier.content.plan.planfile import load_plan
-    from cooplevier.files import write_output
     from cooplevier.report.cooperation import followup
 
     now = check_date(today, dt.date.today())
@@ -366,18 +363,19 @@ def suivi(
             points.append(point)
     f = followup.follow(plan, pack, today=now, renewal=day, series=tuple(points))
     if format is SuiviFormat.json:
-        write_output(
-            output, json.dumps(followup.followup_data(f, pack), ensure_ascii=False, indent=2) + "\n", force=force
-        )
+        data = json.dumps(followup.followup_data(f, pack), ensure_ascii=False, indent=2) + "\n"
+        _publish(data, output, force=force, inputs=[plan_file, *paths])
     elif format is SuiviFormat.ics:
         from cooplevier.report.cooperation.ics import calendar_file
 
         name = t("suivi.ics_name", territory=plan.territory)
-        write_output(output, calendar_file(followup.followup_events(f, pack), name=name).encode("utf-8"), force=force)
+        events = followup.followup_events(f, pack)
+        _publish(calendar_file(events, name=name).encode("utf-8"), output, force=force, inputs=[plan_file, *paths])
     else:
         from cooplevier.report.cooperation.plan_doc import render_followup_document
 
-        write_output(output, render_followup_document(f, pack, format.value), force=force)
+        document = render_followup_document(f, pack, format.value)
+        _publish(document, output, force=force, inputs=[plan_file, *paths])
     return ExitCode.FAILED if refused else ExitCode.OK
 
 
@@ -408,3 +406,11 @@ def check_plans(plans: list[Path], pack: Any, files: list[dict[str, Any]], *, sh
         if show:
             print(terminal_safe(tn("plan.valid", len(plan.actions), file=path)), flush=True)
     return failed
+
+
+def _publish(data: str | bytes, output: str | None, *, force: bool, inputs: Any = ()) -> None:
+    """Every output of these commands goes through the house's one writer (`files.publish`)."""
+    from cooplevier.cli.app import with_option_files
+    from cooplevier.files import Output, publish
+
+    publish(Output.of(data), output, inputs=with_option_files(inputs), force=force)
