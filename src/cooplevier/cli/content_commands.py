@@ -79,7 +79,7 @@ def validate(
         message(item.message)
         files.append({"file": item.file, "valid": False, "errors": item.message.splitlines()})
 
-    from cooplevier.cli.cooperation.commands import check_plans, split_plans
+    from cooplevier.cli.cooperation.plan_files import check_plans, split_plans
 
     plans, answers = split_plans(answers or [])
     plans_failed = check_plans(plans, pack, files, show=format is TextJson.text)

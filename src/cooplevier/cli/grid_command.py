@@ -28,7 +28,7 @@ def import_grid(
     from cooplevier.files import atomic_write
 
     if any(is_plan_workbook(grid) for grid in grids):  # the plan workbook of `plan --format xlsx`
-        from cooplevier.cli.cooperation.commands import import_plans
+        from cooplevier.cli.cooperation.plan_files import import_plans
 
         return import_plans(grids, output, force=force, content=content)
     for grid in grids:

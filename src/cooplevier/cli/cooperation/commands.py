@@ -22,7 +22,7 @@ from cooplevier.cli.app import (
     print_json,
 )
 from cooplevier.errors import CooplevierError, ExitCode, UsageError
-from cooplevier.messages import t, tn
+from cooplevier.messages import t
 
 RenewalOpt = Annotated[str | None, typer.Option("--renewal", metavar=t("metavar.date"), help=t("help.plan.renewal"))]
 
@@ -183,13 +183,14 @@ def _draft(paths: list[Path], pack: Any, structure: Any, renewal: dt.date, today
     the diagnosis it says it comes from, and how many files were refused."""
     from cooplevier.cli.app import say_refused
     from cooplevier.cli.console import message
+    from cooplevier.cli.cooperation.plan_files import is_plan_file
     from cooplevier.content.plan.planfile import load_plan
     from cooplevier.content.plan.votes import find_vote
     from cooplevier.report.cooperation import draft as drafting
     from cooplevier.scoring import batch
     from cooplevier.scoring.synthesis import synthesize
 
-    if len(paths) == 1 and _is_plan_file(paths[0]):
+    if len(paths) == 1 and is_plan_file(paths[0]):
         return load_plan(paths[0], pack), None, 0
     items = batch.collect(paths, pack)
     if len(items) == 1 and isinstance(items[0], batch.Refused):
@@ -213,17 +214,6 @@ def _draft(paths: list[Path], pack: Any, structure: Any, renewal: dt.date, today
     return drafting.draft(standing, pack, renewal=renewal, today=today), standing, len(scored.refused)
 
 
-def _is_plan_file(path: Path) -> bool:
-    if path.suffix.lower() not in (".yaml", ".yml") or not path.is_file():
-        return False
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(4096).decode("utf-8", "replace")
-    except OSError:
-        return False
-    return any(line.strip().replace('"', "").replace("'", "") == "cooplevier: plan/1" for line in head.splitlines())
-
-
 def _render(drafted: Any, pack: Any, format: PlanFormat, standing: Any, renewal: dt.date, today: dt.date) -> Any:
     if format is PlanFormat.yaml:
         from cooplevier.content.plan.planfile import dump_plan
@@ -237,59 +227,6 @@ def _render(drafted: Any, pack: Any, format: PlanFormat, standing: Any, renewal:
 
     data = render_plan_document(drafted, pack, format.value, standing, renewal=renewal, today=today)
     return data
-
-
-def import_plans(workbooks: list[Path], output: Path | None, *, force: bool, content: Path | None) -> ExitCode:
-    """`import` of plan workbooks: each becomes a plan/1 file (`plan-<territory>.yaml`, or the
-    `--output` file when one workbook is read); every refused cell is named, nothing half-written."""
-    from cooplevier.cli.app import check_output
-    from cooplevier.cli.console import message
-    from cooplevier.content.plan.plan_sheet import is_plan_workbook, read_plan_workbook
-    from cooplevier.content.plan.planfile import dump_plan
-    from cooplevier.errors import ErrorGroup
-    from cooplevier.files import atomic_write
-
-    for book in workbooks:
-        if not is_plan_workbook(book):
-            raise UsageError(t("import.not_plan"), file=book)
-    to_file = output is not None and output.suffix.lower() in (".yaml", ".yml")
-    if to_file and len(workbooks) > 1:
-        raise UsageError(t("import.one_plan_file"), file=output)
-    check_output(str(output) if to_file else None, force=force, inputs=workbooks)
-    pack = load(content)
-    refused = 0
-    for book in workbooks:
-        try:
-            plan = read_plan_workbook(book, pack)
-        except ErrorGroup as group:
-            for error in group.errors:
-                message(error.located())
-            refused += 1
-            continue
-        except CooplevierError as exc:
-            message(exc.located())
-            refused += 1
-            continue
-        target = output if to_file and output is not None else (output or Path(".")) / _plan_name(plan.territory)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(target, dump_plan(plan, comments=(t("import.plan_origin", source=str(book)),)), force=force)
-        except (CooplevierError, OSError) as exc:
-            message(exc.located() if isinstance(exc, CooplevierError) else str(exc))
-            refused += 1
-            continue
-        print(tn("import.plan_written", len(plan.actions), source=book, file=target), flush=True)
-    return ExitCode.FAILED if refused else ExitCode.OK
-
-
-def _plan_name(territory: str) -> str:
-    import re
-    import unicodedata
-
-    text = unicodedata.normalize("NFKD", territory)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:40].strip("-")
-    return f"plan-{slug or 'territoire'}.yaml"
 
 
 class SuiviFormat(StrEnum):
@@ -377,35 +314,6 @@ def suivi(
         document = render_followup_document(f, pack, format.value)
         _publish(document, output, force=force, inputs=[plan_file, *paths])
     return ExitCode.FAILED if refused else ExitCode.OK
-
-
-def split_plans(paths: list[Path]) -> tuple[list[Path], list[Path]]:
-    """For `validate`: the plan files among the paths given, and the rest (answer files, folders, grids)."""
-    plans = [p for p in paths if _is_plan_file(p)]
-    return plans, [p for p in paths if p not in plans]
-
-
-def check_plans(plans: list[Path], pack: Any, files: list[dict[str, Any]], *, show: bool) -> int:
-    """`validate` of plan files: each one said valid, or each of its errors at its line; how many failed."""
-    from cooplevier.cli.console import message, terminal_safe
-    from cooplevier.content.plan.planfile import load_plan
-    from cooplevier.errors import ErrorGroup
-
-    failed = 0
-    for path in plans:
-        try:
-            plan = load_plan(path, pack)
-        except (ErrorGroup, CooplevierError) as exc:
-            lines = [e.located() for e in exc.errors] if isinstance(exc, ErrorGroup) else [exc.located()]
-            for line in lines:
-                message(line)
-            files.append({"file": str(path), "kind": "plan", "valid": False, "errors": lines})
-            failed += 1
-            continue
-        files.append({"file": str(path), "kind": "plan", "valid": True, "actions": len(plan.actions)})
-        if show:
-            print(terminal_safe(tn("plan.valid", len(plan.actions), file=path)), flush=True)
-    return failed
 
 
 def _publish(data: str | bytes, output: str | None, *, force: bool, inputs: Any = ()) -> None:

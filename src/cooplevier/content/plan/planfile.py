@@ -148,7 +148,9 @@ def dump_plan(plan: PlanFile, *, comments: tuple[str, ...] = ()) -> str:
     if plan.diagnosis is not None:
         doc["diagnosis"] = _diagnosis(plan.diagnosis)
     doc["actions"] = [_action(a) for a in plan.actions]
-    body = yaml.dump(doc, Dumper=_dumper(), allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
+    body = yaml.dump(
+        doc, Dumper=_dumper(False), allow_unicode=True, sort_keys=False, default_flow_style=False, width=100
+    )
     head = "".join(f"# {line}\n" for c in comments for line in c.splitlines())
     return head + body
 
