@@ -81,7 +81,7 @@ def test_html_is_self_contained_and_printable(cli: Callable[..., Any], fixed_fil
     assert "<h1>Pays Témoin</h1>" in html
     assert "axe le plus faible" in html and "Priorité 1</span> L4" in html
     for heading in (
-        "1. Le profil du territoire",
+        "1. Où en est le territoire, selon ces réponses",
         "2. L'escalier des coopérations",
         "3. Les priorités",
         "4. Feuille de route sur douze mois",

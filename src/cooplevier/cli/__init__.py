@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "handout_command",
     "atelier_command",
     "migrate_command",
+    "cooperation.commands",
 )
 # Each command, in the order of `cooplevier --help`: its module and its line of help. A command
 # is built only when it runs (or its help is asked for), so that `--help` and every command start
@@ -49,6 +50,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "handout": ("handout_command", t("help.handout")),
     "atelier": ("atelier_command", t("help.atelier")),
     "migrate": ("migrate_command", t("help.migrate")),
+    "calendar": ("cooperation.commands", t("help.calendar")),
+    "plan": ("cooperation.commands", t("help.plan")),
+    "suivi": ("cooperation.commands", t("help.suivi")),
 }
 
 

@@ -24,9 +24,14 @@ def import_grid(
     from cooplevier.cli.console import message
     from cooplevier.content.dump import dump_answers
     from cooplevier.content.grid import GridRefusal, is_grid, read_grid
+    from cooplevier.content.plan.plan_sheet import is_plan_workbook
     from cooplevier.files import atomic_write
     from cooplevier.writelock import writing
 
+    if any(is_plan_workbook(grid) for grid in grids):  # the plan workbook of `plan --format xlsx`
+        from cooplevier.cli.cooperation.plan_files import import_plans
+
+        return import_plans(grids, output, force=force, content=content)
     for grid in grids:
         if not is_grid(grid):
             raise UsageError(t("import.not_grid"), file=grid)
