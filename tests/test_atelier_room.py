@@ -245,7 +245,7 @@ def test_the_guide_describes_the_phone_workshop_with_the_measured_time(pack: Pac
         assert step in section, step
     assert "Sans Wi-Fi" in section and "## Faire passer le questionnaire" in text and "### Sur papier" in text
     short = invoke("handout", "guide", "--short", "--format", "md").stdout.replace("\u00a0", " ")
-    assert f"environ {reading_load(pack.form(None, 'short')).minutes} minutes de lecture" in short
+    assert f"environ {reading_load(pack.form(None, 'short')).minutes} minutes (" in short
 
 
 # -- data protection ------------------------------------------------------------------------------
@@ -276,6 +276,11 @@ def test_the_facilitator_erases_one_participant_after_a_confirmation(room: Calla
     answer_file = r.folder / f"reponses-{gone}.yaml"
     record = r.folder / ".cooplevier-atelier" / "participants" / f"{gone}.json"
     assert answer_file.exists() and record.exists()
+    lock = r.folder / f".{answer_file.name}.lock"  # the file lock the server holds (writelock)
+    assert lock.exists() and gone in r.w.registry.locks
+    kept = r.folder / ".cooplevier-atelier" / "conflits" / f"reponses-{gone}.atelier-20261207-090000-000000.yaml"
+    kept.parent.mkdir(exist_ok=True)
+    kept.write_text("a copy kept when their file was edited outside", encoding="utf-8")
     fac = r.client()
     csrf = csrf_of(fac.get(r.fac).text)
     assert fac.post(r.fac + "/effacer", data={"participant": gone, "confirmer": "oui"}).status_code == 403
@@ -284,6 +289,7 @@ def test_the_facilitator_erases_one_participant_after_a_confirmation(room: Calla
     done = fac.post(r.fac + "/effacer", data={"csrf": csrf, "participant": gone, "confirmer": "oui"})
     assert done.status_code == 303
     assert not answer_file.exists() and not record.exists() and r.w.registry.get(gone) is None
+    assert not kept.exists() and not lock.exists() and gone not in r.w.registry.locks
     assert [f["respondent"]["name"] for f in r.files()] == ["Reste"]
     assert "à effacer" not in json.dumps(r.files(), default=str) and len(r.w.results()) == 1
     assert leave.get(f"{r.base}/question/{qid}").headers["location"] == r.base  # their cookie opens nothing

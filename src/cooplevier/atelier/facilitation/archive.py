@@ -164,8 +164,14 @@ async def erase_participant(w: Workshop, pid: str) -> bool:
             result = erase(w.folder, pid)
             if asyncio.iscoroutine(result):
                 await result
-        w.registry.people.pop(pid, None)
-        w.registry.version += 1
+        reg = w.registry
+        reg.people.pop(pid, None)
+        reg.digests.pop(pid, None)
+        reg.stats.pop(pid, None)
+        held = reg.locks.pop(pid, None)  # the file lock the server held on their (now gone) answer file
+        if held is not None:
+            held.release()
+        reg.version += 1
         w._scores.pop(pid, None)
         w._shown_scores.pop(pid, None)
         w.published.revision.pop(pid, None)
@@ -175,8 +181,14 @@ async def erase_participant(w: Workshop, pid: str) -> bool:
 
 
 def _remove_files(folder: Path, pid: str) -> None:
-    for path in (answers_path(folder, pid), records_dir(folder) / f"{pid}.json"):
+    """Their answer file, their record, and the copies kept when their file was edited outside
+    (`.cooplevier-atelier/conflits/reponses-<id>.atelier-<time>.yaml`, participants.py)."""
+    conflicts = state_dir(folder) / "conflits"
+    kept = sorted(conflicts.glob(f"reponses-{pid}.*")) if conflicts.is_dir() else []
+    for path in (answers_path(folder, pid), records_dir(folder) / f"{pid}.json", *kept):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(path)
     fsync_dir(folder)
     fsync_dir(records_dir(folder))
+    if kept:
+        fsync_dir(conflicts)
