@@ -254,11 +254,21 @@ def percentile(values: Sequence[float], q: float) -> float:
 class Room:
     """A workshop in a temporary folder, and a way to open browsers (clients) on it."""
 
-    def __init__(self, folder: Path, pack: Pack, **options: Any) -> None:
+    def __init__(self, folder: Path, pack: Pack, *, revealed: bool = True, **options: Any) -> None:
+        """`revealed`: the results shown on the screen from the start (a new workshop hides them
+        until the facilitator reveals them; the tests of the screen's figures start revealed)."""
         self.folder = folder
         self.pack = pack
         self.options = {"territory": "Pays <b>Test</b>", "structure": None, "short": False, **options}
+        new = not (folder / ".cooplevier-atelier" / "state.json").exists()
         self.workshop = start_workshop(folder, pack, **self.options)
+        if revealed and new:
+            from dataclasses import replace
+
+            from cooplevier.atelier.state import save_state
+
+            self.workshop.registry.state = replace(self.workshop.state, hidden=False)
+            save_state(folder, self.workshop.state)
         self.workshop.base_url = "http://testserver"
         self.app = create_app(self.workshop)
         self.clients: list[TestClient] = []

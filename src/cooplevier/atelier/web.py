@@ -36,6 +36,10 @@ def create_app(workshop: Workshop) -> Any:
     """The ASGI app of one workshop, wrapped in the security headers."""
     p = Participants(workshop)
     f = facilitator.Facilitator(workshop)
+    from cooplevier.atelier.room import Room
+
+    room = Room(workshop, f, p)
+    f.extra_context = room.dashboard_context
     routes = [
         Route("/a/{code}", p.home, methods=["GET"]),
         Route("/a/{code}/rejoindre", p.join, methods=["POST"]),
@@ -45,6 +49,7 @@ def create_app(workshop: Workshop) -> Any:
         Route("/a/{code}/reprendre/{token}", p.resume, methods=["GET"]),
         Route("/a/{code}/static/{name}", p.static, methods=["GET"]),
         *f.routes(),
+        *room.routes(),  # presenter view, comment wall, priority vote
     ]
     app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_allowed})
     app.router.redirect_slashes = False  # a stray "/" is a 404, never a redirect built from the Host header
@@ -90,6 +95,7 @@ class Participants:
             "territory": w.state.settings.territory,
             "closed": w.state.closed,
             "resume": None,
+            "vote_url": f"{self._base()}/vote" if _vote_open(w) else None,
             **more,
         }
 
@@ -283,6 +289,12 @@ class Participants:
         context = self._context(person=person, resume=self._resume_url(person))
         context.update(done_context(self.w, person, base=self._base()))
         return views.page("done.html.j2", context)
+
+
+def _vote_open(w: Workshop) -> bool:
+    from cooplevier.atelier.vote import live_vote
+
+    return live_vote(w.folder).status == "open"
 
 
 async def _form(request: Request) -> tuple[dict[str, str], Response | None]:
