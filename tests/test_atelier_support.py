@@ -44,6 +44,8 @@ class Server:
 
     out: str = ""
     err: str = ""
+    screen: str = ""  # the read-only projected page (screen key)
+    presenter: str = ""  # the presenter view, under the screen key
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 60) -> int:
         """Send `sig`, wait for the end, and keep what the server printed (its pipes closed)."""
@@ -74,7 +76,9 @@ def start_server(folder: Path, *args: str, env: dict[str, str] | None = None, ti
         raise AssertionError(f"the server did not start: {err}")
     assert time.monotonic() < deadline
     links = json.loads(line)
-    return Server(proc, links["participant"], links["facilitator"], links["folder"])
+    server = Server(proc, links["participant"], links["facilitator"], links["folder"])
+    server.screen, server.presenter = links.get("screen", ""), links.get("presenter", "")
+    return server
 
 
 @dataclass

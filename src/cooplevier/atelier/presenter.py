@@ -8,6 +8,7 @@ what is held back and why.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -181,10 +182,12 @@ def shown_counts(proj: Projection) -> str:
     return f"{proj.respondents} personne{'s' if proj.respondents > 1 else ''}" + (f" ({by})" if by else "")
 
 
-def vote_view(vote: Vote, pack: Pack, k: int) -> dict[str, Any]:
+def vote_view(vote: Vote, pack: Pack, k: int, hidden: bool = False) -> dict[str, Any]:
+    """The vote slide: totals only when the vote's results and the workshop's are both revealed
+    (results hidden again hide the vote's too), for at least K voters."""
     totals, voters, waiting = vote.screen(k)
-    shown = vote.revealed and totals is not None
-    if vote.revealed and vote.status == "open":
+    shown = vote.revealed and not hidden and totals is not None
+    if shown and vote.status == "open":
         vote.mark_seen()
     items = [
         {"p": p, "lever": pack.lever(p.lever) if p.lever in {lv.id for lv in pack.levers} else None}
@@ -198,3 +201,33 @@ def vote_view(vote: Vote, pack: Pack, k: int) -> dict[str, Any]:
             item["width"] = f"{totals[item['p'].id] / top * 100:.1f}"
     pages = [items[i : i + VOTE_PAGE] for i in range(0, len(items), VOTE_PAGE)] or [[]]
     return {"items": items, "pages": pages, "shown": shown, "voters": voters, "waiting": waiting, "vote": vote}
+
+
+@dataclass(frozen=True, slots=True)
+class LegendItem:
+    label: str
+    dash: str
+    shape: str
+    colour: str
+
+
+def presenter_wheel(proj: Projection, pack: Pack) -> tuple[Any, list[LegendItem]]:
+    """The group's wheel without its own legend (drawn in SVG units, too small at 10 m), and the
+    legend as items the page writes in its own large type (each series: a dash and a marker too,
+    so nothing rests on colour)."""
+    from markupsafe import Markup
+
+    from cooplevier.atelier.facilitator import group_labels as series_labels
+    from cooplevier.atelier.facilitator import projection_wheel
+    from cooplevier.messages import t
+    from cooplevier.report.wheel import STYLES
+
+    labels = series_labels(proj)
+    svg = str(projection_wheel(proj, pack, labels))
+    size = 460
+    svg = re.sub(r'viewBox="0 0 (\d+) \d+" width="(\d+)" height="\d+"', f'viewBox="0 0 {size} {size}"', svg, count=1)
+    names = [t("wheel.group_mean")]
+    if proj.split:
+        names += [t("wheel.role_series", role=labels[g.key], count=g.count) for g in proj.groups]
+    legend = [LegendItem(name, *STYLES[i % len(STYLES)]) for i, name in enumerate(names)]
+    return Markup(svg), legend  # our own SVG (wheel_svg escapes every text it draws)

@@ -21,7 +21,7 @@ from starlette.routing import Route
 
 from cooplevier.atelier import views
 from cooplevier.atelier.comments import Wall
-from cooplevier.atelier.presenter import build_deck, clip, held_sentence, shown_counts, vote_view
+from cooplevier.atelier.presenter import build_deck, clip, held_sentence, presenter_wheel, shown_counts, vote_view
 from cooplevier.atelier.security import FormRefused, read_form
 from cooplevier.atelier.vote import MAX_PROPOSALS, MAX_TEXT, Proposal, Vote, default_budget, live_vote, now, parse_ballot
 from cooplevier.atelier.workshop import Workshop
@@ -107,7 +107,7 @@ class Room:
         hidden = w.state.hidden
         if not hidden:
             w.mark_seen()
-        voting = vote_view(vote_of(w), w.pack, w.min_group)
+        voting = vote_view(vote_of(w), w.pack, w.min_group, hidden)
         deck = build_deck(w, wall_of(w), hidden, len(voting["pages"]))
         try:
             current = int(request.query_params.get("s", "0"))
@@ -115,11 +115,9 @@ class Room:
             current = 0
         current = max(0, min(current, len(deck.slides) - 1))
         proj = w.projection()
-        wheel = None
+        wheel, legend = None, []
         if deck.revealed and proj.enough:
-            from cooplevier.atelier.facilitator import group_labels, projection_wheel
-
-            wheel = projection_wheel(proj, w.pack, group_labels(proj))
+            wheel, legend = presenter_wheel(proj, w.pack)
         base = self.f._base() if controls else self.f._screen_base()
         return self.f._context(
             base=base,
@@ -128,6 +126,7 @@ class Room:
             current=current,
             p=proj,
             wheel=wheel,
+            legend=legend,
             held=held_sentence(w) if deck.revealed else None,
             counts_text=shown_counts(proj),
             controls=controls,
