@@ -203,7 +203,11 @@ def test_a_room_answers_comments_votes_and_the_presenter_view_shows_it(
     assert checked >= len(levers) * 2
     # -- the vote: proposals typed on the dashboard, opened, cast from phones ---------------------
     desk.goto(srv.facilitator + "#vote")
-    for lever, text in [("L1", "Un calendrier commun des instances"), ("L2", "Associer le conseil de développement dès la préparation"), ("L1", "Une lettre mensuelle aux élus")]:
+    for lever, text in [
+        ("L1", "Un calendrier commun des instances"),
+        ("L2", "Associer le conseil de développement dès la préparation"),
+        ("L1", "Une lettre mensuelle aux élus"),
+    ]:
         desk.select_option("#vote-lever", lever)
         desk.fill("#vote-text", text)
         desk.click("button[value=ajouter]")

@@ -29,11 +29,13 @@ import contextlib
 import datetime as dt
 import json
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cooplevier.atelier.state import state_dir, write_private
+from cooplevier.messages import t
 
 VOTES_FILE = "votes.json"
 SCREEN_FILE = "vote-screen.json"
@@ -77,9 +79,10 @@ class Vote:
     ballots: dict[str, dict[str, int]] = field(default_factory=dict)
     shown: dict[str, dict[str, int]] = field(default_factory=dict)  # the ballots the screen's totals stand for
     seen: bool = False  # the totals were on a screen while the vote was open
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    _dirty: bool = False
-    _flushing: asyncio.Task[None] | None = None
+    _flag: threading.Lock = field(default_factory=threading.Lock)
+    _write_lock: threading.Lock = field(default_factory=threading.Lock)
+    _pending: bytes | None = None
+    _writing: bool = False
 
     # -- reading ---------------------------------------------------------------------------
     @property
@@ -153,11 +156,14 @@ class Vote:
 
     # -- changes -----------------------------------------------------------------------------
     async def save(self) -> None:
-        await asyncio.to_thread(self.write_totals)
+        """Write `votes.json` as the vote is now (after a change of the facilitator's)."""
+        self._totals_soon()
+        await asyncio.to_thread(self.settled)
 
     def write_totals(self) -> None:
         data = json.dumps(self.to_data(), ensure_ascii=False, indent=1).encode("utf-8")
-        write_private(state_dir(self.folder) / VOTES_FILE, data)
+        with self._write_lock:
+            write_private(state_dir(self.folder) / VOTES_FILE, data)
 
     async def cast(self, participant: str, votes: dict[str, int]) -> None:
         """Keep one participant's ballot (on disk before this returns); an empty one is removed."""
@@ -170,21 +176,40 @@ class Vote:
         else:
             await asyncio.to_thread(_unlink, path)
             self.ballots.pop(participant, None)
-        self._dirty = True
-        if self._flushing is None or self._flushing.done():
-            self._flushing = asyncio.create_task(self._flush())
+        self._totals_soon()
 
-    async def _flush(self) -> None:
-        """Write the totals after ballots came in: one write at a time, the last one up to date."""
-        while self._dirty:
-            self._dirty = False
-            async with self.lock:
-                await self.save()
+    def _totals_soon(self) -> None:
+        """Have `votes.json` rewritten with the totals as they are now, by one writer thread at a
+        time: ballots arriving meanwhile are taken by its next write (the ballots, on disk
+        first, are what counts; `recount` rebuilds the totals from them)."""
+        data = json.dumps(self.to_data(), ensure_ascii=False, indent=1).encode("utf-8")
+        with self._flag:
+            self._pending = data
+            if self._writing:
+                return
+            self._writing = True
+        threading.Thread(target=self._writer, name="cooplevier-votes", daemon=True).start()
 
-    async def settle(self) -> None:
-        """Wait for the totals being written (tests, and before the server stops)."""
-        if self._flushing is not None:
-            await self._flushing
+    def _writer(self) -> None:
+        while True:
+            with self._flag:
+                data, self._pending = self._pending, None
+                if data is None:
+                    self._writing = False
+                    return
+            try:
+                with self._write_lock:
+                    write_private(state_dir(self.folder) / VOTES_FILE, data)
+            except OSError:
+                pass  # the ballots are on disk: the next write, or `recount`, puts the totals right
+
+    def settled(self, timeout: float = 30) -> None:
+        """Wait until the totals written are the latest (tests, and before the server stops)."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while self._writing and time.monotonic() < deadline:
+            time.sleep(0.005)
 
 
 def ballot_path(folder: Path, participant: str) -> Path:
@@ -286,20 +311,20 @@ def parse_ballot(vote: Vote, fields: dict[str, str]) -> tuple[dict[str, int], li
     votes: dict[str, int] = {}
     names = {name for name in fields if name.startswith("vote-")}
     if names - {f"vote-{p.id}" for p in vote.proposals}:
-        errors.append("Ce formulaire ne correspond plus aux propositions du vote : rechargez la page.")
+        errors.append(t("atelier.vote.stale_form"))
     for p in vote.proposals:
         raw = typed[p.id]
         if raw == "":
             votes[p.id] = 0
         elif not raw.isdigit() or len(raw) > 3:
-            errors.append(f"{p.id} : « {raw[:12]} » n'est pas un nombre entier de jetons (0 ou plus).")
+            errors.append(t("atelier.vote.not_number", proposal=p.id, typed=raw[:12]))
         elif int(raw) > vote.cap:
-            errors.append(f"{p.id} : {int(raw)} jetons, c'est plus que les {vote.cap} permis sur une même proposition.")
+            errors.append(t("atelier.vote.over_cap", proposal=p.id, tokens=int(raw), cap=vote.cap))
         else:
             votes[p.id] = int(raw)
     spent = sum(votes.values())
     if not errors and spent > vote.budget:
-        errors.append(f"Vous avez placé {spent} jetons : le budget est de {vote.budget}. Retirez-en {spent - vote.budget}.")
+        errors.append(t("atelier.vote.over_budget", spent=spent, budget=vote.budget, over=spent - vote.budget))
     return votes, errors, typed
 
 

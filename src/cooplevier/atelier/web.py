@@ -36,7 +36,7 @@ def create_app(workshop: Workshop) -> Any:
     """The ASGI app of one workshop, wrapped in the security headers."""
     p = Participants(workshop)
     f = facilitator.Facilitator(workshop)
-    from cooplevier.atelier.room import Room
+    from cooplevier.atelier.discussion.room import Room
 
     room = Room(workshop, f, p)
     f.extra_context = room.dashboard_context

@@ -66,4 +66,31 @@ FR: dict[str, str | dict[str, str]] = {
     "atelier.group.others": "Autres rôles",
     "atelier.group.everyone": "Ensemble",
     "atelier.qr_title": "QR code du lien des participants",
+    # the presenter view: what the screen leaves out, and why (one sentence, its parts joined by « ; »)
+    "atelier.held.waiting": {
+        "one": "{count} réponse ({by}) n'est pas encore à l'écran : une réponse n'y entre qu'avec celles d'au moins {k} personnes du même rôle, pour qu'aucun changement ne trahisse celle d'une personne",
+        "other": "{count} réponses ({by}) ne sont pas encore à l'écran : une réponse n'y entre qu'avec celles d'au moins {k} personnes du même rôle, pour qu'aucun changement ne trahisse celle d'une personne",
+    },
+    "atelier.held.people": {
+        "one": "{count} personne ({roles}) est hors des chiffres : moins de {k} dans son rôle, ses réponses se déduiraient de la moyenne du groupe",
+        "other": "{count} personnes ({roles}) sont hors des chiffres : moins de {k} dans leur rôle, leurs réponses se déduiraient de la moyenne du groupe",
+    },
+    "atelier.shown_people": {"one": "{count} personne", "other": "{count} personnes"},
+    # the priority vote: a ballot refused, or a change of the facilitator's refused
+    "atelier.vote.stale_form": "Ce formulaire ne correspond plus aux propositions du vote : rechargez la page.",
+    "atelier.vote.not_number": "{proposal} : « {typed} » n'est pas un nombre entier de jetons (0 ou plus).",
+    "atelier.vote.over_cap": "{proposal} : {tokens} jetons, c'est plus que les {cap} permis sur une même proposition.",
+    "atelier.vote.over_budget": "Vous avez placé {spent} jetons : le budget est de {budget}. Retirez-en {over}.",
+    "atelier.vote.locked": "Le vote a été ouvert : ses propositions et ses règles ne changent plus.",
+    "atelier.vote.no_lever": "Choisissez le levier de la proposition.",
+    "atelier.vote.bad_text": "Le texte de la proposition : de 1 à {most} caractères, sans caractère de contrôle.",
+    "atelier.vote.no_actions": "Le contenu ne propose pas d'actions pour ce levier : tapez vos propositions.",
+    "atelier.vote.bad_budget": "Le budget : un nombre entier de jetons, de 1 à 99 (vide : la règle par défaut).",
+    "atelier.vote.bad_cap": "Le plafond par proposition : un nombre entier d'au moins 1 (vide : tout le budget).",
+    "atelier.vote.already_opened": "Ce vote a déjà été ouvert : rouvrez-le s'il est clos.",
+    "atelier.vote.too_few": "Il faut au moins deux propositions pour ouvrir le vote.",
+    "atelier.vote.not_open": "Le vote n'est pas ouvert.",
+    "atelier.vote.not_closed": "Le vote n'est pas clos.",
+    "atelier.vote.unknown_action": "Action inconnue.",
+    "atelier.vote.too_many": "Au plus {most} propositions : un vote se lit sur un téléphone.",
 }

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,7 +43,8 @@ class Wall:
     def __init__(self, workshop: Workshop) -> None:
         self.w = workshop
         self.decisions: dict[str, dict[str, Any]] = _load(workshop)
-        self._lock = asyncio.Lock()
+        self._lock = threading.Lock()
+        self._written = 0
         self._cache: tuple[tuple[int, int], list[Comment]] | None = None
         self._revision = 0
 
@@ -85,17 +87,22 @@ class Wall:
         """Approve, set aside or withdraw an approval; False when the comment is not (or no longer) there."""
         if decision not in DECISIONS or comment not in {c.id for c in self.comments()}:
             return False
-        async with self._lock:
-            if decision == "withdraw":
-                self.decisions.pop(comment, None)
-            else:
-                at = max((int(d.get("at", 0)) for d in self.decisions.values()), default=0) + 1
-                self.decisions[comment] = {"decision": decision, "at": at if decision == "approve" else 0}
-            data = {"cooplevier": FORMAT, "decisions": self.decisions}
-            path = state_dir(self.w.folder) / MODERATION_FILE
-            await asyncio.to_thread(write_private, path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
-            self._revision += 1
+        if decision == "withdraw":
+            self.decisions.pop(comment, None)
+        else:
+            at = max((int(d.get("at", 0)) for d in self.decisions.values()), default=0) + 1
+            self.decisions[comment] = {"decision": decision, "at": at if decision == "approve" else 0}
+        data = json.dumps({"cooplevier": FORMAT, "decisions": self.decisions}, ensure_ascii=False).encode("utf-8")
+        self._revision += 1
+        await asyncio.to_thread(self._write, self._revision, data)
         return True
+
+    def _write(self, revision: int, data: bytes) -> None:
+        """Write the decisions; a write overtaken by a later one is skipped (the later one holds it)."""
+        with self._lock:
+            if revision > self._written:
+                write_private(state_dir(self.w.folder) / MODERATION_FILE, data)
+                self._written = revision
 
 
 def _load(workshop: Workshop) -> dict[str, dict[str, Any]]:

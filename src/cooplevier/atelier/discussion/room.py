@@ -11,7 +11,6 @@ Permissions, as everywhere in the workshop (docs/atelier.md):
 
 from __future__ import annotations
 
-import re
 import secrets
 from typing import Any
 
@@ -20,22 +19,37 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from cooplevier.atelier import views
-from cooplevier.atelier.comments import Wall
-from cooplevier.atelier.presenter import build_deck, clip, held_sentence, presenter_wheel, shown_counts, vote_view
+from cooplevier.atelier.discussion.comments import Wall
+from cooplevier.atelier.discussion.presenter import (
+    build_deck,
+    clip,
+    held_sentence,
+    presenter_wheel,
+    shown_counts,
+    vote_view,
+)
 from cooplevier.atelier.security import FormRefused, read_form
-from cooplevier.atelier.vote import MAX_PROPOSALS, MAX_TEXT, Proposal, Vote, default_budget, live_vote, now, parse_ballot
+from cooplevier.atelier.vote import (
+    MAX_PROPOSALS,
+    MAX_TEXT,
+    Proposal,
+    Vote,
+    default_budget,
+    live_vote,
+    now,
+    parse_ballot,
+)
 from cooplevier.atelier.workshop import Workshop
 from cooplevier.content.answers import text_problem
+from cooplevier.messages import t
 from cooplevier.numbers import score_value
-
-LEVER = re.compile(r"L\d{1,2}")
 
 
 def wall_of(w: Workshop) -> Wall:
     wall = w.addons.get("wall")
-    if wall is None:
+    if not isinstance(wall, Wall):
         wall = w.addons["wall"] = Wall(w)
-    return wall  # type: ignore[no-any-return]
+    return wall
 
 
 def vote_of(w: Workshop) -> Vote:
@@ -115,11 +129,12 @@ class Room:
             current = 0
         current = max(0, min(current, len(deck.slides) - 1))
         proj = w.projection()
-        wheel, legend = None, []
+        wheel: Any = None
+        legend: list[Any] = []
         if deck.revealed and proj.enough:
             wheel, legend = presenter_wheel(proj, w.pack)
         base = self.f._base() if controls else self.f._screen_base()
-        return self.f._context(
+        context: dict[str, Any] = self.f._context(
             base=base,
             here=base + "/presentation",
             deck=deck,
@@ -137,6 +152,7 @@ class Room:
             counts=w.counts(),
             score_value=score_value,
         )
+        return context
 
     async def presentation(self, request: Request) -> Response:
         if not self.f._shown(request):
@@ -185,12 +201,11 @@ class Room:
             return refused  # type: ignore[return-value]
         vote = vote_of(self.w)
         action = fields.get("action", "")
-        async with vote.lock:
-            error = self._vote_change(vote, action, fields)
-            if error is None:
-                if vote.budget_auto and vote.status == "draft":
-                    vote.budget = default_budget(len(vote.proposals))
-                await vote.save()
+        error = self._vote_change(vote, action, fields)  # no await in between: one change at a time
+        if error is None:
+            if vote.budget_auto and vote.status == "draft":
+                vote.budget = default_budget(len(vote.proposals))
+            await vote.save()
         if error is not None:
             return views.page(
                 "error.html.j2", {"kind": "vote", "message": error, "back": self.f._base() + "#vote"}, 422
@@ -202,21 +217,21 @@ class Room:
         draft = vote.status == "draft"
         levers = {lv.id for lv in self.w.pack.levers}
         if action in ("ajouter", "ajouter-actions", "retirer", "regles") and not draft:
-            return "Le vote a été ouvert : ses propositions et ses règles ne changent plus."
+            return t("atelier.vote.locked")
         if action == "ajouter":
             lever, text = fields.get("lever", ""), " ".join(fields.get("text", "").split())
             if lever not in levers:
-                return "Choisissez le levier de la proposition."
+                return t("atelier.vote.no_lever")
             if not text or len(text) > MAX_TEXT or text_problem(text) is not None:
-                return f"Le texte de la proposition : de 1 à {MAX_TEXT} caractères, sans caractère de contrôle."
+                return t("atelier.vote.bad_text", most=MAX_TEXT)
             return self._add(vote, lever, None, text)
         if action == "ajouter-actions":
             lever = fields.get("lever", "")
             if lever not in levers:
-                return "Choisissez un levier."
+                return t("atelier.vote.no_lever")
             actions = pack_actions(self.w, lever)
             if not actions:
-                return "Le contenu ne propose pas d'actions pour ce levier : tapez vos propositions."
+                return t("atelier.vote.no_actions")
             for aid, text in actions:
                 if all(p.action != aid for p in vote.proposals):
                     error = self._add(vote, lever, aid, text)
@@ -233,39 +248,39 @@ class Room:
             elif budget.isdigit() and 1 <= int(budget) <= 99:
                 vote.budget, vote.budget_auto = int(budget), False
             else:
-                return "Le budget : un nombre entier de jetons, de 1 à 99 (vide : la règle par défaut)."
+                return t("atelier.vote.bad_budget")
             if cap == "":
                 vote.max_per_proposal = None
             elif cap.isdigit() and int(cap) >= 1:
                 vote.max_per_proposal = int(cap) if int(cap) < vote.budget else None
             else:
-                return "Le plafond par proposition : un nombre entier d'au moins 1 (vide : tout le budget)."
+                return t("atelier.vote.bad_cap")
             return None
         if action == "ouvrir":
             if not draft:
-                return "Ce vote a déjà été ouvert : rouvrez-le s'il est clos."
+                return t("atelier.vote.already_opened")
             if len(vote.proposals) < 2:
-                return "Il faut au moins deux propositions pour ouvrir le vote."
+                return t("atelier.vote.too_few")
             vote.status, vote.opened = "open", now()
             return None
         if action == "clore":
             if vote.status != "open":
-                return "Le vote n'est pas ouvert."
+                return t("atelier.vote.not_open")
             vote.status, vote.closed = "closed", now()
             return None
         if action == "rouvrir":
             if vote.status != "closed":
-                return "Le vote n'est pas clos."
+                return t("atelier.vote.not_closed")
             vote.status, vote.closed = "open", None
             return None
         if action in ("montrer", "masquer"):
             vote.revealed = action == "montrer"
             return None
-        return "Action inconnue."
+        return t("atelier.vote.unknown_action")
 
     def _add(self, vote: Vote, lever: str, action: str | None, text: str) -> str | None:
         if len(vote.proposals) >= MAX_PROPOSALS:
-            return f"Au plus {MAX_PROPOSALS} propositions : un vote se lit sur un téléphone."
+            return t("atelier.vote.too_many", most=MAX_PROPOSALS)
         number = max((int(p.id[1:]) for p in vote.proposals if p.id[1:].isdigit()), default=0) + 1
         vote.proposals.append(Proposal(f"P{number}", lever, action, text))
         return None
@@ -273,13 +288,15 @@ class Room:
     # -- the vote, participant -----------------------------------------------------------------
     async def vote_page(self, request: Request) -> Response:
         p = self.p
-        if (wrong := p._canonical(request)) is not None:
+        wrong: Response | None = p._canonical(request)
+        if wrong is not None:
             return wrong
         person = p._person(request)
         if person is None:
             if request.method == "POST":
                 return views.refused("csrf", 403, back=p._base())
-            return p._lost()
+            lost: Response = p._lost()
+            return lost
         vote = vote_of(self.w)
         csrf = self.w.state.sign("csrf:v:" + person.id)
         if request.method == "GET":

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from cooplevier.atelier.comments import Comment, Wall
+from cooplevier.atelier.discussion.comments import Comment, Wall
 from cooplevier.atelier.vote import Vote
 from cooplevier.atelier.workshop import Workshop
 from cooplevier.content.model import ROLES, Pack
-from cooplevier.messages import role_group
+from cooplevier.messages import role_group, tn
 from cooplevier.numbers import score_value
 from cooplevier.scoring.masking import EVERYONE, OTHERS, Projection
 from cooplevier.scoring.synthesis import NO_ROLE
@@ -131,7 +131,7 @@ def build_deck(w: Workshop, wall: Wall, hidden: bool, vote_pages: int = 1) -> De
                     lid,
                     "lever",
                     lever=lever,
-                    bars=bars(proj, row.figure, labels) if shown and i == 0 else (),
+                    bars=bars(proj, row.figure, labels) if shown and i == 0 and row.figure.n else (),
                     divergent=shown and row.figure.divergent,
                     discuss=row.discuss[:1] if shown and i == 0 else (),
                     comments=tuple(page),
@@ -159,27 +159,18 @@ def held_sentence(w: Workshop) -> str | None:
             waiting[role] = waiting.get(role, 0) + n
     parts = []
     if waiting:
-        total = sum(waiting.values())
         by = ", ".join(f"{role_group(r).lower()} {waiting[r]}" for r in [*ROLES, NO_ROLE] if r in waiting)
-        parts.append(
-            f"{total} réponse{'s' if total > 1 else ''} ({by}) ne {'sont' if total > 1 else 'est'} pas encore à l'écran : "
-            f"une réponse n'y entre qu'avec celles d'au moins {k} personnes du même rôle, "
-            f"pour qu'aucun changement ne trahisse celle d'une personne"
-        )
+        parts.append(tn("atelier.held.waiting", sum(waiting.values()), by=by, k=k))
     if proj.split and proj.held_back:
         roles = ", ".join(role_group(r).lower() for r in proj.held_roles)
-        parts.append(
-            f"{proj.held_back} personne{'s' if proj.held_back > 1 else ''} ({roles}) {'sont' if proj.held_back > 1 else 'est'} "
-            f"hors des chiffres : moins de {k} dans {'leurs rôles' if len(proj.held_roles) > 1 else 'son rôle'}, "
-            f"leurs réponses se déduiraient de la moyenne du groupe"
-        )
+        parts.append(tn("atelier.held.people", proj.held_back, roles=roles, k=k))
     return ("; ".join(parts) + ".") if parts else None
 
 
 def shown_counts(proj: Projection) -> str:
     """Whose answers the figures stand for: people with published answers, by role."""
     by = ", ".join(f"{role_group(r).lower()} {n}" for r, n in proj.roles.items())
-    return f"{proj.respondents} personne{'s' if proj.respondents > 1 else ''}" + (f" ({by})" if by else "")
+    return tn("atelier.shown_people", proj.respondents) + (f" ({by})" if by else "")
 
 
 def vote_view(vote: Vote, pack: Pack, k: int, hidden: bool = False) -> dict[str, Any]:
@@ -189,7 +180,7 @@ def vote_view(vote: Vote, pack: Pack, k: int, hidden: bool = False) -> dict[str,
     shown = vote.revealed and not hidden and totals is not None
     if shown and vote.status == "open":
         vote.mark_seen()
-    items = [
+    items: list[dict[str, Any]] = [
         {"p": p, "lever": pack.lever(p.lever) if p.lever in {lv.id for lv in pack.levers} else None}
         for p in vote.proposals
     ]
