@@ -112,7 +112,8 @@ class Registry:
             af = load_answers(path, self.pack)
             record = self._read_record(pid)
             person = Participant(pid, af.role, af.name, str(record.get("joined", "")), dict(af.answers))
-            person.position = _int_in(record.get("position"), 0, len(self.steps), default=self._first_open(person))
+            saved = _int_in(record.get("position"), 0, len(self.steps), default=self._first_open(person))
+            person.position = max(saved, self._after_furthest(person))
             person.finished = record.get("finished") is True
             self.people[pid] = person
         self.version += 1
@@ -129,6 +130,11 @@ class Registry:
             if step.kind == "question" and step.id not in person.answers:
                 return i - 1 if i and self.steps[i - 1].kind == "lever" else i
         return len(self.steps)
+
+    def _after_furthest(self, person: Participant) -> int:
+        """The step after the furthest question answered (0 when none): where the participant was."""
+        answered = [i for i, step in enumerate(self.steps) if step.kind == "question" and step.id in person.answers]
+        return answered[-1] + 1 if answered else 0
 
     def get(self, pid: str | None) -> Participant | None:
         return self.people.get(pid) if pid and is_participant_id(pid) else None
@@ -160,7 +166,7 @@ class Registry:
                 pid = new_participant_id()
             joined = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             person = Participant(pid, role, name, joined)
-            await self._in_thread(self._write, person, person.answers, 0, False)
+            await self._in_thread(self._write, person, dump_fast(self.answer_file(person)), 0, False)
             self.people[pid] = person
             self.version += 1
             return person
@@ -180,19 +186,28 @@ class Registry:
             if question is not None and value is not None:
                 answers[question] = Answer(value, comment)
             finished = person.finished or position >= len(self.steps)
-            await self._in_thread(self._write, person, answers, position, finished)
+            # the participant's place is written when the end is first reached, not at every
+            # answer (one file and two fsyncs less per answer); a restart finds it again from
+            # the answers (`load`): the furthest answered question, or the saved place if further
+            record = finished != person.finished
+            if answers == person.answers and not record:  # a move only (« Précédent », « Passer »)
+                person.position = position
+                return
+            text = dump_fast(self.answer_file(person, answers))  # CPU: here, not in a thread fighting for the GIL
+            await self._in_thread(self._write, person, text, position, finished, record)
             person.answers, person.position, person.finished = answers, position, finished
             person.revision += 1
             self.version += 1
 
-    def _write(self, person: Participant, answers: dict[str, Answer], position: int, finished: bool) -> None:
+    def _write(self, person: Participant, text: str, position: int, finished: bool, record: bool = True) -> None:
         """The answer file first (what is acknowledged), then where the participant is."""
         from cooplevier.files import atomic_write
 
-        text = dump_fast(self.answer_file(person, answers))
         atomic_write(answers_path(self.folder, person.id), text, force=True)
-        record = {"id": person.id, "joined": person.joined, "position": position, "finished": finished}
-        write_private(records_dir(self.folder) / f"{person.id}.json", json.dumps(record).encode("utf-8"))
+        if not record:
+            return
+        place = {"id": person.id, "joined": person.joined, "position": position, "finished": finished}
+        write_private(records_dir(self.folder) / f"{person.id}.json", json.dumps(place).encode("utf-8"))
 
     def answered(self) -> list[Participant]:
         """Everyone who answered at least one question (the synthesis's respondents)."""

@@ -188,7 +188,8 @@ class Vote:
             if self._writing:
                 return
             self._writing = True
-        threading.Thread(target=self._writer, name="cooplevier-votes", daemon=True).start()
+        # not a daemon: the process waits for the last totals before it exits
+        threading.Thread(target=self._writer, name="cooplevier-votes").start()
 
     def _writer(self) -> None:
         while True:
@@ -280,7 +281,10 @@ def live_vote(folder: Path) -> Vote:
 
 
 def forget(folder: Path) -> None:
-    _LIVE.pop(folder.resolve(), None)
+    """The server stops serving `folder`: its vote's totals are written, then it is let go."""
+    vote = _LIVE.pop(folder.resolve(), None)
+    if vote is not None:
+        vote.settled()
 
 
 def recount(folder: Path) -> dict[str, Any]:

@@ -54,6 +54,9 @@ class Workshop:
     def release(self) -> None:
         """Let the folder go (its lock) and stop the writer threads, once serving is over."""
         self.registry.close()
+        from cooplevier.atelier.vote import forget
+
+        forget(self.folder)  # the vote's last totals written
         lock, self.folder_lock = self.folder_lock, None
         if lock is not None:
             lock.close()
