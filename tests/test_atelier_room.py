@@ -291,3 +291,25 @@ def test_the_start_line_gives_the_screen_and_the_presenter_view(tmp_path: Path) 
             assert 'data-slide="wheel"' in page.read().decode("utf-8")
     finally:
         assert server.stop() == 0
+
+
+def test_the_content_actions_of_a_chosen_lever_can_be_proposed(room: Callable[..., Room], pack: Pack) -> None:
+    from cooplevier.content.plan.actions import actions_for
+
+    r = room()
+    c = r.client()
+    dash = c.get(r.fac).text
+    chosen = [a for a in actions_for(pack, "L2")][:2]
+    assert all(f'name="a-{a.id}"' in dash for a in chosen)
+    assert _post(r, c, "/vote", action="ajouter-actions", lever="L2").status_code == 422  # nothing ticked
+    ticked = {f"a-{a.id}": "1" for a in chosen}
+    assert _post(r, c, "/vote", action="ajouter-actions", lever="L2", **ticked).status_code == 303
+    assert _post(r, c, "/vote", action="ajouter-actions", lever="L2", **ticked).status_code == 303  # not twice
+    _post(r, c, "/vote", action="ajouter", lever="L3", text="Un texte de l'animateur")
+    saved = json.loads((r.folder / ".cooplevier-atelier" / "votes.json").read_text(encoding="utf-8"))
+    assert [(p["id"], p["lever"], p["action"], p["text"]) for p in saved["proposals"]] == [
+        ("P1", "L2", chosen[0].id, chosen[0].text),
+        ("P2", "L2", chosen[1].id, chosen[1].text),
+        ("P3", "L3", None, "Un texte de l'animateur"),
+    ]
+    assert saved["budget"] == 1 and saved["status"] == "draft"  # three options: one token

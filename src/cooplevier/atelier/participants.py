@@ -27,7 +27,7 @@ from cooplevier.atelier.state import (
     records_dir,
     write_private,
 )
-from cooplevier.content.answers import FORMAT, Answer, AnswerFile, Value, load_answers
+from cooplevier.content.answers import Answer, AnswerFile, Value, load_answers
 from cooplevier.content.model import Pack, Question, Role
 
 WRITERS = 32  # threads that write answer files: fsync waits overlap, the event loop never does
@@ -166,7 +166,7 @@ class Registry:
                 pid = new_participant_id()
             joined = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             person = Participant(pid, role, name, joined)
-            await self._in_thread(self._write, person, dump_fast(self.answer_file(person)), 0, False)
+            await self._in_thread(self._write, person, _dump(self.answer_file(person)), 0, False)
             self.people[pid] = person
             self.version += 1
             return person
@@ -193,7 +193,7 @@ class Registry:
             if answers == person.answers and not record:  # a move only (« Précédent », « Passer »)
                 person.position = position
                 return
-            text = dump_fast(self.answer_file(person, answers))  # CPU: here, not in a thread fighting for the GIL
+            text = _dump(self.answer_file(person, answers))  # CPU: here, not in a thread fighting for the GIL
             await self._in_thread(self._write, person, text, position, finished, record)
             person.answers, person.position, person.finished = answers, position, finished
             person.revision += 1
@@ -214,58 +214,11 @@ class Registry:
         return [p for p in self if p.answers]
 
 
+def _dump(af: AnswerFile) -> str:
+    from cooplevier.content.dump import dump_answers
+
+    return dump_answers(af)
+
+
 def _int_in(value: object, low: int, high: int, *, default: int) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high else default
-
-
-def dump_fast(af: AnswerFile) -> str:
-    """`content.dump.dump_answers`, byte for byte, through libyaml's C emitter when present.
-
-    The server rewrites a participant's whole file on every answer: PyYAML's pure-Python emitter
-    takes ~3 ms of CPU for a full questionnaire, the C one ~1 ms. A test checks both agree. The C
-    emitter writes characters beyond U+FFFF (emoji) as escapes: a file with one goes the slow way,
-    so that it stays readable as typed.
-    """
-    import yaml
-
-    typed = [af.territory, af.name or "", *(a.comment or "" for a in af.answers.values())]
-    if any(ord(ch) > 0xFFFF for text in typed for ch in text):
-        from cooplevier.content.dump import dump_answers
-
-        return dump_answers(af)
-    doc: dict[str, object] = {"cooplevier": FORMAT, "territory": af.territory}
-    respondent = {k: v for k, v in (("name", af.name), ("role", af.role)) if v}
-    if respondent:
-        doc["respondent"] = respondent
-    for key, value in (("date", af.date), ("content", af.content), ("structure", af.structure), ("form", af.form)):
-        if value:
-            doc[key] = value
-    if af.targets:
-        doc["targets"] = dict(af.targets)
-    doc["answers"] = {
-        qid: ({"level": a.value, "comment": a.comment} if a.comment else a.value) for qid, a in af.answers.items()
-    }
-    return str(
-        yaml.dump(doc, Dumper=_dumper(), allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
-    )
-
-
-@functools.cache
-def _dumper() -> object:
-    import yaml
-
-    from cooplevier.content import dump
-
-    # the same characters as `dump_answers` quotes (a test compares the two writers' output)
-    breaks = getattr(dump, "_YAML_BREAKS", ("\x85", "\u2028", "\u2029"))
-    base = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-    class Dumper(base):  # type: ignore[valid-type,misc]
-        pass
-
-    def text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-        quoted = any(ch in value for ch in breaks) or value != value.strip() or "\n" in value
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"' if quoted else None)
-
-    Dumper.add_representer(str, text)
-    return Dumper

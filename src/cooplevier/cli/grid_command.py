@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cooplevier.cli.app import ContentOpt, ForceOpt, check_output, command, load
+from cooplevier.cli.app import ContentOpt, ForceOpt, command, load, with_option_files
 from cooplevier.errors import CooplevierError, ExitCode, UsageError
 from cooplevier.messages import t, tn
 
@@ -32,7 +32,7 @@ def import_grid(
     folder = output or Path(".")
     if folder.exists() and not folder.is_dir():
         raise UsageError(t("import.output_not_dir"), file=folder)
-    check_output(None, force=force, inputs=grids)  # no answer file is ever written over a grid or the pack
+    inputs = list(with_option_files(grids))  # no answer file is ever written over a grid or the pack
     pack = load(content)
     refused = written = 0
     taken: set[str] = set()
@@ -61,7 +61,8 @@ def import_grid(
                 continue
             try:
                 _make_folder(folder)
-                atomic_write(target, dump_answers(af, comments=[t("import.origin", source=item.label)]), force=force)
+                text = dump_answers(af, comments=[t("import.origin", source=item.label)])
+                atomic_write(target, text, force=force, inputs=inputs)
             except CooplevierError as exc:
                 message(exc.located())
                 refused += 1

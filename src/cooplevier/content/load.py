@@ -5,11 +5,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-import sys
 from pathlib import Path
 
 from cooplevier import cache
-from cooplevier.content.checks import cross_check
 from cooplevier.content.model import (
     OPTIONAL_FILES,
     PACK_FILES,
@@ -19,6 +17,7 @@ from cooplevier.content.model import (
     Pack,
     QuestionsFile,
 )
+from cooplevier.content.plan.actions import ActionsFile
 from cooplevier.content.schema import Converter
 from cooplevier.content.strict_yaml import YamlDoc, parse
 from cooplevier.errors import ContentError, CooplevierError, ErrorGroup
@@ -109,12 +108,20 @@ def _build(root: Path, docs: dict[str, YamlDoc], *, check: bool) -> Pack:
     migrations = MigrationsFile()
     if "migrations.yaml" in docs:
         migrations = converters["migrations.yaml"].dataclass(docs["migrations.yaml"].data, MigrationsFile, ())
+    actions = ActionsFile()
+    if "actions.yaml" in docs:
+        actions = converters["actions.yaml"].dataclass(docs["actions.yaml"].data, ActionsFile, ())
     for conv in converters.values():
         errors.extend(conv.errors)
     if errors:
         raise ErrorGroup(errors)
     if check:
+        from cooplevier.content.checks import cross_check  # not for a pack rebuilt from the cache
+        from cooplevier.content.plan.checks import check_actions
+
         errors.extend(cross_check(framework, cases_file, questions_file, migrations, docs))
+        if "actions.yaml" in docs:
+            errors.extend(check_actions(framework, actions, docs["actions.yaml"]))
         if errors:
             raise ErrorGroup(errors)
     return Pack(
@@ -125,11 +132,12 @@ def _build(root: Path, docs: dict[str, YamlDoc], *, check: bool) -> Pack:
         structures=questions_file.structures,
         observed=cases_file.observed,
         migrations=migrations.migrations,
+        actions=actions.actions,
     )
 
 
 @functools.cache
 def _code_digest() -> bytes:
-    from cooplevier.content import checks, model, schema, strict_yaml
-
-    return cache.source_digest(model, schema, checks, strict_yaml, sys.modules[__name__])
+    here = Path(__file__).parent  # the code that reads, converts and checks a pack
+    names = ("__init__", "model", "schema", "checks", "strict_yaml", "load", "plan/actions", "plan/checks")
+    return cache.source_digest(*(here / f"{name}.py" for name in names))

@@ -84,7 +84,7 @@ FR: dict[str, str | dict[str, str]] = {
     "atelier.vote.locked": "Le vote a été ouvert : ses propositions et ses règles ne changent plus.",
     "atelier.vote.no_lever": "Choisissez le levier de la proposition.",
     "atelier.vote.bad_text": "Le texte de la proposition : de 1 à {most} caractères, sans caractère de contrôle.",
-    "atelier.vote.no_actions": "Le contenu ne propose pas d'actions pour ce levier : tapez vos propositions.",
+    "atelier.vote.no_actions": "Cochez au moins une des actions du contenu pour ce levier, ou tapez votre proposition.",
     "atelier.vote.bad_budget": "Le budget : un nombre entier de jetons, de 1 à 99 (vide : la règle par défaut).",
     "atelier.vote.bad_cap": "Le plafond par proposition : un nombre entier d'au moins 1 (vide : tout le budget).",
     "atelier.vote.already_opened": "Ce vote a déjà été ouvert : rouvrez-le s'il est clos.",

@@ -58,11 +58,9 @@ def vote_of(w: Workshop) -> Vote:
 
 def pack_actions(w: Workshop, lever: str) -> list[tuple[str, str]]:
     """The content's actions for a lever, as (id, text), when the pack has them (engineer t21)."""
-    found = []
-    for action in getattr(w.pack.lever(lever), "actions", ()) or ():
-        text = getattr(action, "text", None)
-        found.append((str(action.id), str(getattr(text, "text", text) or action.id)))
-    return found
+    from cooplevier.content.plan.actions import actions_for
+
+    return [(a.id, a.text) for a in actions_for(w.pack, lever, w.state.settings.structure)]
 
 
 class Room:
@@ -229,7 +227,7 @@ class Room:
             lever = fields.get("lever", "")
             if lever not in levers:
                 return t("atelier.vote.no_lever")
-            actions = pack_actions(self.w, lever)
+            actions = [(aid, text) for aid, text in pack_actions(self.w, lever) if fields.get(f"a-{aid}")]
             if not actions:
                 return t("atelier.vote.no_actions")
             for aid, text in actions:
