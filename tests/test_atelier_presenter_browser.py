@@ -226,6 +226,10 @@ def test_a_room_answers_comments_votes_and_the_presenter_view_shows_it(
     phone.fill("#vote-P2", "1")
     phone.click("button.primary")
     assert "Votre vote est enregistré" in phone.inner_text("main")
+    open_vote_violations = _axe(phone, axe, "vote-open")
+    if shots:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+        phone.screenshot(path=str(Path(shots) / "vote-phone-open.png"), full_page=True)
     ballots = [{"P2": 3}, {"P1": 1, "P3": 2}, {"P2": 2, "P3": 1}]
     for p, ballot in zip(others, ballots, strict=False):
         assert p.vote(ballot).status_code == 303
@@ -266,6 +270,7 @@ def test_a_room_answers_comments_votes_and_the_presenter_view_shows_it(
     results["dashboard"] = _axe(desk, axe, "dashboard")
     phone_vote.goto(srv.participant + "/vote")
     results["vote"] = _axe(phone_vote, axe, "vote")
+    results["vote-open"] = open_vote_violations
     assert results == {name: [] for name in results}, json.dumps(results, ensure_ascii=False, indent=1)[:3000]
     # the facilitator's presenter view reveals and hides by keyboard; hidden stays hidden everywhere
     desk.goto(srv.facilitator + "/presentation?s=1")
