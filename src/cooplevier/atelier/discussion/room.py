@@ -340,5 +340,6 @@ class Room:
             cleared=saved and not mine,
             errors=errors or [],
             titles=titles,
+            vote_url=None,  # this is the vote: no link to it
         )
         return views.page("vote.html.j2", context, status)
