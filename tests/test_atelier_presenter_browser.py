@@ -18,7 +18,7 @@ import pytest
 
 from cooplevier.content.model import Pack
 from tests.helpers import invoke
-from tests.test_atelier_browser import _axe, _axe_source, browser  # noqa: F401 - the shared fixture
+from tests.test_atelier_browser import _axe, _axe_source, _csp_errors, browser  # noqa: F401 - the shared fixture
 from tests.test_atelier_support import CSRF, Server, start_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -157,6 +157,7 @@ def test_a_room_answers_comments_votes_and_the_presenter_view_shows_it(
         phone.click("button[value=suivant]")
     # -- the presenter view before the reveal: nothing but counts ---------------------------------
     projector = browser.new_context(viewport=PROJECTOR).new_page()
+    csp = _csp_errors(projector)
     projector.goto(srv.presenter)
     assert projector.locator("[data-value]").count() == 0 and "Résultats masqués" in projector.inner_text("main")
     assert projector.locator("[aria-current=true]").get_attribute("data-slide") == "wheel"
@@ -279,3 +280,6 @@ def test_a_room_answers_comments_votes_and_the_presenter_view_shows_it(
     assert desk.locator("[data-value]").count() == 0
     projector.goto(srv.presenter)
     assert projector.locator("[data-value]").count() == 0  # the vote's totals too
+    projector.keyboard.press("ArrowRight")  # the script still runs under the CSP
+    assert projector.locator("[aria-current=true]").get_attribute("data-index") == "1"
+    assert csp == []
