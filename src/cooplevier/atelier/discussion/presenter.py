@@ -219,6 +219,10 @@ def presenter_wheel(proj: Projection, pack: Pack) -> tuple[Any, list[LegendItem]
     svg = re.sub(r'viewBox="0 0 (\d+) \d+" width="(\d+)" height="\d+"', f'viewBox="0 0 {size} {size}"', svg, count=1)
     names = [t("wheel.group_mean")]
     if proj.split:
-        names += [t("wheel.role_series", role=labels[g.key], count=g.count) for g in proj.groups]
+        for g in proj.groups:
+            name = t("wheel.role_series", role=labels[g.key], count=g.count)
+            if all(lv.figure.cells.get(g.key) is None for lv in proj.levers.values()):
+                name += " : masqué partout"  # nothing of theirs drawn: said, not left to guess
+            names.append(name)
     legend = [LegendItem(name, *STYLES[i % len(STYLES)]) for i, name in enumerate(names)]
     return Markup(svg), legend  # our own SVG (wheel_svg escapes every text it draws)
