@@ -292,9 +292,9 @@ class Participants:
 
 
 def _vote_open(w: Workshop) -> bool:
-    from cooplevier.atelier.vote import live_vote
+    from cooplevier.atelier.discussion.room import vote_of
 
-    return live_vote(w.folder).status == "open"
+    return vote_of(w).status == "open"
 
 
 async def _form(request: Request) -> tuple[dict[str, str], Response | None]:

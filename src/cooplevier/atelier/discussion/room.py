@@ -53,7 +53,11 @@ def wall_of(w: Workshop) -> Wall:
 
 
 def vote_of(w: Workshop) -> Vote:
-    return live_vote(w.folder)
+    """The workshop's vote (kept at hand: every participant page asks whether it is open)."""
+    vote = w.addons.get("vote")
+    if not isinstance(vote, Vote):
+        vote = w.addons["vote"] = live_vote(w.folder)
+    return vote
 
 
 def pack_actions(w: Workshop, lever: str) -> list[tuple[str, str]]:
