@@ -75,6 +75,8 @@ FR: dict[str, str | dict[str, str]] = {
         "one": "{count} personne ({roles}) est hors des chiffres : moins de {k} dans son rôle, ses réponses se déduiraient de la moyenne du groupe",
         "other": "{count} personnes ({roles}) sont hors des chiffres : moins de {k} dans leur rôle, leurs réponses se déduiraient de la moyenne du groupe",
     },
+    "atelier.group.whole": "Groupe",
+    "atelier.series_masked": "{series} : masqué partout",
     "atelier.shown_people": {"one": "{count} personne", "other": "{count} personnes"},
     # the priority vote: a ballot refused, or a change of the facilitator's refused
     "atelier.vote.stale_form": "Ce formulaire ne correspond plus aux propositions du vote : rechargez la page.",

@@ -17,7 +17,7 @@ from cooplevier.atelier.discussion.comments import Comment, Wall
 from cooplevier.atelier.vote import Vote
 from cooplevier.atelier.workshop import Workshop
 from cooplevier.content.model import ROLES, Pack
-from cooplevier.messages import role_group, tn
+from cooplevier.messages import role_group, t, tn
 from cooplevier.numbers import score_value
 from cooplevier.scoring.masking import EVERYONE, OTHERS, Projection
 from cooplevier.scoring.synthesis import NO_ROLE
@@ -104,9 +104,12 @@ def bars(proj: Projection, figure: Any, labels: dict[str, str]) -> tuple[Bar, ..
 
 
 def group_labels(proj: Projection) -> dict[str, str]:
-    labels = {"group": "Groupe"}
+    labels = {"group": t("atelier.group.whole")}
     for g in proj.groups:
-        labels[g.key] = {OTHERS: "Autres rôles", EVERYONE: "Groupe"}.get(g.key) or role_group(g.key)
+        if g.key == OTHERS:
+            labels[g.key] = t("atelier.group.others")
+        else:
+            labels[g.key] = labels["group"] if g.key == EVERYONE else role_group(g.key)
     return labels
 
 
@@ -210,7 +213,6 @@ def presenter_wheel(proj: Projection, pack: Pack) -> tuple[Any, list[LegendItem]
 
     from cooplevier.atelier.facilitator import group_labels as series_labels
     from cooplevier.atelier.facilitator import projection_wheel
-    from cooplevier.messages import t
     from cooplevier.report.wheel import STYLES
 
     labels = series_labels(proj)
@@ -222,7 +224,7 @@ def presenter_wheel(proj: Projection, pack: Pack) -> tuple[Any, list[LegendItem]
         for g in proj.groups:
             name = t("wheel.role_series", role=labels[g.key], count=g.count)
             if all(lv.figure.cells.get(g.key) is None for lv in proj.levers.values()):
-                name += " : masqué partout"  # nothing of theirs drawn: said, not left to guess
+                name = t("atelier.series_masked", series=name)  # nothing of theirs drawn: said
             names.append(name)
     legend = [LegendItem(name, *STYLES[i % len(STYLES)]) for i, name in enumerate(names)]
     return Markup(svg), legend  # our own SVG (wheel_svg escapes every text it draws)
