@@ -95,4 +95,12 @@ FR: dict[str, str | dict[str, str]] = {
     "atelier.vote.not_closed": "Le vote n'est pas clos.",
     "atelier.vote.unknown_action": "Action inconnue.",
     "atelier.vote.too_many": "Au plus {most} propositions : un vote se lit sur un téléphone.",
+    "atelier.file_held": "{file} n'est pas écrit par l'atelier tant qu'un autre programme le tient ouvert : {reason}",
+    "atelier.changed_on_disk": "{file} a été modifié hors de l'atelier : il n'est pas écrasé ; ses réponses sont désormais celles du fichier, et la version de l'atelier est gardée dans {kept}",
+    "atelier.changed_unreadable": "{file} a été modifié hors de l'atelier et ne se lit plus ({reason}) : il n'est pas écrasé ; corrigez-le, la prochaine réponse le relira",
+    "atelier.locks_taken_over": {
+        "one": "{count} fichier de participant était encore réservé par une session arrêtée sans se fermer (serveur interrompu ?) : il est repris par cet atelier",
+        "other": "{count} fichiers de participants étaient encore réservés par une session arrêtée sans se fermer (serveur interrompu ?) : ils sont repris par cet atelier",
+    },
+    "atelier.adopted": "{file} a été modifié hors de l'atelier : ses réponses sont désormais celles du fichier",
 }

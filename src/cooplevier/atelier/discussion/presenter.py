@@ -135,7 +135,7 @@ def build_deck(w: Workshop, wall: Wall, hidden: bool, vote_pages: int = 1) -> De
                     "lever",
                     lever=lever,
                     bars=bars(proj, row.figure, labels) if shown and i == 0 and row.figure.n else (),
-                    divergent=shown and row.figure.divergent,
+                    divergent=shown and row.figure.divergent is True,
                     discuss=row.discuss[:1] if shown and i == 0 else (),
                     comments=tuple(page),
                     part=i + 1,
