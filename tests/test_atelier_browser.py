@@ -113,13 +113,15 @@ def test_back_button_and_a_reload_keep_the_answers(browser: Any, srv: Server) ->
 def test_projection_refreshes_in_place_without_javascript_errors(browser: Any, srv: Server) -> None:
     page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
     errors = _csp_errors(page)
+    page.goto(srv.facilitator)
+    page.click("button[value=montrer]")  # results are hidden until the facilitator reveals them
     page.goto(srv.facilitator + "/projection")
     assert "0 / 3" in page.inner_text("main")
     page.evaluate("window.__same_page = true")
-    _crowd_now(srv.participant, 4)
+    _crowd_now(srv.participant, 6)  # three of each role: their answers are published together
     page.locator("svg.wheel").wait_for(timeout=15_000)  # arrived through the fragment, not a reload
     assert page.evaluate("window.__same_page === true")
-    assert "4 répondants" in page.inner_text(".status")
+    assert "6 répondants" in page.inner_text(".status")
     assert "Pays <i>de</i> Figeac" not in page.content().replace("&lt;", "<") or "<i>de</i>" not in page.content()
     assert not errors
     nojs = browser.new_context(viewport={"width": 1280, "height": 720}, java_script_enabled=False).new_page()

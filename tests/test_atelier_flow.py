@@ -153,23 +153,34 @@ def test_projection_shows_only_counts_below_min_group(room: Callable[..., Room],
     r = room()
     _crowd(r, pack, {"elu": 1, "technicien": 1}, lambda role, i: 4)
     html = r.client().get(f"{r.fac}/projection").text
-    assert "2 / 3" in html and 'class="wheel"' not in html and '<table class="heat"' not in html
+    # 0 people counted: the two answers wait for K people of their role, and no count describes them
+    assert "0 / 3" in html and 'class="wheel"' not in html and '<table class="heat"' not in html
     assert "<h3" not in html and "Groupe" not in html
 
 
 def test_projection_merges_or_holds_back_small_roles(room: Callable[..., Room], pack: Pack) -> None:
     r = room()
     _crowd(
-        r, pack, {"elu": 3, "technicien": 3, "partenaire": 1}, lambda role, i: {"elu": 5, "technicien": 1}.get(role, 3)
+        r,
+        pack,
+        {"elu": 3, "technicien": 3, "partenaire": 2},
+        lambda role, i: {"elu": 4 + i % 2, "technicien": 1 + i % 2}.get(role, 2 + i),  # never unanimous
     )
-    html = r.client().get(f"{r.fac}/projection/fragment").text
+    c = r.client()
+    # while answers come in, the two partenaires' answers wait for a third: counted nowhere
+    assert "partenaire" not in r.w.projection().roles
+    # closed before any view showed figures: everything is published, and rule 1 holds them back
+    c.post(f"{r.fac}/fermeture", data={"csrf": csrf_of(c.get(r.fac).text), "action": "fermer"})
+    html = c.get(f"{r.fac}/projection/fragment").text
     head = re.search(r"<thead>.*?</thead>", html, re.S)
     assert head and f"{role_group('elu')} (3)" in head.group(0) and f"{role_group('technicien')} (3)" in head.group(0)
-    assert "Partenaires" not in head.group(0) and "1 personne (partenaires)" in html
+    assert "Partenaires" not in head.group(0) and "2 personnes (partenaires)" in html
     r2 = room("b")
-    _crowd(r2, pack, {"elu": 3, "partenaire": 2, "societe-civile": 1}, lambda role, i: 3)
-    html2 = r2.client().get(f"{r2.fac}/projection/fragment").text
-    assert "Autres rôles (3)" in html2
+    _crowd(r2, pack, {"elu": 3, "partenaire": 2, "societe-civile": 2}, lambda role, i: 2 + i)
+    c2 = r2.client()
+    c2.post(f"{r2.fac}/fermeture", data={"csrf": csrf_of(c2.get(r2.fac).text), "action": "fermer"})
+    html2 = c2.get(f"{r2.fac}/projection/fragment").text
+    assert "Autres rôles (4)" in html2
 
 
 def test_downloads(room: Callable[..., Room], pack: Pack) -> None:
@@ -264,7 +275,7 @@ def test_short_form_with_a_pack_of_our_own(tmp_path: Path) -> None:
 
 def test_results_can_be_held_off_the_projection(room: Callable[..., Room], pack: Pack) -> None:
     r = room()
-    _crowd(r, pack, {"elu": 3, "technicien": 3}, lambda role, i: 4)
+    _crowd(r, pack, {"elu": 3, "technicien": 3}, lambda role, i: 3 + i % 2)
     c = r.client()
     assert '<table class="heat"' in c.get(f"{r.fac}/projection/fragment").text
     hide = c.post(f"{r.fac}/fermeture", data={"csrf": csrf_of(c.get(r.fac).text), "action": "masquer"})

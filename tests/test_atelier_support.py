@@ -44,6 +44,8 @@ class Server:
 
     out: str = ""
     err: str = ""
+    screen: str = ""  # the read-only projected page (screen key)
+    presenter: str = ""  # the presenter view, under the screen key
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 60) -> int:
         """Send `sig`, wait for the end, and keep what the server printed (its pipes closed)."""
@@ -74,7 +76,9 @@ def start_server(folder: Path, *args: str, env: dict[str, str] | None = None, ti
         raise AssertionError(f"the server did not start: {err}")
     assert time.monotonic() < deadline
     links = json.loads(line)
-    return Server(proc, links["participant"], links["facilitator"], links["folder"])
+    server = Server(proc, links["participant"], links["facilitator"], links["folder"])
+    server.screen, server.presenter = links.get("screen", ""), links.get("presenter", "")
+    return server
 
 
 @dataclass
@@ -254,11 +258,21 @@ def percentile(values: Sequence[float], q: float) -> float:
 class Room:
     """A workshop in a temporary folder, and a way to open browsers (clients) on it."""
 
-    def __init__(self, folder: Path, pack: Pack, **options: Any) -> None:
+    def __init__(self, folder: Path, pack: Pack, *, revealed: bool = True, **options: Any) -> None:
+        """`revealed`: the results shown on the screen from the start (a new workshop hides them
+        until the facilitator reveals them; the tests of the screen's figures start revealed)."""
         self.folder = folder
         self.pack = pack
         self.options = {"territory": "Pays <b>Test</b>", "structure": None, "short": False, **options}
+        new = not (folder / ".cooplevier-atelier" / "state.json").exists()
         self.workshop = start_workshop(folder, pack, **self.options)
+        if revealed and new:
+            from dataclasses import replace
+
+            from cooplevier.atelier.state import save_state
+
+            self.workshop.registry.state = replace(self.workshop.state, hidden=False)
+            save_state(folder, self.workshop.state)
         self.workshop.base_url = "http://testserver"
         self.app = create_app(self.workshop)
         self.clients: list[TestClient] = []

@@ -3,8 +3,10 @@
    replaced only when its content changed, in one step, so the projector never flashes. */
 (function () {
   "use strict";
-  var box = document.querySelector("[data-fragment]");
-  if (!box || !window.fetch) { return; }
+  if (!window.fetch) { return; }
+  var boxes = document.querySelectorAll("[data-fragment]");
+  for (var i = 0; i < boxes.length; i += 1) { watch(boxes[i]); }
+  function watch(box) {
   var url = box.getAttribute("data-fragment");
   var every = parseInt(box.getAttribute("data-interval"), 10) || 4000;
   var last = null;
@@ -25,4 +27,5 @@
       .then(function () { window.setTimeout(tick, every); });
   }
   window.setTimeout(tick, every);
+  }
 }());

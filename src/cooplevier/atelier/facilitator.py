@@ -38,6 +38,7 @@ SCREEN = "/ecran/{key}"  # the projected pages, under the read-only screen key (
 class Facilitator:
     def __init__(self, workshop: Workshop) -> None:
         self.w = workshop
+        self.extra_context: Any = None  # the wall's and the vote's part of the dashboard (atelier.room)
 
     def routes(self) -> list[Route]:
         prefix = "/animation/{key}"
@@ -117,6 +118,7 @@ class Facilitator:
             respondents=self.w.projection().respondents,
             notices=list(self.w.registry.notices),
             **facilitation.dashboard_context(self.w),  # pacing, countdown, erasure, archive
+            **(self.extra_context() if self.extra_context else {}),
         )
 
     async def dashboard(self, request: Request) -> Response:
@@ -150,6 +152,8 @@ class Facilitator:
     def _projection_context(self, request: Request) -> dict[str, Any]:
         from cooplevier.report.synthesis import shade
 
+        if not self.w.state.hidden:
+            self.w.mark_seen()
         proj = self.w.projection()
         labels = group_labels(proj)
         return self._screen_context(

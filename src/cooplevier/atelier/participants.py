@@ -182,9 +182,12 @@ class Registry:
                 self.notice(t("atelier.file_held", file=path.name, reason=exc.message))
             record = self._read_record(pid)
             person = Participant(pid, af.role, af.name, str(record.get("joined", "")), dict(af.answers))
-            person.position = _int_in(record.get("position"), 0, len(self.steps), default=self._first_open(person))
+            saved = _int_in(record.get("position"), 0, len(self.steps), default=self._first_open(person))
+            person.position = max(saved, self._after_furthest(person))
             person.finished = record.get("finished") is True
-            person.moved = _time_of(record.get("moved")) or path.stat().st_mtime
+            person.moved = max(
+                _time_of(record.get("moved")), path.stat().st_mtime
+            )  # the place is not written at every answer
             person.first = _time_of(record.get("first"))
             self.people[pid] = person
         if taken_over:
@@ -203,6 +206,11 @@ class Registry:
             if step.kind == "question" and step.id not in person.answers:
                 return i - 1 if i and self.steps[i - 1].kind == "lever" else i
         return len(self.steps)
+
+    def _after_furthest(self, person: Participant) -> int:
+        """The step after the furthest question answered (0 when none): where the participant was."""
+        answered = [i for i, step in enumerate(self.steps) if step.kind == "question" and step.id in person.answers]
+        return answered[-1] + 1 if answered else 0
 
     def get(self, pid: str | None) -> Participant | None:
         return self.people.get(pid) if pid and is_participant_id(pid) else None
@@ -254,10 +262,20 @@ class Registry:
             person.moved = time.time()
             if question is not None and value is not None:
                 answers[question] = Answer(value, comment)
+                first = not person.first
                 person.first = person.first or person.moved
+            else:
+                first = False
             finished = person.finished or position >= len(self.steps)
+            # the participant's place is written when the end is first reached, not at every
+            # answer (one file and two fsyncs less per answer); a restart finds it again from
+            # the answers (`load`): the furthest answered question, or the saved place if further
+            record = finished != person.finished or first  # the first answer starts this person's pace
+            if answers == person.answers and not record:  # a move only (« Précédent », « Passer »)
+                person.position = position
+                return
             try:
-                await self._in_thread(self._write, person, answers, position, finished)
+                await self._in_thread(self._write, person, answers, position, finished, record)
             except ChangedOnDisk:
                 self._adopt(person)
                 raise
@@ -265,12 +283,13 @@ class Registry:
             person.revision += 1
             self.version += 1
 
-    def _write(self, person: Participant, answers: dict[str, Answer], position: int, finished: bool) -> None:
+    def _write(
+        self, person: Participant, answers: dict[str, Answer], position: int, finished: bool, record: bool = True
+    ) -> None:
         """The answer file first (what is acknowledged), then where the participant is."""
-        from cooplevier.content.dump import dump_answers
         from cooplevier.files import atomic_write
 
-        text = dump_answers(self.answer_file(person, answers))
+        text = _dump(self.answer_file(person, answers))
         path = answers_path(self.folder, person.id)
         self._hold(person.id)
         expected = self.digests.get(person.id)
@@ -289,9 +308,11 @@ class Registry:
         atomic_write(path, text, force=True)
         self.digests[person.id] = _digest(text.encode("utf-8"))
         self.stats[person.id] = _stat(path)
-        record = {"id": person.id, "joined": person.joined, "position": position, "finished": finished}
-        record.update(moved=round(person.moved, 1), first=round(person.first, 1))
-        write_private(records_dir(self.folder) / f"{person.id}.json", json.dumps(record).encode("utf-8"))
+        if not record:
+            return
+        place = {"id": person.id, "joined": person.joined, "position": position, "finished": finished}
+        place.update(moved=round(person.moved, 1), first=round(person.first, 1))
+        write_private(records_dir(self.folder) / f"{person.id}.json", json.dumps(place).encode("utf-8"))
 
     def _adopt(self, person: Participant) -> None:
         """The file as it now is becomes the participant's answers (and name, and role); a file
@@ -336,6 +357,12 @@ class Registry:
 
 def _time_of(value: object) -> float:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) and value > 0 else 0.0
+
+
+def _dump(af: AnswerFile) -> str:
+    from cooplevier.content.dump import dump_answers
+
+    return dump_answers(af)
 
 
 def _int_in(value: object, low: int, high: int, *, default: int) -> int:

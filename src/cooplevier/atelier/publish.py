@@ -52,6 +52,28 @@ class Published:
     values: dict[str, dict[str, Value]] = field(default_factory=dict)
     revision: dict[str, int] = field(default_factory=dict)  # bumped when a person's published answers change
     changed: bool = False  # something was published since the copy was last saved
+    seen: bool = False  # some view showed figures of this copy while answers could still change
+
+    def publish_all(self, people: Sequence[Person]) -> bool:
+        """Publish every answer as it is: only when no view showed figures while answers could
+        change (`seen` false) and the questionnaire is closed, so no earlier view can be subtracted.
+        A role's answers to a question that all give the same score stay out (homogeneity)."""
+        scores: dict[tuple[str, str | None], list[Value]] = {}
+        for _who, role, current in people:
+            for question, value in current.items():
+                scores.setdefault((question, role), []).append(value)
+        values = {
+            who: {q: v for q, v in current.items() if not _uniform(scores[(q, role)])} for who, role, current in people
+        }
+        values = {who: mine for who, mine in values.items() if mine}
+        if values == self.values:
+            return False
+        for who in set(values) | set(self.values):
+            if values.get(who) != self.values.get(who):
+                self.revision[who] = self.revision.get(who, 0) + 1
+        self.values = values
+        self.changed = True
+        return True
 
     def update(self, people: Sequence[Person], k: int) -> bool:
         """Publish every batch that is due; True if anything moved."""
@@ -96,7 +118,7 @@ class Published:
         return dict(self.values.get(who, {}))
 
     def to_data(self) -> dict[str, Any]:
-        return {"version": 1, "values": self.values}
+        return {"version": 1, "values": self.values, "seen": self.seen}
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Published:
@@ -110,7 +132,8 @@ class Published:
                 if not isinstance(question, str) or not _is_value(value):
                     raise ValueError(question)
             values[who] = dict(answers)
-        return cls(values)
+        # a copy saved before `seen` existed may have been on a screen: assume it was
+        return cls(values, seen=data.get("seen", True) is not False)
 
 
 def _uniform(values: Sequence[Value | None]) -> bool:

@@ -69,7 +69,7 @@ class State:
     created: str
     closed: bool = False
     port: int | None = None  # where it last listened: a restart without --port keeps the links
-    hidden: bool = False  # results held off the projection until the facilitator shows them
+    hidden: bool = True  # results held off the screen until the facilitator reveals them (new workshops start hidden)
 
     @property
     def display_code(self) -> str:

@@ -16,8 +16,13 @@ from starlette.responses import HTMLResponse, Response
 from cooplevier.numbers import score as fr_score
 from cooplevier.resources import shipped_dir
 
-STATIC = {"atelier.css": "text/css; charset=utf-8", "refresh.js": "text/javascript; charset=utf-8"}
-STATIC["countdown.js"] = "text/javascript; charset=utf-8"  # the phones' countdown (atelier.facilitation.pacing)
+STATIC = {
+    "atelier.css": "text/css; charset=utf-8",
+    "refresh.js": "text/javascript; charset=utf-8",
+    "countdown.js": "text/javascript; charset=utf-8",  # the phones' countdown (atelier.facilitation.pacing)
+    "presenter.css": "text/css; charset=utf-8",
+    "presenter.js": "text/javascript; charset=utf-8",
+}
 
 
 @functools.cache

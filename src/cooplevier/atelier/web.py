@@ -37,6 +37,10 @@ def create_app(workshop: Workshop) -> Any:
     """The ASGI app of one workshop, wrapped in the security headers."""
     p = Participants(workshop)
     f = facilitator.Facilitator(workshop)
+    from cooplevier.atelier.discussion.room import Room
+
+    room = Room(workshop, f, p)
+    f.extra_context = room.dashboard_context
     routes = [
         Route("/a/{code}", p.home, methods=["GET"]),
         Route("/a/{code}/rejoindre", p.join, methods=["POST"]),
@@ -47,6 +51,7 @@ def create_app(workshop: Workshop) -> Any:
         Route("/a/{code}/static/{name}", p.static, methods=["GET"]),
         *f.routes(),
         *facilitation.routes(workshop, p, f, cookie_age=COOKIE_AGE),  # countdown, erasure, archive, « vos données »
+        *room.routes(),  # presenter view, comment wall, priority vote
     ]
     app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_allowed})
     app.router.redirect_slashes = False  # a stray "/" is a 404, never a redirect built from the Host header
@@ -94,6 +99,7 @@ class Participants:
             "resume": None,
             "countdown": w.timer.view(),  # the facilitator's countdown, shown at the top of every page
             "privacy_link": f"{self._base()}/donnees",
+            "vote_url": f"{self._base()}/vote" if _vote_open(w) else None,
             **more,
         }
 
@@ -313,6 +319,12 @@ class Participants:
         context = self._context(person=person, resume=self._resume_url(person))
         context.update(done_context(self.w, person, base=self._base()))
         return views.page("done.html.j2", context)
+
+
+def _vote_open(w: Workshop) -> bool:
+    from cooplevier.atelier.discussion.room import vote_of
+
+    return vote_of(w).status == "open"
 
 
 async def _form(request: Request) -> tuple[dict[str, str], Response | None]:

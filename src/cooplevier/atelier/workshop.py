@@ -6,7 +6,7 @@ import asyncio
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from cooplevier.atelier.facilitation.pacing import Timer, load_timer
 from cooplevier.atelier.participants import Participant, Registry
@@ -52,10 +52,14 @@ class Workshop:
     folder_lock: IO[bytes] | None = None  # held while this process serves the folder (state.lock_folder)
     timer: Timer = field(default_factory=Timer)  # --minutes and the countdown (atelier.facilitation.pacing), on disk
     wifi: tuple[str, str] | None = None  # (network name, Wi-Fi QR text), atelier.facilitation.network: in memory only
+    addons: dict[str, Any] = field(default_factory=dict)  # the wall's and the vote's live stores (atelier.room)
 
     def release(self) -> None:
         """Let the folder go (its lock) and stop the writer threads, once serving is over."""
         self.registry.close()
+        from cooplevier.atelier.vote import forget
+
+        forget(self.folder)  # the vote's last totals written
         lock, self.folder_lock = self.folder_lock, None
         if lock is not None:
             lock.close()
@@ -89,7 +93,12 @@ class Workshop:
             # someone who cleared every answer stays on it until their clearing is published too
             on_screen = [p for p in self.registry if p.answers or self.published.values.get(p.id)]
             people = [(p.id, p.role, {q: a.value for q, a in p.answers.items()}) for p in on_screen]
-            self.published.update(people, self.min_group)
+            if self.state.closed and not self.published.seen:
+                self.published.publish_all(people)  # no view to subtract from: everything can go out
+            else:
+                self.published.update(people, self.min_group)
+            # counted only for what of theirs is published: no count describes answers not shown
+            on_screen = [p for p in on_screen if self.published.values.get(p.id)]
             shown = [
                 self._score(p, self._shown_scores, self.published.revision.get(p.id, 0), self.published.of(p.id))
                 for p in on_screen
@@ -136,8 +145,16 @@ class Workshop:
             self.registry.state = state
 
     async def set_closed(self, closed: bool) -> None:
-        """Open or close the questionnaire, on disk first (a restart keeps it as it was)."""
-        await self._change(closed=closed)
+        """Open or close the questionnaire, on disk first (a restart keeps it as it was). Closing
+        reveals the results and reopening hides them: hidden by default while people answer."""
+        await self._change(closed=closed, hidden=not closed)
+        self._projection = None
+
+    def mark_seen(self) -> None:
+        """A view is about to show figures: if answers can still change, later batches only."""
+        if not self.state.closed and not self.published.seen:
+            self.published.seen = True
+            save_published(self.folder, self.published)
 
     async def set_hidden(self, hidden: bool) -> None:
         """Hold the results off the projection (answers stay independent until the discussion)."""
@@ -148,6 +165,7 @@ class Workshop:
             state = replace(self.state, **changes)  # type: ignore[arg-type]
             await asyncio.to_thread(save_state, self.folder, state)
             self.registry.state = state
+            self._projection = None
 
 
 def start_workshop(

@@ -132,7 +132,14 @@ def _announce(workshop: Workshop, listening: Listening, fmt: AtelierFormat) -> N
 
     folder = str(workshop.folder.resolve())
     if fmt is AtelierFormat.json:
-        line = {"participant": workshop.participant_url, "facilitator": workshop.facilitator_url, "folder": folder}
+        screen = f"{workshop.base_url}/ecran/{workshop.state.screen_key}"
+        line = {
+            "participant": workshop.participant_url,
+            "facilitator": workshop.facilitator_url,
+            "screen": screen,
+            "presenter": f"{screen}/presentation",
+            "folder": folder,
+        }
         sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
         sys.stdout.flush()
     else:

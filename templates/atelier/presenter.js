@@ -1,0 +1,79 @@
+/* cooplevier atelier: the presenter view's keyboard, full screen and live refresh.
+   Without this script the slides still work: each has links to the previous and next one, and
+   the page reloads itself slowly (<noscript>). With it: ArrowRight, PageDown and Space go forward,
+   ArrowLeft and PageUp back, "f" toggles full screen, "r" (facilitator's view only) reveals or
+   hides the results; the slides are fetched again every few seconds, the current one kept. */
+(function () {
+  "use strict";
+  var deck = document.querySelector(".deck");
+  if (!deck) { return; }
+  var url = deck.getAttribute("data-fragment");
+  var every = parseInt(deck.getAttribute("data-interval"), 10) || 4000;
+  var current = parseInt(deck.getAttribute("data-current"), 10) || 0;
+  var last = null;
+
+  function slides() { return deck.querySelectorAll("section[data-slide]"); }
+
+  function show(index) {
+    var all = slides();
+    if (!all.length) { return; }
+    current = Math.max(0, Math.min(index, all.length - 1));
+    for (var i = 0; i < all.length; i += 1) {
+      if (i === current) {
+        all[i].removeAttribute("hidden");
+        all[i].setAttribute("aria-current", "true");
+      } else {
+        all[i].setAttribute("hidden", "");
+        all[i].removeAttribute("aria-current");
+      }
+    }
+    if (window.history && window.history.replaceState) {
+      window.history.replaceState(null, "", "?s=" + current);
+    }
+  }
+
+  function move(step) { show(current + step); }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.altKey || event.ctrlKey || event.metaKey) { return; }
+    var tag = (event.target && event.target.tagName) || "";
+    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT") { return; }
+    var key = event.key;
+    if (key === "ArrowRight" || key === "PageDown" || key === " " || key === "Spacebar") {
+      event.preventDefault(); move(1);
+    } else if (key === "ArrowLeft" || key === "PageUp") {
+      event.preventDefault(); move(-1);
+    } else if (key === "f" || key === "F") {
+      if (document.fullscreenElement) { document.exitFullscreen(); }
+      else if (document.documentElement.requestFullscreen) { document.documentElement.requestFullscreen(); }
+    } else if (key === "r" || key === "R") {
+      var button = slides()[current] && slides()[current].querySelector("button[data-key='r']");
+      if (button) { event.preventDefault(); button.click(); }
+    }
+  });
+
+  deck.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[data-move]") : null;
+    if (link) { event.preventDefault(); move(parseInt(link.getAttribute("data-move"), 10)); }
+  });
+
+  function tick() {
+    if (!window.fetch) { return; }
+    fetch(url + "?s=" + current, { credentials: "same-origin", cache: "no-store", headers: { "Accept": "text/html" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.text();
+      })
+      .then(function (html) {
+        if (html !== last) {
+          last = html;
+          deck.innerHTML = html;
+          show(current);
+        }
+        deck.removeAttribute("data-stale");
+      })
+      .catch(function () { deck.setAttribute("data-stale", "true"); })
+      .then(function () { window.setTimeout(tick, every); });
+  }
+  window.setTimeout(tick, every);
+}());
