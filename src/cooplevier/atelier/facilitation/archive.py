@@ -133,18 +133,6 @@ def _read_regular(path: Path) -> bytes | None:
 
 
 # -- erasing one participant ----------------------------------------------------------------------
-def _erase_ballot_hook() -> Callable[[Path, str], Any] | None:
-    """`atelier.vote.erase_ballot(folder, participant_id)`, where the vote exists (engineer t22a)."""
-    import importlib
-
-    try:
-        vote = importlib.import_module("cooplevier.atelier.vote")
-    except ImportError:
-        return None
-    found = getattr(vote, "erase_ballot", None)
-    return found if callable(found) else None
-
-
 ERASERS: list[Callable[[Path, str], Any]] = []  # more places a participant's data lives (comments, votes)
 
 
@@ -160,7 +148,9 @@ async def erase_participant(w: Workshop, pid: str) -> bool:
         return False
     async with person.lock:
         await asyncio.to_thread(_remove_files, w.folder, pid)
-        for erase in [e for e in (_erase_ballot_hook(),) if e is not None] + ERASERS:
+        from cooplevier.atelier.vote import erase_ballot
+
+        for erase in [erase_ballot, *ERASERS]:
             result = erase(w.folder, pid)
             if asyncio.iscoroutine(result):
                 await result
