@@ -1,0 +1,27 @@
+"""The console menu of the folder app, opened by a double-click (no arguments, a terminal)."""
+
+FR: dict[str, str | dict[str, str]] = {
+    "menu.title": "cooplevier {version} — auto-diagnostic des coopérations territoriales",
+    "menu.folder": "Vos fichiers sont rangés dans : {folder}",
+    "menu.question": "Que voulez-vous faire ?",
+    "menu.choice.atelier": "1. Ouvrir un atelier : chacun répond depuis son téléphone",
+    "menu.choice.assess": "2. Répondre au questionnaire sur cet ordinateur",
+    "menu.choice.report": "3. Faire la synthèse d'un dossier de réponses",
+    "menu.choice.handouts": "4. Imprimer les supports d'atelier (cartes, questionnaire papier, guide)",
+    "menu.choice.quit": "5. Quitter",
+    "menu.prompt": "Votre choix (1 à 5) : ",
+    "menu.unknown": "« {typed} » n'est pas un choix : tapez un chiffre de 1 à 5 puis Entrée.",
+    "menu.ask_folder": "Dossier des réponses (Entrée : {default}) : ",
+    "menu.ask_file": "Fichier de vos réponses (Entrée : {default}) : ",
+    "menu.no_folder": "Le dossier {folder} n'existe pas : ouvrez d'abord un atelier (choix 1) ou tapez le chemin d'un dossier de réponses.",
+    "menu.atelier.where": "Les réponses des participants seront enregistrées dans {folder}, un fichier par personne. Le pare-feu peut demander d'autoriser l'accès au réseau : acceptez pour que les téléphones se connectent. Ctrl-C arrête l'atelier sans rien perdre.",
+    "menu.assess.where": "Vos réponses sont enregistrées dans {file} au fil de l'eau : vous pouvez arrêter et reprendre plus tard.",
+    "menu.plan.where": "Votre plan d'action : {file} (ouvrez-le dans un navigateur, imprimez-le en PDF).",
+    "menu.report.where": "La synthèse de l'atelier : {file} (ouvrez-la dans un navigateur pour la projeter ou l'imprimer).",
+    "menu.handouts.where": "Les supports à imprimer sont dans {folder} :",
+    "menu.handouts.file": "  {file}",
+    "menu.failed": "Cela n'a pas abouti : le message ci-dessus dit pourquoi.",
+    "menu.press_enter": "Appuyez sur Entrée pour revenir au menu.",
+    "menu.goodbye": "Au revoir. Vos fichiers restent dans {folder}.",
+    "menu.close": "Appuyez sur Entrée pour fermer cette fenêtre.",
+}
