@@ -34,6 +34,26 @@ HIDDEN = [
 EXCLUDED = ["tkinter", "pytest", "hypothesis", "IPython", "matplotlib", "numpy", "pandas", "setuptools", "pip"]
 
 
+# PyInstaller's run-time hooks run before the app on every start. Three cost start-up for nothing
+# here (about 40 ms of `--help` on the loaded 2-core machine, `-X importtime`): `inspect`'s reads
+# base_library.zip to give frozen code its source files, `pkgutil`'s lists frozen packages, and
+# `multiprocessing`'s diverts spawned workers. The first two serve no code of the app; the third
+# is needed only on Windows, the one platform where the batch's workers are spawned (elsewhere
+# they are forked: scoring/workers.py), so it is kept there.
+SKIPPED_RTHOOKS = ["inspect", "pkgutil"] + ([] if sys.platform == "win32" else ["multiprocessing"])
+
+
+def startup_hooks(work: Path) -> Path:
+    """A hooks folder whose `rthooks.dat` replaces the skipped run-time hooks with an empty one
+    (the first hooks folder to name a module wins over PyInstaller's own)."""
+    folder = work / "startup-hooks"
+    (folder / "rthooks").mkdir(parents=True, exist_ok=True)
+    (folder / "rthooks" / "pyi_rth_cooplevier_skip.py").write_text("# nothing to do at start-up\n", encoding="utf-8")
+    table = {name: ["pyi_rth_cooplevier_skip.py"] for name in SKIPPED_RTHOOKS}
+    (folder / "rthooks.dat").write_text(repr(table) + "\n", encoding="utf-8")
+    return folder
+
+
 def pyinstaller_args(dist: Path, work: Path) -> list[str]:
     sep = os.pathsep  # `--add-data SOURCE:DEST` (`;` on Windows)
     args = [
@@ -60,6 +80,8 @@ def pyinstaller_args(dist: Path, work: Path) -> list[str]:
         f"{ROOT / 'templates'}{sep}{NAME}/templates",
         "--additional-hooks-dir",
         str(ROOT / "packaging" / "hooks"),
+        "--additional-hooks-dir",
+        str(startup_hooks(work)),
         "--copy-metadata",
         NAME,  # `cooplevier --version` reads it
     ]
