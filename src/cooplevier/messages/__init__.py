@@ -25,7 +25,9 @@ def _merge(*parts: dict[str, Entry]) -> dict[str, Entry]:
     return merged
 
 
-CATALOGUE: dict[str, Entry] = _merge(files.FR, content.FR, assess.FR, cli.FR, reports.FR, office.FR, atelier.FR, menu.FR)
+CATALOGUE: dict[str, Entry] = _merge(
+    files.FR, content.FR, assess.FR, cli.FR, reports.FR, office.FR, atelier.FR, menu.FR
+)
 
 
 def t(key: str, /, **kwargs: object) -> str:
