@@ -116,7 +116,8 @@ def main() -> int:
         return 1
     print(f"built {executable}")
     if options.zip:
-        machine = f"{sys.platform}-{platform.machine().lower()}"
+        system = {"win32": "windows", "darwin": "macos"}.get(sys.platform, sys.platform)
+        machine = f"{system}-{platform.machine().lower().replace('amd64', 'x86_64')}"
         archive = shutil.make_archive(str(dist / f"{NAME}-{version()}-{machine}"), "zip", dist, NAME)
         print(f"zipped {archive}")
     return 0
