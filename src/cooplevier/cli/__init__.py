@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "handout_command",
     "atelier_command",
     "migrate_command",
+    "reach.completion",
 )
 for _name in COMMAND_MODULES:
     importlib.import_module(f"cooplevier.cli.{_name}")

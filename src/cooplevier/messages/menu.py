@@ -1,4 +1,4 @@
-"""The console menu of the folder app, opened by a double-click (no arguments, a terminal)."""
+"""The folder app's console menu (a double-click: no arguments, a terminal) and shell completion."""
 
 FR: dict[str, str | dict[str, str]] = {
     "menu.title": "cooplevier {version} — auto-diagnostic des coopérations territoriales",
@@ -24,4 +24,11 @@ FR: dict[str, str | dict[str, str]] = {
     "menu.press_enter": "Appuyez sur Entrée pour revenir au menu.",
     "menu.goodbye": "Au revoir. Vos fichiers restent dans {folder}.",
     "menu.close": "Appuyez sur Entrée pour fermer cette fenêtre.",
+    # shell completion (cli/reach/completion.py)
+    "help.completion": "Complétion des commandes et options dans le shell : affiche le script, ou l'installe avec --install.",
+    "help.completion.shell": "Le shell : bash, zsh ou powershell.",
+    "help.completion.install": "Installe la complétion pour l'utilisateur : le script dans son dossier de données, une ligne qui le charge dans le fichier de démarrage du shell.",
+    "completion.installed": "complétion {shell} écrite dans {file}",
+    "completion.added": "une ligne qui la charge a été ajoutée à {startup} : ouvrez un nouveau terminal",
+    "completion.already": "{startup} la charge déjà : ouvrez un nouveau terminal si ce n'est fait",
 }
