@@ -19,6 +19,8 @@ from cooplevier.content.model import (
     Pack,
     QuestionsFile,
 )
+from cooplevier.content.plan.actions import ActionsFile
+from cooplevier.content.plan.checks import check_actions
 from cooplevier.content.schema import Converter
 from cooplevier.content.strict_yaml import YamlDoc, parse
 from cooplevier.errors import ContentError, CooplevierError, ErrorGroup
@@ -109,12 +111,17 @@ def _build(root: Path, docs: dict[str, YamlDoc], *, check: bool) -> Pack:
     migrations = MigrationsFile()
     if "migrations.yaml" in docs:
         migrations = converters["migrations.yaml"].dataclass(docs["migrations.yaml"].data, MigrationsFile, ())
+    actions = ActionsFile()
+    if "actions.yaml" in docs:
+        actions = converters["actions.yaml"].dataclass(docs["actions.yaml"].data, ActionsFile, ())
     for conv in converters.values():
         errors.extend(conv.errors)
     if errors:
         raise ErrorGroup(errors)
     if check:
         errors.extend(cross_check(framework, cases_file, questions_file, migrations, docs))
+        if "actions.yaml" in docs:
+            errors.extend(check_actions(framework, actions, docs["actions.yaml"]))
         if errors:
             raise ErrorGroup(errors)
     return Pack(
@@ -125,11 +132,14 @@ def _build(root: Path, docs: dict[str, YamlDoc], *, check: bool) -> Pack:
         structures=questions_file.structures,
         observed=cases_file.observed,
         migrations=migrations.migrations,
+        actions=actions.actions,
     )
 
 
 @functools.cache
 def _code_digest() -> bytes:
     from cooplevier.content import checks, model, schema, strict_yaml
+    from cooplevier.content.plan import actions as plan_actions
+    from cooplevier.content.plan import checks as plan_checks
 
-    return cache.source_digest(model, schema, checks, strict_yaml, sys.modules[__name__])
+    return cache.source_digest(model, schema, checks, plan_actions, plan_checks, strict_yaml, sys.modules[__name__])

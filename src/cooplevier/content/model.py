@@ -5,13 +5,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 Source = Literal["seed", "editorial"]
 AxisId = Literal["impulsion", "dialogue", "mouvement", "convergence"]
 AXIS_IDS: tuple[AxisId, ...] = ("impulsion", "dialogue", "mouvement", "convergence")
 PACK_FILES = ("levers.yaml", "cases.yaml", "questions.yaml")
-OPTIONAL_FILES = ("migrations.yaml",)  # a pack that was never versioned has none
+OPTIONAL_FILES = ("migrations.yaml", "actions.yaml")  # a pack that was never versioned has none
 LEVELS = (1, 2, 3, 4, 5)
 Role = Literal["elu", "technicien", "societe-civile", "partenaire", "autre"]
 ROLES: tuple[Role, ...] = get_args(Role)
@@ -279,6 +279,7 @@ class Pack:
     structures: tuple[StructureType, ...] = ()
     observed: Text | None = None
     migrations: tuple[Migration, ...] = ()
+    actions: tuple[Any, ...] = ()  # actions.yaml (content.actions.Action): read through content.actions
     warnings: tuple[str, ...] = field(default=(), compare=False)  # a file read as Windows-1252, said by the CLI
     _levers: dict[str, Lever] = field(init=False, repr=False, compare=False)
     _axes: dict[str, Axis] = field(init=False, repr=False, compare=False)

@@ -12,7 +12,7 @@ exactly as given (a caller that puts content in a sentence typesets it itself).
 
 from __future__ import annotations
 
-from cooplevier.messages import assess, atelier, cli, content, files, menu, office, reports
+from cooplevier.messages import assess, atelier, cli, content, files, menu, office, plan, reports
 from cooplevier.typography import typeset_template
 
 Entry = str | dict[str, str]
@@ -26,7 +26,7 @@ def _merge(*parts: dict[str, Entry]) -> dict[str, Entry]:
 
 
 CATALOGUE: dict[str, Entry] = _merge(
-    files.FR, content.FR, assess.FR, cli.FR, reports.FR, office.FR, atelier.FR, menu.FR
+    files.FR, content.FR, assess.FR, cli.FR, reports.FR, office.FR, atelier.FR, plan.FR, menu.FR
 )
 
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from cooplevier.content.model import Case, CaseLink, Pack
+from cooplevier.content.plan.actions import Action, actions_for
 from cooplevier.messages import t
 from cooplevier.typography import typeset as fr
 
@@ -71,6 +72,7 @@ def lever_text(pack: Pack, lever_id: str) -> str:
         elif lv.no_case:
             yield from section(t("table.cases_cited"), [fr(lv.no_case.text) + _mark(lv.no_case.source)])
         yield from section(t("table.questions"), (f"{q.id} {fr(q.text)}" for q in pack.questions_for(lv.id)))
+        yield from section(t("table.actions"), (_action(a) for a in actions_for(pack, lv.id)))
         yield ""
         yield t("table.editorial_mark")
 
@@ -101,6 +103,14 @@ def cases_text(pack: Pack, lever_id: str | None = None) -> str:
         for c in cases
     )
     return _lines(rows)
+
+
+def _action(action: Action) -> str:
+    """An action on one line: the panel's lines (cli/tables.py, the one wording of an action)
+    joined by « — »."""
+    from cooplevier.cli import tables
+
+    return " — ".join(line.strip() for line in tables._action(action).plain.splitlines() if line.strip())
 
 
 def _proposed(case: Case, lever_id: str) -> str:
