@@ -29,8 +29,16 @@ export PATH NO_COLOR=1
 
 WORK="$(mktemp -d)"
 SERVER=""
+stop_server() {  # SIGTERM stops it cleanly; Git Bash cannot signal a native Windows process: taskkill
+  kill "$SERVER" 2>/dev/null || true
+  if [[ "${OSTYPE:-}" == msys* || "${OSTYPE:-}" == cygwin* ]] && [[ -r "/proc/$SERVER/winpid" ]]; then
+    taskkill //F //T //PID "$(cat "/proc/$SERVER/winpid")" >/dev/null 2>&1 || true
+  fi
+  wait "$SERVER" 2>/dev/null || true
+  SERVER=""
+}
 cleanup() {
-  if [[ -n "$SERVER" ]]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; fi
+  if [[ -n "$SERVER" ]]; then stop_server; fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -148,9 +156,7 @@ qid="${question_url##*/}"
 curl -sf -c jar -b jar -L -o next.html --data-urlencode "csrf=$(csrf_of question.html)" \
   --data-urlencode "$qid=4" --data-urlencode action=suivant "$question_url" || fail "posting an answer"
 grep -qE "^ *$qid: *4" atelier/reponses-*.yaml || fail "the answer is not in the workshop's folder"
-kill "$SERVER"
-wait "$SERVER" || true
-SERVER=""
+stop_server
 ok "$qid: 4 written to $(basename atelier/reponses-*.yaml)"
 
 echo "smoke: every step passed ($APP)"
