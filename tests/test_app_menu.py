@@ -12,6 +12,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,8 +22,6 @@ from tests.tmux import Tmux
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "pays-exemple.yaml"
-
-pytestmark = [pytest.mark.terminal, pytest.mark.slow]
 
 
 def _app() -> list[str]:
@@ -38,6 +37,8 @@ def _start(tmux: Tmux, name: str, home: Path) -> None:
     tmux.cmd("new-session", "-d", "-s", name, "-x", "100", "-y", "50", "-c", str(tmux.cwd), *env, *argv)
 
 
+@pytest.mark.terminal
+@pytest.mark.slow
 def test_a_double_click_opens_the_french_menu_and_each_choice_says_where_its_files_go(
     tmux: Tmux, tmp_path: Path
 ) -> None:
@@ -86,6 +87,7 @@ def test_a_double_click_opens_the_french_menu_and_each_choice_says_where_its_fil
     assert tmux.exit_status("menu") == 0
 
 
+@pytest.mark.slow
 def test_with_no_terminal_or_with_arguments_it_is_the_command_line(tmp_path: Path) -> None:
     """Started by a script (no terminal), the app is `cooplevier`: no menu waits for a key."""
     app = _app()
@@ -94,3 +96,49 @@ def test_with_no_terminal_or_with_arguments_it_is_the_command_line(tmp_path: Pat
     version = subprocess.run([*app, "--version"], capture_output=True, text=True, timeout=60)
     assert version.returncode == 0 and version.stdout.startswith("cooplevier ")
     assert shutil.which("sh")  # the tmux test above relies on it
+
+
+def _typed(*lines: str) -> Callable[[str], str]:
+    """What a user types at each prompt of the menu (the prompts are printed)."""
+    answers = iter(lines)
+
+    def read(prompt: str) -> str:
+        print(prompt)
+        return next(answers)
+
+    return read
+
+
+def test_the_handouts_choice_prints_html_where_no_browser_makes_pdf(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cooplevier.cli.reach import menu
+    from cooplevier.report import pdf
+
+    monkeypatch.setenv("COOPLEVIER_HOME", str(tmp_path / "docs"))
+    monkeypatch.setattr(pdf, "pdf_engine", lambda: None)
+    assert menu.menu(_typed("4", "", "5")) == 0
+    folder = tmp_path / "docs" / "supports"
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["cartes-leviers.html", "guide-animation.html", "questionnaire-papier.html"]
+    assert all("<html" in (folder / n).read_text(encoding="utf-8") for n in names)
+    out = capsys.readouterr().out
+    assert str(folder) in out and all(n in out for n in names)
+
+
+def test_the_workshop_choice_opens_the_room_on_the_network_in_the_chosen_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The server itself is tested in test_atelier_*; here, what the menu asks it to do."""
+    from cooplevier.cli.reach import menu
+
+    app = sys.modules["cooplevier.cli.app"]  # the module (`cooplevier.cli.app` is also the Typer app's name)
+    ran: list[list[str]] = []
+    monkeypatch.setattr(app, "run", lambda args: ran.append(args) or 0)
+    monkeypatch.setenv("COOPLEVIER_HOME", str(tmp_path / "docs"))
+    assert menu.menu(_typed("1", "", "", "1", f'"{tmp_path / "salle"}"', "", "5")) == 0
+    assert ran == [
+        ["atelier", str(tmp_path / "docs" / "atelier"), "--lan"],
+        ["atelier", str(tmp_path / "salle"), "--lan"],  # a path pasted with Windows' quotes
+    ]
+    assert "pare-feu" in capsys.readouterr().out
