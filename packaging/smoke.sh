@@ -68,6 +68,12 @@ step "plan in HTML"
 grep -q "<html" plan.html && grep -q "<svg" plan.html || fail "no HTML page with its wheel"
 ok
 
+step "plan in Markdown and JSON"
+"$APP" report "$EXAMPLE" --output plan.md || fail "exit $?"
+"$APP" report "$EXAMPLE" --output plan.json || fail "exit $?"
+grep -q "^# " plan.md && grep -q '"priorities"' plan.json || fail "no Markdown title or JSON priorities"
+ok
+
 step "plan in DOCX"
 "$APP" report "$EXAMPLE" --output plan.docx || fail "exit $?"
 starts_with plan.docx "PK" || fail "not a DOCX (zip) file"
@@ -109,8 +115,10 @@ done
 rows=$(($(wc -l <scores.csv) - 1))
 [[ "$rows" -eq 300 ]] || fail "$rows rows of scores, 300 expected"
 "$APP" report lot --output synthese.html || fail "synthesis: exit $?"
+"$APP" score lot --output scores.xlsx || fail "workbook: exit $?"
+starts_with scores.xlsx "PK" || fail "the workbook is not an XLSX (zip) file"
 grep -q "300" synthese.html || fail "the synthesis does not count 300 respondents"
-ok "300 scored, synthesis written"
+ok "300 scored, synthesis and workbook written"
 
 step "the answer grid written, filled and imported back"
 "$APP" questions --format xlsx --output grille.xlsx || fail "exit $?"
