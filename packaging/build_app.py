@@ -32,6 +32,8 @@ HIDDEN = [
 ]
 # Never used by the app, pulled in by optional imports of its libraries.
 EXCLUDED = ["tkinter", "pytest", "hypothesis", "IPython", "matplotlib", "numpy", "pandas", "setuptools", "pip"]
+# Parts of lxml that python-docx and openpyxl never import (they use lxml.etree): 4 MB.
+EXCLUDED += ["lxml.objectify", "lxml.html", "lxml.isoschematron"]
 
 
 # PyInstaller's run-time hooks run before the app on every start. Three cost start-up for nothing
@@ -85,6 +87,8 @@ def pyinstaller_args(dist: Path, work: Path) -> list[str]:
         "--copy-metadata",
         NAME,  # `cooplevier --version` reads it
     ]
+    if sys.platform.startswith("linux"):
+        args.append("--strip")  # debug symbols of the shared libraries (not on Windows; macOS signs them)
     for module in HIDDEN:
         args += ["--collect-submodules", module]
     for module in EXCLUDED:
