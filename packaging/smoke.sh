@@ -142,7 +142,7 @@ ok "2 answer files"
 step "the workshop server, one answer posted"
 "$APP" atelier atelier --port 0 --format json >links.json 2>atelier.err &
 SERVER=$!
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do  # up to 30 s: a first start on a CI runner can be slow
   [[ -s links.json ]] && break
   sleep 0.1
 done
