@@ -65,9 +65,9 @@ def menu(read: Callable[[str], str] = input) -> int:
             if typed == QUIT:
                 _say(t("menu.goodbye", folder=folder))
                 return 0
-            action = actions.get(typed)
             if not typed:
                 continue
+            action = actions.get(typed)
             if action is None:
                 _say(t("menu.unknown", typed=typed))
                 continue
@@ -92,7 +92,10 @@ def menu(read: Callable[[str], str] = input) -> int:
 
 
 def _say(line: str) -> None:
-    print(line, flush=True)
+    """A line to the console; a typed path or choice cannot carry an escape sequence to it."""
+    from cooplevier.cli.console import terminal_safe
+
+    print(terminal_safe(line), flush=True)
 
 
 def _run(*args: str) -> bool:
