@@ -27,7 +27,7 @@ from cooplevier.atelier.state import (
     records_dir,
     write_private,
 )
-from cooplevier.content.answers import FORMAT, Answer, AnswerFile, Value, load_answers
+from cooplevier.content.answers import Answer, AnswerFile, Value, load_answers
 from cooplevier.content.model import Pack, Question, Role
 
 WRITERS = 32  # threads that write answer files: fsync waits overlap, the event loop never does
@@ -187,9 +187,10 @@ class Registry:
 
     def _write(self, person: Participant, answers: dict[str, Answer], position: int, finished: bool) -> None:
         """The answer file first (what is acknowledged), then where the participant is."""
+        from cooplevier.content.dump import dump_answers
         from cooplevier.files import atomic_write
 
-        text = dump_fast(self.answer_file(person, answers))
+        text = dump_answers(self.answer_file(person, answers))
         atomic_write(answers_path(self.folder, person.id), text, force=True)
         record = {"id": person.id, "joined": person.joined, "position": position, "finished": finished}
         write_private(records_dir(self.folder) / f"{person.id}.json", json.dumps(record).encode("utf-8"))
@@ -201,56 +202,3 @@ class Registry:
 
 def _int_in(value: object, low: int, high: int, *, default: int) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high else default
-
-
-def dump_fast(af: AnswerFile) -> str:
-    """`content.dump.dump_answers`, byte for byte, through libyaml's C emitter when present.
-
-    The server rewrites a participant's whole file on every answer: PyYAML's pure-Python emitter
-    takes ~3 ms of CPU for a full questionnaire, the C one ~1 ms. A test checks both agree. The C
-    emitter writes characters beyond U+FFFF (emoji) as escapes: a file with one goes the slow way,
-    so that it stays readable as typed.
-    """
-    import yaml
-
-    typed = [af.territory, af.name or "", *(a.comment or "" for a in af.answers.values())]
-    if any(ord(ch) > 0xFFFF for text in typed for ch in text):
-        from cooplevier.content.dump import dump_answers
-
-        return dump_answers(af)
-    doc: dict[str, object] = {"cooplevier": FORMAT, "territory": af.territory}
-    respondent = {k: v for k, v in (("name", af.name), ("role", af.role)) if v}
-    if respondent:
-        doc["respondent"] = respondent
-    for key, value in (("date", af.date), ("content", af.content), ("structure", af.structure), ("form", af.form)):
-        if value:
-            doc[key] = value
-    if af.targets:
-        doc["targets"] = dict(af.targets)
-    doc["answers"] = {
-        qid: ({"level": a.value, "comment": a.comment} if a.comment else a.value) for qid, a in af.answers.items()
-    }
-    return str(
-        yaml.dump(doc, Dumper=_dumper(), allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
-    )
-
-
-@functools.cache
-def _dumper() -> object:
-    import yaml
-
-    from cooplevier.content import dump
-
-    # the same characters as `dump_answers` quotes (a test compares the two writers' output)
-    breaks = getattr(dump, "_YAML_BREAKS", ("\x85", "\u2028", "\u2029"))
-    base = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-    class Dumper(base):  # type: ignore[valid-type,misc]
-        pass
-
-    def text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-        quoted = any(ch in value for ch in breaks) or value != value.strip() or "\n" in value
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"' if quoted else None)
-
-    Dumper.add_representer(str, text)
-    return Dumper

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cooplevier.cli.app import ContentOpt, ForceOpt, check_output, command, load, print_json
+from cooplevier.cli.app import ContentOpt, ForceOpt, command, load, print_json, with_option_files
 from cooplevier.errors import CooplevierError, ExitCode, UsageError
 from cooplevier.messages import t, tn
 
@@ -39,7 +39,7 @@ def import_grid(
     folder = output or Path(".")
     if folder.exists() and not folder.is_dir():
         raise UsageError(t("import.output_not_dir"), file=folder)
-    check_output(None, force=force, inputs=grids)  # no answer file is ever written over a grid or the pack
+    inputs = list(with_option_files(grids))  # no answer file is ever written over a grid or the pack
     pack = load(content)
     refused = written = 0
     taken: set[str] = set()
@@ -74,7 +74,8 @@ def import_grid(
                 continue
             try:
                 _make_folder(folder)
-                atomic_write(target, dump_answers(af, comments=[t("import.origin", source=item.label)]), force=force)
+                text = dump_answers(af, comments=[t("import.origin", source=item.label)])
+                atomic_write(target, text, force=force, inputs=inputs)
             except CooplevierError as exc:
                 message(exc.located())
                 summary["refused"].append({"source": item.label, "errors": exc.located().splitlines()})

@@ -100,7 +100,7 @@ def _action(action: Action) -> Text:
     text = Text(f"{action.id} ({action.from_step}→{action.to_step}) ", style="bold")
     text.append(fr(action.text) + _mark(action.source))
     if action.quote:
-        text.append("\n" + t("table.action_quote", quote=action.quote), style="italic")
+        text.append("\n" + t("table.action_quote", quote=fr(action.quote)), style="italic")
     structures = "" if len(action.structures) == len(STRUCTURES) else ", ".join(action.structures)
     text.append("\n" + t("table.action_leads", value=fr(action.leads)))
     text.append("\n" + t("table.action_body", value=fr(action.body)))

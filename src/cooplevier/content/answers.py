@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any, Literal
 
 from cooplevier import numbers
+from cooplevier.content import dataclass  # the standard one, faster to create (start-up)
 from cooplevier.content.migrate import Migrated, carry, older_version
 from cooplevier.content.model import FORMS, ROLES, STRUCTURES, Form, Pack, Role, Structure
 from cooplevier.content.schema import as_date

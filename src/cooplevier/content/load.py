@@ -5,11 +5,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-import sys
 from pathlib import Path
 
 from cooplevier import cache
-from cooplevier.content.checks import cross_check
 from cooplevier.content.model import (
     OPTIONAL_FILES,
     PACK_FILES,
@@ -20,7 +18,6 @@ from cooplevier.content.model import (
     QuestionsFile,
 )
 from cooplevier.content.plan.actions import ActionsFile
-from cooplevier.content.plan.checks import check_actions
 from cooplevier.content.schema import Converter
 from cooplevier.content.strict_yaml import YamlDoc, parse
 from cooplevier.errors import ContentError, CooplevierError, ErrorGroup
@@ -119,6 +116,9 @@ def _build(root: Path, docs: dict[str, YamlDoc], *, check: bool) -> Pack:
     if errors:
         raise ErrorGroup(errors)
     if check:
+        from cooplevier.content.checks import cross_check  # not for a pack rebuilt from the cache
+        from cooplevier.content.plan.checks import check_actions
+
         errors.extend(cross_check(framework, cases_file, questions_file, migrations, docs))
         if "actions.yaml" in docs:
             errors.extend(check_actions(framework, actions, docs["actions.yaml"]))
@@ -138,8 +138,6 @@ def _build(root: Path, docs: dict[str, YamlDoc], *, check: bool) -> Pack:
 
 @functools.cache
 def _code_digest() -> bytes:
-    from cooplevier.content import checks, model, schema, strict_yaml
-    from cooplevier.content.plan import actions as plan_actions
-    from cooplevier.content.plan import checks as plan_checks
-
-    return cache.source_digest(model, schema, checks, plan_actions, plan_checks, strict_yaml, sys.modules[__name__])
+    here = Path(__file__).parent  # the code that reads, converts and checks a pack
+    names = ("__init__", "model", "schema", "checks", "strict_yaml", "load", "plan/actions", "plan/checks")
+    return cache.source_digest(*(here / f"{name}.py" for name in names))

@@ -9,9 +9,9 @@ comments when a file is rewritten (`cooplevier migrate`, `assess`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from cooplevier.content import dataclass  # the standard one, faster to create (start-up)
 from cooplevier.content.model import Migration, MigrationEntry, Pack
 
 

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from dataclasses import field
+from typing import Any, Literal
+
+from cooplevier.content import AXIS_IDS as AXIS_IDS  # the models' words, re-exported
+from cooplevier.content import FORMS as FORMS
+from cooplevier.content import ROLES as ROLES
+from cooplevier.content import STRUCTURES as STRUCTURES
+from cooplevier.content import AxisId as AxisId
+from cooplevier.content import Form as Form
+from cooplevier.content import Role as Role
+from cooplevier.content import Structure as Structure
+from cooplevier.content import dataclass  # the standard one, faster to create (start-up)
 
 Source = Literal["seed", "editorial"]
-AxisId = Literal["impulsion", "dialogue", "mouvement", "convergence"]
-AXIS_IDS: tuple[AxisId, ...] = ("impulsion", "dialogue", "mouvement", "convergence")
 PACK_FILES = ("levers.yaml", "cases.yaml", "questions.yaml")
 OPTIONAL_FILES = ("migrations.yaml", "actions.yaml")  # a pack that was never versioned has none
 LEVELS = (1, 2, 3, 4, 5)
-Role = Literal["elu", "technicien", "societe-civile", "partenaire", "autre"]
-ROLES: tuple[Role, ...] = get_args(Role)
-Structure = Literal["epci", "petr", "scot", "pnr", "autre"]  # what "votre structure" is
-STRUCTURES: tuple[Structure, ...] = get_args(Structure)
-Form = Literal["full", "short"]  # the whole questionnaire, or one question per lever
-FORMS: tuple[Form, ...] = get_args(Form)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from cooplevier.errors import CooplevierError, os_reason
-from cooplevier.files import note_read
 from cooplevier.messages import t
 from cooplevier.textfile import decode
 
@@ -40,7 +39,6 @@ class Sheet:
 def read_sheets(path: Path) -> list[Sheet]:
     """Every sheet of `path` (a CSV is one sheet named after the file, as Excel names it)."""
     suffix = path.suffix.lower()
-    note_read(path)  # a result of this command must never be written over it
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml import events as ev
 
+from cooplevier.content import dataclass  # the standard one, faster to create (start-up)
 from cooplevier.content.yaml_errors import explain
 from cooplevier.errors import CooplevierError, shown
 from cooplevier.messages import t

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Literal
 
+from cooplevier.content import dataclass  # the standard one, faster to create (start-up)
 from cooplevier.content.model import Case, Lever, Note, Pack, Question, Renewal, Step, StructureType, Text, Trend
 from cooplevier.messages import role_label, t
 from cooplevier.scoring.engine import LeverScore, Result

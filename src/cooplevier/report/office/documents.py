@@ -31,12 +31,6 @@ def data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def image_beside(output: str) -> Path:
-    """Where the wheel of a Markdown report goes: `plan.md` → `plan-roue.png`, same folder."""
-    path = Path(output)
-    return path.with_name(f"{path.stem}-{WHEEL_NAME}")
-
-
 def _document(markdown: str, png: bytes, fmt: str) -> bytes:
     from cooplevier.report.office.document import from_markdown
 
