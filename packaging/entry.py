@@ -1,17 +1,13 @@
-"""The frozen app's entry point (PyInstaller runs this file, not `cooplevier.cli:main`).
+"""The frozen app's entry point (PyInstaller runs this file).
 
-`freeze_support()` first on Windows, where a batch's worker processes are spawned by re-running
-this executable, which must then become a worker, not a second command line. Elsewhere workers
-are forked (scoring/workers.py) and multiprocessing is not imported at start-up (16 ms).
+No arguments and a console (a double-click): the French menu. Anything else is the `cooplevier`
+command with the same arguments, through `cooplevier.cli:main`, which also turns a spawned batch
+worker of a Windows build into a worker (`multiprocessing.freeze_support()`).
 """
 
 import sys
 
 if __name__ == "__main__":
-    if sys.platform == "win32":
-        import multiprocessing
-
-        multiprocessing.freeze_support()
     from cooplevier.cli.reach import menu
 
     if menu.wanted():  # a double-click: the French menu, not the help flashing by

@@ -147,7 +147,9 @@ app.info.cls = LazyGroup  # the app is made in cli/app.py, which the command mod
 
 def main() -> None:
     """Entry point of the `cooplevier` command."""
-    if getattr(sys, "frozen", False):  # a frozen build (PyInstaller): a batch's workers start here
+    # A frozen build (PyInstaller) on Windows, where a batch's workers are spawned: they start here.
+    # Elsewhere they are forked (scoring/workers.py): no multiprocessing import at start-up (5 ms).
+    if getattr(sys, "frozen", False) and sys.platform == "win32":
         import multiprocessing
 
         multiprocessing.freeze_support()
