@@ -159,7 +159,8 @@ def check_target(output: str, *, force: bool) -> tuple[Path, int | None]:
 
     Called before long work too, so that a refusal (existing file without `--force`, a folder)
     comes first. A link to a regular file is followed (the file is replaced, the link kept); a
-    link to a device or a pipe is written through as it is.
+    link to a device or a pipe is written through as it is; a link to nothing is refused (what it
+    points to is not what the user sees).
     """
     if not output:
         raise CooplevierError(t("file.no_name"))
@@ -171,8 +172,8 @@ def check_target(output: str, *, force: bool) -> tuple[Path, int | None]:
     except OSError as exc:  # a loop of links, a name too long, a component that is a file…
         raise CooplevierError(t("file.write_failed", reason=os_reason(exc)), file=output) from None
     if info is None:
-        if path.is_symlink():  # a dangling link: write where it points
-            path = Path(os.path.realpath(path))
+        if path.is_symlink():  # a dangling link: refused, never a file made where it points
+            raise CooplevierError(t("file.dangling_link", target=os.readlink(path)), file=output)
         return path, None
     if stat.S_ISDIR(info.st_mode):
         raise CooplevierError(t("file.is_dir"), file=output)

@@ -16,7 +16,7 @@ from cooplevier.scoring.engine import Result
 
 @dataclass(frozen=True, slots=True)
 class Intro:
-    questions: int
+    questions: int | None  # None: not known yet (the structure type is chosen afterwards)
     levers: int
     axes: int
 

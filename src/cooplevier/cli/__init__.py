@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "handout_command",
     "atelier_command",
     "migrate_command",
+    "cooperation.commands",
     "reach.completion",
 )
 # Each command, in the order of `cooplevier --help`: its module and its line of help. A command
@@ -45,11 +46,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "score": ("report_commands", t("help.score")),
     "report": ("report_commands", t("help.report")),
     "explain": ("report_commands", t("help.explain")),
-    "compare": ("report_commands", t("help.compare")),
+    "compare": ("migrate_command", t("help.compare")),
     "import": ("grid_command", t("help.import")),
     "handout": ("handout_command", t("help.handout")),
     "atelier": ("atelier_command", t("help.atelier")),
     "migrate": ("migrate_command", t("help.migrate")),
+    "calendar": ("cooperation.commands", t("help.calendar")),
+    "plan": ("cooperation.commands", t("help.plan")),
+    "suivi": ("cooperation.commands", t("help.suivi")),
     "completion": ("reach.completion", t("help.completion")),
 }
 
@@ -64,6 +68,8 @@ class _Commands(MutableMapping[str, "click.Command"]):
 
     def __init__(self, built: Mapping[str, click.Command]) -> None:
         self._built: dict[str, click.Command] = dict(built)
+        for command in self._built.values():
+            _unchecked(command)
 
     def _table(self) -> dict[str, tuple[str, str]]:
         covered = {module for module, _help in COMMANDS.values()}
@@ -84,6 +90,7 @@ class _Commands(MutableMapping[str, "click.Command"]):
                 built = get_command_from_info(
                     info, pretty_exceptions_short=app.pretty_exceptions_short, rich_markup_mode=app.rich_markup_mode
                 )
+                _unchecked(built)
                 if built.name and built.name not in self._built:
                     self._built[built.name] = built
 
@@ -112,10 +119,20 @@ class _Commands(MutableMapping[str, "click.Command"]):
         return len(set(self._table()) | set(self._built))
 
     def __setitem__(self, name: str, command: click.Command) -> None:
+        _unchecked(command)
         self._built[name] = command
 
     def __delitem__(self, name: str) -> None:
         del self._built[name]
+
+
+def _unchecked(command: click.Command) -> None:
+    """No readability check by Typer's path type on this command's files: it says « is not
+    readable » in English, exit 2, and stops a whole batch; the reader says it in French, for
+    that file alone, and the batch goes on (issue 18)."""
+    for param in command.params:
+        if getattr(param.type, "readable", False):
+            param.type.readable = False  # type: ignore[attr-defined]
 
 
 class LazyGroup(TyperGroup):

@@ -31,8 +31,14 @@ def import_grid(
     from cooplevier.cli.console import message
     from cooplevier.content.dump import dump_answers
     from cooplevier.content.grid import GridRefusal, is_grid, read_grid
+    from cooplevier.content.plan.plan_sheet import is_plan_workbook
     from cooplevier.files import atomic_write
+    from cooplevier.writelock import writing
 
+    if any(is_plan_workbook(grid) for grid in grids):  # the plan workbook of `plan --format xlsx`
+        from cooplevier.cli.cooperation.plan_files import import_plans
+
+        return import_plans(grids, output, force=force, content=content)
     for grid in grids:
         if not is_grid(grid):
             raise UsageError(t("import.not_grid"), file=grid)
@@ -74,8 +80,9 @@ def import_grid(
                 continue
             try:
                 _make_folder(folder)
-                text = dump_answers(af, comments=[t("import.origin", source=item.label)])
-                atomic_write(target, text, force=force, inputs=inputs)
+                with writing(target, "cooplevier import", message):  # never under assess or a workshop
+                    text = dump_answers(af, comments=[t("import.origin", source=item.label)])
+                    atomic_write(target, text, force=force, inputs=inputs)
             except CooplevierError as exc:
                 message(exc.located())
                 summary["refused"].append({"source": item.label, "errors": exc.located().splitlines()})

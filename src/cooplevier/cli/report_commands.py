@@ -30,7 +30,7 @@ from cooplevier.cli.app import (
     say_refused,
     with_option_files,
 )
-from cooplevier.errors import CooplevierError, ErrorGroup, ExitCode, UsageError
+from cooplevier.errors import CooplevierError, ExitCode, UsageError
 from cooplevier.messages import t, tn
 
 V = TypeVar("V")
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
     from cooplevier.content.grid import GridColumn
     from cooplevier.content.model import Pack
     from cooplevier.report.plan import Plan
-    from cooplevier.scoring.compare import Comparison
     from cooplevier.scoring.outcomes import Convert, Item
 
 
@@ -164,9 +163,11 @@ class ReportFormat(StrEnum):
     json = "json"
     docx = "docx"
     odt = "odt"
+    pdf = "pdf"
 
 
 _REPORT_SUFFIX = {
+    ".pdf": ReportFormat.pdf,
     ".md": ReportFormat.md,
     ".html": ReportFormat.html,
     ".htm": ReportFormat.html,
@@ -186,6 +187,8 @@ class ReportRequest:
     template: Path | None
     content: Path | None
     picture: str | None  # the wheel's file beside a Markdown report (`plan-roue.png`), if any
+    min_group: int | None = None  # a synthesis's K (None: the workshop's own, else 3)
+    notes: Path | None = None  # « Conclusions de l'atelier »
 
     def check(self, inputs: Callable[[], Iterable[Path]] = tuple) -> None:
         """The report and its picture: refused before any work (exit 2) if either cannot be written."""
@@ -206,17 +209,29 @@ def report(
         Path | None, typer.Option("--template", metavar=t("metavar.folder"), help=t("help.report.template"))
     ] = None,
     content: ContentOpt = None,
+    min_group: Annotated[int | None, typer.Option("--min-group", metavar="K", help=t("help.report.min_group"))] = None,
+    notes: Annotated[
+        Path | None, typer.Option("--notes", metavar=t("metavar.file"), help=t("help.report.notes"))
+    ] = None,
 ) -> ExitCode:
+    import dataclasses
+
     from cooplevier.files import publish
     from cooplevier.report.outputs import plan_output
 
-    request = _report_request(format, output, force, template, content)
+    if min_group is not None and min_group < 1:
+        raise UsageError(t("report.bad_min_group", value=min_group))
+    request = dataclasses.replace(
+        _report_request(format, output, force, template, content), min_group=min_group, notes=notes
+    )
     request.check()
     pack = load(content)
     items = _collect(paths, pack)  # one answer file is read directly: no batch machinery
-    request.check(lambda: _inputs(items))
+    request.check(lambda: [*_inputs(items), *([notes] if notes is not None else [])])
     if len(items) > 1:  # several respondents: the workshop synthesis
-        return _synthesis_report(request, pack, items)
+        return _synthesis_report(request, pack, items, paths)
+    if notes is not None or min_group is not None:
+        raise UsageError(t("report.synthesis_only"))
     plan = _plan(items[0], pack)  # one (a file, or a grid's only column): the action plan
     document = plan_output(plan, pack, request.format.value, template_dir=template, picture=request.picture)
     publish(document, output, inputs=with_option_files(_inputs(items)), force=force)
@@ -226,12 +241,12 @@ def report(
 def _report_request(
     format: ReportFormat | None, output: str | None, force: bool, template: Path | None, content: Path | None
 ) -> ReportRequest:
-    from cooplevier.report.outputs import OFFICE, picture_beside
+    from cooplevier.report.outputs import BINARY, picture_beside
 
     chosen = pick_format(format, output, _REPORT_SUFFIX, terminal=ReportFormat.html, piped=ReportFormat.html)
     if template is not None and not template.is_dir():
         raise UsageError(t("report.template_dir"), file=template)
-    if chosen.value in OFFICE and output in (None, "-") and sys.stdout.isatty():
+    if chosen.value in BINARY and output in (None, "-") and sys.stdout.isatty():
         raise UsageError(t("report.binary_to_tty", format=chosen.value))
     return ReportRequest(chosen, output, force, template, content, picture_beside(chosen.value, output))
 
@@ -273,15 +288,23 @@ def _plan(item: Item, pack: Pack) -> Plan:
     return build_plan(score(answers, pack), pack)
 
 
-def _synthesis_report(request: ReportRequest, pack: Pack, items: list[Item]) -> ExitCode:
-    """The workshop synthesis of several files, scored once on every core."""
+def _synthesis_report(request: ReportRequest, pack: Pack, items: list[Item], paths: list[Path]) -> ExitCode:
+    """The workshop synthesis of several files, scored once on every core, masked to circulate
+    (`--min-group`: the workshop folder's own K, else 3; 1: the unmasked working copy)."""
     from cooplevier.cli.console import message
     from cooplevier.files import check_not_input, open_output, publish
-    from cooplevier.report.outputs import synthesis_output
+    from cooplevier.report.outputs import read_notes, synthesis_output
     from cooplevier.report.synthesis import write_json
     from cooplevier.scoring import batch
+    from cooplevier.scoring.circulate import default_min_group, mask
     from cooplevier.scoring.synthesis import as_contribution, synthesize_batch
 
+    notes = None
+    if request.notes is not None:
+        notes, warnings = read_notes(request.notes)
+        for warning in warnings:
+            message(warning)
+    k = request.min_group if request.min_group is not None else default_min_group(paths)
     results = batch.start(
         items,
         pack=pack,
@@ -290,15 +313,17 @@ def _synthesis_report(request: ReportRequest, pack: Pack, items: list[Item]) -> 
         on_refused=say_refused,
         on_warning=message,
     )
-    syn = synthesize_batch(results, pack)
+    syn = mask(synthesize_batch(results, pack), k)
     say_mixed(syn)
+    if k <= 1:
+        message(t("report.working_copy"))
     if request.format is ReportFormat.json:  # streamed: a synthesis of 50 000 files is never one string
         check_not_input(request.output, with_option_files(batch.inputs(items)))
         with open_output(request.output, force=request.force) as fh:
-            write_json(syn, fh)
+            write_json(syn, fh, notes=notes)
     else:
         fmt, template, picture = request.format.value, request.template, request.picture
-        document = synthesis_output(syn, pack, fmt, template_dir=template, picture=picture)
+        document = synthesis_output(syn, pack, fmt, template_dir=template, picture=picture, notes=notes)
         publish(document, request.output, inputs=with_option_files(batch.inputs(items)), force=request.force)
     return batch_outcome(results, lambda n, total: tn("synthesis.refused", n, total=total))
 
@@ -324,76 +349,3 @@ def explain(
         print_json(explaining.explain_data(result, pack))
         return
     sys.stdout.write(explaining.explain_text(result, pack))
-
-
-class CompareFormat(StrEnum):
-    table = "table"
-    json = "json"
-    md = "md"
-    html = "html"
-
-
-_COMPARE_SUFFIX = {
-    ".txt": CompareFormat.table,
-    ".json": CompareFormat.json,
-    ".md": CompareFormat.md,
-    ".html": CompareFormat.html,
-    ".htm": CompareFormat.html,
-}
-
-
-@command(help=t("help.compare"))
-def compare(
-    old: Annotated[Path, typer.Argument(metavar=t("metavar.before"), help=t("help.compare.old"))],
-    new: Annotated[Path, typer.Argument(metavar=t("metavar.after"), help=t("help.compare.new"))],
-    format: Annotated[CompareFormat | None, typer.Option("--format", "-f", help=t("help.compare.format"))] = None,
-    output: OutputOpt = None,
-    force: ForceOpt = False,
-    content: ContentOpt = None,
-) -> None:
-    from cooplevier.cli.app import check_output
-    from cooplevier.files import write_output
-    from cooplevier.report.compare import render_comparison
-
-    format = pick_format(format, output, _COMPARE_SUFFIX, terminal=CompareFormat.table, piped=CompareFormat.json)
-    check_output(output, force=force, inputs=[old, new])
-    pack = load(content)
-    cmp = _comparison(old, new, pack)
-    if format is CompareFormat.table:
-        from cooplevier.cli.tables import comparison_table
-
-        _print_table(comparison_table(cmp, pack), output, force=force)
-    else:
-        write_output(output, render_comparison(cmp, pack, fmt=format.value), force=force, inputs=[old, new])
-
-
-def _comparison(old: Path, new: Path, pack: Pack) -> Comparison:
-    """Two files loaded (every error of both said at once), scored on the questions both were asked."""
-    from cooplevier.cli.console import message
-    from cooplevier.content.answers import load_answers
-    from cooplevier.scoring.compare import common_scope, restrict
-    from cooplevier.scoring.compare import compare as compare_results
-    from cooplevier.scoring.engine import score
-    from cooplevier.scoring.synthesis import same_territory
-
-    files, errors = [], []
-    for path in (old, new):
-        try:
-            files.append(load_answers(path, pack))
-        except CooplevierError as exc:
-            errors.append(exc)
-    if errors:
-        raise ErrorGroup(errors)
-    for af in files:
-        for warning in af.warnings:
-            message(warning)
-    pair = (files[0], files[1])
-    if same_territory(pair[0].territory) != same_territory(pair[1].territory):
-        message(t("compare.other_territory", old=pair[0].territory, new=pair[1].territory))
-    scope = common_scope(pair, pack)
-    if scope is not None:
-        message(
-            tn("compare.scope", len(scope.questions), versions=" et ".join(scope.versions), version=pack.meta.version)
-        )
-        pair = (restrict(pair[0], scope), restrict(pair[1], scope))
-    return compare_results(score(pair[0], pack), score(pair[1], pack), pack, scope)

@@ -76,6 +76,8 @@ def lever_detail(pack: Pack, lever_id: str) -> Panel:
     section(t("table.questions"), [f"{q.id} {q.text}" for q in pack.questions_for(lv.id)])
     actions = actions_for(pack, lv.id)
     section(t("table.actions"), [_action(a) for a in actions])
+    if actions:
+        parts.append(Text(t("table.actions_note"), style="dim"))
     sources = [x.source for x in (*lv.rationale, *lv.practices, *lv.vigilance)] + [a.source for a in actions]
     if "editorial" in sources or proposed:
         parts.extend((Text(""), Text(t("table.editorial_mark"), style="dim")))

@@ -152,7 +152,11 @@ def render(screen: Screen) -> RenderableType:
         case Intro():
             return Group(
                 Text(t("assess.title"), style="bold"),
-                Text(t("assess.welcome", questions=screen.questions, levers=screen.levers, axes=screen.axes)),
+                Text(
+                    t("assess.welcome", questions=screen.questions, levers=screen.levers, axes=screen.axes)
+                    if screen.questions is not None
+                    else t("assess.welcome_open", levers=screen.levers, axes=screen.axes)
+                ),
                 Text(""),
             )
         case RoleMenu():

@@ -18,6 +18,7 @@ from cooplevier.content.model import (
     QuestionsFile,
 )
 from cooplevier.content.plan.actions import ActionsFile
+from cooplevier.content.plan.calendar import CalendarFile
 from cooplevier.content.schema import Converter
 from cooplevier.content.strict_yaml import YamlDoc, parse
 from cooplevier.errors import ContentError, CooplevierError, ErrorGroup
@@ -111,17 +112,24 @@ def _build(root: Path, docs: dict[str, YamlDoc], *, check: bool) -> Pack:
     actions = ActionsFile()
     if "actions.yaml" in docs:
         actions = converters["actions.yaml"].dataclass(docs["actions.yaml"].data, ActionsFile, ())
+    calendar = CalendarFile()
+    if "calendar.yaml" in docs:
+        calendar = converters["calendar.yaml"].dataclass(docs["calendar.yaml"].data, CalendarFile, ())
     for conv in converters.values():
         errors.extend(conv.errors)
     if errors:
         raise ErrorGroup(errors)
     if check:
         from cooplevier.content.checks import cross_check  # not for a pack rebuilt from the cache
+        from cooplevier.content.plan.calendar import check_calendar
         from cooplevier.content.plan.checks import check_actions
 
         errors.extend(cross_check(framework, cases_file, questions_file, migrations, docs))
         if "actions.yaml" in docs:
-            errors.extend(check_actions(framework, actions, docs["actions.yaml"]))
+            known = frozenset(d.id for d in calendar.calendar) if "calendar.yaml" in docs else None
+            errors.extend(check_actions(framework, actions, docs["actions.yaml"], known))
+        if "calendar.yaml" in docs:
+            errors.extend(check_calendar(calendar, docs["calendar.yaml"]))
         if errors:
             raise ErrorGroup(errors)
     return Pack(
@@ -133,11 +141,13 @@ def _build(root: Path, docs: dict[str, YamlDoc], *, check: bool) -> Pack:
         observed=cases_file.observed,
         migrations=migrations.migrations,
         actions=actions.actions,
+        calendar=calendar.calendar,
     )
 
 
 @functools.cache
 def _code_digest() -> bytes:
     here = Path(__file__).parent  # the code that reads, converts and checks a pack
-    names = ("__init__", "model", "schema", "checks", "strict_yaml", "load", "plan/actions", "plan/checks")
+    names: tuple[str, ...] = ("__init__", "model", "schema", "checks", "strict_yaml", "load")
+    names += ("plan/actions", "plan/checks", "plan/calendar")
     return cache.source_digest(*(here / f"{name}.py" for name in names))

@@ -19,7 +19,7 @@ from cooplevier.content import dataclass  # the standard one, faster to create (
 
 Source = Literal["seed", "editorial"]
 PACK_FILES = ("levers.yaml", "cases.yaml", "questions.yaml")
-OPTIONAL_FILES = ("migrations.yaml", "actions.yaml")  # a pack that was never versioned has none
+OPTIONAL_FILES = ("migrations.yaml", "actions.yaml", "calendar.yaml")  # a pack that was never versioned has none
 LEVELS = (1, 2, 3, 4, 5)
 
 
@@ -281,7 +281,8 @@ class Pack:
     structures: tuple[StructureType, ...] = ()
     observed: Text | None = None
     migrations: tuple[Migration, ...] = ()
-    actions: tuple[Any, ...] = ()  # actions.yaml (content.actions.Action): read through content.actions
+    actions: tuple[Any, ...] = ()  # actions.yaml, read through content.plan.actions
+    calendar: tuple[Any, ...] = ()  # calendar.yaml, read through content.plan.calendar
     warnings: tuple[str, ...] = field(default=(), compare=False)  # a file read as Windows-1252, said by the CLI
     _levers: dict[str, Lever] = field(init=False, repr=False, compare=False)
     _axes: dict[str, Axis] = field(init=False, repr=False, compare=False)

@@ -15,6 +15,7 @@ import typing
 from functools import cache
 from typing import Any, Literal, TypeVar, Union, get_args, get_origin
 
+from cooplevier import charset
 from cooplevier.content.strict_yaml import KeyPath, YamlDoc
 from cooplevier.errors import CooplevierError
 from cooplevier.messages import t
@@ -67,6 +68,11 @@ class Converter:
             text = value.strip()
             if not text:
                 self.error(path, t("schema.empty_text"))
+            bad = charset.refused(text)  # a pack's text reaches every output too (charset.py)
+            if bad is not None and (bad < " " or "\x7f" <= bad <= "\x9f"):
+                self.error(path, t("answers.control_char", code=charset.describe(bad)))
+            elif bad is not None:
+                self.error(path, t("answers.refused_char", code=charset.describe(bad)))
             return text
         if tp is bool:
             if value in ("true", "false"):

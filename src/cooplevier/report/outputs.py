@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from cooplevier.scoring.synthesis import Synthesis
 
 OFFICE = ("docx", "odt")
+BINARY = (*OFFICE, "pdf")  # never written to a terminal
+MAX_NOTES_BYTES = 256 * 1024  # a page or two of conclusions, not a document
 
 
 def picture_beside(fmt: str, target: str | None) -> str | None:
@@ -43,6 +45,10 @@ def plan_output(
         from cooplevier.report.office.documents import plan_document
 
         return Output.of(plan_document(plan, pack, fmt, template_dir=template_dir))
+    if fmt == "pdf":  # printed from the HTML, through the handouts' browser path
+        from cooplevier.report.pdf import html_to_pdf
+
+        return Output.of(html_to_pdf(render_plan(plan, pack=pack, fmt="html", template_dir=template_dir)))
     if fmt != "md":
         return Output.of(render_plan(plan, pack=pack, fmt=fmt, template_dir=template_dir))
     src, attachments = _wheel(pack, plan_series(plan), picture)
@@ -50,19 +56,40 @@ def plan_output(
 
 
 def synthesis_output(
-    syn: Synthesis, pack: Pack, fmt: str, *, template_dir: Path | None = None, picture: str | None = None
+    syn: Synthesis,
+    pack: Pack,
+    fmt: str,
+    *,
+    template_dir: Path | None = None,
+    picture: str | None = None,
+    notes: str | None = None,
 ) -> Output:
-    """The workshop synthesis (every format but JSON, which `synthesis.write_json` streams)."""
+    """The workshop synthesis (every format but JSON, which `synthesis.write_json` streams);
+    `notes`: the facilitator's « Conclusions de l'atelier »."""
     from cooplevier.report.synthesis import group_series, render_synthesis
 
     if fmt in OFFICE:
         from cooplevier.report.office.documents import synthesis_document
 
-        return Output.of(synthesis_document(syn, pack, fmt, template_dir=template_dir))
+        return Output.of(synthesis_document(syn, pack, fmt, template_dir=template_dir, notes=notes))
+    if fmt == "pdf":
+        from cooplevier.report.pdf import html_to_pdf
+
+        return Output.of(html_to_pdf(render_synthesis(syn, pack, fmt="html", template_dir=template_dir, notes=notes)))
     if fmt != "md":
-        return Output.of(render_synthesis(syn, pack, fmt=fmt, template_dir=template_dir))
+        return Output.of(render_synthesis(syn, pack, fmt=fmt, template_dir=template_dir, notes=notes))
     src, attachments = _wheel(pack, group_series(syn, pack), picture)
-    return Output.of(render_synthesis(syn, pack, fmt=fmt, template_dir=template_dir, wheel_src=src), *attachments)
+    text = render_synthesis(syn, pack, fmt=fmt, template_dir=template_dir, wheel_src=src, notes=notes)
+    return Output.of(text, *attachments)
+
+
+def read_notes(path: Path) -> tuple[str, tuple[str, ...]]:
+    """The facilitator's « Conclusions de l'atelier » (plain text or Markdown), read as any user
+    file (size bound, BOM, UTF-16, the cp1252 rule); (text, warnings about how it was read)."""
+    from cooplevier.textfile import read_text
+
+    text, warnings = read_text(path, max_bytes=MAX_NOTES_BYTES)
+    return text.replace("\r\n", "\n"), warnings
 
 
 def _wheel(pack: Pack, series: Sequence[Any], picture: str | None) -> tuple[str, tuple[Part, ...]]:

@@ -49,6 +49,8 @@ class Action:
     quote: str | None = None  # seed: the deck's own words for the practice, exactly
     structures: tuple[Structure, ...] = STRUCTURES
     wording: ActionWordings = ActionWordings()
+    calendar: str | None = None  # the calendar entry (calendar.yaml) whose date it should meet
+    legal: bool = False  # it carries out `calendar`'s obligation: in every plan of a type the entry concerns
 
     @property
     def lever(self) -> str:

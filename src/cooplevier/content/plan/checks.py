@@ -17,7 +17,9 @@ ACTION_ID = re.compile(r"(L[1-9][0-9]?)\.A([1-9][0-9]?)")
 STEPS_UP = ((1, 2), (2, 3), (3, 4), (4, 5))
 
 
-def check_actions(fw: Framework, af: ActionsFile, doc: YamlDoc) -> list[CooplevierError]:
+def check_actions(
+    fw: Framework, af: ActionsFile, doc: YamlDoc, calendar_ids: frozenset[str] | None = None
+) -> list[CooplevierError]:
     """Every problem of the actions file, in file order, then the levers and steps left without one."""
     errors: list[CooplevierError] = []
 
@@ -44,6 +46,8 @@ def check_actions(fw: Framework, af: ActionsFile, doc: YamlDoc) -> list[Cooplevi
             covered.add((action.lever, action.from_step, action.to_step))
         if action.source == "seed" and not action.quote:
             err((*path, "source"), t("actions.seed_quote"))
+        if action.calendar is not None and calendar_ids is not None and action.calendar not in calendar_ids:
+            err((*path, "calendar"), t("actions.unknown_deadline", id=action.calendar))
         for structure in STRUCTURES:
             if getattr(action.wording, structure) is not None and structure not in action.structures:
                 err((*path, "wording", structure), t("actions.wording_elsewhere", structure=structure))
