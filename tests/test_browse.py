@@ -77,7 +77,9 @@ def test_questions_yaml_parses(cli: Cli) -> None:
     assert data["questions"][0]["id"] == "L1.Q2"
 
 
-@pytest.mark.parametrize("command", [["levers"], ["cases"], ["questions"], ["levers", "L10"]])
+@pytest.mark.parametrize(
+    "command", [["levers", "-f", "table"], ["cases", "-f", "table"], ["questions"], ["levers", "L10", "-f", "table"]]
+)
 def test_tables_fit_80_columns_without_escape_codes(cli: Cli, command: list[str]) -> None:
     result = cli(*command, env={"COLUMNS": "80"})
     assert result.exit_code == 0

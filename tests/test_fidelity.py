@@ -285,7 +285,7 @@ def test_editorial_links_are_marked_in_levers_and_cases(pack: Pack, cli: Any) ->
         assert case.name not in _section(detail, CITED, (PROPOSED,)), case.id
         proposed = _section(detail, PROPOSED, ("Questions",))
         assert f"{case.name} *" in proposed and norm(link.note or "")[:80] in norm(proposed)
-        table = plain(cli("cases", "--lever", link.lever, env=wide).stdout)
+        table = plain(cli("cases", "--lever", link.lever, "--format", "table", env=wide).stdout)
         assert f"Territoires liés au levier {link.lever}" in table
         assert f"{link.lever}*" in table and f"lien avec {link.lever} proposé par cooplevier" in table
         assert norm(link.note or "")[:80] in norm(table)

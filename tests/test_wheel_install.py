@@ -28,6 +28,10 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "cooplevier/data/levers.yaml" in names
     assert any(n.startswith("cooplevier/templates/") for n in names)
+    license_file = next(n for n in names if n.endswith(".dist-info/licenses/LICENSE"))  # an IT department reads it
+    assert "MIT License" in zipfile.ZipFile(wheel).read(license_file).decode()
+    metadata = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    assert "License-Expression: MIT" in metadata and "Project-URL: Source" in metadata and "Classifier:" in metadata
 
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=False)

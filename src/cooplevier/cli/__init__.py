@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "atelier_command",
     "migrate_command",
     "cooperation.commands",
+    "reach.completion",
 )
 # Each command, in the order of `cooplevier --help`: its module and its line of help. A command
 # is built only when it runs (or its help is asked for), so that `--help` and every command start
@@ -53,6 +54,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "calendar": ("cooperation.commands", t("help.calendar")),
     "plan": ("cooperation.commands", t("help.plan")),
     "suivi": ("cooperation.commands", t("help.suivi")),
+    "completion": ("reach.completion", t("help.completion")),
 }
 
 
@@ -162,7 +164,9 @@ app.info.cls = LazyGroup  # the app is made in cli/app.py, which the command mod
 
 def main() -> None:
     """Entry point of the `cooplevier` command."""
-    if getattr(sys, "frozen", False):  # a frozen build (PyInstaller): a batch's workers start here
+    # A frozen build (PyInstaller) on Windows, where a batch's workers are spawned: they start here.
+    # Elsewhere they are forked (scoring/workers.py): no multiprocessing import at start-up (5 ms).
+    if getattr(sys, "frozen", False) and sys.platform == "win32":
         import multiprocessing
 
         multiprocessing.freeze_support()

@@ -181,6 +181,10 @@ def run(argv: list[str] | None = None) -> int:
     from cooplevier.cli import french
 
     args = sys.argv[1:] if argv is None else argv
+    if os.environ.get("_COOPLEVIER_COMPLETE"):  # a shell asking for completions (cli/reach/completion.py)
+        from typer._completion_classes import completion_init
+
+        completion_init()  # Typer's bash, zsh and PowerShell answers
     _stop_on_signals()
     _guard_streams()
     french.utf8_streams()

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 class TableJson(StrEnum):
     table = "table"
     json = "json"
+    text = "text"  # plain lines for a pipe (cli/reach/plain.py): the default when stdout is not a terminal
 
 
 class TextJson(StrEnum):
@@ -102,10 +103,16 @@ def validate(
     return ExitCode.FAILED if plans_failed else outcome
 
 
-def _show(format: TableJson, data: Callable[[], Any], table: Callable[[], Any]) -> None:
-    """The JSON data on request, else the rich table (each built only if shown)."""
+def _show(format: TableJson | None, data: Callable[[], Any], table: Callable[[], Any], text: Callable[[], str]) -> None:
+    """The JSON data on request, the rich table in a terminal, plain lines in a pipe (each built
+    only if shown)."""
+    if format is None:
+        format = TableJson.table if sys.stdout.isatty() else TableJson.text
     if format is TableJson.json:
         print_json(data())
+        return
+    if format is TableJson.text:
+        sys.stdout.write(text())
         return
     from cooplevier.cli.console import console
 
@@ -115,10 +122,11 @@ def _show(format: TableJson, data: Callable[[], Any], table: Callable[[], Any]) 
 @command(help=t("help.levers"))
 def levers(
     lever: Annotated[str | None, typer.Argument(metavar=t("metavar.id_optional"), help=t("help.levers.id"))] = None,
-    format: Annotated[TableJson, typer.Option("--format", "-f", help=t("help.format"))] = TableJson.table,
+    format: Annotated[TableJson | None, typer.Option("--format", "-f", help=t("help.format.piped"))] = None,
     content: ContentOpt = None,
 ) -> None:
     from cooplevier.cli import tables
+    from cooplevier.cli.reach import plain
     from cooplevier.report import browse
 
     pack = load(content)
@@ -127,6 +135,7 @@ def levers(
         format,
         lambda: browse.levers_data(pack, lever_id),
         lambda: tables.lever_detail(pack, lever_id) if lever_id else tables.levers_table(pack),
+        lambda: plain.lever_text(pack, lever_id) if lever_id else plain.levers_text(pack),
     )
 
 
@@ -135,15 +144,21 @@ def cases(
     lever: Annotated[
         str | None, typer.Option("--lever", "-l", metavar=t("metavar.id"), help=t("help.cases.lever"))
     ] = None,
-    format: Annotated[TableJson, typer.Option("--format", "-f", help=t("help.format"))] = TableJson.table,
+    format: Annotated[TableJson | None, typer.Option("--format", "-f", help=t("help.format.piped"))] = None,
     content: ContentOpt = None,
 ) -> None:
     from cooplevier.cli import tables
+    from cooplevier.cli.reach import plain
     from cooplevier.report import browse
 
     pack = load(content)
     lever_id = check_lever(pack, lever)
-    _show(format, lambda: browse.cases_data(pack, lever_id), lambda: tables.cases_table(pack, lever_id))
+    _show(
+        format,
+        lambda: browse.cases_data(pack, lever_id),
+        lambda: tables.cases_table(pack, lever_id),
+        lambda: plain.cases_text(pack, lever_id),
+    )
 
 
 _QUESTIONS_SUFFIX = {

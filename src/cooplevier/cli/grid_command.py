@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from cooplevier.cli.app import ContentOpt, ForceOpt, command, load, with_option_files
+from cooplevier.cli.app import ContentOpt, ForceOpt, command, load, print_json, with_option_files
 from cooplevier.errors import CooplevierError, ExitCode, UsageError
 from cooplevier.messages import t, tn
+
+
+class ImportFormat(StrEnum):
+    text = "text"
+    json = "json"
 
 
 @command(name="import", help=t("help.import"))
@@ -20,6 +26,7 @@ def import_grid(
     ] = None,
     force: ForceOpt = False,
     content: ContentOpt = None,
+    format: Annotated[ImportFormat, typer.Option("--format", "-f", help=t("help.import.format"))] = ImportFormat.text,
 ) -> ExitCode:
     from cooplevier.cli.console import message
     from cooplevier.content.dump import dump_answers
@@ -42,19 +49,24 @@ def import_grid(
     pack = load(content)
     refused = written = 0
     taken: set[str] = set()
+    summary: dict[str, list[dict[str, Any]]] = {"written": [], "kept": [], "refused": []}  # --format json
     for grid in grids:
         try:
             items = read_grid(grid, pack).items
         except CooplevierError as exc:
             message(exc.located())
+            summary["refused"].append({"source": str(grid), "errors": exc.located().splitlines()})
             refused += 1
             continue
         if not items:
-            message(CooplevierError(t("import.nothing"), file=grid).located())
+            nothing = CooplevierError(t("import.nothing"), file=grid).located()
+            message(nothing)
+            summary["refused"].append({"source": str(grid), "errors": [nothing]})
             refused += 1
         for item in items:
             if isinstance(item, GridRefusal):
                 message(item.message)
+                summary["refused"].append({"source": item.label, "errors": item.message.splitlines()})
                 refused += 1
                 continue
             af = item.answers
@@ -63,6 +75,7 @@ def import_grid(
             target = folder / _file_name(af.territory, af.name, item.column, taken)
             if target.exists() and not force:
                 message(CooplevierError(t("import.exists", source=item.label), file=target).located())
+                summary["kept"].append({"file": str(target), "source": item.label, "reason": "exists"})
                 refused += 1
                 continue
             try:
@@ -72,10 +85,15 @@ def import_grid(
                     atomic_write(target, text, force=force, inputs=inputs)
             except CooplevierError as exc:
                 message(exc.located())
+                summary["refused"].append({"source": item.label, "errors": exc.located().splitlines()})
                 refused += 1
                 continue
             written += 1
-            print(tn("import.written", len(af.answers), source=item.label, file=target), flush=True)
+            summary["written"].append({"file": str(target), "source": item.label, "answers": len(af.answers)})
+            if format is ImportFormat.text:
+                print(tn("import.written", len(af.answers), source=item.label, file=target), flush=True)
+    if format is ImportFormat.json:
+        print_json(summary)
     message(tn("import.summary", written))
     if refused:
         message(tn("import.refused", refused))

@@ -8,7 +8,7 @@ import dataclasses
 import datetime as dt
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -20,6 +20,7 @@ from cooplevier.cli.app import (
     command,
     load,
     pick_format,
+    print_json,
     say_refused,
     with_option_files,
 )
@@ -31,12 +32,20 @@ if TYPE_CHECKING:
     from cooplevier.scoring.compare import Comparison
 
 
+class MigrateFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
 @command(help=t("help.migrate"))
 def migrate(
     files: Annotated[list[Path], typer.Argument(metavar=t("metavar.answers_many"), help=t("help.migrate.files"))],
     output: OutputOpt = None,
     force: ForceOpt = False,
     content: ContentOpt = None,
+    format: Annotated[
+        MigrateFormat, typer.Option("--format", "-f", help=t("help.migrate.format"))
+    ] = MigrateFormat.text,
 ) -> ExitCode:
     from cooplevier.cli.console import message
     from cooplevier.content.answers import load_answers
@@ -47,6 +56,8 @@ def migrate(
     folder = output is not None and output != "-" and (Path(output).is_dir() or output.endswith(("/", "\\")))
     if len(files) > 1 and not folder:
         raise UsageError(t("migrate.needs_folder"))
+    if format is MigrateFormat.json and output in (None, "-"):  # stdout carries the JSON summary
+        raise UsageError(t("migrate.json_needs_output"))
     targets = [Path(str(output)) / f.name if folder else output for f in files]
     if folder:  # two files of the same name into one folder: the second would replace the first
         first: dict[str, Path] = {}
@@ -58,11 +69,13 @@ def migrate(
         check_output(None if target is None else str(target), force=force, inputs=files)
     pack = load(content)
     failed = False
+    summary: dict[str, Any] = {"pack": pack.ref, "written": [], "refused": []}  # --format json
     for path, target in zip(files, targets, strict=True):
         try:
             af = load_answers(path, pack)
         except CooplevierError as exc:
             message(exc.located())
+            summary["refused"].append({"file": str(path), "errors": exc.located().splitlines()})
             failed = True
             continue
         header = [t("migrate.header", date=dt.date.today().isoformat(), pack=pack.ref)]
@@ -84,8 +97,33 @@ def migrate(
                 write_output(str(target), text, force=force)
         except CooplevierError as exc:
             message(exc.located())
+            summary["refused"].append({"file": str(path), "errors": exc.located().splitlines()})
             failed = True
+            continue
+        summary["written"].append(_written(path, target, af.migrated, len(af.answers)))
+    if format is MigrateFormat.json:
+        print_json(summary)
     return ExitCode.FAILED if failed else ExitCode.OK
+
+
+def _written(path: Path, target: Path | str | None, migrated: Any, answers: int) -> dict[str, Any]:
+    """One rewritten file in `--format json`: what was kept, dropped (with why) and is to ask again."""
+    from cooplevier.content.dump import as_written
+
+    if migrated is None:  # already of the current version: copied as it is
+        return {"file": str(path), "output": str(target), "from": None, "kept": answers, "dropped": [], "ask_again": []}
+    dropped = [
+        {"question": qid, "answer": as_written(qid, raw), "reason": entry.note or entry.status}
+        for qid, raw, entry in migrated.dropped
+    ]
+    return {
+        "file": str(path),
+        "output": str(target),
+        "from": migrated.version,
+        "kept": migrated.kept,
+        "dropped": dropped,
+        "ask_again": list(migrated.ask_again),
+    }
 
 
 def _leading_comments(path: Path) -> list[str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 
-from cooplevier.messages import assess, atelier, cli, content, files, office, plan, reports
+from cooplevier.messages import assess, atelier, cli, content, files, menu, office, plan, reports
 from cooplevier.typography import typeset_template
 
 Entry = str | dict[str, str]
@@ -28,7 +28,7 @@ def _merge(*parts: dict[str, Entry]) -> dict[str, Entry]:
 
 
 CATALOGUE: dict[str, Entry] = _merge(
-    files.FR, content.FR, assess.FR, cli.FR, reports.FR, office.FR, atelier.FR, plan.FR
+    files.FR, content.FR, assess.FR, cli.FR, reports.FR, office.FR, atelier.FR, plan.FR, menu.FR
 )
 
 

@@ -35,6 +35,7 @@ FR: dict[str, str | dict[str, str]] = {
     "help.output": "Fichier à écrire (« - » ou absent : la sortie standard).",
     "help.force": "Remplace le fichier de sortie s'il existe.",
     "help.format": "Format de sortie.",
+    "help.format.piped": "Format de sortie (par défaut : table dans un terminal, text — une ligne par élément, champs séparés par des tabulations — dans un tube ou un fichier).",
     "help.paths": "Fichiers de réponses ou dossiers (cherchés récursivement).",
     "help.validate": "Vérifie le pack de contenu et, s'il y en a, des fichiers de réponses.",
     "help.validate.answers": "Fichiers de réponses ou dossiers à vérifier (cherchés récursivement).",
@@ -137,8 +138,10 @@ FR: dict[str, str | dict[str, str]] = {
     "metavar.id_optional": "[ID]",
     # migrate
     "help.migrate": "Réécrit des fichiers de réponses d'une version antérieure du questionnaire pour la version actuelle.",
+    "help.migrate.format": "text : les fichiers seuls ; json : le bilan (réécrits, réponses reprises, non reprises, à reposer, refusés) pour un script.",
     "help.migrate.files": "Les fichiers de réponses à réécrire.",
     "migrate.same_name": "{first} et {second} s'écriraient sous le même nom dans ce dossier : migrez-les dans deux dossiers différents",
+    "migrate.json_needs_output": "--format json écrit le bilan sur la sortie standard : indiquez où écrire les fichiers réécrits avec --output FICHIER ou --output DOSSIER/",
     "migrate.needs_folder": "plusieurs fichiers à réécrire : indiquez un dossier de destination avec --output DOSSIER/",
     "migrate.header": "Réécrit par « cooplevier migrate » le {date} pour le contenu {pack}.",
     "migrate.dropped": "non reprise : {answer}   # {note}",

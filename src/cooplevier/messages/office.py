@@ -66,6 +66,7 @@ FR: dict[str, str | dict[str, str]] = {
     # `cooplevier import`
     "help.import": "Transforme une grille de réponses remplie (.xlsx, .ods, .csv) en un fichier de réponses par personne.",
     "help.import.grids": "Grilles remplies (cooplevier questions --format xlsx).",
+    "help.import.format": "text : une ligne par fichier écrit ; json : le bilan (écrits, gardés, refusés) pour un script.",
     "help.import.output": "Dossier où écrire les fichiers de réponses (créé s'il manque ; par défaut : le dossier courant).",
     "import.not_grid": "extension inconnue pour une grille : .xlsx, .ods ou .csv",
     "import.output_not_dir": "--output doit être un dossier : les fichiers de réponses y sont écrits un par personne",
