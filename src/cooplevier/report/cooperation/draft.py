@@ -41,6 +41,7 @@ class Standing:
     overall_step: int | None  # the step of the weakest axis: the wheel turns only if all four hold
     priorities: tuple[str, ...]  # most urgent first
     divergent: tuple[str, ...] = ()  # levers on which the group does not agree
+    roles_differ: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)  # lever -> role pairs
     name: str | None = None
     role: str | None = None
     answered: int = 0
@@ -96,6 +97,7 @@ def from_group(syn: Synthesis, pack: Pack, structure: Structure | None, *, vote:
         overall_step=min((step_of(s.mean) or 1 for s in syn.axes.values() if s.mean is not None), default=None),
         priorities=group_priorities(syn, pack),
         divergent=tuple(syn.divergent),
+        roles_differ={lid: tuple(lv.roles_differ) for lid, lv in syn.levers.items() if getattr(lv, "roles_differ", ())},
         attendance={role: n for role, n in syn.roles.items() if n >= MIN_GROUP and role != "sans-role"},
         vote=vote,
     )

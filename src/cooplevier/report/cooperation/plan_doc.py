@@ -60,6 +60,11 @@ def plan_context(
         "who": _who(standing, plan),
         "stands": _stands(standing, pack),
         "divergent": [pack.lever(lid) for lid in (standing.divergent if standing else ()) if pack.has_lever(lid)],
+        "roles_differ": [
+            (pack.lever(lid), [(role_group(a), role_group(b)) for a, b in pairs])
+            for lid, pairs in (standing.roles_differ.items() if standing else ())
+            if pack.has_lever(lid)
+        ],
         "priorities": _priorities(standing, plan, pack),
         "rows": rows,
         "bodies": bodies,
