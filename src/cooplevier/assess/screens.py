@@ -19,6 +19,7 @@ class Intro:
     questions: int
     levers: int
     axes: int
+    minutes: int = 0  # the time announced: reading_load(form).minutes
 
 
 @dataclass(frozen=True, slots=True)

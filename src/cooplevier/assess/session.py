@@ -22,6 +22,7 @@ from cooplevier.assess.screens import HelpView, Intro, LeverIntro, Prompter, Que
 from cooplevier.assess.store import ChangedOnDisk, Store
 from cooplevier.content.answers import Answer, text_problem
 from cooplevier.content.model import Form, Pack, Role, Structure
+from cooplevier.content.reading import reading_load
 from cooplevier.errors import CooplevierError, ExitCode, Stopped
 from cooplevier.messages import t, tn
 
@@ -60,7 +61,8 @@ def assess(
     store: Store | None = None
     q: Questionnaire | None = None
     opened = None
-    prompter.show(Intro(len(pack.form(structure, form)), len(pack.levers), len(pack.axes)))
+    shown = pack.form(structure, form)
+    prompter.show(Intro(len(shown), len(pack.levers), len(pack.axes), reading_load(shown).minutes))
     try:
         opened = open_store(pack, prompter, path, Wanted(territory, role, name, structure, form), today)
         store = opened.store

@@ -21,6 +21,7 @@ from cooplevier.atelier import views
 from cooplevier.atelier.security import FormRefused, read_form
 from cooplevier.atelier.workshop import Workshop
 from cooplevier.content.model import Pack
+from cooplevier.content.reading import reading_load
 from cooplevier.messages import role_group, t
 from cooplevier.scoring.masking import EVERYONE, OTHERS, Projection
 
@@ -167,7 +168,14 @@ class Facilitator:
         if not self._allowed(request):
             return views.not_found()
         svg = views.qr_svg(self.w.participant_url, title=t("atelier.qr_title"))
-        return views.page("poster.html.j2", self._context(qr=svg, questions=len(self.w.registry.questions)))
+        return views.page(
+            "poster.html.j2",
+            self._context(
+                qr=svg,
+                questions=len(self.w.registry.questions),
+                minutes=reading_load(self.w.registry.questions).minutes,
+            ),
+        )
 
     async def switch(self, request: Request) -> Response:
         if not self._allowed(request):

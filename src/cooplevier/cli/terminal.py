@@ -152,7 +152,15 @@ def render(screen: Screen) -> RenderableType:
         case Intro():
             return Group(
                 Text(t("assess.title"), style="bold"),
-                Text(t("assess.welcome", questions=screen.questions, levers=screen.levers, axes=screen.axes)),
+                Text(
+                    t(
+                        "assess.welcome",
+                        questions=screen.questions,
+                        levers=screen.levers,
+                        axes=screen.axes,
+                        minutes=screen.minutes,
+                    )
+                ),
                 Text(""),
             )
         case RoleMenu():

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from cooplevier import cache
 from cooplevier.content.checks import cross_check
+from cooplevier.content.migrate import chained
 from cooplevier.content.model import (
     OPTIONAL_FILES,
     PACK_FILES,
@@ -125,6 +126,7 @@ def _build(root: Path, docs: dict[str, YamlDoc], *, check: bool) -> Pack:
         structures=questions_file.structures,
         observed=cases_file.observed,
         migrations=migrations.migrations,
+        chains={m.from_: chain for m in migrations.migrations if (chain := chained(migrations.migrations, m.from_))},
     )
 
 

@@ -5,7 +5,7 @@ FR: dict[str, str | dict[str, str]] = {
     "assess.no_folder": "le dossier {folder} n'existe pas : créez-le ou choisissez un autre emplacement",
     "assess.pending_dropped": "le commentaire de {id} n'est pas enregistré : la question n'a pas encore de réponse",
     "assess.title": "cooplevier — auto-diagnostic des coopérations territoriales",
-    "assess.welcome": "{questions} questions sur {levers} leviers de coopération, regroupés en {axes} axes. Pour chaque question, tapez le numéro (1 à 5) de la situation la plus proche de celle de votre territoire, puis Entrée ; ou n (non concerné), x (je ne sais pas). Chaque réponse est enregistrée aussitôt : tapez q pour quitter, vous reprendrez plus tard là où vous en étiez.",
+    "assess.welcome": "{questions} questions sur {levers} leviers de coopération, regroupés en {axes} axes : environ {minutes} minutes. Pour chaque question, tapez le numéro (1 à 5) de la situation la plus proche de celle de votre territoire, puis Entrée ; ou n (non concerné), x (je ne sais pas). Chaque réponse est enregistrée aussitôt : tapez q pour quitter, vous reprendrez plus tard là où vous en étiez.",
     "assess.ask_territory": "Nom du territoire (ex. : Pays de Figeac) : ",
     "assess.territory_empty": "Le nom du territoire est obligatoire : tapez-le puis Entrée.",
     "assess.roles_title": "Votre rôle dans ce territoire :",
