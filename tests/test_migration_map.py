@@ -114,3 +114,17 @@ def test_comparable_follows_the_map(pack: Pack) -> None:
     assert comparable(pack, "1.0", "L4.Q1", 4, 3)
     assert comparable(pack, "2.1", "L4.Q10", 5, 5)  # same version
     assert successor(pack, "1.0", "L1.Q3") is None and successor(pack, "2.0", "L1.Q2") == "L1.Q2"
+
+
+def test_a_wording_that_changed_for_one_structure_type_is_asked_again_for_it_only(pack: Pack, tmp_path: Path) -> None:
+    """L4.Q7: a PETR now reads its member intercommunalités as the proximity scale (not « secteurs »)."""
+    answers = {"L4.Q7": 3, "L1.Q2": 2}
+    for structure, carried in (("petr", False), ("epci", True)):
+        path = _file(tmp_path, "2.0", answers)
+        text = path.read_text(encoding="utf-8").replace("territory: Essai", f"territory: Essai\nstructure: {structure}")
+        path.write_text(text, encoding="utf-8")
+        af = load_answers(path, pack)
+        assert ("L4.Q7" in af.answers) is carried, structure
+        assert af.answers["L1.Q2"].value == 2
+        assert af.migrated is not None and ("L4.Q7" in af.migrated.ask_again) is not carried
+        assert comparable(pack, "2.0", "L4.Q7", 3, 3, structure) is carried

@@ -39,7 +39,7 @@ def test_the_review_pattern_finds_what_it_is_meant_to_find() -> None:
 def test_the_full_form_reads_within_a_workshop(pack: Pack, structure: str) -> None:
     load = reading_load(pack.form(structure))  # type: ignore[arg-type]
     assert load.words <= FULL_MAX, f"{structure}: {load.words} words"
-    assert load.questions >= 45
+    assert load.questions >= 40  # nearly every question is asked to every type
 
 
 @pytest.mark.parametrize("structure", STRUCTURES)

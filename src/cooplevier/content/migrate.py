@@ -63,8 +63,11 @@ def level_of(raw: Any) -> Any:
     return value
 
 
-def carry(raw_answers: Mapping[str, Any], migration: Migration) -> tuple[dict[str, Any], Migrated]:
-    """The answers as the current pack reads them, and the report of what was carried."""
+def carry(
+    raw_answers: Mapping[str, Any], migration: Migration, structure: str | None = None
+) -> tuple[dict[str, Any], Migrated]:
+    """The answers as the current pack reads them, and the report of what was carried (for a file
+    of that structure type: a question whose wording for it changed meaning is asked again)."""
     moved: dict[str, Any] = {}
     carried: list[tuple[str, str]] = []
     dropped: list[tuple[str, Any, MigrationEntry]] = []
@@ -75,7 +78,7 @@ def carry(raw_answers: Mapping[str, Any], migration: Migration) -> tuple[dict[st
             moved.setdefault(qid, raw)
             continue
         target = entry.target(qid)
-        if target is None or target in moved or not entry.carries(level_of(raw)):
+        if target is None or target in moved or not entry.carries(level_of(raw), structure):
             dropped.append((qid, raw, entry))
             again = entry.by if target is None else (target,)
             ask_again.extend(q for q in again if q not in ask_again)
@@ -96,12 +99,15 @@ def successor(pack: Pack, old_version: str, qid: str) -> str | None:
     return entry.target(qid)
 
 
-def comparable(pack: Pack, old_version: str, qid: str, old_level: Any, new_level: Any) -> bool:
+def comparable(
+    pack: Pack, old_version: str, qid: str, old_level: Any, new_level: Any, structure: str | None = None
+) -> bool:
     """Whether the answer `old_level` to `qid` in `old_version` and `new_level` to its successor
     in the current version describe the same scale, so that a change between them means something.
 
     Kept and reworded: always. `level5_changed` (along the whole chain of maps): only when neither
-    answer is 5, since level 5 describes another situation. Replaced or removed: never.
+    answer is 5, since level 5 describes another situation. Replaced or removed: never; nor for a
+    structure type listed in `replaced_for` (its wording changed meaning).
     """
     if old_version == pack.meta.version:
         return True
@@ -109,7 +115,7 @@ def comparable(pack: Pack, old_version: str, qid: str, old_level: Any, new_level
     entry = migration.questions.get(qid) if migration else None
     if entry is None:
         return pack.has_question(qid)
-    if entry.target(qid) is None:
+    if entry.target(qid) is None or (structure is not None and structure in entry.replaced_for):
         return False
     return entry.status != "level5_changed" or (level_of(old_level) != 5 and level_of(new_level) != 5)
 
@@ -147,7 +153,10 @@ def compose(first: Migration, later: Migration) -> Migration:
             composed[qid] = MigrationEntry(two.status, by=two.by, note=two.note)
         else:
             worse = max(one, two, key=lambda e: CARRIED.index(e.status))
-            composed[qid] = MigrationEntry(worse.status, to=two.target(target), note=worse.note)
+            replaced_for = tuple(dict.fromkeys((*one.replaced_for, *two.replaced_for)))
+            composed[qid] = MigrationEntry(
+                worse.status, to=two.target(target), note=worse.note, replaced_for=replaced_for
+            )
     return Migration(first.from_, composed)
 
 

@@ -190,14 +190,16 @@ class MigrationEntry:
     to: str | None = None  # kept, reworded, level5_changed: the question the answer goes to (default: same id)
     by: tuple[str, ...] = ()  # replaced: the new questions to ask instead
     note: str | None = None
+    replaced_for: tuple[str, ...] = ()  # structure types whose wording changed meaning: not carried for them
 
     def target(self, question: str) -> str | None:
         """Where an answer to `question` goes, or None when it cannot be carried."""
         return (self.to or question) if self.status in CARRIED else None
 
-    def carries(self, level: object) -> bool:
-        """Whether an answer of this `level` (1–5, "na", "unknown") is carried over."""
-        if self.status not in CARRIED:
+    def carries(self, level: object, structure: str | None = None) -> bool:
+        """Whether an answer of this `level` (1–5, "na", "unknown"), from a file of that structure
+        type, is carried over."""
+        if self.status not in CARRIED or (structure is not None and structure in self.replaced_for):
             return False
         return not (self.status == "level5_changed" and level == 5)
 
