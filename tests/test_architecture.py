@@ -14,7 +14,18 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "cooplevier"
 
 # Which layer may import which (docs/architecture.md). The foundation is below everything.
-FOUNDATION = {"errors", "messages", "numbers", "resources", "cache", "files", "textfile", "typography"}
+FOUNDATION = {
+    "errors",
+    "messages",
+    "numbers",
+    "resources",
+    "cache",
+    "files",
+    "textfile",
+    "typography",
+    "writelock",
+    "charset",
+}
 LAYERS: dict[str, set[str]] = {
     "foundation": set(),
     "content": {"foundation"},

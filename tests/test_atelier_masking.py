@@ -78,7 +78,8 @@ def test_divergence_and_questions_to_discuss(pack: Pack) -> None:
     proj = project(crowd(pack, [("elu", 3, 5), ("technicien", 3, 2)]), pack, min_group=3)
     assert set(proj.divergent) == {lv.id for lv in pack.levers}
     discuss = proj.levers["L1"].discuss
-    assert len(discuss) == 3 and all(q.figure.cells == {"elu": 5, "technicien": 2} for q in discuss)
+    assert len(discuss) == 3  # named without any figure (rule 6): a question's scores are single whole numbers
+    assert all(q.figure.cells == {} and q.figure.mean is None for q in discuss)
     calm = project(crowd(pack, [("elu", 3, 3), ("technicien", 3, 3)]), pack, min_group=3)
     assert calm.divergent == ()
 
@@ -159,8 +160,8 @@ def test_one_late_answer_does_not_move_the_projected_figure(pack: Pack) -> None:
     mean would move to 3,5 and give the technicien's 5 away."""
     room = Room(pack)
     q1, q2 = (q.id for q in pack.questions_for("L1")[:2])
-    for who in ("e1", "e2", "e3"):
-        shown = room.answer(who, "elu", q1, 3)
+    for who, level in (("e1", 2), ("e2", 3), ("e3", 4)):  # not unanimous: rule 6 would hold them back
+        shown = room.answer(who, "elu", q1, level)
     assert shown.levers["L1"].figure.mean == 3
     shown = room.answer("t1", "technicien", q2, 5)
     assert shown.levers["L1"].figure.mean == 3 and shown.respondents == 4  # counts move, figures do not
@@ -173,15 +174,15 @@ def test_one_late_answer_does_not_move_the_projected_figure(pack: Pack) -> None:
 
 
 def test_cells_that_appear_never_isolate_people_shown_before(pack: Pack) -> None:
-    """A probe's case: 3 élus answer 3, 2 techniciens 1, a 4th élu 3 (one group), then a 3rd
+    """A probe's case: 3 élus answer 2, 3 and 4, 2 techniciens 1, a 4th élu 3 (one group), then a 3rd
     technicien 5 and the room splits by role. Held figure by figure, the views gave the 5 away
     (6 × 2,33 − 4 × 3 − 2). Published by role, each figure only ever adds three people of a role."""
     room = Room(pack)
     q = pack.questions_for("L1")[0].id
     for who, role, value in [
-        ("e1", "elu", 3),
+        ("e1", "elu", 2),
         ("e2", "elu", 3),
-        ("e3", "elu", 3),
+        ("e3", "elu", 4),
         ("t1", "technicien", 1),
         ("t2", "technicien", 1),
         ("e4", "elu", 3),
@@ -195,8 +196,8 @@ def test_cells_that_appear_never_isolate_people_shown_before(pack: Pack) -> None
 def test_the_published_copy_is_kept_by_participant_and_survives_a_restart(pack: Pack, tmp_path: Path) -> None:
     room = Room(pack)
     q = pack.questions_for("L1")[0].id
-    for who in ("e1", "e2", "e3"):
-        room.answer(who, "elu", q, 3)
+    for who, level in (("e1", 2), ("e2", 3), ("e3", 4)):
+        room.answer(who, "elu", q, level)
     room.answer("e4", "elu", q, 5)
     state_dir(tmp_path).mkdir()
     save_published(tmp_path, room.published)

@@ -38,7 +38,7 @@ def test_workbook_views(batch: Path, tmp_path: Path, pack: Pack, cli: Callable[.
     out = tmp_path / "scores.xlsx"
     assert cli("score", str(batch), "--output", str(out)).exit_code == 0
     wb = load_workbook(out)
-    assert wb.sheetnames == ["Scores", "Leviers", "Par rôle", "Escalier"]
+    assert wb.sheetnames == ["Scores", "Leviers", "Par rôle", "Escalier", "Commentaires"]
     ws = wb["Scores"]
     head = [c.value for c in ws[1]]
     for lever in pack.levers:
@@ -59,7 +59,7 @@ def test_workbook_views(batch: Path, tmp_path: Path, pack: Pack, cli: Callable[.
     levers = list(wb["Leviers"].iter_rows(values_only=True))
     assert levers[1][:2] == ("L1", pack.lever("L1").title)
     by_role = {r[0]: r for r in wb["Par rôle"].iter_rows(min_row=2, values_only=True)}
-    synthesis = json.loads(cli("report", str(batch), "--format", "json").stdout)
+    synthesis = json.loads(cli("report", str(batch), "--format", "json", "--min-group", "1").stdout)
     assert by_role["L4"][2] == synthesis["levers"]["L4"]["mean"]
     roles_head = [c.value for c in wb["Par rôle"][1]]
     assert (

@@ -16,12 +16,13 @@ def test_bad_file_does_not_stop_the_synthesis(cli: Callable[..., Any], pack: Pac
     (tmp_path / "b.yaml").write_text(answers_yaml(all_answers(pack, 4), role="technicien"), encoding="utf-8")
     (tmp_path / "c.yaml").write_text("cooplevier: answers/1\nterritory: X\nanswers:\n  L1.Q2: 9\n", encoding="utf-8")
     out = tmp_path / "synthese.json"
-    result = cli("report", str(tmp_path), "--format", "json", "--output", str(out))
+    result = cli("report", str(tmp_path), "--format", "json", "--output", str(out), "--min-group", "1")
     assert result.exit_code == 1
     assert "c.yaml:4:" in result.stderr and "1 fichier refusé sur 3" in result.stderr
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["respondents"] == 2
-    assert set(data["divergent"]) == {lv.id for lv in pack.levers}
+    assert data["divergent"] == []  # two people: the rule cannot judge
+    assert all(lv["divergent"] is None for lv in data["levers"].values())
 
 
 def test_output_suffix_chooses_the_format(cli: Callable[..., Any], pack: Pack, tmp_path: Path) -> None:

@@ -72,8 +72,11 @@ def test_json_shape(tmp_path: Path, pack: Pack) -> None:
 def test_markdown_and_html_name_the_divergent_lever_first(tmp_path: Path, pack: Pack) -> None:
     paths = workshop(tmp_path, pack, seed=2)
     md = render_synthesis(paths, pack=pack, fmt="md")
-    assert typeset("8 personnes ont répondu : Élues et élus 3, Techniciennes et techniciens 3, Société civile 2.") in md
-    assert md.index("### L5") < md.index("## Les leviers, rôle par rôle")
+    assert (
+        typeset("**Participation** : 8 personnes — Élues et élus 3, Techniciennes et techniciens 3, Société civile 2.")
+        in md
+    )
+    assert md.index("## À discuter en premier") < md.index("### L5") < md.index("## Les leviers, rôle par rôle")
     assert "Questions où les avis diffèrent le plus" in md
     html = render_synthesis(paths, pack=pack, fmt="html")
     assert "<svg" in html and "Moyenne du groupe" in html

@@ -1,13 +1,15 @@
 """A per-user cache for work that is the same every run: the validated content pack, compiled templates.
 
 Only a cache: it never changes a result. Entries are keyed on the *content* of their sources (a
-SHA-256 of the bytes, not their size and date) and on the code that reads them (the installed
-version and a digest of the loader's own source). The pack is stored as plain JSON data and
+SHA-256 of the bytes, not their size and date) and on the code that reads them (a digest of the
+source files of the loader). The pack is stored as plain JSON data and
 rebuilt by the current code, so no entry can run code or hand back objects of an older shape.
 Each entry carries a digest of itself: a garbled file is ignored and rebuilt. A location that
 cannot be used (no home folder, a relative `XDG_CACHE_HOME`, another user's folder, a read-only
-disk) means no cache, never an error. `COOPLEVIER_NO_CACHE=1` turns it off;
-`COOPLEVIER_CACHE_DIR` moves it.
+disk) means no cache, never an error. The folder is the platform's user cache folder
+(platformdirs: `~/.cache/cooplevier` or `$XDG_CACHE_HOME/cooplevier`, `~/Library/Caches/cooplevier`,
+`%LOCALAPPDATA%\\cooplevier\\Cache`). `COOPLEVIER_NO_CACHE=1` turns it off; `COOPLEVIER_CACHE_DIR`
+moves it.
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 _FORMAT = "2"
@@ -34,14 +35,14 @@ def cache_dir() -> Path | None:
         return None
     if explicit := os.environ.get("COOPLEVIER_CACHE_DIR"):
         return Path(explicit) if os.path.isabs(explicit) else None
-    if sys.platform == "win32":
-        local = os.environ.get("LOCALAPPDATA", "")
-        return Path(local) / "cooplevier" / "cache" if os.path.isabs(local) else None
-    xdg = os.environ.get("XDG_CACHE_HOME", "")
-    if os.path.isabs(xdg):  # the XDG spec: a relative value is invalid and must be ignored
-        return Path(xdg) / "cooplevier"
-    home = os.environ.get("HOME", "")
-    return Path(home) / ".cache" / "cooplevier" if os.path.isabs(home) else None
+    if sys.platform not in ("win32", "darwin") and not os.path.isabs(os.environ.get("XDG_CACHE_HOME", "")):
+        # the XDG spec: a relative value is invalid and must be ignored (platformdirs would take it)
+        home = os.environ.get("HOME", "")
+        return Path(home) / ".cache" / "cooplevier" if os.path.isabs(home) else None
+    from platformdirs import user_cache_path  # the platform's place: imported only when needed
+
+    found = user_cache_path("cooplevier", appauthor=False)
+    return found if found.is_absolute() else None
 
 
 def _ready(directory: Path) -> bool:
@@ -61,14 +62,17 @@ def _ready(directory: Path) -> bool:
     return os.name != "posix" or (info.st_uid == os.getuid() and not info.st_mode & 0o022)
 
 
-def source_digest(*modules: ModuleType) -> bytes:
-    """A digest of the installed version and of the source of `modules`: the code an entry is valid for."""
-    import cooplevier
+def source_digest(*sources: Path) -> bytes:
+    """A digest of the source files of the code that reads an entry: the code it is valid for.
 
-    digest = _DIGEST(cooplevier.__version__.encode())
-    for module in modules:
-        with contextlib.suppress(OSError, TypeError):
-            digest.update(Path(str(module.__file__)).read_bytes())
+    The files are named, not imported: a command that finds its entry never imports the code
+    that would have rebuilt it. The version is not part of it (reading it costs milliseconds on
+    every run); the data is rebuilt by the current code anyway.
+    """
+    digest = _DIGEST(_FORMAT.encode())
+    for source in sources:
+        with contextlib.suppress(OSError):
+            digest.update(source.read_bytes())
     return digest.digest()
 
 

@@ -16,33 +16,104 @@ import contextlib
 import errno
 import os
 import re
-import secrets
 import stat
 import sys
 import time
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from cooplevier.errors import CooplevierError, os_reason
 from cooplevier.messages import t
 
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One file of a command's result: the document (`name` None: written where the user said)
+    or an attachment written beside it under `name` (the wheel's picture of a Markdown report)."""
+
+    data: str | bytes
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """What a renderer returns: the document first, then its attachments. Written by `publish`."""
+
+    parts: tuple[Part, ...]
+
+    @classmethod
+    def of(cls, document: str | bytes, *attachments: Part) -> Output:
+        return cls((Part(document), *attachments))
+
+    @property
+    def document(self) -> str | bytes:
+        return self.parts[0].data
+
+
+def beside(target: str | None, ending: str) -> str | None:
+    """The name of an attachment beside `target` (`plan.md`, `roue.png` → `plan-roue.png`), or
+    None when there is no folder to put it in (standard output, a device, a pipe)."""
+    if target in (None, "-"):
+        return None
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:  # a new file: the attachment goes beside it
+        mode = stat.S_IFREG
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        return None
+    return f"{Path(target).stem}-{ending}"
+
+
+def publish(output: Output, target: str | None, *, inputs: Iterable[Path] = (), force: bool = False) -> None:
+    """Write every part of `output`: the document to `target` (None or "-": standard output), each
+    attachment beside it. Each file is written atomically, never over one of `inputs` nor (without
+    `force`) over an existing file; if the document fails, the attachments it brought are removed.
+    """
+    document, *attachments = output.parts
+    if target in (None, "-") and attachments:  # pragma: no cover - a renderer's mistake
+        raise ValueError("attachments need a file to be written beside")
+    folder = Path(str(target)).parent
+    paths = [folder / str(part.name) for part in attachments]
+    inputs = list(inputs) if paths else inputs  # walked once per file written
+    for path in paths:
+        check_not_input(path, inputs)
+    check_not_input(target, inputs)
+    made: list[Path] = []
+    try:
+        for path, part in zip(paths, attachments, strict=True):
+            existed = path.exists()
+            atomic_write(path, part.data, force=force)
+            if not existed:
+                made.append(path)
+        write_output(target, document.data, force=force)
+    except BaseException:
+        for path in made:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        raise
+
+
 TEMP_PREFIX = ".cooplevier-"
 TEMP_SUFFIX = ".tmp"
 _PENDING: set[str] = set()  # temporary files being written: removed if the process is told to stop
 
 
-def atomic_write(path: Path, data: str | bytes, *, force: bool = False) -> None:
-    """Write `data` to `path` through a temporary file, fsync and rename.
+def atomic_write(path: Path, data: str | bytes, *, force: bool = False, inputs: Iterable[Path] = ()) -> None:
+    """Write `data` to `path` through a temporary file, fsync and rename; never over one of `inputs`.
 
     A reader (or a crash at any moment) sees either the old file or the new one, never half.
     """
+    check_not_input(path, inputs)
     with open_output(str(path), force=force, binary=True) as fh:
         fh.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
-def write_output(output: str | None, data: str | bytes, *, force: bool = False) -> None:
-    """Write a command's result: to stdout when `output` is None or "-", else to a file."""
+def write_output(output: str | None, data: str | bytes, *, force: bool = False, inputs: Iterable[Path] = ()) -> None:
+    """Write a command's result: to stdout when `output` is None or "-", else to a file (never
+    over one of `inputs`)."""
+    check_not_input(output, inputs)
     with open_output(output, force=force, binary=isinstance(data, bytes)) as fh:
         fh.write(data)
 
@@ -55,61 +126,32 @@ def same_file(a: str | Path, b: str | Path) -> bool:
         return False
 
 
-# The inputs of a command that makes results from files (device, inode): every file it was given
-# and every file it has read since (a content pack, a template, a grid). Whatever writes a result
-# (a report, the picture beside it, an imported answer file) refuses to land on one. Commands that
-# edit a file in place (assess, atelier) do not guard: they read and rewrite their own file.
-_INPUTS: set[tuple[int, int]] = set()
-_GUARDING = False
-REMEMBERED = 1000  # inputs kept by identity; beyond, a batch's files are compared one by one
+REMEMBERED = 1000  # kept for callers that bound a walk of inputs (a new output walks none)
 
 
-def mark_input(path: str | Path) -> None:
-    """Remember that `path` is an input of this command."""
-    with contextlib.suppress(OSError, ValueError):
+def _identity(path: str | Path) -> tuple[int, int] | None:
+    try:
         info = os.stat(path)
-        _INPUTS.add((info.st_dev, info.st_ino))
+    except (OSError, ValueError):
+        return None
+    return info.st_dev, info.st_ino
 
 
-def forget_inputs() -> None:
-    """Start a command with no input known and no guard (see `check_not_input`)."""
-    global _GUARDING
-    _INPUTS.clear()
-    _GUARDING = False
-
-
-def note_read(path: str | Path) -> None:
-    """A reader opened `path`: an input, if this command guards its inputs (see `check_not_input`).
-    A batch's own files are compared as they are listed, so the registry stays small."""
-    if _GUARDING and len(_INPUTS) < REMEMBERED:
-        mark_input(path)
-
-
-def check_not_input(output: str | None, inputs: Iterable[Path]) -> None:
+def check_not_input(output: str | Path | None, inputs: Iterable[Path]) -> None:
     """Refuse to write a result over one of the files it is made from, with or without --force.
 
-    Compared as files, not names: `./a.yaml`, `a.yaml`, a symbolic or a hard link to it are the
-    same file. An output that does not exist yet cannot be an input.
+    `inputs` are the files the command reads, passed in by the command (the files given, the
+    files of its `--content` and `--template` folders…): no registry records them. Compared as
+    files, not names: `./a.yaml`, `a.yaml`, a symbolic or a hard link to it are the same file.
+    An output that does not exist yet cannot be an input: the inputs are then not walked at all
+    (a batch of 50 000 files is never copied or listed again).
     """
-    global _GUARDING
-    _GUARDING = True  # from now on, every file read is an input too
-    target = None
-    if output not in (None, "-"):
-        with contextlib.suppress(OSError, ValueError):
-            info = os.stat(output)
-            target = (info.st_dev, info.st_ino)
-    for count, path in enumerate(inputs):
-        if count < REMEMBERED:
-            mark_input(path)
-        elif target is None:  # a batch of 50 000: a new output can be none of them, stat no more
-            break
-        else:  # an existing output: compared with every input, without keeping them all
-            with contextlib.suppress(OSError, ValueError):
-                info = os.stat(path)
-                if (info.st_dev, info.st_ino) == target:
-                    raise CooplevierError(t("file.is_input"), file=output)
-    if target is not None and target in _INPUTS:
-        raise CooplevierError(t("file.is_input"), file=output)
+    target = None if output in (None, "-") else _identity(str(output))
+    if target is None:
+        return
+    for path in inputs:
+        if _identity(path) == target:
+            raise CooplevierError(t("file.is_input"), file=str(output))
 
 
 def check_target(output: str, *, force: bool) -> tuple[Path, int | None]:
@@ -117,7 +159,8 @@ def check_target(output: str, *, force: bool) -> tuple[Path, int | None]:
 
     Called before long work too, so that a refusal (existing file without `--force`, a folder)
     comes first. A link to a regular file is followed (the file is replaced, the link kept); a
-    link to a device or a pipe is written through as it is.
+    link to a device or a pipe is written through as it is; a link to nothing is refused (what it
+    points to is not what the user sees).
     """
     if not output:
         raise CooplevierError(t("file.no_name"))
@@ -129,15 +172,13 @@ def check_target(output: str, *, force: bool) -> tuple[Path, int | None]:
     except OSError as exc:  # a loop of links, a name too long, a component that is a file…
         raise CooplevierError(t("file.write_failed", reason=os_reason(exc)), file=output) from None
     if info is None:
-        if path.is_symlink():  # a dangling link: write where it points
-            path = Path(os.path.realpath(path))
+        if path.is_symlink():  # a dangling link: refused, never a file made where it points
+            raise CooplevierError(t("file.dangling_link", target=os.readlink(path)), file=output)
         return path, None
     if stat.S_ISDIR(info.st_mode):
         raise CooplevierError(t("file.is_dir"), file=output)
     if not stat.S_ISREG(info.st_mode):
         return path, info.st_mode  # a device or a pipe: written through, never replaced
-    if (info.st_dev, info.st_ino) in _INPUTS:  # through any name or link, with or without --force
-        raise CooplevierError(t("file.is_input"), file=output)
     if not force:
         raise CooplevierError(t("file.exists"), file=output)
     return Path(os.path.realpath(path)), info.st_mode
@@ -193,7 +234,7 @@ def sweep_temporaries(directory: Path, *, older_than: float = 60.0) -> int:
 def _temporary(directory: Path, output: str) -> tuple[int, str]:
     """A new temporary file beside the target, with a short random name, registered for cleanup."""
     for _attempt in range(100):
-        tmp = str(directory / f"{TEMP_PREFIX}{secrets.token_hex(6)}{TEMP_SUFFIX}")
+        tmp = str(directory / f"{TEMP_PREFIX}{os.urandom(6).hex()}{TEMP_SUFFIX}")
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
         except FileExistsError:

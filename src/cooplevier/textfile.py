@@ -16,7 +16,6 @@ import stat
 from pathlib import Path
 
 from cooplevier.errors import CooplevierError, os_reason
-from cooplevier.files import note_read
 from cooplevier.messages import t
 from cooplevier.numbers import count
 
@@ -35,7 +34,6 @@ def read_bytes(path: Path, *, max_bytes: int, label: str | None = None) -> bytes
             raise CooplevierError(t("file.is_dir"), file=name)
         if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
             raise CooplevierError(t("input.not_regular"), file=name)
-        note_read(path)  # a result of this command must never be written over it
         with open(path, "rb") as fh:
             # Sized from stat: read(max_bytes + 1) would allocate the whole bound for every file.
             raw = fh.read(min(info.st_size, max_bytes) + 1)

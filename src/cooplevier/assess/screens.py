@@ -16,10 +16,10 @@ from cooplevier.scoring.engine import Result
 
 @dataclass(frozen=True, slots=True)
 class Intro:
-    questions: int
+    questions: int | None  # None: not known yet (the structure type is chosen afterwards)
     levers: int
     axes: int
-    minutes: int = 0  # the time announced: reading_load(form).minutes
+    minutes: int | None = None  # the time announced, reading_load(form).minutes; None with `questions`
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from cooplevier.assess.opening import InvalidFile, Wanted, ask_yes_no, open_stor
 from cooplevier.assess.screens import HelpView, Intro, LeverIntro, Prompter, QuestionView, Summary
 from cooplevier.assess.store import ChangedOnDisk, Store
 from cooplevier.content.answers import Answer, text_problem
-from cooplevier.content.model import Form, Pack, Role, Structure
+from cooplevier.content.model import STRUCTURES, Form, Pack, Role, Structure
 from cooplevier.content.reading import reading_load
 from cooplevier.errors import CooplevierError, ExitCode, Stopped
 from cooplevier.messages import t, tn
@@ -61,13 +61,18 @@ def assess(
     store: Store | None = None
     q: Questionnaire | None = None
     opened = None
+    sizes = {len(pack.form(s, form)) for s in STRUCTURES}  # the count, if no structure type changes it
+    known = structure is not None or len(sizes) == 1
     shown = pack.form(structure, form)
-    prompter.show(Intro(len(shown), len(pack.levers), len(pack.axes), reading_load(shown).minutes))
+    minutes = reading_load(shown).minutes if known else None  # the time announced everywhere for this form
+    prompter.show(Intro(len(shown) if known else None, len(pack.levers), len(pack.axes), minutes))
     try:
         opened = open_store(pack, prompter, path, Wanted(territory, role, name, structure, form), today)
         store = opened.store
         questions = pack.form(store.base.structure, store.base.form)
         q = Questionnaire(questions, store.base.answers)
+        if not known and not opened.resumed and not q.complete:  # said once the structure is chosen
+            prompter.say(tn("assess.question_count", len(questions), minutes=reading_load(questions).minutes))
         if opened.resumed:
             show_structure(pack, prompter, store.base.structure)
         if q.complete:

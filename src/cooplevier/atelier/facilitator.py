@@ -51,6 +51,7 @@ class Facilitator:
             Route(prefix + "/affiche", self.poster, methods=["GET"]),
             Route(prefix + "/fermeture", self.switch, methods=["POST"]),
             Route(prefix + "/telecharger/{name}", self.download, methods=["GET"]),
+            Route(prefix + "/saisie", self.typing_in, methods=["GET"]),
             Route(prefix + "/static/{name}", self.static, methods=["GET"]),
             # what the projector shows, under the screen key: nothing else is reachable from it
             Route(SCREEN + "", self.projection, methods=["GET"]),
@@ -114,12 +115,31 @@ class Facilitator:
             downloads=self._downloads(),
             questions=len(self.w.registry.questions),
             respondents=self.w.projection().respondents,
+            notices=list(self.w.registry.notices),
         )
 
     async def dashboard(self, request: Request) -> Response:
         if not self._allowed(request):
             return views.not_found()
         return views.page("dashboard.html.j2", self._dashboard_context())
+
+    async def typing_in(self, request: Request) -> Response:
+        """Each participant's resume link, for the facilitator to type in the rest of someone's
+        answers (a paper form, a dead phone) through the server, the file's one writer, while the
+        room is still answering. Names people: never to be projected (the page says so)."""
+        if not self._allowed(request):
+            return views.not_found()
+        people = [
+            {
+                "id": p.id,
+                "name": p.name,
+                "role": role_group(p.role or "autre"),
+                "answered": len(p.answers),
+                "link": f"{self.w.participant_url}/reprendre/{self.w.state.token_for(p.id)}",
+            }
+            for p in sorted(self.w.registry, key=lambda p: (p.name or "", p.id))
+        ]
+        return views.page("typing_in.html.j2", self._context(people=people, questions=len(self.w.registry.questions)))
 
     async def dashboard_fragment(self, request: Request) -> Response:
         if not self._allowed(request):

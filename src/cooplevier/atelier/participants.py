@@ -4,6 +4,17 @@ Every change goes through `Registry`, which holds one lock per participant: two 
 person are served one after the other, each change is merged into the answers as they are now
 (one question at a time, never a whole stale form), written atomically and fsynced, and only then
 kept in memory and acknowledged. A failed write changes nothing and is said to the participant.
+
+The file on disk, not the memory, is the truth (one writer per file, `cooplevier.writelock`):
+- the server holds each participant's file lock while it runs, the one `assess` takes: `assess`
+  on a participant's file is refused, naming the server; a file that another writer holds
+  (an `assess` session that typed in a paper form) is not written, and the participant is told;
+- before a participant's page is shown, an edit made outside is taken in (`refresh`);
+- before each rewrite, the file is checked to be the one the server read or last wrote (a
+  digest of its bytes). If someone changed it (an editor, `import --force`), it is not
+  overwritten: the server's version is kept in `.cooplevier-atelier/conflits/`, the file as it
+  now is becomes the participant's answers (a corrected name stays corrected), the participant
+  is asked to answer that question again, and the dashboard and the console say so.
 """
 
 from __future__ import annotations
@@ -11,7 +22,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
+import hashlib
 import json
+import logging
 import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -25,10 +38,14 @@ from cooplevier.atelier.state import (
     is_participant_id,
     new_participant_id,
     records_dir,
+    state_dir,
     write_private,
 )
-from cooplevier.content.answers import FORMAT, Answer, AnswerFile, Value, load_answers
+from cooplevier.content.answers import Answer, AnswerFile, Value, load_answers
 from cooplevier.content.model import Pack, Question, Role
+from cooplevier.errors import CooplevierError
+from cooplevier.messages import t, tn
+from cooplevier.writelock import Lock
 
 WRITERS = 32  # threads that write answer files: fsync waits overlap, the event loop never does
 MAX_PARTICIPANTS = 2000  # far above a seminar; bounds what a flood of joins could create
@@ -38,6 +55,23 @@ Status = Literal["joined", "answering", "finished"]
 
 class WorkshopFull(Exception):
     """No more participants can join (MAX_PARTICIPANTS)."""
+
+
+class ChangedOnDisk(CooplevierError):
+    """A participant's file was changed by another writer; the server's version was kept aside."""
+
+
+class HeldElsewhere(CooplevierError):
+    """A participant's file is held by another writer (an `assess` session): not written."""
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return info.st_mtime_ns, info.st_size
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,26 +129,61 @@ class Registry:
         self.version = 0  # bumped after every write: the synthesis is recomputed only when it moves
         self._join_lock = asyncio.Lock()
         self._writers = ThreadPoolExecutor(WRITERS, thread_name_prefix="atelier-write")
+        self.digests: dict[str, str] = {}  # participant id -> digest of their file as read or written
+        self.stats: dict[str, tuple[int, int]] = {}  # the same file's (mtime_ns, size): a cheap first check
+        self.locks: dict[str, Lock] = {}  # the participants' file locks this server holds
+        self.notices: list[str] = []  # what the facilitator must know (dashboard, console)
 
     def close(self) -> None:
         self._writers.shutdown(wait=True)
+        for lock in self.locks.values():
+            lock.release()
+        self.locks.clear()
+
+    def notice(self, text: str) -> None:
+        self.notices.append(text)
+        del self.notices[:-20]
+        logging.getLogger("uvicorn.error").warning(text)
+
+    def _hold(self, pid: str, warn: Callable[[str], None] | None = None) -> None:
+        """Take the participant's file lock, once (kept until the server stops); raise if another
+        writer holds it."""
+        if pid in self.locks:
+            return
+        lock = Lock(answers_path(self.folder, pid), warn or self.notice, program="cooplevier atelier")
+        try:
+            lock.acquire()
+        except CooplevierError as exc:
+            raise HeldElsewhere(exc.message, file=exc.file) from None
+        if lock.held:
+            self.locks[pid] = lock
 
     async def _in_thread(self, fn: Callable[..., None], *args: object) -> None:
         await asyncio.get_running_loop().run_in_executor(self._writers, functools.partial(fn, *args))
 
     def load(self) -> None:
         """Read every participant's file and record; a damaged answer file stops the start-up."""
+        taken_over: list[str] = []  # locks a killed server left: said once, not once per file
         for path in sorted(self.folder.glob("reponses-*.yaml")):
             match = _ANSWERS_NAME.match(path.name)
             if match is None:
                 continue  # not one of ours: `report DIR` still reads it, the server leaves it alone
             pid = match.group(1)
+            raw = path.read_bytes()
             af = load_answers(path, self.pack)
+            self.digests[pid] = _digest(raw)
+            self.stats[pid] = _stat(path)
+            try:
+                self._hold(pid, taken_over.append)
+            except HeldElsewhere as exc:
+                self.notice(t("atelier.file_held", file=path.name, reason=exc.message))
             record = self._read_record(pid)
             person = Participant(pid, af.role, af.name, str(record.get("joined", "")), dict(af.answers))
             person.position = _int_in(record.get("position"), 0, len(self.steps), default=self._first_open(person))
             person.finished = record.get("finished") is True
             self.people[pid] = person
+        if taken_over:
+            self.notice(tn("atelier.locks_taken_over", len(taken_over)))
         self.version += 1
 
     def _read_record(self, pid: str) -> dict[str, object]:
@@ -180,19 +249,77 @@ class Registry:
             if question is not None and value is not None:
                 answers[question] = Answer(value, comment)
             finished = person.finished or position >= len(self.steps)
-            await self._in_thread(self._write, person, answers, position, finished)
+            try:
+                await self._in_thread(self._write, person, answers, position, finished)
+            except ChangedOnDisk:
+                self._adopt(person)
+                raise
             person.answers, person.position, person.finished = answers, position, finished
             person.revision += 1
             self.version += 1
 
     def _write(self, person: Participant, answers: dict[str, Answer], position: int, finished: bool) -> None:
         """The answer file first (what is acknowledged), then where the participant is."""
+        from cooplevier.content.dump import dump_answers
         from cooplevier.files import atomic_write
 
-        text = dump_fast(self.answer_file(person, answers))
-        atomic_write(answers_path(self.folder, person.id), text, force=True)
+        text = dump_answers(self.answer_file(person, answers))
+        path = answers_path(self.folder, person.id)
+        self._hold(person.id)
+        expected = self.digests.get(person.id)
+        try:
+            now: bytes | None = path.read_bytes()
+        except FileNotFoundError:
+            now = None  # removed meanwhile: writing it again loses nothing
+        if now is not None and expected is not None and _digest(now) != expected:
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+            kept = state_dir(self.folder) / "conflits" / f"reponses-{person.id}.atelier-{stamp}.yaml"
+            kept.parent.mkdir(mode=0o700, exist_ok=True)
+            write_private(kept, text.encode("utf-8"))
+            message = t("atelier.changed_on_disk", file=path.name, kept=kept)
+            self.notice(message)
+            raise ChangedOnDisk(message, file=path)
+        atomic_write(path, text, force=True)
+        self.digests[person.id] = _digest(text.encode("utf-8"))
+        self.stats[person.id] = _stat(path)
         record = {"id": person.id, "joined": person.joined, "position": position, "finished": finished}
         write_private(records_dir(self.folder) / f"{person.id}.json", json.dumps(record).encode("utf-8"))
+
+    def _adopt(self, person: Participant) -> None:
+        """The file as it now is becomes the participant's answers (and name, and role); a file
+        that does not read (an edit under way) is left for the next answer to try again."""
+        path = answers_path(self.folder, person.id)
+        try:
+            raw = path.read_bytes()
+            af = load_answers(path, self.pack)
+        except (OSError, CooplevierError) as exc:
+            self.notice(t("atelier.changed_unreadable", file=path.name, reason=str(exc)))
+            return
+        person.answers = dict(af.answers)
+        person.name = af.name
+        person.role = af.role
+        person.revision += 1
+        self.digests[person.id] = _digest(raw)
+        self.stats[person.id] = _stat(path)
+        self.version += 1
+
+    async def refresh(self, person: Participant) -> None:
+        """Notice an edit made outside the server before showing a participant's page, so that what
+        they see is the file as it is (a status per page; the file is read only when it moved)."""
+        path = answers_path(self.folder, person.id)
+        async with person.lock:  # never while this server writes it
+            try:
+                moved = _stat(path) != self.stats.get(person.id)
+                raw = path.read_bytes() if moved else None
+            except OSError:
+                return
+            if raw is None:
+                return
+            if _digest(raw) == self.digests.get(person.id):
+                self.stats[person.id] = _stat(path)
+                return
+            self.notice(t("atelier.adopted", file=path.name))
+            self._adopt(person)
 
     def answered(self) -> list[Participant]:
         """Everyone who answered at least one question (the synthesis's respondents)."""
@@ -201,56 +328,3 @@ class Registry:
 
 def _int_in(value: object, low: int, high: int, *, default: int) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high else default
-
-
-def dump_fast(af: AnswerFile) -> str:
-    """`content.dump.dump_answers`, byte for byte, through libyaml's C emitter when present.
-
-    The server rewrites a participant's whole file on every answer: PyYAML's pure-Python emitter
-    takes ~3 ms of CPU for a full questionnaire, the C one ~1 ms. A test checks both agree. The C
-    emitter writes characters beyond U+FFFF (emoji) as escapes: a file with one goes the slow way,
-    so that it stays readable as typed.
-    """
-    import yaml
-
-    typed = [af.territory, af.name or "", *(a.comment or "" for a in af.answers.values())]
-    if any(ord(ch) > 0xFFFF for text in typed for ch in text):
-        from cooplevier.content.dump import dump_answers
-
-        return dump_answers(af)
-    doc: dict[str, object] = {"cooplevier": FORMAT, "territory": af.territory}
-    respondent = {k: v for k, v in (("name", af.name), ("role", af.role)) if v}
-    if respondent:
-        doc["respondent"] = respondent
-    for key, value in (("date", af.date), ("content", af.content), ("structure", af.structure), ("form", af.form)):
-        if value:
-            doc[key] = value
-    if af.targets:
-        doc["targets"] = dict(af.targets)
-    doc["answers"] = {
-        qid: ({"level": a.value, "comment": a.comment} if a.comment else a.value) for qid, a in af.answers.items()
-    }
-    return str(
-        yaml.dump(doc, Dumper=_dumper(), allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
-    )
-
-
-@functools.cache
-def _dumper() -> object:
-    import yaml
-
-    from cooplevier.content import dump
-
-    # the same characters as `dump_answers` quotes (a test compares the two writers' output)
-    breaks = getattr(dump, "_YAML_BREAKS", ("\x85", "\u2028", "\u2029"))
-    base = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-    class Dumper(base):  # type: ignore[valid-type,misc]
-        pass
-
-    def text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-        quoted = any(ch in value for ch in breaks) or value != value.strip() or "\n" in value
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"' if quoted else None)
-
-    Dumper.add_representer(str, text)
-    return Dumper

@@ -22,6 +22,13 @@ that view's group figure minus the élus' cell minus what was shown before. So a
 than K people answering a question is on the screen nowhere for that question (the dashboard
 counts them; the facilitator's downloads have every answer).
 
+Scores are whole numbers from 1 to 5, and a viewer who knows it reads more than sums: three élus
+shown at 1 all answered 1 (rule 6 of docs/atelier.md, homogeneity). So a batch is published only
+if its scores are not all the same, and only if it leaves the role's scores on the question not
+all the same (or none): no sum the screen lets one compute, a role's or a batch's, is ever that of
+people who all gave the same score. A role that answers a question unanimously stays off the
+screen for that question until one of them, or a newcomer, answers otherwise.
+
 Each person is known by their participant id (the name of their answer file), never by a path,
 so the published copy, saved in the state folder, holds across a restart from any spelling of
 the folder, or from the folder moved elsewhere.
@@ -59,6 +66,9 @@ class Published:
         for who, role, _current in people:
             for question in self.values.get(who, {}):
                 answering[(question, role)] = answering.get((question, role), 0) + 1
+        members: dict[str | None, list[str]] = {}
+        for who, role, _current in people:
+            members.setdefault(role, []).append(who)
         moved = False
         for (question, role), changes in waiting.items():
             if len(changes) < k:
@@ -67,6 +77,10 @@ class Published:
             after += sum((now is not None) - (question in self.values.get(who, {})) for who, now in changes)
             if 0 < after < k:  # clearings would leave fewer than K of the role: they wait too
                 continue
+            new = dict(changes)
+            kept = [new[w] if w in new else self.values.get(w, {}).get(question) for w in members[role]]
+            if _uniform([now for _who, now in changes]) or _uniform(kept):
+                continue  # a unanimous batch, or a role left unanimous, would tell each one's answer
             for who, now in changes:
                 mine = self.values.setdefault(who, {})
                 if now is None:
@@ -97,6 +111,12 @@ class Published:
                     raise ValueError(question)
             values[who] = dict(answers)
         return cls(values)
+
+
+def _uniform(values: Sequence[Value | None]) -> bool:
+    """Scores that all say the same (and at least one): shown, their mean is each one's answer."""
+    scores = {v for v in values if isinstance(v, int)}
+    return len(scores) == 1
 
 
 def _is_value(value: object) -> bool:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from cooplevier import charset
 from cooplevier.content.model import FORMS, STRUCTURES, Form, Structure
 from cooplevier.errors import CooplevierError, os_reason
 from cooplevier.files import fsync_dir
@@ -156,7 +157,8 @@ def open_workshop(
         if min_group is not None and min_group != state.settings.min_group:
             raise CooplevierError(t("atelier.other_min_group", saved=state.settings.min_group, given=min_group))
         return state
-    territory = wanted.territory if wanted else (folder.resolve().name or "atelier")
+    # a folder's name may hold what no text field may (charset.py): the default drops it
+    territory = wanted.territory if wanted else (charset.cleaned(folder.resolve().name).strip()[:200] or "atelier")
     state = State(
         code="".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_CHARS)),
         key=secrets.token_urlsafe(24),
@@ -260,6 +262,8 @@ def load_state(path: Path) -> State:
             raise ValueError
         code, key, territory = data["code"], data["key"], data["territory"]
         if not all(isinstance(v, str) and v for v in (code, key, territory)) or len(code) != CODE_CHARS:
+            raise ValueError
+        if charset.refused(territory) is not None:  # edited by hand: it would reach every file and output
             raise ValueError
         return State(
             code=code,

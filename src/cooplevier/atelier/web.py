@@ -18,7 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from cooplevier.atelier import facilitator, views
-from cooplevier.atelier.participants import Participant, WorkshopFull
+from cooplevier.atelier.participants import ChangedOnDisk, HeldElsewhere, Participant, WorkshopFull
 from cooplevier.atelier.security import FormRefused, SecurityHeaders, read_form
 from cooplevier.atelier.workshop import Workshop
 from cooplevier.content.answers import control_char, parse_value, text_problem
@@ -43,7 +43,7 @@ def create_app(workshop: Workshop) -> Any:
         Route("/a/{code}/levier/{lever}", p.lever, methods=["GET"]),
         Route("/a/{code}/question/{question}", p.question, methods=["GET", "POST"]),
         Route("/a/{code}/fin", p.done, methods=["GET"]),
-        Route("/a/{code}/reprendre/{token}", p.resume, methods=["GET"]),
+        Route("/a/{code}/reprendre/{token}", p.resume, methods=["GET", "POST"]),
         Route("/a/{code}/static/{name}", p.static, methods=["GET"]),
         *f.routes(),
     ]
@@ -183,12 +183,32 @@ class Participants:
         return response
 
     async def resume(self, request: Request) -> Response:
-        if (wrong := self._canonical(request)) is not None:
+        """A resume link. It sets the identity at once only where there is none, or the same:
+        a GET never changes who a browser answers as (session fixation). With another valid
+        session, it asks first; the change is a POST with a CSRF token bound to both people."""
+        if request.method == "POST":
+            if not self._code_ok(request):
+                return views.not_found()
+        elif (wrong := self._canonical(request)) is not None:
             return wrong
         pid = self.w.state.participant_of(request.path_params["token"])
         person = self.w.registry.get(pid)
         if person is None:
             return views.not_found()
+        current = self._person(request)
+        if current is not None and current.id != person.id:
+            csrf = self.w.state.sign(f"csrf:r:{current.id}:{person.id}")
+            if request.method == "GET":
+                context = self._context(person=current, csrf=csrf, action=request.url.path)
+                context["here"] = self._url_of(current.position)
+                return views.page("switch.html.j2", context)
+            fields, bad = await _form(request)
+            if bad is not None:
+                return bad
+            if not secrets.compare_digest(fields.get("csrf", ""), csrf):
+                return views.refused("csrf", 403, back=self._base())
+        elif request.method == "POST":
+            return RedirectResponse(self._url_of(person.position), 303)
         response = RedirectResponse(self._url_of(person.position), 303)
         self._set_cookie(response, COOKIE, self.w.state.token_for(person.id))
         return response
@@ -230,6 +250,7 @@ class Participants:
         if request.method == "GET":
             if self.w.state.closed:
                 return views.page("closed.html.j2", self._context(person=person), 200)
+            await self.w.registry.refresh(person)  # an edit made outside shows at once
             return self._question_page(person, index, None, None)
         fields, bad = await _form(request)
         if bad is not None:
@@ -261,6 +282,10 @@ class Participants:
             await self.w.registry.record(
                 person, qid if save else None, value if save else None, comment or None, position=max(0, position)
             )
+        except ChangedOnDisk:  # edited outside: the page now shows the file's answers; answer again
+            return self._question_page(person, index, "changed", None, 409)
+        except HeldElsewhere:  # another writer has the file: nothing acknowledged
+            return self._question_page(person, index, "held", typed, 409)
         except (OSError, CooplevierError):  # a full disk: nothing acknowledged, the answer is still on the page
             return self._question_page(person, index, "disk", typed, 500)
         return RedirectResponse(self._url_of(max(0, position)), 303)
@@ -280,6 +305,7 @@ class Participants:
         person = self._person(request)
         if person is None:
             return self._lost()
+        await self.w.registry.refresh(person)
         from cooplevier.atelier.pages import done_context
 
         context = self._context(person=person, resume=self._resume_url(person))

@@ -13,7 +13,7 @@ import contextlib
 import functools
 import os
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
@@ -80,9 +80,7 @@ def command(**settings: Any) -> Callable[[Callable[P, int | None]], Callable[P, 
 def _guarded(func: Callable[P, int | None], *args: P.args, **kwargs: P.kwargs) -> int:
     """Run a command; every exception a user can meet becomes a French line and an exit code."""
     from cooplevier.cli.console import message
-    from cooplevier.files import forget_inputs
 
-    forget_inputs()  # one command, one set of inputs (the test suite runs many in one process)
     try:
         return func(*args, **kwargs) or ExitCode.OK
     except CooplevierError as exc:
@@ -131,7 +129,10 @@ def _stop_on_signals() -> None:
     import atexit
     import signal
 
-    from cooplevier.files import remove_pending
+    def remove_pending() -> None:  # only a command that wrote has files to remove (and the module)
+        files = sys.modules.get("cooplevier.files")
+        if files is not None:
+            files.remove_pending()
 
     def stop(signum: int, _frame: object) -> None:
         raise Stopped(signum)
@@ -228,7 +229,7 @@ def check_structure(structure: str | None) -> Structure | None:
     """A structure type as typed (`PNR`, ` scot `) checked against the answer format."""
     if structure is None:
         return None
-    from cooplevier.content.model import STRUCTURES
+    from cooplevier.content import STRUCTURES
 
     word = structure.strip().lower()
     for known in STRUCTURES:
@@ -288,32 +289,40 @@ def pick_format(chosen: E | None, output: str | None, by_suffix: Mapping[str, E]
 def check_output(output: str | None, *, force: bool, inputs: Iterable[Path] = ()) -> None:
     """Refuse, before any long work, an output that exists (without --force) or that is an input.
 
-    The inputs are the files given, the files of the `--content` and `--template` folders, and,
-    from then on, every file the command reads (`files.check_not_input`): a result never lands on
-    one of them, whatever its name or link, with or without `--force`.
+    The inputs are the files given and the files of the content pack and `--template` folder
+    (`with_option_files`): a result never lands on one of them, whatever its name or link, with or
+    without `--force`. The command passes the same inputs to `files.publish`, which checks again.
     """
     from cooplevier.files import check_not_input, check_target
 
     try:
-        import itertools
-
-        # the few files of the folders first (always remembered), then the inputs as they come:
-        # a batch of 50 000 files is never copied into a list
-        check_not_input(output, itertools.chain(_option_files(), inputs))
+        check_not_input(output, with_option_files(inputs))
         if output not in (None, "-"):
             check_target(output, force=force)
     except CooplevierError as exc:
         raise UsageError(exc.message, file=exc.file) from None
 
 
+def with_option_files(inputs: Iterable[Path]) -> Iterator[Path]:
+    """Every input of this command: the files of the content pack (the shipped one without
+    `--content`) and of `--template`, then `inputs` as they come (a batch is never copied)."""
+    import itertools
+
+    return itertools.chain(_option_files(), inputs)
+
+
 def _option_files() -> list[Path]:
     """The files of the folders this command reads its content and templates from."""
     from typer._click.globals import get_current_context  # Typer's own copy of Click
+
+    from cooplevier.resources import shipped_dir
 
     context = get_current_context(silent=True)
     found: list[Path] = []
     for name in ("content", "template"):
         folder = context.params.get(name) if context is not None else None
+        if name == "content" and folder is None and context is not None and "content" in context.params:
+            folder = shipped_dir("data")
         if folder is not None and Path(folder).is_dir():
             found += [p for p in Path(folder).rglob("*") if p.is_file()]
     return found

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from cooplevier.cli.app import ContentOpt, ShortOpt, StructureOpt, check_structure, command, load
-from cooplevier.content.model import ROLES
+from cooplevier.content import ROLES
 from cooplevier.errors import UsageError
 from cooplevier.messages import t
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cooplevier.cli.app import ContentOpt, command, load
-from cooplevier.content.model import STRUCTURES
+from cooplevier.content import STRUCTURES
 from cooplevier.errors import CooplevierError, ExitCode, UsageError
 from cooplevier.messages import t, tn
 

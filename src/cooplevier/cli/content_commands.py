@@ -79,8 +79,12 @@ def validate(
         message(item.message)
         files.append({"file": item.file, "valid": False, "errors": item.message.splitlines()})
 
+    from cooplevier.cli.cooperation.plan_files import check_plans, split_plans
+
+    plans, answers = split_plans(answers or [])
+    plans_failed = check_plans(plans, pack, files, show=format is TextJson.text)
     checked = batch.run(
-        answers or [], pack=pack, convert=batch.as_checked, content_dir=content, on_refused=refused, on_warning=message
+        answers, pack=pack, convert=batch.as_checked, content_dir=content, on_refused=refused, on_warning=message
     )
     for item in checked:
         files.append({"file": item.file, "valid": True, "answered": item.answered, "total": item.total})
@@ -89,12 +93,13 @@ def validate(
     if format is TextJson.json:
         print_json(
             {
-                "valid": not checked.refused,
+                "valid": not checked.refused and not plans_failed,
                 "content": {"valid": True, "path": pack.root, "pack": pack.ref, **counts},
                 "files": files,
             }
         )
-    return batch_outcome(checked, lambda n, total: tn("batch.summary", n, total=total))
+    outcome = batch_outcome(checked, lambda n, total: tn("batch.summary", n, total=total))
+    return ExitCode.FAILED if plans_failed else outcome
 
 
 def _show(format: TableJson, data: Callable[[], Any], table: Callable[[], Any]) -> None:

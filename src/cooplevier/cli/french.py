@@ -13,20 +13,18 @@ from typing import Any
 
 from cooplevier.messages import t
 
-# Click's English usage errors, and the catalogue key of each one's French (its groups in order).
-_USAGE_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, re.DOTALL), key)
-    for pattern, key in (
-        (r"No such command '(.+?)'\.", "typer.no_such_command"),
-        (r"Invalid value for (.+?): (?:Value error, )?'(.*?)' is not one of (.+?)\.$", "typer.not_one_of"),
-        (r"Invalid value for (.+?): (.+)", "typer.invalid_value"),
-        (r"Missing argument '(.+?)'\.", "typer.missing_argument"),
-        (r"Missing option '(.+?)'\.", "typer.missing_option"),
-        (r"No such option: (\S+?)(?: Did you mean (\S+?)\?)?$", "typer.no_such_option"),
-        (r"Got unexpected extra arguments?(?:\(s\))? \((.+)\)", "typer.extra_arguments"),
-        (r"Option '(.+?)' requires an argument\.", "typer.needs_value"),
-        (r"Option '(.+?)' does not take a value\.", "typer.takes_no_value"),
-    )
+# Click's English usage errors (compiled when one is met), and the catalogue key of each one's
+# French (its groups in order).
+_USAGE_ERRORS: tuple[tuple[str, str], ...] = (
+    (r"No such command '(.+?)'\.", "typer.no_such_command"),
+    (r"Invalid value for (.+?): (?:Value error, )?'(.*?)' is not one of (.+?)\.$", "typer.not_one_of"),
+    (r"Invalid value for (.+?): (.+)", "typer.invalid_value"),
+    (r"Missing argument '(.+?)'\.", "typer.missing_argument"),
+    (r"Missing option '(.+?)'\.", "typer.missing_option"),
+    (r"No such option: (\S+?)(?: Did you mean (\S+?)\?)?$", "typer.no_such_option"),
+    (r"Got unexpected extra arguments?(?:\(s\))? \((.+)\)", "typer.extra_arguments"),
+    (r"Option '(.+?)' requires an argument\.", "typer.needs_value"),
+    (r"Option '(.+?)' does not take a value\.", "typer.takes_no_value"),
 )
 
 
@@ -50,7 +48,7 @@ def _french(key: str, groups: tuple[str | None, ...]) -> str:
 
 def translate_usage_error(message: str) -> str:
     for pattern, key in _USAGE_ERRORS:
-        match = pattern.search(message)
+        match = re.search(pattern, message, re.DOTALL)
         if match:
             return _french(key, match.groups())
     return message

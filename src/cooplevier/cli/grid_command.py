@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cooplevier.cli.app import ContentOpt, ForceOpt, check_output, command, load
+from cooplevier.cli.app import ContentOpt, ForceOpt, command, load, with_option_files
 from cooplevier.errors import CooplevierError, ExitCode, UsageError
 from cooplevier.messages import t, tn
 
@@ -24,15 +24,21 @@ def import_grid(
     from cooplevier.cli.console import message
     from cooplevier.content.dump import dump_answers
     from cooplevier.content.grid import GridRefusal, is_grid, read_grid
+    from cooplevier.content.plan.plan_sheet import is_plan_workbook
     from cooplevier.files import atomic_write
+    from cooplevier.writelock import writing
 
+    if any(is_plan_workbook(grid) for grid in grids):  # the plan workbook of `plan --format xlsx`
+        from cooplevier.cli.cooperation.plan_files import import_plans
+
+        return import_plans(grids, output, force=force, content=content)
     for grid in grids:
         if not is_grid(grid):
             raise UsageError(t("import.not_grid"), file=grid)
     folder = output or Path(".")
     if folder.exists() and not folder.is_dir():
         raise UsageError(t("import.output_not_dir"), file=folder)
-    check_output(None, force=force, inputs=grids)  # no answer file is ever written over a grid or the pack
+    inputs = list(with_option_files(grids))  # no answer file is ever written over a grid or the pack
     pack = load(content)
     refused = written = 0
     taken: set[str] = set()
@@ -61,7 +67,9 @@ def import_grid(
                 continue
             try:
                 _make_folder(folder)
-                atomic_write(target, dump_answers(af, comments=[t("import.origin", source=item.label)]), force=force)
+                with writing(target, "cooplevier import", message):  # never under assess or a workshop
+                    text = dump_answers(af, comments=[t("import.origin", source=item.label)])
+                    atomic_write(target, text, force=force, inputs=inputs)
             except CooplevierError as exc:
                 message(exc.located())
                 refused += 1

@@ -1,16 +1,19 @@
 """Scores and reports: score, explain, report, compare.
 
-Each command is the same pipeline: check the options and the output, load the pack, score the
-files once (`scoring.batch`), hand the results to one renderer (`report`), write.
+Each command is the same pipeline: options (checked, with the output, before any work) → load the
+pack and score the files once (`scoring`) → render (`report/outputs.py`: a value) → publish
+(`files.publish`: every file of the output, never over an input). Large results stream instead.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, TypeVar, cast
 
 import typer
 
@@ -25,9 +28,20 @@ from cooplevier.cli.app import (
     print_json,
     say_mixed,
     say_refused,
+    with_option_files,
 )
-from cooplevier.errors import CooplevierError, ErrorGroup, ExitCode, UsageError
+from cooplevier.errors import CooplevierError, ExitCode, UsageError
 from cooplevier.messages import t, tn
+
+V = TypeVar("V")
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from cooplevier.content.grid import GridColumn
+    from cooplevier.content.model import Pack
+    from cooplevier.report.plan import Plan
+    from cooplevier.scoring.outcomes import Convert, Item
 
 
 class ScoreFormat(StrEnum):
@@ -64,56 +78,73 @@ def score(
     ] = ";",
     content: ContentOpt = None,
 ) -> ExitCode:
-    import functools
-
     from cooplevier.cli.app import check_output
     from cooplevier.cli.console import message
     from cooplevier.report import exports
-    from cooplevier.report.office import workbook
     from cooplevier.scoring import batch
 
-    format = pick_format(format, output, _SCORE_SUFFIX, terminal=ScoreFormat.table, piped=ScoreFormat.json)
-    sep = _separator(separator)
-    if format is ScoreFormat.xlsx and output is None:
-        raise UsageError(t("batch.xlsx_needs_output"))
-    if format is ScoreFormat.xlsx and output == "-" and sys.stdout.isatty():
-        raise UsageError(t("batch.binary_to_tty"))
+    format, sep = _score_options(format, output, separator)
     check_output(output, force=force)
     pack = load(content)
-    convert: Any = {
-        ScoreFormat.csv: functools.partial(exports.csv_cells, decimal=exports.decimal_for(sep)),
-        ScoreFormat.xlsx: workbook.row,
-    }.get(format, batch.as_dict)
+    convert = _converter(format, sep)
     scored = batch.run(
         paths, pack=pack, convert=convert, content_dir=content, on_refused=say_refused, on_warning=message
     )
     check_output(output, force=force, inputs=scored.inputs)
-    values: Iterable[Any] = scored
-    to_terminal = output in (None, "-") and sys.stdout.isatty()
-    if len(scored.items) >= _PROGRESS_MIN and sys.stderr.isatty() and not to_terminal:
-        values = _with_progress(scored, len(scored.items))
+    rows = _with_progress(scored, len(scored.items), output)
     if format is ScoreFormat.table:
-        _score_table(list(values), output, force=force, pack=pack)
-    else:
-        exports.write_scores(values, format.value, output, pack=pack, force=force, separator=sep)
+        from cooplevier.cli.tables import score_table
+
+        _print_table(score_table(pack, cast("list[dict[str, object]]", list(rows))), output, force=force)
+    else:  # streamed as the rows come: a batch of 10 000 files is never one string
+        exports.write_scores(rows, format.value, output, pack=pack, force=force, separator=sep)
     return batch_outcome(scored, lambda n, total: tn("batch.summary", n, total=total))
 
 
-def _score_table(rows: list[dict[str, Any]], output: str | None, *, force: bool, pack: Any) -> None:
-    """The batch as a table: on the terminal, or as plain text in a file."""
-    from cooplevier.cli import tables
+def _score_options(format: ScoreFormat | None, output: str | None, separator: str) -> tuple[ScoreFormat, str]:
+    chosen = pick_format(format, output, _SCORE_SUFFIX, terminal=ScoreFormat.table, piped=ScoreFormat.json)
+    sep = _separator(separator)
+    if chosen is ScoreFormat.xlsx and output is None:
+        raise UsageError(t("batch.xlsx_needs_output"))
+    if chosen is ScoreFormat.xlsx and output == "-" and sys.stdout.isatty():
+        raise UsageError(t("batch.binary_to_tty"))
+    return chosen, sep
+
+
+def _converter(format: ScoreFormat, separator: str) -> Convert[object]:
+    """What each worker makes of a result for this format: a CSV line, a workbook row, a dict."""
+    import functools
+
+    from cooplevier.report import exports
+    from cooplevier.report.office import workbook
+    from cooplevier.scoring import batch
+
+    if format is ScoreFormat.csv:
+        return functools.partial(exports.csv_cells, decimal=exports.decimal_for(separator))
+    return workbook.row if format is ScoreFormat.xlsx else batch.as_dict
+
+
+def _print_table(table: Table, output: str | None, *, force: bool) -> None:
+    """A table: on the terminal, or as plain text in a file."""
     from cooplevier.cli.console import console, plain_text
     from cooplevier.files import write_output
 
-    table = tables.score_table(pack, rows)
     if output in (None, "-"):
         console().print(table)
     else:
         write_output(output, plain_text(table), force=force)
 
 
-def _with_progress(values: Iterable[Any], total: int) -> Iterator[Any]:
-    """Show a progress bar on stderr (a TTY) while the values are consumed."""
+def _with_progress(values: Iterable[V], total: int, output: str | None) -> Iterable[V]:
+    """The values, with a progress bar on stderr (a terminal) while they are consumed, for a large
+    batch whose result does not go to the terminal itself."""
+    to_terminal = output in (None, "-") and sys.stdout.isatty()
+    if total < _PROGRESS_MIN or not sys.stderr.isatty() or to_terminal:
+        return values
+    return _progress(values, total)
+
+
+def _progress(values: Iterable[V], total: int) -> Iterator[V]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from cooplevier.cli.console import console
@@ -132,9 +163,11 @@ class ReportFormat(StrEnum):
     json = "json"
     docx = "docx"
     odt = "odt"
+    pdf = "pdf"
 
 
 _REPORT_SUFFIX = {
+    ".pdf": ReportFormat.pdf,
     ".md": ReportFormat.md,
     ".html": ReportFormat.html,
     ".htm": ReportFormat.html,
@@ -144,95 +177,26 @@ _REPORT_SUFFIX = {
 }
 
 
-def _wheel_beside(output: str | None) -> Path | None:
-    """The picture of a Markdown report written to a file (`plan.md` → `plan-roue.png`), checked early."""
-    if output in (None, "-"):
-        return None
-    import os
-    import stat
+@dataclass(frozen=True)
+class ReportRequest:
+    """What `report` was asked for, once its options are checked."""
 
-    try:  # /dev/stdout, a pipe, a terminal: nothing to put a picture beside, so it goes inline
-        mode = os.stat(output).st_mode
-        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-            return None
-    except OSError:
-        pass  # a new file: the picture goes beside it
-    from cooplevier.report.office.documents import image_beside
+    format: ReportFormat
+    output: str | None
+    force: bool
+    template: Path | None
+    content: Path | None
+    picture: str | None  # the wheel's file beside a Markdown report (`plan-roue.png`), if any
+    min_group: int | None = None  # a synthesis's K (None: the workshop's own, else 3)
+    notes: Path | None = None  # « Conclusions de l'atelier »
 
-    return image_beside(str(output))
+    def check(self, inputs: Callable[[], Iterable[Path]] = tuple) -> None:
+        """The report and its picture: refused before any work (exit 2) if either cannot be written."""
+        from cooplevier.cli.app import check_output
 
-
-def _plan(
-    item: Any, pack: Any, format: ReportFormat, template: Path | None, image: Path | None, *, on_warning: Any
-) -> tuple[str | bytes, bytes | None]:
-    """One respondent's action plan (an answer file, or a grid's only column), and its wheel picture
-    when a Markdown file is written."""
-    from cooplevier.report.plan import build_plan
-    from cooplevier.report.plan_view import plan_series, render_plan
-    from cooplevier.scoring import batch
-    from cooplevier.scoring.engine import score
-
-    if isinstance(item, str):
-        result = batch.score_file(Path(item), pack, on_warning=on_warning)
-    else:  # a grid's column: its warnings were made when the grid was read
-        for warning in item.answers.warnings:
-            on_warning(warning)
-        result = score(item.answers, pack)
-    plan = build_plan(result, pack)
-    if format in (ReportFormat.docx, ReportFormat.odt):
-        from cooplevier.report.office import documents as office
-
-        return office.plan_document(plan, pack, format.value, template_dir=template), None
-    if format is not ReportFormat.md:
-        return render_plan(plan, pack=pack, fmt=format.value, template_dir=template), None
-    src, png = _wheel_picture(pack, plan_series(plan), image)
-    return render_plan(plan, pack=pack, fmt=format.value, template_dir=template, wheel_src=src), png
-
-
-def _synthesis(
-    syn: Any, pack: Any, format: ReportFormat, template: Path | None, image: Path | None
-) -> tuple[str | bytes, bytes | None]:
-    """The workshop synthesis as a document or text, and its wheel picture for a Markdown file."""
-    from cooplevier.report.synthesis import group_series, render_synthesis
-
-    if format in (ReportFormat.docx, ReportFormat.odt):
-        from cooplevier.report.office import documents as office
-
-        return office.synthesis_document(syn, pack, format.value, template_dir=template), None
-    if format is not ReportFormat.md:
-        return render_synthesis(syn, pack, fmt=format.value, template_dir=template), None
-    src, png = _wheel_picture(pack, group_series(syn, pack), image)
-    return render_synthesis(syn, pack, fmt=format.value, template_dir=template, wheel_src=src), png
-
-
-def _wheel_picture(pack: Any, series: Any, image: Path | None) -> tuple[str, bytes]:
-    """A Markdown report's wheel: the PNG, and how the text names it (the file beside, or a data URI)."""
-    from cooplevier.report.office import documents as office
-
-    png = office.wheel_image(pack, series)
-    return (image.name if image is not None else office.data_uri(png)), png
-
-
-def _write(output: str | None, data: str | bytes, image: Path | None, png: bytes | None, *, force: bool) -> None:
-    """The report, and the wheel picture beside a Markdown file: both written, or neither left behind."""
-    from cooplevier.files import write_output
-
-    if png is None or image is None:
-        write_output(output, data, force=force)
-        return
-    import contextlib
-
-    from cooplevier.files import atomic_write
-
-    existed = image.exists()
-    atomic_write(image, png, force=force)
-    try:
-        write_output(output, data, force=force)
-    except BaseException:
-        if not existed:
-            with contextlib.suppress(OSError):
-                image.unlink()
-        raise
+        check_output(self.output, force=self.force, inputs=inputs())
+        if self.picture is not None:  # it must not land on an input either
+            check_output(str(Path(str(self.output)).with_name(self.picture)), force=self.force, inputs=inputs())
 
 
 @command(help=t("help.report"))
@@ -245,48 +209,122 @@ def report(
         Path | None, typer.Option("--template", metavar=t("metavar.folder"), help=t("help.report.template"))
     ] = None,
     content: ContentOpt = None,
+    min_group: Annotated[int | None, typer.Option("--min-group", metavar="K", help=t("help.report.min_group"))] = None,
+    notes: Annotated[
+        Path | None, typer.Option("--notes", metavar=t("metavar.file"), help=t("help.report.notes"))
+    ] = None,
 ) -> ExitCode:
-    from cooplevier.cli.app import check_output
-    from cooplevier.cli.console import message
-    from cooplevier.scoring import batch
+    import dataclasses
 
-    format = pick_format(format, output, _REPORT_SUFFIX, terminal=ReportFormat.html, piped=ReportFormat.html)
+    from cooplevier.files import publish
+    from cooplevier.report.outputs import plan_output
+
+    if min_group is not None and min_group < 1:
+        raise UsageError(t("report.bad_min_group", value=min_group))
+    request = dataclasses.replace(
+        _report_request(format, output, force, template, content), min_group=min_group, notes=notes
+    )
+    request.check()
+    pack = load(content)
+    items = _collect(paths, pack)  # one answer file is read directly: no batch machinery
+    request.check(lambda: [*_inputs(items), *([notes] if notes is not None else [])])
+    if len(items) > 1:  # several respondents: the workshop synthesis
+        return _synthesis_report(request, pack, items, paths)
+    if notes is not None or min_group is not None:
+        raise UsageError(t("report.synthesis_only"))
+    plan = _plan(items[0], pack)  # one (a file, or a grid's only column): the action plan
+    document = plan_output(plan, pack, request.format.value, template_dir=template, picture=request.picture)
+    publish(document, output, inputs=with_option_files(_inputs(items)), force=force)
+    return ExitCode.OK
+
+
+def _report_request(
+    format: ReportFormat | None, output: str | None, force: bool, template: Path | None, content: Path | None
+) -> ReportRequest:
+    from cooplevier.report.outputs import BINARY, picture_beside
+
+    chosen = pick_format(format, output, _REPORT_SUFFIX, terminal=ReportFormat.html, piped=ReportFormat.html)
     if template is not None and not template.is_dir():
         raise UsageError(t("report.template_dir"), file=template)
-    office = format in (ReportFormat.docx, ReportFormat.odt)
-    if office and output in (None, "-") and sys.stdout.isatty():
-        raise UsageError(t("report.binary_to_tty", format=format.value))
-    check_output(output, force=force)
-    image = _wheel_beside(output) if format is ReportFormat.md else None
-    if image is not None:
-        check_output(str(image), force=force)
-    pack = load(content)
+    if chosen.value in BINARY and output in (None, "-") and sys.stdout.isatty():
+        raise UsageError(t("report.binary_to_tty", format=chosen.value))
+    return ReportRequest(chosen, output, force, template, content, picture_beside(chosen.value, output))
+
+
+def _collect(paths: list[Path], pack: Pack) -> list[Item]:
+    """The items of a report: one regular answer file as it is, else what `batch.collect` finds."""
+    from cooplevier.content.answers import GRID_SUFFIXES
+
+    with contextlib.suppress(OSError):
+        if len(paths) == 1 and paths[0].suffix.lower() not in GRID_SUFFIXES and paths[0].is_file():
+            return [str(paths[0])]
+    from cooplevier.scoring import batch
+
     items = batch.collect(paths, pack)
-    check_output(output, force=force, inputs=batch.inputs(items))
-    if image is not None:  # the picture beside the report must not land on an input either
-        check_output(str(image), force=force, inputs=batch.inputs(items))
     if len(items) == 1 and isinstance(items[0], batch.Refused):
         raise CooplevierError(items[0].message)
-    if len(items) == 1 and not isinstance(items[0], batch.Duplicate):  # one respondent: the action plan
-        data, png = _plan(items[0], pack, format, template, image, on_warning=message)
-        _write(output, data, image, png, force=force)
-        return ExitCode.OK
-    from cooplevier.scoring.synthesis import as_contribution, synthesize_batch  # several: the synthesis
+    return items
 
+
+def _inputs(items: list[Item]) -> Iterator[Path]:
+    if len(items) == 1 and isinstance(items[0], str):
+        return iter([Path(items[0])])
+    from cooplevier.scoring import batch
+
+    return batch.inputs(items)
+
+
+def _plan(item: Item, pack: Pack) -> Plan:
+    """One respondent's action plan: an answer file, or a grid's only column (its warnings said)."""
+    from cooplevier.cli.console import message
+    from cooplevier.content.answers import load_answers
+    from cooplevier.report.plan import build_plan
+    from cooplevier.scoring.engine import score
+
+    # a file, or a grid's only column (a refused file and a duplicate never come alone)
+    answers = load_answers(Path(item), pack) if isinstance(item, str) else cast("GridColumn", item).answers
+    for warning in answers.warnings:
+        message(warning)
+    return build_plan(score(answers, pack), pack)
+
+
+def _synthesis_report(request: ReportRequest, pack: Pack, items: list[Item], paths: list[Path]) -> ExitCode:
+    """The workshop synthesis of several files, scored once on every core, masked to circulate
+    (`--min-group`: the workshop folder's own K, else 3; 1: the unmasked working copy)."""
+    from cooplevier.cli.console import message
+    from cooplevier.files import check_not_input, open_output, publish
+    from cooplevier.report.outputs import read_notes, synthesis_output
+    from cooplevier.report.synthesis import write_json
+    from cooplevier.scoring import batch
+    from cooplevier.scoring.circulate import default_min_group, mask
+    from cooplevier.scoring.synthesis import as_contribution, synthesize_batch
+
+    notes = None
+    if request.notes is not None:
+        notes, warnings = read_notes(request.notes)
+        for warning in warnings:
+            message(warning)
+    k = request.min_group if request.min_group is not None else default_min_group(paths)
     results = batch.start(
-        items, pack=pack, convert=as_contribution, content_dir=content, on_refused=say_refused, on_warning=message
+        items,
+        pack=pack,
+        convert=as_contribution,
+        content_dir=request.content,
+        on_refused=say_refused,
+        on_warning=message,
     )
-    syn = synthesize_batch(results, pack)
+    syn = mask(synthesize_batch(results, pack), k)
     say_mixed(syn)
-    if format is ReportFormat.json:  # streamed: a synthesis of 50 000 files is never one string
-        from cooplevier.files import open_output
-        from cooplevier.report.synthesis import write_json
-
-        with open_output(output, force=force) as fh:
-            write_json(syn, fh)
+    if k <= 1:
+        message(t("report.working_copy"))
+    if request.format is ReportFormat.json:  # streamed: a synthesis of 50 000 files is never one string
+        check_not_input(request.output, with_option_files(batch.inputs(items)))
+        with open_output(request.output, force=request.force) as fh:
+            write_json(syn, fh, notes=notes)
     else:
-        data, png = _synthesis(syn, pack, format, template, image)
-        _write(output, data, image, png, force=force)
+        fmt, template, picture = request.format.value, request.template, request.picture
+        document = synthesis_output(syn, pack, fmt, template_dir=template, picture=picture, notes=notes)
+        publish(document, request.output, inputs=with_option_files(batch.inputs(items)), force=request.force)
     return batch_outcome(results, lambda n, total: tn("synthesis.refused", n, total=total))
 
 
@@ -311,75 +349,3 @@ def explain(
         print_json(explaining.explain_data(result, pack))
         return
     sys.stdout.write(explaining.explain_text(result, pack))
-
-
-class CompareFormat(StrEnum):
-    table = "table"
-    json = "json"
-    md = "md"
-    html = "html"
-
-
-_COMPARE_SUFFIX = {
-    ".txt": CompareFormat.table,
-    ".json": CompareFormat.json,
-    ".md": CompareFormat.md,
-    ".html": CompareFormat.html,
-    ".htm": CompareFormat.html,
-}
-
-
-@command(help=t("help.compare"))
-def compare(
-    old: Annotated[Path, typer.Argument(metavar=t("metavar.before"), help=t("help.compare.old"))],
-    new: Annotated[Path, typer.Argument(metavar=t("metavar.after"), help=t("help.compare.new"))],
-    format: Annotated[CompareFormat | None, typer.Option("--format", "-f", help=t("help.compare.format"))] = None,
-    output: OutputOpt = None,
-    force: ForceOpt = False,
-    content: ContentOpt = None,
-) -> None:
-    from cooplevier.cli.app import check_output
-    from cooplevier.cli.console import message
-    from cooplevier.content.answers import load_answers
-    from cooplevier.files import write_output
-    from cooplevier.report.compare import render_comparison
-    from cooplevier.scoring.compare import common_scope, restrict
-    from cooplevier.scoring.compare import compare as compare_results
-    from cooplevier.scoring.engine import score
-    from cooplevier.scoring.synthesis import same_territory
-
-    format = pick_format(format, output, _COMPARE_SUFFIX, terminal=CompareFormat.table, piped=CompareFormat.json)
-    check_output(output, force=force, inputs=[old, new])
-    pack = load(content)
-    files, errors = [], []
-    for path in (old, new):
-        try:
-            files.append(load_answers(path, pack))
-        except CooplevierError as exc:
-            errors.append(exc)
-    if errors:
-        raise ErrorGroup(errors)
-    for af in files:
-        for warning in af.warnings:
-            message(warning)
-    pair = (files[0], files[1])
-    if same_territory(pair[0].territory) != same_territory(pair[1].territory):
-        message(t("compare.other_territory", old=pair[0].territory, new=pair[1].territory))
-    scope = common_scope(pair, pack)
-    if scope is not None:
-        message(
-            tn("compare.scope", len(scope.questions), versions=" et ".join(scope.versions), version=pack.meta.version)
-        )
-        pair = (restrict(pair[0], scope), restrict(pair[1], scope))
-    cmp = compare_results(score(pair[0], pack), score(pair[1], pack), pack, scope)
-    if format is CompareFormat.table:
-        from cooplevier.cli import tables
-        from cooplevier.cli.console import console, plain_text
-
-        table = tables.comparison_table(cmp, pack)
-        if output in (None, "-"):
-            console().print(table)
-        else:
-            write_output(output, plain_text(table), force=force)
-        return
-    write_output(output, render_comparison(cmp, pack, fmt=format.value), force=force)

@@ -15,7 +15,8 @@ from rich.table import Table
 from rich.text import Text
 
 from cooplevier import numbers
-from cooplevier.content.model import Case, Form, Pack, Structure
+from cooplevier.content.model import STRUCTURES, Case, Form, Pack, Structure
+from cooplevier.content.plan.actions import Action, actions_for
 from cooplevier.messages import answer_label, t, tn
 from cooplevier.report.compare import label, scope_note
 from cooplevier.scoring.compare import Change, Comparison
@@ -73,7 +74,12 @@ def lever_detail(pack: Pack, lever_id: str) -> Panel:
     elif lv.no_case:
         section(t("table.cases_cited"), [lv.no_case.text + _mark(lv.no_case.source)])
     section(t("table.questions"), [f"{q.id} {q.text}" for q in pack.questions_for(lv.id)])
-    if any(x.source == "editorial" for x in (*lv.rationale, *lv.practices, *lv.vigilance)) or proposed:
+    actions = actions_for(pack, lv.id)
+    section(t("table.actions"), [_action(a) for a in actions])
+    if actions:
+        parts.append(Text(t("table.actions_note"), style="dim"))
+    sources = [x.source for x in (*lv.rationale, *lv.practices, *lv.vigilance)] + [a.source for a in actions]
+    if "editorial" in sources or proposed:
         parts.extend((Text(""), Text(t("table.editorial_mark"), style="dim")))
     return Panel(Group(*parts), title=Text(lv.id), title_align="left")
 
@@ -89,6 +95,22 @@ def links(pack: Pack, lever_id: str) -> tuple[list[Case], list[tuple[Case, str |
         else:
             proposed.append((case, link.note))
     return cited, proposed
+
+
+def _action(action: Action) -> Text:
+    """An action in a lever's panel: id and step, the sentence, who leads and decides, what shows it."""
+    text = Text(f"{action.id} ({action.from_step}→{action.to_step}) ", style="bold")
+    text.append(fr(action.text) + _mark(action.source))
+    if action.quote:
+        text.append("\n" + t("table.action_quote", quote=fr(action.quote)), style="italic")
+    structures = "" if len(action.structures) == len(STRUCTURES) else ", ".join(action.structures)
+    text.append("\n" + t("table.action_leads", value=fr(action.leads)))
+    text.append("\n" + t("table.action_body", value=fr(action.body)))
+    text.append("\n" + t("table.action_deliverable", value=fr(action.deliverable)))
+    text.append("\n" + t("table.action_indicator", value=fr(action.indicator)))
+    if structures:
+        text.append("\n" + t("table.action_structures", value=structures), style="dim")
+    return text
 
 
 def _mark(source: str) -> str:

@@ -160,6 +160,8 @@ def render(screen: Screen) -> RenderableType:
                         axes=screen.axes,
                         minutes=screen.minutes,
                     )
+                    if screen.questions is not None
+                    else t("assess.welcome_open", levers=screen.levers, axes=screen.axes)
                 ),
                 Text(""),
             )

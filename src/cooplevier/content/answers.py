@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any, Literal
 
-from cooplevier import numbers
+from cooplevier import charset, numbers
+from cooplevier.content import dataclass  # the standard one, faster to create (start-up)
 from cooplevier.content.migrate import Migrated, carry, older_version
 from cooplevier.content.model import FORMS, ROLES, STRUCTURES, Form, Pack, Role, Structure
 from cooplevier.content.schema import as_date
@@ -323,18 +324,17 @@ def text_problem(value: Any) -> str | None:
     if len(value) > MAX_TEXT:
         return t("answers.text_too_long", count=numbers.count(len(value)), limit=numbers.count(MAX_TEXT))
     bad = control_char(value)
+    if bad is not None and (bad < " " or "\x7f" <= bad <= "\x9f"):
+        return t("answers.control_char", code=charset.describe(bad))
     if bad is not None:
-        return t("answers.control_char", code=f"U+{ord(bad):04X}")
+        return t("answers.refused_char", code=charset.describe(bad))
     return None
 
 
 def control_char(text: str) -> str | None:
-    """The first control character (not tab or a line break) in `text`: as YAML escapes they would reach
-    terminals and reports raw."""
-    for ch in text:
-        if (ch < " " and ch not in "\t\n\r") or ("\x7f" <= ch <= "\x9f" and ch != "\x85"):
-            return ch
-    return None
+    """The first character of `text` outside the allow-list of text fields (`cooplevier.charset`:
+    what every output, from the terminal to the XML of DOCX, ODT and XLSX, carries as it is)."""
+    return charset.refused(text)
 
 
 def _choice(data: dict[str, Any], key: str, choices: Sequence[str], errors: _Errors) -> str | None:

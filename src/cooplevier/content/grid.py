@@ -8,6 +8,7 @@ exactly as typed; spellings are tolerant of case, accents and the usual short fo
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
@@ -170,21 +171,34 @@ def read_grid(path: Path, pack: Pack, *, label: str | None = None) -> Grid:
 
     file = label or str(path)
     sheets = read_sheets(path)
-    sheet = _grid_sheet(sheets)
+    sheet, notes = _grid_sheet(sheets)
     if sheet is None:
         raise CooplevierError(t("grid.no_sheet", sheet=t("grid.sheet")), file=file)
-    return _GridReader(file, sheet, pack).read()
+    grid = _GridReader(file, sheet, pack).read()
+    first = next((i for i, item in enumerate(grid.items) if isinstance(item, GridColumn)), None)
+    if notes and first is not None:  # said once, with the first good column (commands print its warnings)
+        col = grid.items[first]
+        assert isinstance(col, GridColumn)
+        af = dataclasses.replace(col.answers, warnings=(*(f"{file}: {n}" for n in notes), *col.answers.warnings))
+        items = (*grid.items[:first], dataclasses.replace(col, answers=af), *grid.items[first + 1 :])
+        grid = dataclasses.replace(grid, items=items)
+    return grid
 
 
-def _grid_sheet(sheets: Sequence[Sheet]) -> Sheet | None:
-    """The sheet « Réponses » (however spelt), else the first one with keys in column A."""
-    for sheet in sheets:
-        if fold(sheet.name) == fold(t("grid.sheet")):
-            return sheet
-    for sheet in sheets:
-        if any(row and isinstance(row[0], str) and _key_of(row[0]) for row in sheet.rows):
-            return sheet
-    return None
+def _grid_sheet(sheets: Sequence[Sheet]) -> tuple[Sheet | None, list[str]]:
+    """The sheet to read (`sheets.choose_sheet`: never a hidden one, a choice said)."""
+    from cooplevier.content.sheets import choose_sheet
+
+    sheet_name = fold(t("grid.sheet"))
+
+    def named(sheet: Sheet) -> bool:  # « Réponses », or Excel's copy « Réponses (2) »
+        name = fold(sheet.name)
+        return name == sheet_name or bool(re.fullmatch(re.escape(sheet_name) + r" \(\d+\)", name))
+
+    def holds_keys(sheet: Sheet) -> bool:
+        return any(row and isinstance(row[0], str) and _key_of(row[0]) for row in sheet.rows)
+
+    return choose_sheet(sheets, named, holds_keys, exact=lambda sheet: fold(sheet.name) == sheet_name)
 
 
 def _key_of(raw: str) -> str | None:

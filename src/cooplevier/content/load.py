@@ -5,11 +5,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-import sys
 from pathlib import Path
 
 from cooplevier import cache
-from cooplevier.content.checks import cross_check
 from cooplevier.content.migrate import chained
 from cooplevier.content.model import (
     OPTIONAL_FILES,
@@ -20,6 +18,8 @@ from cooplevier.content.model import (
     Pack,
     QuestionsFile,
 )
+from cooplevier.content.plan.actions import ActionsFile
+from cooplevier.content.plan.calendar import CalendarFile
 from cooplevier.content.schema import Converter
 from cooplevier.content.strict_yaml import YamlDoc, parse
 from cooplevier.errors import ContentError, CooplevierError, ErrorGroup
@@ -110,12 +110,27 @@ def _build(root: Path, docs: dict[str, YamlDoc], *, check: bool) -> Pack:
     migrations = MigrationsFile()
     if "migrations.yaml" in docs:
         migrations = converters["migrations.yaml"].dataclass(docs["migrations.yaml"].data, MigrationsFile, ())
+    actions = ActionsFile()
+    if "actions.yaml" in docs:
+        actions = converters["actions.yaml"].dataclass(docs["actions.yaml"].data, ActionsFile, ())
+    calendar = CalendarFile()
+    if "calendar.yaml" in docs:
+        calendar = converters["calendar.yaml"].dataclass(docs["calendar.yaml"].data, CalendarFile, ())
     for conv in converters.values():
         errors.extend(conv.errors)
     if errors:
         raise ErrorGroup(errors)
     if check:
+        from cooplevier.content.checks import cross_check  # not for a pack rebuilt from the cache
+        from cooplevier.content.plan.calendar import check_calendar
+        from cooplevier.content.plan.checks import check_actions
+
         errors.extend(cross_check(framework, cases_file, questions_file, migrations, docs))
+        if "actions.yaml" in docs:
+            known = frozenset(d.id for d in calendar.calendar) if "calendar.yaml" in docs else None
+            errors.extend(check_actions(framework, actions, docs["actions.yaml"], known))
+        if "calendar.yaml" in docs:
+            errors.extend(check_calendar(calendar, docs["calendar.yaml"]))
         if errors:
             raise ErrorGroup(errors)
     return Pack(
@@ -127,11 +142,14 @@ def _build(root: Path, docs: dict[str, YamlDoc], *, check: bool) -> Pack:
         observed=cases_file.observed,
         migrations=migrations.migrations,
         chains={m.from_: chain for m in migrations.migrations if (chain := chained(migrations.migrations, m.from_))},
+        actions=actions.actions,
+        calendar=calendar.calendar,
     )
 
 
 @functools.cache
 def _code_digest() -> bytes:
-    from cooplevier.content import checks, model, schema, strict_yaml
-
-    return cache.source_digest(model, schema, checks, strict_yaml, sys.modules[__name__])
+    here = Path(__file__).parent  # the code that reads, converts and checks a pack
+    names: tuple[str, ...] = ("__init__", "model", "schema", "checks", "strict_yaml", "load", "migrate")
+    names += ("plan/actions", "plan/checks", "plan/calendar")
+    return cache.source_digest(*(here / f"{name}.py" for name in names))

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Literal, get_args
+from dataclasses import field
+from typing import Any, Literal
+
+from cooplevier.content import AXIS_IDS as AXIS_IDS  # the models' words, re-exported
+from cooplevier.content import FORMS as FORMS
+from cooplevier.content import ROLES as ROLES
+from cooplevier.content import STRUCTURES as STRUCTURES
+from cooplevier.content import AxisId as AxisId
+from cooplevier.content import Form as Form
+from cooplevier.content import Role as Role
+from cooplevier.content import Structure as Structure
+from cooplevier.content import dataclass  # the standard one, faster to create (start-up)
 
 Source = Literal["seed", "editorial"]
-AxisId = Literal["impulsion", "dialogue", "mouvement", "convergence"]
-AXIS_IDS: tuple[AxisId, ...] = ("impulsion", "dialogue", "mouvement", "convergence")
 PACK_FILES = ("levers.yaml", "cases.yaml", "questions.yaml")
-OPTIONAL_FILES = ("migrations.yaml",)  # a pack that was never versioned has none
+OPTIONAL_FILES = ("migrations.yaml", "actions.yaml", "calendar.yaml")  # a pack that was never versioned has none
 LEVELS = (1, 2, 3, 4, 5)
-Role = Literal["elu", "technicien", "societe-civile", "partenaire", "autre"]
-ROLES: tuple[Role, ...] = get_args(Role)
-Structure = Literal["epci", "petr", "scot", "pnr", "autre"]  # what "votre structure" is
-STRUCTURES: tuple[Structure, ...] = get_args(Structure)
-Form = Literal["full", "short"]  # the whole questionnaire, or one question per lever
-FORMS: tuple[Form, ...] = get_args(Form)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,11 +182,8 @@ CARRIED: tuple[MigrationStatus, ...] = ("kept", "reworded", "level5_changed")  #
 
 @dataclass(frozen=True, slots=True)
 class MigrationEntry:
-    """What becomes of an answer given to one question of an older version.
-
-    `level5_changed`: levels 1 to 4 keep their meaning, level 5 describes another situation; an
-    answer 1 to 4 is carried over, a 5 is not (the question is asked again).
-    """
+    """What becomes of an answer given to one question of an older version (`level5_changed`: levels
+    1 to 4 keep their meaning, level 5 describes another situation: a 5 is asked again)."""
 
     status: MigrationStatus
     to: str | None = None  # kept, reworded, level5_changed: the question the answer goes to (default: same id)
@@ -197,8 +196,7 @@ class MigrationEntry:
         return (self.to or question) if self.status in CARRIED else None
 
     def carries(self, level: object, structure: str | None = None) -> bool:
-        """Whether an answer of this `level` (1–5, "na", "unknown"), from a file of that structure
-        type, is carried over."""
+        """Whether an answer of this `level` (1–5, "na", "unknown"), in a file of that type, is carried."""
         if self.status not in CARRIED or (structure is not None and structure in self.replaced_for):
             return False
         return not (self.status == "level5_changed" and level == 5)
@@ -293,6 +291,8 @@ class Pack:
     observed: Text | None = None
     migrations: tuple[Migration, ...] = ()  # one map per version step, as written
     chains: dict[str, Migration] = field(default_factory=dict, compare=False)  # from each version to this one
+    actions: tuple[Any, ...] = ()  # actions.yaml, read through content.plan.actions
+    calendar: tuple[Any, ...] = ()  # calendar.yaml, read through content.plan.calendar
     warnings: tuple[str, ...] = field(default=(), compare=False)  # a file read as Windows-1252, said by the CLI
     _levers: dict[str, Lever] = field(init=False, repr=False, compare=False)
     _axes: dict[str, Axis] = field(init=False, repr=False, compare=False)
@@ -354,11 +354,9 @@ class Pack:
 
     def cited_as(self, case: Case, lever_id: str) -> Text:
         """What the deck says of `case` under this lever: the lever's example naming it, not the summary."""
-        for name in (case.name, case.name.split()[-1]):
-            for x in self.lever(lever_id).practices:
-                if x.source == "seed" and name in x.text:
-                    return x
-        return case.summary
+        seed = [x for x in self.lever(lever_id).practices if x.source == "seed"]
+        said = [x for name in (case.name, case.name.split()[-1]) for x in seed if name in x.text]
+        return said[0] if said else case.summary
 
     def ordered_questions(self) -> Iterator[Question]:
         """Questions in questionnaire order: axis by axis, lever by lever."""

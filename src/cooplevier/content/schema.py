@@ -13,8 +13,9 @@ import re
 import types
 import typing
 from functools import cache
-from typing import Any, Literal, TypeVar, get_args, get_origin
+from typing import Any, Literal, TypeVar, Union, get_args, get_origin
 
+from cooplevier import charset
 from cooplevier.content.strict_yaml import KeyPath, YamlDoc
 from cooplevier.errors import CooplevierError
 from cooplevier.messages import t
@@ -34,33 +35,31 @@ class Converter:
         self.errors.append(self.doc.error(path, message, key=key, cls=self.cls))
 
     def convert(self, value: Any, tp: Any, path: KeyPath) -> Any:
-        origin = get_origin(tp)
-        if origin in (typing.Union, types.UnionType):
-            args = [a for a in get_args(tp) if a is not type(None)]
+        kind, args = _shape(tp)
+        if kind is Union:
             if value is None:
                 return None
             return self.convert(value, args[0], path)
-        if origin is Literal:
-            choices = get_args(tp)
-            if value in choices:
+        if kind is Literal:
+            if value in args:
                 return value
-            self.error(path, t("schema.expected_one_of", value=value, choices=_or(choices)))
+            self.error(path, t("schema.expected_one_of", value=value, choices=_or(args)))
             return _INVALID
-        if origin is dict:
-            (_key_tp, item_tp) = get_args(tp)
+        if kind is dict:
+            (_key_tp, item_tp) = args
             if not isinstance(value, dict):
                 self.error(path, t("schema.expected_mapping"))
                 return _INVALID
             return {k: self.convert(v, item_tp, (*path, k)) for k, v in value.items()}
-        if origin is tuple:
-            (item_tp, _ellipsis) = get_args(tp)
+        if kind is tuple:
+            (item_tp, _ellipsis) = args
             if value is None:
                 return ()
             if not isinstance(value, list):
                 self.error(path, t("schema.expected_list"))
                 return _INVALID
             return tuple(self.convert(v, item_tp, (*path, i)) for i, v in enumerate(value))
-        if dataclasses.is_dataclass(tp):
+        if kind is dataclasses.dataclass:
             return self.dataclass(value, typing.cast(type[Any], tp), path)
         if tp is str:
             if not isinstance(value, str):
@@ -69,6 +68,11 @@ class Converter:
             text = value.strip()
             if not text:
                 self.error(path, t("schema.empty_text"))
+            bad = charset.refused(text)  # a pack's text reaches every output too (charset.py)
+            if bad is not None and (bad < " " or "\x7f" <= bad <= "\x9f"):
+                self.error(path, t("answers.control_char", code=charset.describe(bad)))
+            elif bad is not None:
+                self.error(path, t("answers.refused_char", code=charset.describe(bad)))
             return text
         if tp is bool:
             if value in ("true", "false"):
@@ -142,6 +146,19 @@ class _Invalid:
 
 
 _INVALID: Any = _Invalid()
+
+
+@cache
+def _shape(tp: Any) -> tuple[Any, tuple[Any, ...]]:
+    """What `convert` needs to know of a type, found once per type (thousands of values share a few)."""
+    origin = get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        return Union, tuple(a for a in get_args(tp) if a is not type(None))
+    if origin in (Literal, dict, tuple):
+        return origin, get_args(tp)
+    if dataclasses.is_dataclass(tp):
+        return dataclasses.dataclass, ()
+    return tp, ()
 
 
 @cache

@@ -12,13 +12,12 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cooplevier.errors import CooplevierError, os_reason
-from cooplevier.files import note_read
 from cooplevier.messages import t
 from cooplevier.textfile import decode
 
@@ -35,12 +34,13 @@ class Sheet:
     name: str
     rows: tuple[tuple[CellValue, ...], ...]
     merged: tuple[tuple[int, int, int, int], ...] = ()  # merged ranges: first row, col, last row, col (from 0)
+    hidden: bool = False  # hidden (or "very hidden") in the spreadsheet: never the one read
+    active: bool = False  # the sheet the file opens on
 
 
 def read_sheets(path: Path) -> list[Sheet]:
     """Every sheet of `path` (a CSV is one sheet named after the file, as Excel names it)."""
     suffix = path.suffix.lower()
-    note_read(path)  # a result of this command must never be written over it
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -51,11 +51,50 @@ def read_sheets(path: Path) -> list[Sheet]:
         if suffix == ".ods":
             return _ods_sheets(path)
         return _xlsx_sheets(path)
+    except CooplevierError:
+        raise
     except OSError as exc:
         raise CooplevierError(t("file.unreadable", reason=os_reason(exc)), file=path) from None
-    except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError):
-        # openpyxl and the XML parser say "not a zip", "no such item", "not well-formed"…
-        raise CooplevierError(t("grid.not_a_workbook", kind=suffix.lstrip(".").upper()), file=path) from None
+    except Exception as exc:  # the boundary of a third party's parser (MemoryError, RecursionError included)
+        # openpyxl, zipfile and the XML parser fail in many ways on a damaged file ("not a zip",
+        # "no such item", "not well-formed", TypeErrors deep inside openpyxl…): whatever the
+        # library raises, the user reads one French line naming the file, and the batch goes on
+        sheet = getattr(exc, "cooplevier_sheet", None)
+        kind = suffix.lstrip(".").upper()
+        if sheet:
+            raise CooplevierError(t("grid.damaged_sheet", kind=kind, sheet=sheet), file=path) from None
+        raise CooplevierError(t("grid.not_a_workbook", kind=kind), file=path) from None
+
+
+def choose_sheet(
+    sheets: Sequence[Sheet],
+    named: Callable[[Sheet], bool],
+    holds_keys: Callable[[Sheet], bool],
+    *,
+    exact: Callable[[Sheet], bool],
+) -> tuple[Sheet | None, list[str]]:
+    """The sheet to read, and what to say about the choice.
+
+    Only what the user sees is read: a hidden sheet never is (Excel leaves the old « Réponses »
+    hidden when a copy « Réponses (2) » is filled in). Among the visible sheets `named` as the
+    grid (or, if none is, those that hold its keys), the active one is read, else the `exact`
+    name, else the first; a choice is said, and so is a hidden sheet left unread.
+    """
+    notes = []
+    hidden = [s.name for s in sheets if s.hidden and (named(s) or holds_keys(s))]
+    if hidden:
+        notes.append(t("grid.hidden_skipped", sheets=", ".join(hidden)))
+    visible = [s for s in sheets if not s.hidden]
+    candidates = [s for s in visible if named(s)] or [s for s in visible if holds_keys(s)]
+    if not candidates:
+        return None, notes
+    active = [s for s in candidates if s.active]
+    chosen = active[0] if active else ([s for s in candidates if exact(s)] or candidates)[0]
+    others = [s.name for s in candidates if s is not chosen]
+    if others:
+        why = t("grid.sheet_chosen_active") if active else t("grid.sheet_chosen_first")
+        notes.append(t("grid.sheet_chosen", sheet=chosen.name, why=why, others=", ".join(others)))
+    return chosen, notes
 
 
 def _csv_rows(text: str) -> Iterator[tuple[CellValue, ...]]:
@@ -84,13 +123,24 @@ def _xlsx_sheets(path: Path) -> list[Sheet]:
         sheets = []
         with zipfile.ZipFile(path) as zf:
             for ws in wb.worksheets:
-                rows = []
-                for count, row in enumerate(ws.iter_rows(values_only=True, max_col=MAX_COLS)):
-                    if count >= MAX_ROWS:
-                        break
-                    rows.append(tuple(_xlsx_value(v) for v in row))
-                sheets.append(Sheet(ws.title, tuple(rows), _xlsx_merged(zf, getattr(ws, "_worksheet_path", ""))))
-        return sheets
+                try:
+                    rows = []
+                    for count, row in enumerate(ws.iter_rows(values_only=True, max_col=MAX_COLS)):
+                        if count >= MAX_ROWS:
+                            break
+                        rows.append(tuple(_xlsx_value(v) for v in row))
+                    merged = _xlsx_merged(zf, getattr(ws, "_worksheet_path", ""))
+                except Exception as exc:  # said by read_sheets, with the sheet's name
+                    exc.cooplevier_sheet = ws.title  # type: ignore[attr-defined]
+                    raise
+                sheets.append(Sheet(ws.title, tuple(rows), merged, ws.sheet_state != "visible"))
+        try:
+            active = wb.active
+        except (IndexError, AttributeError, TypeError):  # a damaged view: no sheet is said to be active
+            active = None
+        return [
+            Sheet(s.name, s.rows, s.merged, s.hidden, ws is active) for s, ws in zip(sheets, wb.worksheets, strict=True)
+        ]
     finally:
         wb.close()
 
@@ -134,6 +184,14 @@ def _ods_sheets(path: Path) -> list[Sheet]:
         if info.file_size > MAX_BYTES:
             raise CooplevierError(t("grid.too_big", limit=MAX_BYTES // (1024 * 1024)), file=path)
         root = ET.fromstring(zf.read(info))
+        settings = zf.read("settings.xml") if "settings.xml" in zf.namelist() else b""
+    hidden_styles = {
+        style.get("{urn:oasis:names:tc:opendocument:xmlns:style:1.0}name")
+        for style in root.iter("{urn:oasis:names:tc:opendocument:xmlns:style:1.0}style")
+        for props in style.iter("{urn:oasis:names:tc:opendocument:xmlns:style:1.0}table-properties")
+        if props.get(f"{_T}display") == "false"
+    }
+    active = _ods_active(settings)
     sheets = []
     for table in root.iter(f"{_T}table"):
         rows: list[tuple[CellValue, ...]] = []
@@ -159,8 +217,20 @@ def _ods_sheets(path: Path) -> list[Sheet]:
                 break
         while rows and not rows[-1]:
             rows.pop()
-        sheets.append(Sheet(table.get(f"{_T}name", ""), tuple(rows), tuple(merged)))
+        name = table.get(f"{_T}name", "")
+        hidden = table.get(f"{_T}style-name") in hidden_styles
+        sheets.append(Sheet(name, tuple(rows), tuple(merged), hidden, name == active))
     return sheets
+
+
+def _ods_active(settings: bytes) -> str | None:
+    """The name of the sheet an ODS file opens on (`ActiveTable` in settings.xml), if said."""
+    found = re.search(rb'config:name="ActiveTable"[^>]*>([^<]*)<', settings)
+    if found is None:
+        return None
+    from html import unescape
+
+    return unescape(found.group(1).decode("utf-8", "replace"))
 
 
 def _ods_value(cell: Any) -> CellValue:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml import events as ev
 
+from cooplevier.content import dataclass  # the standard one, faster to create (start-up)
 from cooplevier.content.yaml_errors import explain
 from cooplevier.errors import CooplevierError, shown
 from cooplevier.messages import t
@@ -88,8 +89,18 @@ def parse(text: str, *, file: str, max_depth: int = 32, max_nodes: int = 200_000
         if "nesting depth" in (exc.problem or ""):  # libyaml's own bound, hit before ours
             raise CooplevierError(t("yaml.too_deep", limit=max_depth), file=file, line=line, col=col) from None
         raise CooplevierError(message, file=file, line=line, col=col) from None
-    except yaml.YAMLError as exc:  # reader errors (control characters) have no mark class
-        raise CooplevierError(t("yaml.syntax", problem=str(exc).splitlines()[0]), file=file) from None
+    except yaml.YAMLError as exc:  # reader errors (a character YAML does not allow) have no mark class
+        pos: Any = getattr(exc, "position", None)
+        place: dict[str, int] = (
+            {"line": text.count("\n", 0, pos) + 1, "col": pos - text.rfind("\n", 0, pos)}
+            if isinstance(pos, int)
+            else {}
+        )
+        char = getattr(exc, "character", None)
+        code: object = ord(char) if isinstance(char, str) and len(char) == 1 else char
+        if isinstance(code, int):
+            raise CooplevierError(t("input.control_char", code=code), file=file, **place) from None
+        raise CooplevierError(t("yaml.syntax_unknown"), file=file, **place) from None
     return YamlDoc(data, file, builder.positions, builder.key_positions)
 
 

@@ -33,6 +33,8 @@ def explain(exc: yaml.MarkedYAMLError, text: str) -> Location:
     if exc.context_mark is not None and ("flow" in context or "quoted scalar" in context):
         mark = exc.context_mark  # an unclosed bracket or quote: point at where it opened
     line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+    if line is not None and line > max(len(lines), 1):  # at the end of the file: its last line
+        line, col = max(len(lines), 1), len(lines[-1]) + 1 if lines else 1
     problem = (exc.problem or exc.context or "").strip()
     if "escape" in problem:
         return t("input.bad_escape"), line, col
@@ -42,9 +44,10 @@ def explain(exc: yaml.MarkedYAMLError, text: str) -> Location:
     if (
         "expected ',' or ']'" in problem
         or "expected ',' or '}'" in problem
-        or ("flow" in context and "end of stream" in problem)
+        or ("flow" in context and ("end of stream" in problem or "node content" in problem))
     ):
-        return t("yaml.unclosed_flow"), line, col
+        opened = _last_opening(lines)
+        return t("yaml.unclosed_flow"), *(opened or (line, col))
     if "quoted scalar" in context:
         return t("yaml.unclosed_quote"), line, col
     if line is not None:
@@ -57,7 +60,45 @@ def explain(exc: yaml.MarkedYAMLError, text: str) -> Location:
         return t("yaml.bad_indent"), line, col
     if "could not find expected ':'" in problem or "did not find expected key" in problem:
         return t("yaml.bad_indent"), line, col
-    return t("yaml.syntax", problem=problem), line, col
+    return _french(problem, context), line, col
+
+
+def _french(problem: str, context: str) -> str:
+    """Every other complaint of libyaml or PyYAML, in French: never the parser's English."""
+    if "node content" in problem or "expected the node content" in problem:
+        return t("yaml.missing_value")
+    if "alphabetic or numeric" in problem and ("anchor" in context or "alias" in context):
+        return t("yaml.anchor", name="…")
+    if "document" in problem or "directive" in problem:
+        return t("yaml.multi_doc")
+    if "indentation indicator" in problem or "chomping" in problem or "block scalar" in context:
+        return t("yaml.block_scalar")
+    if "'-' indicator" in problem or "block sequence entries" in problem:
+        return t("yaml.bad_indent")
+    if "tag" in problem or "tag" in context or "URI" in problem:
+        return t("yaml.tag", tag="!")
+    if "end of stream" in problem:
+        return t("yaml.unexpected_end")
+    return t("yaml.syntax_unknown")
+
+
+def _last_opening(lines: list[str]) -> tuple[int, int] | None:
+    """Where the last `[` or `{` left open was typed (outside quotes and comments, roughly)."""
+    depth: list[tuple[int, int]] = []
+    for number, text in enumerate(lines, 1):
+        quote = ""
+        for col, ch in enumerate(text, 1):
+            if quote:
+                quote = "" if ch == quote else quote
+            elif ch in "'\"":
+                quote = ch
+            elif ch == "#" and (col == 1 or text[col - 2] in " \t"):
+                break
+            elif ch in "[{":
+                depth.append((number, col))
+            elif ch in "]}" and depth:
+                depth.pop()
+    return depth[-1] if depth else None
 
 
 def expected_mapping(value: object) -> str:

@@ -12,7 +12,9 @@ exactly as given (a caller that puts content in a sentence typesets it itself).
 
 from __future__ import annotations
 
-from cooplevier.messages import assess, atelier, cli, content, files, office, reports
+import functools
+
+from cooplevier.messages import assess, atelier, cli, content, files, office, plan, reports
 from cooplevier.typography import typeset_template
 
 Entry = str | dict[str, str]
@@ -25,7 +27,9 @@ def _merge(*parts: dict[str, Entry]) -> dict[str, Entry]:
     return merged
 
 
-CATALOGUE: dict[str, Entry] = _merge(files.FR, content.FR, assess.FR, cli.FR, reports.FR, office.FR, atelier.FR)
+CATALOGUE: dict[str, Entry] = _merge(
+    files.FR, content.FR, assess.FR, cli.FR, reports.FR, office.FR, atelier.FR, plan.FR
+)
 
 
 def t(key: str, /, **kwargs: object) -> str:
@@ -47,37 +51,31 @@ def tn(key: str, count: int, /, **kwargs: object) -> str:
 
 def role_label(role: str) -> str:
     """A role in running text and tick boxes: « élue ou élu »; unknown ids are shown as they are."""
-    return {
-        "elu": t("role.elu"),
-        "technicien": t("role.technicien"),
-        "societe-civile": t("role.societe-civile"),
-        "partenaire": t("role.partenaire"),
-        "autre": t("role.autre"),
-        "sans-role": t("role.sans-role"),
-    }.get(role, role)
+    return _roles().get(role, (role, role, role))[0]
 
 
 def role_group(role: str) -> str:
     """A role as the heading of a group of respondents (synthesis tables, wheel legend)."""
-    return {
-        "elu": t("role.group.elu"),
-        "technicien": t("role.group.technicien"),
-        "societe-civile": t("role.group.societe-civile"),
-        "partenaire": t("role.group.partenaire"),
-        "autre": t("role.group.autre"),
-        "sans-role": t("role.group.sans-role"),
-    }.get(role, role)
+    return _roles().get(role, (role, role, role))[1]
 
 
 def role_choice(role: str) -> str:
     """A role as a choice in a menu, with who it covers."""
+    return _roles().get(role, (role, role, role))[2]
+
+
+@functools.cache
+def _roles() -> dict[str, tuple[str, str, str]]:
+    """The one table of the roles' French: in running text, as a group's heading, as a menu choice
+    (the roles themselves: `content.ROLES`; « sans rôle » is never offered as a choice)."""
     return {
-        "elu": t("role.choice.elu"),
-        "technicien": t("role.choice.technicien"),
-        "societe-civile": t("role.choice.societe-civile"),
-        "partenaire": t("role.choice.partenaire"),
-        "autre": t("role.choice.autre"),
-    }.get(role, role)
+        "elu": (t("role.elu"), t("role.group.elu"), t("role.choice.elu")),
+        "technicien": (t("role.technicien"), t("role.group.technicien"), t("role.choice.technicien")),
+        "societe-civile": (t("role.societe-civile"), t("role.group.societe-civile"), t("role.choice.societe-civile")),
+        "partenaire": (t("role.partenaire"), t("role.group.partenaire"), t("role.choice.partenaire")),
+        "autre": (t("role.autre"), t("role.group.autre"), t("role.choice.autre")),
+        "sans-role": (t("role.sans-role"), t("role.group.sans-role"), "sans-role"),
+    }
 
 
 def answer_label(value: str) -> str:

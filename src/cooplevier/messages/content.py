@@ -2,6 +2,10 @@
 
 FR: dict[str, str | dict[str, str]] = {
     "yaml.syntax": "syntaxe YAML invalide : {problem}",
+    "yaml.missing_value": "une valeur manque ici (après « : », « - », « [ » ou « {{ ») : complétez la ligne ou retirez ce signe",
+    "yaml.block_scalar": "bloc de texte mal indiqué après « | » ou « > » : écrivez le texte entre guillemets sur la même ligne",
+    "yaml.unexpected_end": "le fichier s'arrête au milieu d'une valeur : complétez-la",
+    "yaml.syntax_unknown": "syntaxe YAML invalide à cet endroit : vérifiez les « : », l'indentation, les guillemets et les crochets de cette ligne",
     "yaml.tab": "tabulation interdite en YAML : indentez avec des espaces",
     "yaml.unclosed_flow": "crochet ou accolade ouvert ici et non fermé : fermez-le sur la même ligne (« ] » ou « }} »)",
     "yaml.unclosed_quote": "guillemet non fermé",
@@ -71,6 +75,7 @@ FR: dict[str, str | dict[str, str]] = {
     "answers.bad_target": "cible « {value} » invalide pour {lever} : attendu une marche de 1 à 5",
     "answers.empty_value": "(vide)",
     "answers.control_char": "caractère de contrôle {code} interdit dans un texte : retirez-le",
+    "answers.refused_char": "caractère {code} interdit dans un texte : retirez-le (un texte ne tient que des caractères que tous les formats de sortie, du terminal au XLSX, reproduisent tels quels et dans l'ordre)",
     "answers.bad_role": "rôle « {value} » invalide : attendu {roles}",
     "answers.text_too_long": "texte trop long ({count} caractères ; au plus {limit})",
     "answers.is_grid": "c'est une grille de réponses, pas un fichier de réponses : cooplevier import la change en fichiers (un par personne), et score, report et validate la lisent telle quelle",

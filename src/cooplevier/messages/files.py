@@ -4,6 +4,7 @@ FR: dict[str, str | dict[str, str]] = {
     "warning.line": "avertissement : {note}",
     "file.not_found": "fichier introuvable",
     "file.is_dir": "c'est un dossier, pas un fichier",
+    "file.dangling_link": "c'est un lien symbolique vers {target}, qui n'existe pas : le résultat n'est pas écrit au bout d'un lien ; donnez le nom du fichier lui-même",
     "file.unreadable": "fichier illisible ({reason})",
     "file.too_big": "fichier trop volumineux ({size} octets ; maximum {limit} octets)",
     "file.empty": "le fichier est vide",

@@ -5,9 +5,11 @@ The terminal tables of the same views are in `cli.tables`.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from cooplevier.content.model import Form, Lever, Pack, Structure
+from cooplevier.content.plan.actions import Action, actions_for
 from cooplevier.messages import answer_label
 
 
@@ -28,7 +30,36 @@ def lever_dict(pack: Pack, lever: Lever) -> dict[str, Any]:
         "discussion": [_text(x) for x in lever.discussion],
         "cases": [c.id for c in pack.cases_for(lever.id)],
         "questions": [q.id for q in pack.questions_for(lever.id)],
+        "actions": [action_dict(a) for a in actions_for(pack, lever.id)],
     }
+
+
+def action_dict(action: Action) -> dict[str, Any]:
+    """An action of the content as data (the contract's keys, then its quote and its wordings)."""
+    wording = {
+        s: {k: v for k, v in vars_of(w).items() if v is not None}
+        for s in ("epci", "petr", "scot", "pnr", "autre")
+        if (w := getattr(action.wording, s)) is not None
+    }
+    return {
+        "id": action.id,
+        "lever": action.lever,
+        "from_step": action.from_step,
+        "to_step": action.to_step,
+        "text": action.text,
+        "leads": action.leads,
+        "body": action.body,
+        "deliverable": action.deliverable,
+        "indicator": action.indicator,
+        "source": action.source,
+        "quote": action.quote,
+        "structures": list(action.structures),
+        "wording": wording,
+    }
+
+
+def vars_of(item: Any) -> dict[str, Any]:
+    return {f.name: getattr(item, f.name) for f in dataclasses.fields(item)}
 
 
 def levers_data(pack: Pack, lever_id: str | None = None) -> dict[str, Any]:

@@ -12,6 +12,9 @@ from cooplevier.content.model import Pack
 from cooplevier.messages import t, tn
 from cooplevier.scoring.compare import Comparison, comparison_data
 from cooplevier.scoring.engine import Result
+from cooplevier.scoring.progress import Series, series_data
+
+SPARK = "▁▂▃▄▅▆▇█"
 
 
 def label(result: Result, word: str, *, mark: Callable[[str], str] = str) -> str:
@@ -56,3 +59,49 @@ def render_comparison(cmp: Comparison, pack: Pack, *, fmt: str, template_dir: Pa
         context["wheel"] = wheel_svg(pack, series, title=t("wheel.compare_title"))
         return render("compare.html.j2", context, template_dir=template_dir)
     return render("compare.md.j2", context, template_dir=template_dir)
+
+
+def spark(values: list[Any]) -> str:
+    """A lever's scores over time as block characters (1 → ▁ … 5 → █; « · » where none)."""
+    out = []
+    for v in values:
+        if v is None:
+            out.append("·")
+        else:
+            out.append(SPARK[min(len(SPARK) - 1, max(0, round((float(v) - 1) / 4 * (len(SPARK) - 1))))])
+    return "".join(out)
+
+
+def render_series(series: Series, pack: Pack, *, fmt: str, template_dir: Path | None = None) -> str:
+    """A group's progress over several points, as json, md or html."""
+    if fmt == "json":
+        return json.dumps(series_data(series), ensure_ascii=False, indent=2) + "\n"
+    from cooplevier.content.model import ROLES
+    from cooplevier.messages import role_group
+    from cooplevier.report.templating import render
+    from cooplevier.typography import protect
+
+    rows = []
+    for lever in pack.levers:
+        values = [p.syn.levers[lever.id].stats.mean for p in series.points]
+        rows.append(
+            {
+                "id": lever.id,
+                "title": lever.short_title,
+                "scores": values,
+                "spark": spark(values),
+                "change": series.lever(lever.id),
+            }
+        )
+    territories = list(dict.fromkeys(protect(name) for p in series.points for name in p.syn.territories))
+    context: dict[str, Any] = {
+        "series": dataclasses.replace(
+            series, points=tuple(dataclasses.replace(p, label=protect(p.label)) for p in series.points)
+        ),
+        "pack": pack,
+        "rows": rows,
+        "territories": territories,
+        "role_labels": {role: role_group(role) for role in ROLES},
+    }
+    name = "compare_series.html.j2" if fmt == "html" else "compare_series.md.j2"
+    return render(name, context, template_dir=template_dir)

@@ -242,6 +242,7 @@ def poster_context(syn: Synthesis, pack: Pack) -> dict[str, Any]:
         "divergent": [row for row in rows if row["divergent"]],
         "divergence_gap": ROLE_GAP,
         "divergence_spread": SPREAD,
+        "divergence_rule": t("synthesis.rule"),
         "wheel": wheel,
         "role_labels": {role: role_group(role) for role in [*ROLES, NO_ROLE]},
     }

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Literal
 
+from cooplevier.content import dataclass  # the standard one, faster to create (start-up)
 from cooplevier.content.model import Case, Lever, Note, Pack, Question, Renewal, Step, StructureType, Text, Trend
+from cooplevier.content.plan.actions import Action, actions_for
 from cooplevier.messages import role_label, t
 from cooplevier.scoring.engine import LeverScore, Result
 
@@ -99,6 +100,7 @@ class RoadmapItem:
     kind: Literal["share", "verify", "start", "continue", "evaluate"]
     lever: Lever | None = None
     step: QuestionLine | None = None  # the question whose next choice is the concrete next step
+    action: Action | None = None  # the content's action for this step up (actions.yaml), worded for the type
 
 
 @dataclass(frozen=True)
@@ -239,7 +241,7 @@ def build_plan(result: Result, pack: Pack) -> Plan:
         wheel_intro=pack.framework.wheel_intro,
         priorities=tuple(priorities),
         other_priorities=others,
-        roadmap=_roadmap(priorities, result),
+        roadmap=_roadmap(priorities, result, pack),
         renewal=pack.framework.renewal,
         trends=pack.framework.trends,
         to_verify=tuple(question(q) for q in result.to_verify),
@@ -319,7 +321,7 @@ def _priority(
     )
 
 
-def _roadmap(priorities: Sequence[Priority], result: Result) -> tuple[Quarter, ...]:
+def _roadmap(priorities: Sequence[Priority], result: Result, pack: Pack) -> tuple[Quarter, ...]:
     """Four quarters: share and check, then one priority started per quarter, then evaluate.
 
     Each lever's concrete step is the next choice of its lowest-answered question (the one the
@@ -330,6 +332,11 @@ def _roadmap(priorities: Sequence[Priority], result: Result) -> tuple[Quarter, .
     def step(p: Priority, index: int) -> QuestionLine | None:
         return p.anchors[index] if len(p.anchors) > index else None
 
+    def action(p: Priority, up: int) -> Action | None:
+        """The content's first action from the lever's step (`up` = 0) or the next one (`up` = 1)."""
+        found = [a for a in actions_for(pack, p.lever.id, result.structure) if a.from_step == p.step + up]
+        return found[0] if found else None
+
     q1: list[RoadmapItem] = [RoadmapItem("share")]
     if result.to_verify:
         q1.append(RoadmapItem("verify"))
@@ -338,9 +345,9 @@ def _roadmap(priorities: Sequence[Priority], result: Result) -> tuple[Quarter, .
     q4: list[RoadmapItem] = []
     slots = (q1, q2, q3)
     for i, p in enumerate(priorities):
-        slots[i].append(RoadmapItem("start", p.lever, step(p, 0)))
+        slots[i].append(RoadmapItem("start", p.lever, step(p, 0), action(p, 0)))
         later = slots[i + 1] if i + 1 < len(slots) else q4
-        later.append(RoadmapItem("continue", p.lever, step(p, 1)))
+        later.append(RoadmapItem("continue", p.lever, step(p, 1), action(p, 1)))
     q4.append(RoadmapItem("evaluate"))
     months = (t("plan.months_1"), t("plan.months_2"), t("plan.months_3"), t("plan.months_4"))
     return tuple(Quarter(f"T{i}", months[i - 1], tuple(items)) for i, items in enumerate((q1, q2, q3, q4), 1))

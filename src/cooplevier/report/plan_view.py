@@ -67,6 +67,7 @@ def plan_data(plan: Plan) -> dict[str, Any]:
                             "kind": it.kind,
                             "lever": it.lever.id if it.lever else None,
                             "question": it.step.question.id if it.step else None,
+                            "action": it.action.id if it.action else None,
                             "next_choice": {"text": it.step.next, "source": it.step.question.source}
                             if it.step and it.step.next
                             else None,

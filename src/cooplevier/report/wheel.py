@@ -11,12 +11,12 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
 from cooplevier import numbers
-from cooplevier.content.model import Pack
+from cooplevier.content import dataclass  # the standard one, faster to create (start-up)
+from cooplevier.content.model import Axis, Pack
 from cooplevier.messages import t
 
 # (stroke dash pattern, marker shape, colour) per series, for the SVG and the PNG wheel alike: a
@@ -40,6 +40,57 @@ class WheelSeries:
     label: str
     levers: Mapping[str, numbers.Number | None]
     dashed: bool = False
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Where the parts of the wheel sit: one geometry for the SVG and the PNG wheel alike, in the
+    drawing's units (`scale` units to one of the SVG's: the PNG is drawn at 3x)."""
+
+    size: float  # the side of the square the wheel is drawn in (the legend goes below it)
+    lever_ids: tuple[str, ...]
+    slice_deg: float  # the angle of one lever's slice
+    centre: float  # x and y of the centre
+    radius: float  # of step 5
+    band_in: float  # the axes' outer band, labelled along its arc
+    band_out: float
+    label_r: float  # where the lever labels sit
+    angles: dict[str, float]  # each lever's spoke, in degrees (0 = east, clockwise)
+    legend_h: float  # the legend below the wheel, when several series are drawn
+
+    @property
+    def ring(self) -> float:
+        """The distance between two steps."""
+        return self.radius / 5
+
+    def sectors(self, pack: Pack) -> list[tuple[Axis, float, float]]:
+        """Each axis with the angles its levers span, from the top, clockwise."""
+        found, start = [], -90.0
+        for axis in pack.axes:
+            end = start + self.slice_deg * len(axis.levers)
+            found.append((axis, start, end))
+            start = end
+        return found
+
+
+def geometry(pack: Pack, series_count: int, *, size: int, scale: int = 1) -> Geometry:
+    """The wheel's geometry for `series_count` series drawn `size` units wide (times `scale`)."""
+    lever_ids = tuple(lid for axis in pack.axes for lid in axis.levers)
+    slice_deg = 360 / len(lever_ids)
+    side = size * scale
+    radius = side * 0.335
+    return Geometry(
+        size=side,
+        lever_ids=lever_ids,
+        slice_deg=slice_deg,
+        centre=side / 2,
+        radius=radius,
+        band_in=radius + side * 0.072,
+        band_out=radius + side * 0.127,
+        label_r=radius + size * 0.038 * scale,
+        angles={lid: -90 + slice_deg * (i + 0.5) for i, lid in enumerate(lever_ids)},
+        legend_h=(22 * series_count + 8) * scale if series_count > 1 else 0,
+    )
 
 
 def _num(value: numbers.Number | None) -> str:
@@ -85,15 +136,11 @@ def _fit(text: str, max_chars: int) -> str:
 
 def wheel_svg(pack: Pack, series: Sequence[WheelSeries], *, title: str, size: int = 420) -> Markup:
     """The wheel as an inline `<svg>` element, with a text alternative listing every score."""
-    lever_ids = [lid for axis in pack.axes for lid in axis.levers]
-    n = len(lever_ids)
-    slice_deg = 360 / n
-    cx = cy = size / 2
-    radius = size * 0.335
-    ring = radius / 5
-    band_in, band_out = radius + size * 0.072, radius + size * 0.127
-    angles = {lid: -90 + slice_deg * (i + 0.5) for i, lid in enumerate(lever_ids)}
-    legend_h = 22 * len(series) + 8 if len(series) > 1 else 0
+    geo = geometry(pack, len(series), size=size)
+    lever_ids, n, slice_deg = list(geo.lever_ids), len(geo.lever_ids), geo.slice_deg
+    cx = cy = geo.centre
+    radius, ring, band_in, band_out = geo.radius, geo.ring, geo.band_in, geo.band_out
+    angles, legend_h = geo.angles, geo.legend_h
     height = size + legend_h
     uid = (
         "w"
@@ -111,10 +158,8 @@ def wheel_svg(pack: Pack, series: Sequence[WheelSeries], *, title: str, size: in
     ]
 
     # axis sectors: a light wedge behind the chart and a labelled outer band
-    start = -90.0
-    for k, axis in enumerate(pack.axes):
-        span = slice_deg * len(axis.levers)
-        end = start + span
+    for k, (axis, start, end) in enumerate(geo.sectors(pack)):
+        span = end - start
         fill = _BAND_FILLS[k % 2]
         large = 1 if span > 180 else 0
         a0, a1 = polar(cx, cy, radius, start), polar(cx, cy, radius, end)
@@ -148,7 +193,6 @@ def wheel_svg(pack: Pack, series: Sequence[WheelSeries], *, title: str, size: in
             f'<textPath href="#{uid}-a{k}" startOffset="50%" text-anchor="middle">{escape(label)}'
             f"</textPath></text>"
         )
-        start = end
 
     # rings for steps 1..5, labelled on the way up
     for level in range(1, 6):
@@ -164,11 +208,7 @@ def wheel_svg(pack: Pack, series: Sequence[WheelSeries], *, title: str, size: in
         )
 
     # spokes and lever labels; axis boundaries drawn heavier
-    boundaries: set[float] = set()
-    acc = -90.0
-    for axis in pack.axes:
-        boundaries.add(round(acc % 360, 3))
-        acc += slice_deg * len(axis.levers)
+    boundaries = {round(start % 360, 3) for _axis, start, _end in geo.sectors(pack)}
     for i in range(n):
         edge = (-90 + slice_deg * i) % 360
         if round(edge, 3) in boundaries:
@@ -184,7 +224,7 @@ def wheel_svg(pack: Pack, series: Sequence[WheelSeries], *, title: str, size: in
         out.append(
             f'<line x1="{cx:.1f}" y1="{cy:.1f}" x2="{sx:.1f}" y2="{sy:.1f}" stroke="#9aa5b1" stroke-width="0.8"/>'
         )
-        lx, ly = polar(cx, cy, radius + size * 0.038, deg)
+        lx, ly = polar(cx, cy, geo.label_r, deg)
         if single is None:
             out.append(
                 f'<text x="{lx:.1f}" y="{ly:.1f}" font-size="{label_font:.1f}" font-weight="700" '

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic
 
+from cooplevier.content import dataclass  # the standard one, faster to create (start-up)
 from cooplevier.content.answers import GRID_SUFFIXES, load_answers
 from cooplevier.content.model import Pack
 from cooplevier.errors import CooplevierError, os_reason, shown

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
@@ -11,6 +11,17 @@ from cooplevier.content.answers import AnswerFile
 from cooplevier.content.model import Pack
 from cooplevier.numbers import score_value
 from cooplevier.scoring.engine import Result
+
+ALL_LEVELS = frozenset(range(1, 6))
+# A migration status -> the levels of an answer that stay comparable across versions: the one place
+# to say it, for a person's comparison and a group's. `kept` and `reworded` carry every level;
+# `level5_changed` (levels 1-4 kept, level 5 asked again) carries 1-4: a question of that status
+# is compared for a person only where both answers are 1-4, and for a group without the 5s.
+COMPARABLE_LEVELS: dict[str, frozenset[int]] = {
+    "kept": ALL_LEVELS,
+    "reworded": ALL_LEVELS,
+    "level5_changed": frozenset(range(1, 5)),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +73,8 @@ class Scope:
 
     versions: tuple[str, ...]  # the older versions read through the map
     questions: tuple[str, ...]  # the current ids compared
+    not_compared: tuple[str, ...] = ()  # the current ids left out
+    partial: Mapping[str, frozenset[int]] = field(default_factory=dict)  # compared for these levels only
 
 
 def common_scope(files: tuple[AnswerFile, AnswerFile], pack: Pack) -> Scope | None:
@@ -79,13 +92,47 @@ def common_scope(files: tuple[AnswerFile, AnswerFile], pack: Pack) -> Scope | No
         migration = pack.migration(version)
         targets = {e.target(qid) for qid, e in migration.questions.items()} if migration else set()
         carried &= targets
-    return Scope(versions, tuple(q.id for q in pack.questions if q.id in carried))
+    return Scope(
+        versions,
+        tuple(q.id for q in pack.questions if q.id in carried),
+        tuple(q.id for q in pack.questions if q.id not in carried),
+        partial_levels(pack, versions),
+    )
 
 
 def restrict(af: AnswerFile, scope: Scope) -> AnswerFile:
     """The file with its answers outside the scope set aside (they are not compared)."""
     keep = set(scope.questions)
     return replace(af, answers={qid: a for qid, a in af.answers.items() if qid in keep})
+
+
+def partial_levels(pack: Pack, versions: tuple[str, ...]) -> dict[str, frozenset[int]]:
+    """The current questions that a map carries only for some levels, from any of `versions`."""
+    out: dict[str, frozenset[int]] = {}
+    for version in versions:
+        migration = pack.migration(version)
+        for qid, entry in migration.questions.items() if migration else ():
+            target, levels = entry.target(qid), COMPARABLE_LEVELS.get(str(entry.status), ALL_LEVELS)
+            if target is not None and levels != ALL_LEVELS:
+                out[target] = out.get(target, ALL_LEVELS) & levels
+    return out
+
+
+def same_levels(pair: tuple[AnswerFile, AnswerFile], scope: Scope) -> tuple[AnswerFile, AnswerFile]:
+    """A question carried for some levels only is compared where both answers are of those levels."""
+    partial = scope.partial
+    if not partial:
+        return pair
+
+    def comparable(qid: str) -> bool:
+        values = [af.answers[qid].value if qid in af.answers else None for af in pair]
+        return all(type(v) is int and v in partial[qid] for v in values)
+
+    drop = {qid for qid in partial if not comparable(qid)}
+    return (
+        replace(pair[0], answers={q: a for q, a in pair[0].answers.items() if q not in drop}),
+        replace(pair[1], answers={q: a for q, a in pair[1].answers.items() if q not in drop}),
+    )
 
 
 def compare(old: Result, new: Result, pack: Pack, scope: Scope | None = None) -> Comparison:
@@ -112,6 +159,16 @@ def _change_data(c: Change) -> dict[str, Any]:
     }
 
 
+def _point(result: Result) -> dict[str, Any]:
+    """One side as an item of `series` (contracts.md, « Progress »): one respondent."""
+    return {
+        "label": result.date or result.file,
+        "respondents": 1,
+        "overall": score_value(result.overall.mean),
+        "levers": {lid: score_value(lv.mean) for lid, lv in result.levers.items()},
+    }
+
+
 def comparison_data(cmp: Comparison) -> dict[str, Any]:
     """The `compare --format json` object (contracts.md)."""
     return {
@@ -122,6 +179,8 @@ def comparison_data(cmp: Comparison) -> dict[str, Any]:
         "levers": {lid: _change_data(c) for lid, c in cmp.levers.items()},
         "gained": list(cmp.gained),
         "lost": list(cmp.lost),
+        "series": [_point(cmp.old), _point(cmp.new)],
+        "not_compared": [] if cmp.scope is None else list(cmp.scope.not_compared),
         "scope": None
         if cmp.scope is None
         else {

@@ -90,6 +90,7 @@ def explain_text(result: Result, pack: Pack) -> str:
     )
     if result.to_verify:
         out.append(t("explain.to_verify", ids=", ".join(result.to_verify)))
+    out += ["", t("explain.divergence", rule=t("synthesis.rule"), roles=t("synthesis.rule_roles"))]
     return "\n".join(out) + "\n"
 
 
@@ -138,6 +139,7 @@ def explain_data(result: Result, pack: Pack) -> dict[str, Any]:
         means = [m for lid in a.levers if (m := result.levers[lid].mean) is not None]
         data["axes"][aid]["levers"] = list(a.levers)
         data["axes"][aid]["computation"] = equation(means, a.mean) if a.mean is not None else None
+    data["divergence_rule"] = {"text": t("synthesis.rule"), "roles_text": t("synthesis.rule_roles")}
     data["reasons"] = {
         lid: _reason(rank, result.levers[lid], result, pack) for rank, lid in enumerate(result.priorities, 1)
     }

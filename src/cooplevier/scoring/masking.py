@@ -13,12 +13,18 @@ The live synthesis is shown to the room, so it must never let anyone read one pe
    out of the shown cells are between 1 and K-1, no cell is shown on that row, only the group's:
    subtracting the cells from it would give those few away.
 3. Never minimum, maximum or any single answer. Divergence is a flag, computed on the people
-   counted, with the project's rule (a gap of ROLE_GAP between two shown groups, or answers
-   spread over SPREAD steps).
+   counted, with the project's rule (`scoring.agreement`: a quarter of the group, at least two
+   people, 1.5 steps or more from another quarter; None, « on ne juge pas », under 4 scorers).
 4. With fewer than K respondents in all, only counts are shown.
 5. Over time. The screen refreshes while people answer: it is drawn from a published copy of
    the answers that moves only in batches of K people (`atelier.publish`), never from the
    answers as they are.
+6. Homogeneity. Scores are whole numbers from 1 to 5: three élus shown at 1 all answered 1.
+   Figures are shown on levers only, as the mean of the answers given to the lever's questions
+   (each answer weighs the same); the questions to discuss are named without any figure. The
+   published copy never holds a batch, nor leaves a role on a question, whose scores all say the
+   same (`atelier.publish`), so no sum the screen lets one compute is that of a unanimous set.
+   The promise this supports, and the viewer it is tested against, are in docs/atelier.md.
 """
 
 from __future__ import annotations
@@ -28,8 +34,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from cooplevier.content.model import ROLES, Pack
+from cooplevier.scoring import agreement
 from cooplevier.scoring.engine import Result
-from cooplevier.scoring.synthesis import NO_ROLE, ROLE_GAP, SPREAD, TOP_QUESTIONS
+from cooplevier.scoring.synthesis import NO_ROLE, TOP_QUESTIONS
 
 OTHERS = "autres"  # the group of merged small roles
 EVERYONE = "groupe"  # the one group when nobody is split
@@ -44,6 +51,7 @@ class Figure:
     cells: Mapping[str, Fraction]
     detail_masked: bool  # some group's cell is held back on this row
     spread: Fraction | None  # only used for the divergence flag and its ordering, never shown alone
+    verdict: bool | None = None  # the divergence rule (scoring.agreement) on the people counted
 
     @property
     def gap(self) -> Fraction | None:
@@ -51,11 +59,9 @@ class Figure:
         return max(values) - min(values) if len(values) >= 2 else None
 
     @property
-    def divergent(self) -> bool:
-        gap = self.gap
-        return (gap is not None and gap >= Fraction(ROLE_GAP)) or (
-            self.mean is not None and self.spread is not None and self.spread >= Fraction(SPREAD)
-        )
+    def divergent(self) -> bool | None:
+        """The group does not agree (True), agrees (False), or is too small to judge or masked (None)."""
+        return self.verdict if self.mean is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,11 +114,18 @@ def project(people: Sequence[Result], pack: Pack, *, min_group: int) -> Projecti
     keys = [g.key for g in groups]
 
     def figure(values: Sequence[tuple[str, Fraction | int | None]]) -> Figure:
-        return _figure(values, keys, min_group)
+        return _figure([(g, () if v is None else (v,)) for g, v in values], keys, min_group)
 
     levers: dict[str, LeverRow] = {}
     for lever in pack.levers:
-        row = figure([(g, r.levers[lever.id].mean) for g, r in counted])
+        # rule 6: a lever's figure is the mean of the answers given to its questions, each answer
+        # weighing the same (not the mean of people's lever means, where someone who answered
+        # one question would weigh as much as all another's answers: near the bounds, that
+        # weight gives their answer away)
+        answers = [
+            (g, tuple(q.value for q in r.levers[lever.id].questions if isinstance(q.value, int))) for g, r in counted
+        ]
+        row = _figure(answers, keys, min_group)
         discuss: tuple[QuestionRow, ...] = ()
         if row.divergent:
             questions = []
@@ -121,7 +134,7 @@ def project(people: Sequence[Result], pack: Pack, *, min_group: int) -> Projecti
                 questions.append(QuestionRow(q.id, q.text, figure(values)))
             questions.sort(key=lambda q: (-(q.figure.gap or 0), -(q.figure.spread or 0), q.id))
             top = questions[:TOP_QUESTIONS]
-            discuss = tuple(q for q in top if q.figure.mean is not None and (q.figure.spread or 0))
+            discuss = tuple(_unfigured(q) for q in top if q.figure.mean is not None and (q.figure.spread or 0))
         levers[lever.id] = LeverRow(lever.id, row, discuss)
     enough = len(people) >= min_group
     divergent = tuple(
@@ -143,6 +156,28 @@ def project(people: Sequence[Result], pack: Pack, *, min_group: int) -> Projecti
     )
 
 
+def admissible(people: Mapping[str, tuple[str | None, Mapping[str, object]]], k: int) -> dict[str, dict[str, object]]:
+    """The answers a static synthesis may draw its figures from (rules 5 and 6 at one moment):
+    person id -> (role, answers by question) in, the same with some answers left out.
+
+    For one question and one role, the answers are kept only if at least K people of that role
+    answered it and their scores (1 to 5) do not all say the same: the workshop's published copy
+    (`atelier.publish`) with everyone in one batch. `project()` of what is kept, scored, is what a
+    masked synthesis of a folder may show (the live screen uses the published copy instead).
+    """
+    by: dict[tuple[str, str | None], list[tuple[str, object]]] = {}
+    for who, (role, answers) in people.items():
+        for question, value in answers.items():
+            by.setdefault((question, role), []).append((who, value))
+    kept: dict[str, dict[str, object]] = {who: {} for who in people}
+    for (question, _role), given in by.items():
+        scores = {v for _w, v in given if isinstance(v, int) and not isinstance(v, bool)}
+        if len(given) >= k and len(scores) != 1:
+            for who, value in given:
+                kept[who][question] = value
+    return kept
+
+
 def _groups(counts: Mapping[str, int], k: int) -> tuple[tuple[Group, ...], tuple[str, ...]]:
     big = [r for r in ROLES if counts.get(r, 0) >= k]
     small = tuple(r for r in counts if r not in big)
@@ -156,25 +191,41 @@ def _groups(counts: Mapping[str, int], k: int) -> tuple[tuple[Group, ...], tuple
     return tuple(groups), small
 
 
-def _figure(values: Sequence[tuple[str, Fraction | int | None]], keys: Sequence[str], k: int) -> Figure:
-    by: dict[str, list[Fraction]] = {}
-    for key, value in values:
-        if value is not None:
-            by.setdefault(key, []).append(Fraction(value))
-    scored = [x for xs in by.values() for x in xs]
+def _figure(values: Sequence[tuple[str, Sequence[Fraction | int]]], keys: Sequence[str], k: int) -> Figure:
+    """One row from each person's values (none: they did not score it); K counts people, and a
+    figure is the mean of all the values it stands for."""
+    by: dict[str, list[list[Fraction]]] = {}
+    for key, person in values:
+        if person:
+            by.setdefault(key, []).append([Fraction(v) for v in person])
+    scored = [p for ps in by.values() for p in ps]
     n = len(scored)
     if n < k:
         return Figure(n, None, {}, bool(n), None)
-    mean = sum(scored, Fraction(0)) / n
-    spread = max(scored) - min(scored)
+    mean = _pooled(scored)
+    means = [sum(p, Fraction(0)) / len(p) for p in scored]
+    spread = max(means) - min(means)
+    verdict = agreement.divergent(agreement.counts_of(means))
     eligible = [key for key in keys if len(by.get(key, ())) >= k]
     hidden = n - sum(len(by[key]) for key in eligible)
     if len(keys) < 2:
-        return Figure(n, mean, {}, False, spread)
+        return Figure(n, mean, {}, False, spread, verdict)
     if 0 < hidden < k:
-        return Figure(n, mean, {}, True, spread)
-    cells = {key: sum(by[key], Fraction(0)) / len(by[key]) for key in eligible}
-    return Figure(n, mean, cells, hidden > 0, spread)
+        return Figure(n, mean, {}, True, spread, verdict)
+    cells = {key: _pooled(by[key]) for key in eligible}
+    return Figure(n, mean, cells, hidden > 0, spread, verdict)
+
+
+def _pooled(people: Sequence[Sequence[Fraction]]) -> Fraction:
+    values = [v for p in people for v in p]
+    return sum(values, Fraction(0)) / len(values)
+
+
+def _unfigured(row: QuestionRow) -> QuestionRow:
+    """A question to discuss, named without any figure (rule 6): a question's scores are single
+    whole numbers, the easiest to pin down."""
+    f = row.figure
+    return QuestionRow(row.id, row.text, Figure(f.n, None, {}, bool(f.cells) or f.detail_masked, None))
 
 
 def _level(result: Result, lever: str, question: str) -> int | None:

@@ -6,10 +6,10 @@ Shared by the serial path (`batch`) and the worker processes (`workers`).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeAlias, TypeVar
 
+from cooplevier.content import dataclass  # the standard one, faster to create (start-up)
 from cooplevier.content.answers import load_answers
 from cooplevier.content.model import Pack
 from cooplevier.errors import CooplevierError, shown

@@ -1,8 +1,9 @@
 """Workshop synthesis: where élus, technicians and civil society agree, and where they diverge.
 
-Divergence rule (docs/batch.md): a lever is divergent when the means of two roles (each with at
-least one respondent who scored it) are `ROLE_GAP` steps apart or more, or when the individual
-scores span `SPREAD` steps or more. Random noise of ±1 around a shared view stays below both.
+Two rules (docs/scoring.md, « Divergence »; `scoring.agreement`): `divergent` says whether the
+group agrees on a lever (a quarter of the group, at least two people, 1.5 steps or more from
+another quarter; None below four scorers); `roles_differ` names the pairs of roles, each of at
+least three people, that see it differently. One person never flags anything.
 """
 
 from __future__ import annotations
@@ -12,16 +13,15 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
 
 from cooplevier.content.model import ROLES, Pack
 from cooplevier.errors import CooplevierError, shown
 from cooplevier.messages import t
-from cooplevier.numbers import score_value
+from cooplevier.scoring import agreement
 from cooplevier.scoring.batch import Batch
 from cooplevier.scoring.engine import Result
 
-ROLE_GAP = 1.5
+ROLE_GAP = 1.5  # kept for the wording of older templates; the rule is `scoring.agreement`
 SPREAD = 2.5
 TOP_QUESTIONS = 3
 NO_ROLE = "sans-role"  # respondents who gave no role: counted, never compared as a group
@@ -38,7 +38,11 @@ class Stats:
     spread: Fraction | None
     by_role: Mapping[str, Fraction]
     role_gap: Fraction | None  # highest role mean minus lowest, over roles (not NO_ROLE)
-    divergent: bool = False
+    divergent: bool | None = None  # rule 1: the group does not agree; None: too few to judge
+    roles_differ: tuple[tuple[str, str], ...] = ()  # rule 2
+    dispersion: Fraction | None = None  # AD_Md: mean distance to the median, in steps
+    gap: Fraction | None = None  # the trimmed gap the rule reads (k-th highest - k-th lowest)
+    counts: Mapping[str, Mapping[Fraction, int]] = dataclasses.field(default_factory=dict)  # role -> score -> people
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,13 +59,30 @@ class LeverSynthesis:
     title: str
     axis: str
     stats: Stats
-    divergent: bool
+    divergent: bool | None  # rule 1; None: too few scored answers to judge
     questions: tuple[QuestionStats, ...]  # most divergent first
+
+    @property
+    def roles_differ(self) -> tuple[tuple[str, str], ...]:
+        """Rule 2: the pairs of roles that see this lever differently."""
+        return self.stats.roles_differ
 
     @property
     def discuss(self) -> tuple[QuestionStats, ...]:
         """The questions to discuss first: where views differ at all, most first."""
-        return tuple(q for q in self.questions[:TOP_QUESTIONS] if (q.stats.spread or 0) > 0)
+        return tuple(
+            q for q in self.questions[:TOP_QUESTIONS] if (q.stats.gap or 0) > 0 or (q.stats.dispersion or 0) > 0
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """A comment typed by a respondent, without their name; role None where it is masked."""
+
+    lever: str
+    question: str
+    text: str
+    role: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +99,27 @@ class Synthesis:
     versions: tuple[str, ...] = ()  # pack versions the files were read as
     short_forms: int = 0  # respondents who answered the short form: a coarser picture
     unscored: int = 0  # files with no scored answer (a workshop participant who only joined): counted, said
+    comments: tuple[Comment, ...] = ()  # in questionnaire order, then as read
+    dates: tuple[str, ...] = ()  # the first and the last answer date (ISO), when files carry one
+    structures: tuple[str, ...] = ()  # the structure types the files name
+    min_group: int = 1  # K of the anonymity rule it was masked with; 1: the unmasked working copy
+    held_back: int = 0  # people left out of every figure by the anonymity rule
+
+    @property
+    def attendance(self) -> dict[str, int]:
+        """Respondents by role, for the roles at or above `min_group` (a count is never an answer)."""
+        return {r: n for r, n in self.roles.items() if r != NO_ROLE and n >= self.min_group}
+
+    @property
+    def discuss_first(self) -> tuple[str, ...]:
+        """« À discuter en premier »: divergent levers, then those roles see differently, then the
+        lowest score (lever order breaks ties; a lever nobody scored comes last)."""
+
+        def key(lv: LeverSynthesis) -> tuple[int, int, Fraction, int]:
+            mean = lv.stats.mean
+            return (lv.divergent is not True, not lv.roles_differ, Fraction(6) if mean is None else mean, lv.number)
+
+        return tuple(lv.id for lv in sorted(self.levers.values(), key=key))
 
 
 Exact = tuple[int, int]  # a score as (numerator, denominator): cheap to hash, count and send
@@ -106,28 +148,53 @@ class Tally:
             counts = self.roles.setdefault(role, {})
             counts[value] = counts.get(value, 0) + 1
 
-    def stats(self) -> Stats:
-        """The divergence rule on exact values: a gap of 1.496 is never taken for 1.5."""
-        if not self.roles:
-            return Stats(0, None, None, None, None, {}, None)
-        means: dict[str, Fraction] = {}
-        n, total = 0, Fraction(0)
-        values: set[Exact] = set()
-        for role in [*ROLES, NO_ROLE]:
-            counts = self.roles.get(role)
-            if not counts:
-                continue
-            count = sum(counts.values())
-            role_total = sum((Fraction(num, den) * k for (num, den), k in counts.items()), Fraction(0))
-            means[role] = role_total / count
-            n, total = n + count, total + role_total
-            values |= counts.keys()
-        low, high = min(Fraction(*v) for v in values), max(Fraction(*v) for v in values)
-        compared = [m for r, m in means.items() if r != NO_ROLE]
-        gap = max(compared) - min(compared) if len(compared) >= 2 else None
-        spread = high - low
-        divergent = (gap is not None and gap >= Fraction(ROLE_GAP)) or spread >= Fraction(SPREAD)
-        return Stats(n, total / n, low, high, spread, means, gap, divergent)
+    def stats(self, roles: Sequence[str] | None = None) -> Stats:
+        """The figures and both divergence rules on exact values (a gap of 1.496 is never 1.5).
+
+        `roles`: only these roles count (a masked synthesis leaves small roles out)."""
+        return stats_of_counts(
+            {
+                role: {Fraction(*v): k for v, k in counts.items()}
+                for role, counts in self.roles.items()
+                if roles is None or role in roles
+            }
+        )
+
+
+def stats_of_counts(by_role: Mapping[str, Mapping[Fraction, int]]) -> Stats:
+    """Stats of scores counted per role: figures, the group rule and the roles rule."""
+    if not any(by_role.values()):
+        return Stats(0, None, None, None, None, {}, None)
+    means: dict[str, Fraction] = {}
+    n, total = 0, Fraction(0)
+    kept: dict[str, Mapping[Fraction, int]] = {}
+    for role in [*ROLES, NO_ROLE, *sorted(set(by_role) - {*ROLES, NO_ROLE})]:
+        counts = by_role.get(role)
+        if not counts:
+            continue
+        count = sum(counts.values())
+        role_total = sum((v * k for v, k in counts.items()), Fraction(0))
+        means[role] = role_total / count
+        n, total = n + count, total + role_total
+        kept[role] = counts
+    everyone = agreement.merge(list(kept.values()))
+    low, high = min(everyone), max(everyone)
+    compared = [m for r, m in means.items() if r != NO_ROLE]
+    role_gap = max(compared) - min(compared) if len(compared) >= 2 else None
+    return Stats(
+        n,
+        total / n,
+        low,
+        high,
+        high - low,
+        means,
+        role_gap,
+        divergent=agreement.divergent(everyone),
+        roles_differ=agreement.roles_differ(kept, [r for r in kept if r != NO_ROLE]),
+        dispersion=agreement.dispersion(everyone),
+        gap=agreement.trimmed_gap(everyone),
+        counts=kept,
+    )
 
 
 def stats(values: Iterable[tuple[str, Fraction | int | None]]) -> Stats:
@@ -139,7 +206,7 @@ def stats(values: Iterable[tuple[str, Fraction | int | None]]) -> Stats:
 
 
 def is_divergent(s: Stats) -> bool:
-    return s.divergent
+    return s.divergent is True
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +222,9 @@ class Contribution:
     axes: tuple[Exact | None, ...]  # in the pack's axis order
     levers: tuple[Exact | None, ...]  # in the pack's lever order
     steps: bytes  # the step chosen for each question, in `pack.questions` order; 0: none
+    date: str | None = None
+    structure: str | None = None
+    comments: tuple[tuple[str, str], ...] = ()  # (question id, text)
 
 
 def as_contribution(result: Result, pack: Pack) -> Contribution:
@@ -171,6 +241,9 @@ def as_contribution(result: Result, pack: Pack) -> Contribution:
         axes=tuple(exact(result.axes[a.id].mean) for a in pack.axes),
         levers=tuple(exact(result.levers[lv.id].mean) for lv in pack.levers),
         steps=bytes(int(chosen.get(q.id, 0)) for q in pack.questions),
+        date=result.date,
+        structure=result.structure,
+        comments=result.comments,
     )
 
 
@@ -188,6 +261,9 @@ def synthesize(items: Iterable[Result | Contribution], pack: Pack, *, refused: S
     counts: dict[str, int] = {}
     territories: dict[str, str] = {}  # compared name -> first spelling met
     versions: set[str] = set()
+    dates: set[str] = set()
+    structures: set[str] = set()
+    said: list[tuple[str, str, str]] = []  # (question, text, role)
     short = respondents = unscored = 0
     for item in items:
         c = item if isinstance(item, Contribution) else as_contribution(item, pack)
@@ -199,6 +275,11 @@ def synthesize(items: Iterable[Result | Contribution], pack: Pack, *, refused: S
         if c.version:
             versions.add(c.version)
         short += c.form == "short"
+        if c.date:
+            dates.add(c.date)
+        if c.structure:
+            structures.add(c.structure)
+        said.extend((qid, text, role) for qid, text in c.comments)
         overall.add(role, c.overall)
         for tally, value in zip(axes, c.axes, strict=True):
             tally.add(role, value)
@@ -212,15 +293,18 @@ def synthesize(items: Iterable[Result | Contribution], pack: Pack, *, refused: S
     for lever, tally in zip(pack.levers, levers, strict=True):
         lever_stats = tally.stats()
         qs = [QuestionStats(q.id, q.text, by_question[q.id]) for q in pack.questions_for(lever.id)]
-        qs.sort(key=lambda q: (-(q.stats.role_gap or 0), -(q.stats.spread or 0), q.id))
+        qs.sort(key=lambda q: (-(q.stats.gap or 0), -(q.stats.dispersion or 0), q.id))
         lever_views[lever.id] = LeverSynthesis(
             lever.id, lever.number, lever.title, lever.axis, lever_stats, lever_stats.divergent, tuple(qs)
         )
     divergent = tuple(
         lid
-        for lid, lv in sorted(lever_views.items(), key=lambda kv: (-(kv[1].stats.role_gap or 0), kv[1].number))
+        for lid, lv in sorted(lever_views.items(), key=lambda kv: (-(kv[1].stats.gap or 0), kv[1].number))
         if lv.divergent
     )
+    order = {q.id: i for i, q in enumerate(pack.questions)}
+    lever_of = {q.id: q.lever for q in pack.questions}
+    said.sort(key=lambda c: order.get(c[0], len(order)))  # stable: as read within a question
     return Synthesis(
         respondents=respondents,
         roles={role: counts[role] for role in [*ROLES, NO_ROLE] if role in counts},
@@ -234,6 +318,9 @@ def synthesize(items: Iterable[Result | Contribution], pack: Pack, *, refused: S
         versions=tuple(sorted(versions)),
         short_forms=short,
         unscored=unscored,
+        comments=tuple(Comment(lever_of.get(q, ""), q, text, role) for q, text, role in said),
+        dates=(min(dates), max(dates)) if dates else (),
+        structures=tuple(sorted(structures)),
     )
 
 
@@ -247,42 +334,3 @@ def synthesize_batch(results: Batch[Contribution] | Batch[Result], pack: Pack) -
     refused = {r.file for r in results.refused}
     files = [shown(item) for item in results.items if isinstance(item, str) and shown(item) not in refused]
     return dataclasses.replace(syn, files=tuple(files), refused=tuple(r.file for r in results.refused))
-
-
-def _stats_data(s: Stats) -> dict[str, Any]:
-    return {
-        "n": s.n,
-        "mean": score_value(s.mean),
-        "min": score_value(s.min),
-        "max": score_value(s.max),
-        "spread": score_value(s.spread),
-        "by_role": {role: score_value(m) for role, m in s.by_role.items()},
-        "role_gap": score_value(s.role_gap),
-    }
-
-
-def synthesis_data(syn: Synthesis) -> dict[str, Any]:
-    """The `report --format json` object over several files (contracts.md)."""
-    return {
-        "respondents": syn.respondents,
-        "unscored": syn.unscored,
-        "roles": dict(syn.roles),
-        "territories": list(syn.territories),
-        "files": list(syn.files),
-        "refused": list(syn.refused),
-        "rule": {"role_gap": ROLE_GAP, "spread": SPREAD},
-        "overall": _stats_data(syn.overall),
-        "axes": {aid: _stats_data(s) for aid, s in syn.axes.items()},
-        "levers": {
-            lid: {
-                **_stats_data(lv.stats),
-                "axis": lv.axis,
-                "divergent": lv.divergent,
-                "questions": {q.id: _stats_data(q.stats) for q in lv.questions},
-                "discuss": [q.id for q in lv.discuss] if lv.divergent else [],
-            }
-            for lid, lv in syn.levers.items()
-        },
-        "divergent": list(syn.divergent),
-        "short_forms": syn.short_forms,
-    }

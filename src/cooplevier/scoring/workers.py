@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from cooplevier.content.load import load_pack
 from cooplevier.content.model import Pack
-from cooplevier.files import forget_inputs
 from cooplevier.messages import t
 from cooplevier.scoring.outcomes import Convert, Notice, Refused, Scored, T, Work, score_one
 
@@ -51,7 +50,6 @@ def _init_worker(content_dir: str | None, pack: Pack | None) -> None:
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
     _end_with_parent()
-    forget_inputs()  # a worker writes no result: the files it reads need no guarding (files.note_read)
     if pack is None:
         pack = load_pack(Path(content_dir) if content_dir else None)
     _WORKER_PACK = (content_dir, pack)

@@ -31,12 +31,6 @@ def data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def image_beside(output: str) -> Path:
-    """Where the wheel of a Markdown report goes: `plan.md` → `plan-roue.png`, same folder."""
-    path = Path(output)
-    return path.with_name(f"{path.stem}-{WHEEL_NAME}")
-
-
 def _document(markdown: str, png: bytes, fmt: str) -> bytes:
     from cooplevier.report.office.document import from_markdown
 
@@ -59,10 +53,12 @@ def plan_document(plan: Plan, pack: Pack, fmt: str, *, template_dir: Path | None
     return _document(markdown, png, fmt)
 
 
-def synthesis_document(syn: Synthesis, pack: Pack, fmt: str, *, template_dir: Path | None = None) -> bytes:
-    """The workshop synthesis as a .docx or .odt file."""
+def synthesis_document(
+    syn: Synthesis, pack: Pack, fmt: str, *, template_dir: Path | None = None, notes: str | None = None
+) -> bytes:
+    """The workshop synthesis as a .docx or .odt file; `notes`: « Conclusions de l'atelier »."""
     from cooplevier.report.synthesis import group_series, render_synthesis
 
     png = wheel_image(pack, group_series(syn, pack))
-    markdown = render_synthesis(syn, pack, fmt="md", template_dir=template_dir, wheel_src=WHEEL_NAME)
+    markdown = render_synthesis(syn, pack, fmt="md", template_dir=template_dir, wheel_src=WHEEL_NAME, notes=notes)
     return _document(markdown, png, fmt)

@@ -21,7 +21,7 @@ from typing import Any
 from cooplevier import numbers
 from cooplevier.content.model import Pack
 from cooplevier.messages import t
-from cooplevier.report.wheel import STYLES, WheelSeries, polar, series_points
+from cooplevier.report.wheel import STYLES, WheelSeries, geometry, polar, series_points
 
 SCALE = 3  # drawn at 3x and kept: 1 260 px wide, about 250 dpi at the 13 cm of the documents
 _COLOURS = tuple(colour for _, _, colour in STYLES)  # one palette with the SVG wheel (report/wheel.py)
@@ -77,22 +77,14 @@ def wheel_png(pack: Pack, series: Sequence[WheelSeries], *, size: int = 420) -> 
     from PIL import Image, ImageDraw
 
     k = SCALE
-    side = size * k
-    lever_ids = [lid for axis in pack.axes for lid in axis.levers]
-    n = len(lever_ids)
-    slice_deg = 360 / n
-    legend_h = (22 * len(series) + 8) * k if len(series) > 1 else 0
+    geo = geometry(pack, len(series), size=size, scale=k)
+    side, legend_h, lever_ids, angles = size * k, int(geo.legend_h), list(geo.lever_ids), geo.angles
     image = Image.new("RGB", (side, side + legend_h), "white")
     draw = ImageDraw.Draw(image)
-    cx = cy = side / 2
-    radius = side * 0.335
-    ring = radius / 5
-    band_in, band_out = radius + side * 0.072, radius + side * 0.127
-    angles = {lid: -90 + slice_deg * (i + 0.5) for i, lid in enumerate(lever_ids)}
+    cx = cy = geo.centre
+    radius, ring, band_in, band_out = geo.radius, geo.ring, geo.band_in, geo.band_out
 
-    start = -90.0
-    for index, axis in enumerate(pack.axes):
-        end = start + slice_deg * len(axis.levers)
+    for index, (axis, start, end) in enumerate(geo.sectors(pack)):
         fill = _BANDS[index % 2]
         box_out = (cx - band_out, cy - band_out, cx + band_out, cy + band_out)
         box_in = (cx - band_in, cy - band_in, cx + band_in, cy + band_in)
@@ -102,7 +94,6 @@ def wheel_png(pack: Pack, series: Sequence[WheelSeries], *, size: int = 420) -> 
         draw.arc(box_in, start + 0.6, end - 0.6, fill="#5a6b80", width=k)
         draw.pieslice((cx - radius, cy - radius, cx + radius, cy + radius), start, end, fill=_tint(fill))
         _arc_text(image, axis.short, cx, cy, (band_in + band_out) / 2, start, end, int(max(9.0, size * 0.027) * k))
-        start = end
 
     small = int(max(7.5, size * 0.02) * k)
     for level in range(1, 6):
@@ -115,16 +106,14 @@ def wheel_png(pack: Pack, series: Sequence[WheelSeries], *, size: int = 420) -> 
         font, label = _text(str(level), small)
         draw.text((cx + 3 * k, cy - r - 2 * k), label, font=font, fill="#4a5565", anchor="lb")
 
-    edge = -90.0
-    for axis in pack.axes:
+    for _axis, edge, _end in geo.sectors(pack):
         draw.line((cx, cy, *polar(cx, cy, band_out, edge)), fill="#33414f", width=int(1.6 * k))
-        edge += slice_deg * len(axis.levers)
     single = series[0] if len(series) == 1 else None
     label_px = int(max(9.0, size * 0.028) * k)
     for lid in lever_ids:
         deg = angles[lid]
         draw.line((cx, cy, *polar(cx, cy, radius, deg)), fill="#9aa5b1", width=max(1, int(0.8 * k)))
-        lx, ly = polar(cx, cy, radius + size * 0.038 * k, deg)
+        lx, ly = polar(cx, cy, geo.label_r, deg)
         font, label = _text(lid, label_px, bold=True)
         if single is None:
             draw.text((lx, ly), label, font=font, fill="#111111", anchor="mm")

@@ -6,7 +6,9 @@
 - « Leviers »: each lever with its title, short title, axis and number of questions;
 - « Par rôle »: the mean of every lever, axis and the whole, for all and for each role (exact
   means, rounded once by `numbers.score_value`, as in `report --format json`);
-- « Escalier »: the five steps, what a reader needs to read a « marche ».
+- « Escalier »: the five steps, what a reader needs to read a « marche »;
+- « Commentaires »: the comments typed with the answers, by lever and question, without names; a
+  comment carries its role only where that role has at least `COMMENT_ROLE_MIN` respondents.
 
 Text from the answer files is written exactly, as string cells: `=HYPERLINK(…)` stays that text,
 is never a formula, and shows no `'`. Every sheet prints on A4 landscape, one page wide.
@@ -46,6 +48,10 @@ class Row:
     cells: tuple[Cell, ...]
     role: str | None
     means: tuple[Ratio | None, ...]  # the whole, each axis, each lever: (numerator, denominator)
+    comments: tuple[tuple[str, str], ...] = ()  # (question id, text)
+
+
+COMMENT_ROLE_MIN = 3  # the anonymity rule's default K (scoring.circulate.DEFAULT_MIN_GROUP)
 
 
 def header(pack: Pack) -> list[str]:
@@ -92,7 +98,8 @@ def row(result: Result, pack: Pack) -> Row:
         *(result.axes[a.id].mean for a in pack.axes),
         *(result.levers[lv.id].mean for lv in pack.levers),
     ]
-    return Row(tuple(cells), result.role, tuple(None if m is None else (m.numerator, m.denominator) for m in means))
+    ratios = tuple(None if m is None else (m.numerator, m.denominator) for m in means)
+    return Row(tuple(cells), result.role, ratios, result.comments)
 
 
 def _text(value: str) -> str:
@@ -168,15 +175,18 @@ def _build(wb: Any, rows: Iterable[Row], stream: IO[bytes], pack: Pack) -> int:
     ws.append(_head_cells(ws, titles))
     date_style = _date_style(ws)
     count = 0
+    said: list[tuple[str, str, str]] = []  # (question, text, role)
     for item in rows:
         ws.append(_cells(ws, item.cells, date_style))
         means.add(ALL, item.means)
         means.add(item.role or "sans-role", item.means)
+        said.extend((qid, text, item.role or "sans-role") for qid, text in item.comments)
         count += 1
     ws.auto_filter.ref = f"A1:{_letter(len(titles))}{count + 1}"
     _levers_sheet(wb, pack)
     _roles_sheet(wb, pack, means)
     _staircase_sheet(wb, pack)
+    _comments_sheet(wb, pack, said, means.people)
     # Built aside, then copied: a closed pipe or a full disk then fails in our hands, not inside
     # openpyxl's half-written zip (which would leave its generators to complain at exit).
     with tempfile.SpooledTemporaryFile(max_size=8 << 20) as built:
@@ -323,3 +333,31 @@ def _staircase_sheet(wb: Any, pack: Pack) -> None:
     titles = [t("xlsx.step"), t("xlsx.step_label"), t("xlsx.step_description")]
     rows = [(s.level, s.label.text, s.description.text) for s in pack.staircase]
     _sheet(wb, t("xlsx.sheet_staircase"), titles, (9, 30, 90), rows, height=45)
+
+
+def _comments_sheet(wb: Any, pack: Pack, said: list[tuple[str, str, str]], people: dict[str, int]) -> None:
+    """« Commentaires »: by lever and question, in questionnaire order; text kept as typed (never a formula)."""
+    order = {q.id: i for i, q in enumerate(pack.questions)}
+    said.sort(key=lambda c: order.get(c[0], len(order)))
+    titles = [t("xlsx.lever_id"), t("xlsx.question_id"), t("xlsx.question_text"), t("xlsx.comment"), t("xlsx.role")]
+    ws = wb.create_sheet(t("xlsx.sheet_comments"))
+    widths = (8, 9, 50, 70, 22)
+    _columns(ws, widths)
+    ws.freeze_panes = "A2"
+    _print(ws)
+    titles = [typeset(title) for title in titles]
+    ws.row_dimensions[1].height = row_height(titles, widths, 0.8)
+    ws.append(_head_cells(ws, titles))
+    for number, (qid, text, role) in enumerate(said, 2):
+        question = pack.question(qid) if qid in order else None
+        shown = role_group(role) if role != "sans-role" and people.get(role, 0) >= COMMENT_ROLE_MIN else None
+        values = [
+            question.lever if question else "",
+            qid,
+            typeset(question.text) if question else "",
+            _text(text),  # as typed: typed as a string cell, never read as a formula
+            shown,
+        ]
+        ws.row_dimensions[number].height = row_height([v or "" for v in values], widths, 1.0)
+        ws.append([_top(ws, v) for v in values])
+    ws.auto_filter.ref = f"A1:{_letter(len(titles))}{len(said) + 1}"

@@ -91,6 +91,9 @@ def test_a_grid_where_an_answer_file_is_expected_is_named_as_a_grid(
     a = tmp_path / "a.yaml"
     a.write_text(HEAD + "answers:\n  L1.Q2: 3\n", encoding="utf-8")
     result = cli(*[x.format(a=a, grid=grid) for x in command], input="q\n")
+    if command[0] == "compare":  # compare reads grids since turn 3: an empty one is said as such
+        assert result.exit_code == 1 and "aucune colonne remplie" in result.stderr and "octet" not in result.stderr
+        return
     assert result.exit_code == 1 and "grille de réponses" in result.stderr and "octet" not in result.stderr
 
 

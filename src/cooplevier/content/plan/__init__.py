@@ -1,0 +1,1 @@
+"""The cooperation plan in the content layer: the actions, the legal calendar, plan files."""
