@@ -101,6 +101,10 @@ def test_lan_puts_the_network_address_in_the_links(tmp_path: Path, monkeypatch: 
     """Nothing is sent anywhere: the address finder is replaced and the server returns at once."""
     seen: dict[str, Any] = {}
     monkeypatch.setattr(server, "lan_address", lambda: "192.0.2.10")
+    from cooplevier.atelier.facilitation import network
+
+    checked: list[tuple[str, int]] = []  # the start-up's check is asked about the links' address, never run here
+    monkeypatch.setattr(network, "answers", lambda host, port: checked.append((host, port)) is None)
 
     def serve(app: Any, listening: server.Listening) -> None:
         seen["bound"] = listening.sock.getsockname()[0]
@@ -114,6 +118,7 @@ def test_lan_puts_the_network_address_in_the_links(tmp_path: Path, monkeypatch: 
         "http://192.0.2.10:"
     )
     assert seen["bound"] == "0.0.0.0" and "appareils du même réseau" in result.stderr
+    assert [host for host, _port in checked] == ["192.0.2.10"] and "ne répond pas" not in result.stderr
 
 
 def test_localhost_by_default_text_output_with_a_qr_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

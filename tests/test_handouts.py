@@ -298,5 +298,8 @@ def test_structure_and_short_are_for_the_questionnaire_and_the_guide(cli: Any) -
     assert cli("handout", "questionnaire", "--structure", "pnr", "--format", "md").exit_code == 0
     guide = cli("handout", "guide", "--short", "--format", "md")
     assert guide.exit_code == 0 and "--short" in guide.stdout and "10 questions" in guide.stdout
-    refused = cli("handout", "cards", "--structure", "pnr")
+    cards = cli("handout", "cards", "--structure", "pnr", "--format", "md")
+    plain = cli("handout", "cards", "--format", "md")
+    assert cards.exit_code == 0 and "ne changent rien aux cartes" in cards.stderr and cards.stdout == plain.stdout
+    refused = cli("handout", "poster", "x.yaml", "--structure", "pnr")
     assert refused.exit_code == 2 and "questionnaire" in refused.stderr

@@ -18,6 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from cooplevier.atelier import views
+from cooplevier.atelier.facilitation import routes as facilitation
 from cooplevier.atelier.security import FormRefused, read_form
 from cooplevier.atelier.workshop import Workshop
 from cooplevier.content.model import Pack
@@ -116,6 +117,7 @@ class Facilitator:
             questions=len(self.w.registry.questions),
             respondents=self.w.projection().respondents,
             notices=list(self.w.registry.notices),
+            **facilitation.dashboard_context(self.w),  # pacing, countdown, erasure, archive
         )
 
     async def dashboard(self, request: Request) -> Response:
@@ -176,7 +178,7 @@ class Facilitator:
         if not self._shown(request):
             return views.not_found()
         svg = views.qr_svg(self.w.participant_url, title=t("atelier.qr_title"))
-        return views.page("qr.html.j2", self._screen_context(request, qr=svg))
+        return views.page("qr.html.j2", self._screen_context(request, qr=svg, **self._wifi()))
 
     async def qr_image(self, request: Request) -> Response:
         if not self._shown(request):
@@ -188,14 +190,18 @@ class Facilitator:
         if not self._allowed(request):
             return views.not_found()
         svg = views.qr_svg(self.w.participant_url, title=t("atelier.qr_title"))
-        return views.page(
-            "poster.html.j2",
-            self._context(
-                qr=svg,
-                questions=len(self.w.registry.questions),
-                minutes=reading_load(self.w.registry.questions).minutes,
-            ),
+        questions = self.w.registry.questions
+        context = self._context(
+            qr=svg, questions=len(questions), minutes=reading_load(questions).minutes, **self._wifi()
         )
+        return views.page("poster.html.j2", context)
+
+    def _wifi(self) -> dict[str, Any]:
+        """The Wi-Fi QR code beside the join one (`--wifi`, atelier.facilitation.network), when given."""
+        if self.w.wifi is None:
+            return {"wifi": None}
+        ssid, text = self.w.wifi
+        return {"wifi": {"ssid": ssid, "qr": views.qr_svg(text, title=t("atelier.wifi_title", ssid=ssid))}}
 
     async def switch(self, request: Request) -> Response:
         if not self._allowed(request):

@@ -26,6 +26,7 @@ import hashlib
 import json
 import logging
 import re
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -105,6 +106,8 @@ class Participant:
     position: int = 0  # index in the steps of the page to show next
     finished: bool = False
     revision: int = 0  # bumped at each change of the answers: a cached score is kept until then
+    moved: float = 0.0  # when they last saved or moved (epoch seconds): the dashboard's pacing
+    first: float = 0.0  # when they saved their first answer: their pace is measured from it
     lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False, compare=False)
 
     @property
@@ -181,6 +184,8 @@ class Registry:
             person = Participant(pid, af.role, af.name, str(record.get("joined", "")), dict(af.answers))
             person.position = _int_in(record.get("position"), 0, len(self.steps), default=self._first_open(person))
             person.finished = record.get("finished") is True
+            person.moved = _time_of(record.get("moved")) or path.stat().st_mtime
+            person.first = _time_of(record.get("first"))
             self.people[pid] = person
         if taken_over:
             self.notice(tn("atelier.locks_taken_over", len(taken_over)))
@@ -228,7 +233,7 @@ class Registry:
             while pid in self.people:  # pragma: no cover - 64 random bits
                 pid = new_participant_id()
             joined = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-            person = Participant(pid, role, name, joined)
+            person = Participant(pid, role, name, joined, moved=time.time())
             await self._in_thread(self._write, person, person.answers, 0, False)
             self.people[pid] = person
             self.version += 1
@@ -246,8 +251,10 @@ class Registry:
         """Merge one answer (or none: a move only), write it, then keep it; the lock orders two tabs."""
         async with person.lock:
             answers = dict(person.answers)
+            person.moved = time.time()
             if question is not None and value is not None:
                 answers[question] = Answer(value, comment)
+                person.first = person.first or person.moved
             finished = person.finished or position >= len(self.steps)
             try:
                 await self._in_thread(self._write, person, answers, position, finished)
@@ -283,6 +290,7 @@ class Registry:
         self.digests[person.id] = _digest(text.encode("utf-8"))
         self.stats[person.id] = _stat(path)
         record = {"id": person.id, "joined": person.joined, "position": position, "finished": finished}
+        record.update(moved=round(person.moved, 1), first=round(person.first, 1))
         write_private(records_dir(self.folder) / f"{person.id}.json", json.dumps(record).encode("utf-8"))
 
     def _adopt(self, person: Participant) -> None:
@@ -324,6 +332,10 @@ class Registry:
     def answered(self) -> list[Participant]:
         """Everyone who answered at least one question (the synthesis's respondents)."""
         return [p for p in self if p.answers]
+
+
+def _time_of(value: object) -> float:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) and value > 0 else 0.0
 
 
 def _int_in(value: object, low: int, high: int, *, default: int) -> int:

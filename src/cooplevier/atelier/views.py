@@ -17,6 +17,7 @@ from cooplevier.numbers import score as fr_score
 from cooplevier.resources import shipped_dir
 
 STATIC = {"atelier.css": "text/css; charset=utf-8", "refresh.js": "text/javascript; charset=utf-8"}
+STATIC["countdown.js"] = "text/javascript; charset=utf-8"  # the phones' countdown (atelier.facilitation.pacing)
 
 
 @functools.cache

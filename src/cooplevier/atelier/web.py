@@ -18,6 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from cooplevier.atelier import facilitator, views
+from cooplevier.atelier.facilitation import routes as facilitation
 from cooplevier.atelier.participants import ChangedOnDisk, HeldElsewhere, Participant, WorkshopFull
 from cooplevier.atelier.security import FormRefused, SecurityHeaders, read_form
 from cooplevier.atelier.workshop import Workshop
@@ -46,6 +47,7 @@ def create_app(workshop: Workshop) -> Any:
         Route("/a/{code}/reprendre/{token}", p.resume, methods=["GET", "POST"]),
         Route("/a/{code}/static/{name}", p.static, methods=["GET"]),
         *f.routes(),
+        *facilitation.routes(workshop, p, f, cookie_age=COOKIE_AGE),  # countdown, erasure, archive, « vos données »
     ]
     app = Starlette(routes=routes, exception_handlers={404: _not_found, 405: _not_allowed})
     app.router.redirect_slashes = False  # a stray "/" is a 404, never a redirect built from the Host header
@@ -91,6 +93,8 @@ class Participants:
             "territory": w.state.settings.territory,
             "closed": w.state.closed,
             "resume": None,
+            "countdown": w.timer.view(),  # the facilitator's countdown, shown at the top of every page
+            "privacy_link": f"{self._base()}/donnees",
             **more,
         }
 

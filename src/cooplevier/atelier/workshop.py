@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
+from cooplevier.atelier.facilitation.pacing import Timer, load_timer
 from cooplevier.atelier.participants import Participant, Registry
 from cooplevier.atelier.publish import Published
 from cooplevier.atelier.security import JoinLimiter
@@ -49,6 +50,8 @@ class Workshop:
     _state_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     published: Published = field(default_factory=Published)  # what the screen is drawn from (rule 5), on disk
     folder_lock: IO[bytes] | None = None  # held while this process serves the folder (state.lock_folder)
+    timer: Timer = field(default_factory=Timer)  # --minutes and the countdown (atelier.facilitation.pacing), on disk
+    wifi: tuple[str, str] | None = None  # (network name, Wi-Fi QR text), atelier.facilitation.network: in memory only
 
     def release(self) -> None:
         """Let the folder go (its lock) and stop the writer threads, once serving is over."""
@@ -190,4 +193,5 @@ def start_workshop(
         limiter=JoinLimiter(join_rate),
         folder_lock=held,
         published=load_published(folder),
+        timer=load_timer(folder),
     )

@@ -47,6 +47,8 @@ def atelier(
     lan: Annotated[bool, typer.Option("--lan", help=t("help.atelier.lan"))] = False,
     min_group: Annotated[int | None, typer.Option("--min-group", metavar="K", help=t("help.atelier.min_group"))] = None,
     join_rate: Annotated[int, typer.Option("--join-rate", metavar="N", help=t("help.atelier.join_rate"))] = 30,
+    minutes: Annotated[int | None, typer.Option("--minutes", metavar="N", help=t("help.atelier.minutes"))] = None,
+    wifi: Annotated[str | None, typer.Option("--wifi", metavar="SSID", help=t("help.atelier.wifi"))] = None,
     format: Annotated[
         AtelierFormat, typer.Option("--format", "-f", help=t("help.atelier.format"))
     ] = AtelierFormat.text,
@@ -64,6 +66,9 @@ def atelier(
         raise UsageError(t("atelier.bad_join_rate", value=join_rate))
     if lan and host is not None:
         raise UsageError(t("atelier.lan_and_host"))
+    if minutes is not None and not 1 <= minutes <= 600:
+        raise UsageError(t("atelier.bad_minutes", value=minutes))
+    wifi_text = _ask_wifi(wifi) if wifi is not None else None  # before anything is made or listened on
     if territory is not None and (not territory.strip() or len(territory) > 200):
         raise UsageError(t("atelier.bad_territory"))
     from cooplevier.content.answers import text_problem
@@ -75,6 +80,7 @@ def atelier(
         raise CooplevierError(t("atelier.no_short"))
 
     from cooplevier.atelier import server
+    from cooplevier.atelier.facilitation import startup
     from cooplevier.atelier.web import create_app
     from cooplevier.atelier.workshop import start_workshop
 
@@ -96,6 +102,8 @@ def atelier(
         chosen = port if port is not None else (workshop.state.port or DEFAULT_PORT)
         listening = server.listen(host, chosen, lan=lan)
         workshop.remember_port(listening.port)
+        startup.plan(workshop, minutes)  # --minutes, kept in the state folder
+        workshop.wifi = wifi_text
         workshop.base_url = f"http://{listening.host}:{listening.port}"
         workshop.local_only = listening.local_only
         app = create_app(workshop)
@@ -137,6 +145,7 @@ def _announce(workshop: Workshop, listening: Listening, fmt: AtelierFormat) -> N
             "  " + workshop.participant_url,
             "",
             qr_text(workshop.participant_url),
+            *_wifi_lines(workshop),
             t("atelier.facilitator_link"),
             "  " + workshop.facilitator_url,
             "",
@@ -149,4 +158,35 @@ def _announce(workshop: Workshop, listening: Listening, fmt: AtelierFormat) -> N
     if workshop.state.closed:
         message(t("atelier.is_closed"))
     message(t("atelier.local_only") if listening.local_only else t("atelier.on_network"))
+    from cooplevier.atelier.facilitation import startup
+
+    for note in startup.notes(workshop, listening.host, listening.port):  # the time; the network check
+        message(note)
     message(t("atelier.how_to_stop"))
+
+
+def _ask_wifi(ssid: str) -> tuple[str, str]:
+    """The Wi-Fi QR code's text: the password is asked here, hidden, never taken from the command line."""
+    from cooplevier.atelier.facilitation.network import wifi_payload, wifi_problem
+
+    if wifi_problem(ssid, "") == "ssid":
+        raise UsageError(t("atelier.wifi_bad_ssid", ssid=ssid))
+    password = typer.prompt(
+        t("atelier.wifi_prompt", ssid=ssid),
+        default="",
+        show_default=False,
+        hide_input=True,
+        err=True,
+        prompt_suffix="\u00a0: ",
+    )
+    if wifi_problem(ssid, password) == "password":
+        raise UsageError(t("atelier.wifi_bad_password"))
+    return ssid, wifi_payload(ssid, password)
+
+
+def _wifi_lines(workshop: Workshop) -> list[str]:
+    from cooplevier.atelier.views import qr_text
+
+    if workshop.wifi is None:
+        return []
+    return [t("atelier.wifi_qr", ssid=workshop.wifi[0]), "", qr_text(workshop.wifi[1])]

@@ -74,6 +74,11 @@ def handout(
     if bool(paths) != (kind is HandoutKind.poster):
         raise UsageError(t("handout.answers_only_poster") if paths else t("handout.poster_needs_answers"))
     kind_of = check_structure(structure)
+    if (kind_of or short) and kind is HandoutKind.cards:  # a set of cards serves every table: said, not refused
+        from cooplevier.cli.console import message
+
+        message(t("handout.cards_same_for_all"))
+        kind_of, short = None, False
     if (kind_of or short) and kind not in (HandoutKind.questionnaire, HandoutKind.guide):
         raise UsageError(t("handout.structure_only"))
     if format is HandoutFormat.pdf and output in (None, "-") and sys.stdout.isatty():

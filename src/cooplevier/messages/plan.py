@@ -69,6 +69,7 @@ FR: dict[str, str | dict[str, str]] = {
     "plan.yaml_head": "Plan de coopération (format plan/1), proposé par cooplevier à partir du diagnostic.\nComplétez les pilotes, les échéances et les statuts (a-venir, en-cours, fait, abandonne) ;\n« en retard » ne s'écrit pas : cooplevier suivi le calcule depuis l'échéance.\nNotes de suivi : notes: {{2027: \"…\"}} sous chaque action.",
     "import.not_plan": "ce classeur n'est pas un tableau de plan (feuilles « Plan » et « Actions » attendues) : importez les grilles de réponses et les plans séparément",
     "import.one_plan_file": "un seul classeur de plan quand --output nomme un fichier .yaml",
+    "plan.sheet_hidden": "pas de feuille « {sheet} » visible dans ce classeur : une feuille masquée n'est jamais lue ; affichez-la dans Excel ou LibreOffice",
     "import.plan_origin": "Importé du classeur {source} par cooplevier import.",
     "import.plan_written": {
         "one": "{file} : plan de {count} action importé de {source}",

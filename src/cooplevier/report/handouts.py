@@ -147,6 +147,7 @@ def context(
         ctx["sections"] = the_form.sections
     elif kind == "guide":
         ctx["sections"] = the_form.sections
+        ctx.update(_reading_minutes(pack, structure, form))  # the phone workshop's timings
         ctx["axes_lines"] = [
             f"{axis.title} : " + ", ".join(f"{lid} {pack.lever(lid).short_title}" for lid in axis.levers)
             for axis in pack.axes
@@ -167,6 +168,17 @@ def context(
             raise CooplevierError(t("handout.poster_needs_answers"))
         ctx.update(poster_context(synthesis, pack))
     return ctx
+
+
+def _reading_minutes(pack: Pack, structure: Structure | None, form: Form | None) -> dict[str, int | None]:
+    """The time the guide announces, from the one measure of a form's length (content.reading)."""
+    from cooplevier.content.reading import reading_load
+
+    short = pack.form(structure, "short") if form != "short" else ()
+    return {
+        "reading_minutes": reading_load(pack.form(structure, form)).minutes,
+        "short_minutes": reading_load(short).minutes if short else None,
+    }
 
 
 def render_handout(

@@ -96,14 +96,37 @@ def cell_name(row: int, col: int) -> str:
 
 
 def read_plan_workbook(path: Path, pack: Pack) -> PlanFile:
-    sheets = {s.name: s for s in read_sheets(path)}
+    from cooplevier.content.answers import text_problem
+    from cooplevier.content.sheets import choose_sheet
+
+    every = read_sheets(path)
     errors: list[CooplevierError] = []
 
     def refuse(sheet: str, row: int, col: int, message: str) -> None:
         errors.append(CooplevierError(message, file=f"{path}:{sheet}!{cell_name(row, col)}"))
 
-    header = _header(sheets[PLAN_SHEET], refuse)
-    actions = _actions(sheets[ACTIONS_SHEET], refuse, pack)
+    def visible(name: str) -> Sheet:  # never a hidden sheet (issue 18): the visible one, or Excel's copy
+        copy = re.compile(re.escape(name) + r" \(\d+\)")
+        chosen, _notes = choose_sheet(
+            every,
+            lambda s: s.name == name or bool(copy.fullmatch(s.name)),
+            lambda s: False,
+            exact=lambda s: s.name == name,
+        )
+        if chosen is None:
+            raise CooplevierError(t("plan.sheet_hidden", sheet=name), file=path)
+        return chosen
+
+    plan_sheet, actions_sheet = visible(PLAN_SHEET), visible(ACTIONS_SHEET)
+    for sheet in (plan_sheet, actions_sheet):  # what a cell may hold: what every output carries (charset.py)
+        for r, row in enumerate(sheet.rows):
+            for c, value in enumerate(row):
+                if isinstance(value, str) and (problem := text_problem(value)) is not None:
+                    refuse(sheet.name, r, c, problem)
+    if errors:
+        raise ErrorGroup(errors)
+    header = _header(plan_sheet, refuse)
+    actions = _actions(actions_sheet, refuse, pack)
     if errors:
         raise ErrorGroup(errors)
     return PlanFile(cooplevier=FORMAT, actions=tuple(actions), **header)
