@@ -501,7 +501,7 @@ def smaller_pack(tmp_path: Path, pack: Pack) -> Pack:
 
 def test_changed_content_sets_answers_aside_without_losing_them(pack: Pack, smaller_pack: Pack, tmp_path: Path) -> None:
     path = tmp_path / "t.yaml"
-    answers = {"L1.Q2": 7, "L1.Q5": 2, "L1.Q6": 3, "L1.Q7": "na", "L1.Q8": {"level": 4, "comment": "deux  espaces"}}
+    answers = {"L1.Q2": 7, "L1.Q5": 2, "L1.Q6": 3, "L1.Q10": "na", "L1.Q8": {"level": 4, "comment": "deux  espaces"}}
     path.write_text(answers_yaml(answers), encoding="utf-8")
     code, p = run(smaller_pack, path, ["5", "q"], territory=None, role=None)
     assert code == 0
@@ -511,7 +511,7 @@ def test_changed_content_sets_answers_aside_without_losing_them(pack: Pack, smal
     assert any('L1.Q8: {"level": 4, "comment": "deux  espaces"}' in w for w in p.warnings)
     # the invalid one is asked again; the unknown one is not a question any more
     assert p.questions[0].question.id == "L1.Q2"
-    assert saved(path, smaller_pack) == {"L1.Q2": 5, "L1.Q5": 2, "L1.Q6": 3, "L1.Q7": "na"}
+    assert saved(path, smaller_pack) == {"L1.Q2": 5, "L1.Q5": 2, "L1.Q6": 3, "L1.Q10": "na"}
     # kept, word for word, in comments at the top of the file
     text = path.read_text(encoding="utf-8")
     assert '#   L1.Q8: {"level": 4, "comment": "deux  espaces"}' in text

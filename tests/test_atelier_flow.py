@@ -315,7 +315,8 @@ def test_help_gives_practices_vigilance_and_territories_with_their_source(
     panel = c.get(f"{r.base}/levier/{lever}").text
     question = c.get(f"{r.base}/question/{first.id}").text
     for html in (panel, question):
-        assert "Exemples de pratiques" in html and "Points de vigilance" in html and "Territoires cités" in html
+        assert "Exemples de pratiques" in html and "Points de vigilance" in html
+        assert "Autres territoires proches" in html  # the project's links, under their own heading
         assert case.name.replace("'", "&#39;") in html and "lien proposé par cooplevier" in html
         assert typeset(note).replace("'", "&#39;") in html
     assert typeset(first.help.text).replace("'", "&#39;") in question  # the deck's words

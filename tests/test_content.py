@@ -88,7 +88,7 @@ def _line_of(path: Path, needle: str) -> int:
             "cases.yaml", "lever: L7", "lever: L77", "lever: L77", "levier « L77 » inconnu", id="case-unknown-lever"
         ),
         pytest.param(
-            "questions.yaml", 'id: "L2.Q5"', 'id: "L2.Q1"', 'id: "L2.Q1"', "en double", id="duplicate-question-id"
+            "questions.yaml", 'id: "L2.Q10"', 'id: "L2.Q1"', 'id: "L2.Q1"', "en double", id="duplicate-question-id"
         ),
         pytest.param(
             "levers.yaml",
@@ -129,7 +129,7 @@ def test_broken_copy_fails_with_location(
 
 def test_every_error_is_reported_at_once(cli: Callable[..., object], broken_pack: PackEditor) -> None:
     broken_pack("cases.yaml", "lever: L7", "lever: L77")
-    root = broken_pack("questions.yaml", 'id: "L2.Q5"', 'id: "L2.Q1"')
+    root = broken_pack("questions.yaml", 'id: "L2.Q10"', 'id: "L2.Q1"')
     result = cli("validate", "--content", str(root))
     assert result.exit_code == 1
     assert "L77" in result.stderr and "en double" in result.stderr

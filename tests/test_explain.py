@@ -9,7 +9,7 @@ from typing import Any
 
 from cooplevier.typography import typeset
 
-EXAMPLE = Path(__file__).parent / "data" / "explain.yaml"  # the 1.0 example, ids moved to their 2.0 places
+EXAMPLE = Path(__file__).parent / "data" / "explain.yaml"  # the 1.0 example, ids moved to their 2.1 places
 
 
 def test_explain_traces_each_lever_to_its_answers_and_lines(cli: Callable[..., Any]) -> None:
@@ -18,7 +18,7 @@ def test_explain_traces_each_lever_to_its_answers_and_lines(cli: Callable[..., A
     out = result.stdout
     assert "L1.Q2   ligne 9    marche 4" in out
     assert "L1.Q6   ligne 11   non concerné (hors score)" in out
-    assert "L1.Q7   ligne 12   je ne sais pas (à vérifier, hors score)" in out
+    assert "L1.Q10  ligne 12   je ne sais pas (à vérifier, hors score)" in out
     assert typeset("(4 + 3) / 2 = 3,5 → marche 3 « Coordination »") in out
     assert typeset("cible : marche 4 (fixée dans le fichier)") in out  # targets: {L3: 4}
     assert typeset("axe : moyenne des leviers notés (L3 + L4) : (1,5 + 3) / 2 = 2,25 → marche 2") in out
@@ -26,7 +26,7 @@ def test_explain_traces_each_lever_to_its_answers_and_lines(cli: Callable[..., A
     assert "écart 1,25 → fragile" in out
     assert "1. L3 Espaces de dialogue — levier le plus faible (1,5) de l'axe le plus faible" in out
     assert typeset("Complétude : 15 questions traitées sur 49 (31 %)") in out
-    assert typeset("À vérifier (je ne sais pas) : L1.Q7") in out
+    assert typeset("À vérifier (je ne sais pas) : L1.Q10") in out
     assert "\x1b[" not in out
 
 

@@ -1,4 +1,4 @@
-"""Questionnaire 2.0 reads, scores and rewrites the answer files of 1.0 through the migration map."""
+"""Questionnaire 2.1 reads, scores and rewrites the answer files of 1.0 through the chained migration maps."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ OLD_IDS = DATA.joinpath("questions-1.0-ids.txt").read_text(encoding="utf-8").spl
 
 def test_every_question_of_1_0_is_in_the_map(pack: Pack) -> None:
     migration = pack.migration("1.0")
-    assert migration is not None and pack.meta.version == "2.0"
+    assert migration is not None and pack.meta.version == "2.1"
     assert len(OLD_IDS) == 44 and set(migration.questions) == set(OLD_IDS)
     for old, entry in migration.questions.items():
         target = entry.target(old)
@@ -36,9 +36,9 @@ def test_a_1_0_file_is_read_through_the_map_and_says_so(pack: Pack) -> None:
     assert migration is not None
     carried = {old for old, _ in af.migrated.carried}
     for old in carried:
-        assert migration.questions[old].status in ("kept", "reworded")
+        assert migration.questions[old].status in ("kept", "reworded", "level5_changed")
     for old, _raw, entry in af.migrated.dropped:
-        assert entry.status in ("replaced", "removed") and old not in af.answers
+        assert entry.status in ("replaced", "removed", "level5_changed") and old not in af.answers
     assert set(af.answers) == {new for _, new in af.migrated.carried}
     assert any("version 1.0" in w and "reprises" in w for w in af.warnings)
 
@@ -52,13 +52,13 @@ def test_score_report_and_validate_take_a_1_0_file(cli: Callable[..., Any], tmp_
     assert cli("report", str(OLD), "--format", "md").exit_code == 0
 
 
-def test_migrate_rewrites_for_2_0_and_loses_nothing(cli: Callable[..., Any], pack: Pack, tmp_path: Path) -> None:
+def test_migrate_rewrites_for_2_1_and_loses_nothing(cli: Callable[..., Any], pack: Pack, tmp_path: Path) -> None:
     out = tmp_path / "nouveau.yaml"
     result = cli("migrate", str(OLD), "--output", str(out))
     assert result.exit_code == 0, result.stderr
     assert "réécrit depuis la version 1.0" in result.stderr
     text = out.read_text(encoding="utf-8")
-    assert "content: mairie-conseils-2015@2.0" in text
+    assert "content: mairie-conseils-2015@2.1" in text
     new = load_answers(out, pack)
     assert new.migrated is None and new.territory == "Pays Exemple"
     old = load_answers(OLD, pack)

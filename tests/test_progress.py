@@ -46,12 +46,13 @@ def carried() -> set[str]:
 
 def test_two_workshops_a_year_apart_across_versions_tell_a_true_story(cli: Callable[..., Any], tmp_path: Path) -> None:
     # answers vary by person (a role's answers that all say the same show no figure once masked)
-    before = folder(tmp_path / "2025", lambda i: dict.fromkeys(OLD_IDS, 2 + i % 3), ROLES, version="1.0")
+    # levels 1-4 only: a question whose level 5 changed (level5_changed) is compared without its 5s
+    before = folder(tmp_path / "2025", lambda i: dict.fromkeys(OLD_IDS, 1 + i % 3), ROLES, version="1.0")
     keep = carried()
     # this year: one step up on every question the map carries, 1 on the new ones: a fair comparison
     # sees the step up, and nothing of the new questions
     after = folder(
-        tmp_path / "2026", lambda i: {q.id: 3 + i % 3 if q.id in keep else 1 + i % 2 for q in PACK.questions}, ROLES
+        tmp_path / "2026", lambda i: {q.id: 2 + i % 3 if q.id in keep else 1 + i % 2 for q in PACK.questions}, ROLES
     )
     result = cli("compare", str(before), str(after), "--format", "json")
     assert result.exit_code == 0, result.stderr

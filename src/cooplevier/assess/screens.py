@@ -19,6 +19,7 @@ class Intro:
     questions: int | None  # None: not known yet (the structure type is chosen afterwards)
     levers: int
     axes: int
+    minutes: int | None = None  # the time announced, reading_load(form).minutes; None with `questions`
 
 
 @dataclass(frozen=True, slots=True)

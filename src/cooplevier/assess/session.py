@@ -22,6 +22,7 @@ from cooplevier.assess.screens import HelpView, Intro, LeverIntro, Prompter, Que
 from cooplevier.assess.store import ChangedOnDisk, Store
 from cooplevier.content.answers import Answer, text_problem
 from cooplevier.content.model import STRUCTURES, Form, Pack, Role, Structure
+from cooplevier.content.reading import reading_load
 from cooplevier.errors import CooplevierError, ExitCode, Stopped
 from cooplevier.messages import t, tn
 
@@ -62,14 +63,16 @@ def assess(
     opened = None
     sizes = {len(pack.form(s, form)) for s in STRUCTURES}  # the count, if no structure type changes it
     known = structure is not None or len(sizes) == 1
-    prompter.show(Intro(len(pack.form(structure, form)) if known else None, len(pack.levers), len(pack.axes)))
+    shown = pack.form(structure, form)
+    minutes = reading_load(shown).minutes if known else None  # the time announced everywhere for this form
+    prompter.show(Intro(len(shown) if known else None, len(pack.levers), len(pack.axes), minutes))
     try:
         opened = open_store(pack, prompter, path, Wanted(territory, role, name, structure, form), today)
         store = opened.store
         questions = pack.form(store.base.structure, store.base.form)
         q = Questionnaire(questions, store.base.answers)
         if not known and not opened.resumed and not q.complete:  # said once the structure is chosen
-            prompter.say(tn("assess.question_count", len(questions)))
+            prompter.say(tn("assess.question_count", len(questions), minutes=reading_load(questions).minutes))
         if opened.resumed:
             show_structure(pack, prompter, store.base.structure)
         if q.complete:

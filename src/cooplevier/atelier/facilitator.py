@@ -22,6 +22,7 @@ from cooplevier.atelier.facilitation import routes as facilitation
 from cooplevier.atelier.security import FormRefused, read_form
 from cooplevier.atelier.workshop import Workshop
 from cooplevier.content.model import Pack
+from cooplevier.content.reading import reading_load
 from cooplevier.messages import role_group, t
 from cooplevier.scoring.masking import EVERYONE, OTHERS, Projection
 
@@ -193,7 +194,10 @@ class Facilitator:
         if not self._allowed(request):
             return views.not_found()
         svg = views.qr_svg(self.w.participant_url, title=t("atelier.qr_title"))
-        context = self._context(qr=svg, questions=len(self.w.registry.questions), **self._wifi())
+        questions = self.w.registry.questions
+        context = self._context(
+            qr=svg, questions=len(questions), minutes=reading_load(questions).minutes, **self._wifi()
+        )
         return views.page("poster.html.j2", context)
 
     def _wifi(self) -> dict[str, Any]:

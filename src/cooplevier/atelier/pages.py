@@ -26,7 +26,9 @@ def cases_of(pack: Pack, lever_id: str) -> list[CaseView]:
     found = []
     for case in pack.cases_for(lever_id):
         link = next(link for link in case.levers if link.lever == lever_id)
-        found.append(CaseView(case.name, case.kind, case.summary.text, link.source == "editorial", link.note))
+        editorial = link.source == "editorial"
+        said = case.summary if editorial else pack.cited_as(case, lever_id)
+        found.append(CaseView(case.name, case.kind, said.text, editorial, link.note))
     return sorted(found, key=lambda c: c.editorial)
 
 

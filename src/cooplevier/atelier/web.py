@@ -24,6 +24,7 @@ from cooplevier.atelier.security import FormRefused, SecurityHeaders, read_form
 from cooplevier.atelier.workshop import Workshop
 from cooplevier.content.answers import control_char, parse_value, text_problem
 from cooplevier.content.model import ROLES
+from cooplevier.content.reading import reading_load
 from cooplevier.errors import CooplevierError
 from cooplevier.messages import role_choice
 
@@ -152,6 +153,7 @@ class Participants:
             typed=typed,
             error=error,
             questions=len(self.w.registry.questions),
+            minutes=reading_load(self.w.registry.questions).minutes,
             min_group=self.w.min_group,
             structure=self._structure(),
         )

@@ -153,7 +153,13 @@ def render(screen: Screen) -> RenderableType:
             return Group(
                 Text(t("assess.title"), style="bold"),
                 Text(
-                    t("assess.welcome", questions=screen.questions, levers=screen.levers, axes=screen.axes)
+                    t(
+                        "assess.welcome",
+                        questions=screen.questions,
+                        levers=screen.levers,
+                        axes=screen.axes,
+                        minutes=screen.minutes,
+                    )
                     if screen.questions is not None
                     else t("assess.welcome_open", levers=screen.levers, axes=screen.axes)
                 ),

@@ -170,7 +170,7 @@ def parse_answers(doc: YamlDoc, pack: Pack, *, lenient: bool = False) -> AnswerF
     if isinstance(raw_answers, dict):
         migration = older_version(data.get("content"), list(raw_answers), pack)
         if migration is not None:
-            raw_answers, migrated = carry(raw_answers, migration)
+            raw_answers, migrated = carry(raw_answers, migration, structure)
     origins = {new: old for old, new in migrated.carried} if migrated else {}
     answers, set_aside = _answers(doc, raw_answers, pack, errors, lenient=lenient, origins=origins)
     errors.raise_any()

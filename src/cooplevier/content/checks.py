@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from cooplevier.content.migrate import compose, version_key
 from cooplevier.content.model import (
     AXIS_IDS,
     LEVELS,
@@ -178,17 +179,26 @@ def _check_forms(fw: Framework, qf: QuestionsFile, doc: YamlDoc, levers_doc: Yam
 
 
 def _check_migrations(qf: QuestionsFile, mf: MigrationsFile, doc: YamlDoc, err: _Report) -> None:
-    """Every answer is carried to a question that exists; a retired id is never a question again."""
+    """Every answer is carried to a question that exists; a retired id is never a question again.
+
+    Maps are chained (1.0 → 2.0 → 2.1): each is checked as composed with the later ones, so that
+    an answer of any older version lands on a question of this one.
+    """
     current = {q.id for q in qf.questions}
-    for i, migration in enumerate(mf.migrations):
-        for old, entry in migration.questions.items():
+    steps = sorted(range(len(mf.migrations)), key=lambda i: version_key(mf.migrations[i].from_))
+    for n, i in enumerate(steps):
+        composed = mf.migrations[i]
+        for j in steps[n + 1 :]:
+            composed = compose(composed, mf.migrations[j])
+        for old, entry in mf.migrations[i].questions.items():
             where = ("migrations", i, "questions", old)
-            target = entry.target(old)
-            if entry.status in ("kept", "reworded") and target not in current:
+            final = composed.questions[old]
+            target = final.target(old)
+            if target is not None and target not in current:
                 err(doc, where, t("content.migration_target", id=old, target=target))
             if entry.status in ("replaced", "removed") and old in current:
                 err(doc, where, t("content.migration_reused", id=old))
-            for new in entry.by:
+            for new in final.by:
                 if new not in current:
                     err(doc, (*where, "by"), t("content.migration_target", id=old, target=new))
 

@@ -8,6 +8,7 @@ import functools
 from pathlib import Path
 
 from cooplevier import cache
+from cooplevier.content.migrate import chained
 from cooplevier.content.model import (
     OPTIONAL_FILES,
     PACK_FILES,
@@ -140,6 +141,7 @@ def _build(root: Path, docs: dict[str, YamlDoc], *, check: bool) -> Pack:
         structures=questions_file.structures,
         observed=cases_file.observed,
         migrations=migrations.migrations,
+        chains={m.from_: chain for m in migrations.migrations if (chain := chained(migrations.migrations, m.from_))},
         actions=actions.actions,
         calendar=calendar.calendar,
     )
@@ -148,6 +150,6 @@ def _build(root: Path, docs: dict[str, YamlDoc], *, check: bool) -> Pack:
 @functools.cache
 def _code_digest() -> bytes:
     here = Path(__file__).parent  # the code that reads, converts and checks a pack
-    names: tuple[str, ...] = ("__init__", "model", "schema", "checks", "strict_yaml", "load")
+    names: tuple[str, ...] = ("__init__", "model", "schema", "checks", "strict_yaml", "load", "migrate")
     names += ("plan/actions", "plan/checks", "plan/calendar")
     return cache.source_digest(*(here / f"{name}.py" for name in names))

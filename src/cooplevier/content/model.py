@@ -176,21 +176,30 @@ class CasesFile:
     observed: Text | None = None  # when the cases were observed: one banner dates them all
 
 
-MigrationStatus = Literal["kept", "reworded", "replaced", "removed"]
+MigrationStatus = Literal["kept", "reworded", "level5_changed", "replaced", "removed"]
+CARRIED: tuple[MigrationStatus, ...] = ("kept", "reworded", "level5_changed")  # in order of the change
 
 
 @dataclass(frozen=True, slots=True)
 class MigrationEntry:
-    """What becomes of an answer given to one question of an older version."""
+    """What becomes of an answer given to one question of an older version (`level5_changed`: levels
+    1 to 4 keep their meaning, level 5 describes another situation: a 5 is asked again)."""
 
     status: MigrationStatus
-    to: str | None = None  # kept, reworded: the question the answer is carried to (default: the same id)
+    to: str | None = None  # kept, reworded, level5_changed: the question the answer goes to (default: same id)
     by: tuple[str, ...] = ()  # replaced: the new questions to ask instead
     note: str | None = None
+    replaced_for: tuple[str, ...] = ()  # structure types whose wording changed meaning: not carried for them
 
     def target(self, question: str) -> str | None:
         """Where an answer to `question` goes, or None when it cannot be carried."""
-        return (self.to or question) if self.status in ("kept", "reworded") else None
+        return (self.to or question) if self.status in CARRIED else None
+
+    def carries(self, level: object, structure: str | None = None) -> bool:
+        """Whether an answer of this `level` (1–5, "na", "unknown"), in a file of that type, is carried."""
+        if self.status not in CARRIED or (structure is not None and structure in self.replaced_for):
+            return False
+        return not (self.status == "level5_changed" and level == 5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,7 +289,8 @@ class Pack:
     root: str
     structures: tuple[StructureType, ...] = ()
     observed: Text | None = None
-    migrations: tuple[Migration, ...] = ()
+    migrations: tuple[Migration, ...] = ()  # one map per version step, as written
+    chains: dict[str, Migration] = field(default_factory=dict, compare=False)  # from each version to this one
     actions: tuple[Any, ...] = ()  # actions.yaml, read through content.plan.actions
     calendar: tuple[Any, ...] = ()  # calendar.yaml, read through content.plan.calendar
     warnings: tuple[str, ...] = field(default=(), compare=False)  # a file read as Windows-1252, said by the CLI
@@ -342,6 +352,12 @@ class Pack:
     def cases_for(self, lever_id: str) -> tuple[Case, ...]:
         return tuple(c for c in self.cases if lever_id in c.lever_ids)
 
+    def cited_as(self, case: Case, lever_id: str) -> Text:
+        """What the deck says of `case` under this lever: the lever's example naming it, not the summary."""
+        seed = [x for x in self.lever(lever_id).practices if x.source == "seed"]
+        said = [x for name in (case.name, case.name.split()[-1]) for x in seed if name in x.text]
+        return said[0] if said else case.summary
+
     def ordered_questions(self) -> Iterator[Question]:
         """Questions in questionnaire order: axis by axis, lever by lever."""
         for axis in self.axes:
@@ -372,8 +388,8 @@ class Pack:
         return found
 
     def migration(self, version: str) -> Migration | None:
-        """The map that reads answers of the older `version`, if the pack has one."""
-        return next((m for m in self.migrations if m.from_ == version), None)
+        """The map that reads answers of the older `version` into this one (steps chained), if any."""
+        return self.chains.get(version)
 
     def structure_type(self, structure: Structure) -> StructureType | None:
         return next((s for s in self.structures if s.id == structure), None)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from cooplevier.content.model import ROLES, Axis, Form, Lever, Pack, Structure, Text
+from cooplevier.content.reading import reading_load
 from cooplevier.errors import CooplevierError
 from cooplevier.messages import answer_label, role_group, role_label, t
 from cooplevier.report.forms import question_form
@@ -135,6 +136,7 @@ def context(
         "unknown_label": answer_label("unknown"),
         "form": the_form,
         "question_count": the_form.count,
+        "minutes": reading_load(pack.form(structure, form)).minutes,
         "today": (today or dt.date.today()).isoformat(),
     }
     if kind == "cards":

@@ -289,7 +289,7 @@ def _priority(
     for case in pack.cases_for(lever_id):
         link = next(ln for ln in case.levers if ln.lever == lever_id)
         if link.source == "seed":
-            cited.append(case)
+            cited.append(dataclasses.replace(case, summary=pack.cited_as(case, lever_id)))
         else:
             proposed.append(ProposedCase(case, link.note))
     # the next steps of the roadmap: the lowest answers first, in questionnaire order among equals
