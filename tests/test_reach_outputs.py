@@ -56,7 +56,12 @@ def test_migrate_json_says_what_each_file_kept_dropped_and_must_ask_again(
     pack: Pack, tmp_path: Path, cli: Callable[..., Any]
 ) -> None:
     old = shutil.copy(OLD, tmp_path / "ancien.yaml")
-    current = shutil.copy(EXAMPLE, tmp_path / "actuel.yaml")
+    current = tmp_path / "actuel.yaml"  # a file of the pack's own version: copied as it is
+    first = pack.questions[0].id
+    current.write_text(
+        f"cooplevier: answers/1\nterritory: Pays Actuel\ncontent: {pack.ref}\nanswers:\n  {first}: 3\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "migres"
     out.mkdir()
     missing = tmp_path / "absent.yaml"
