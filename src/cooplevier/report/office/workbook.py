@@ -278,13 +278,7 @@ def _sheet(
     height: float | None = None,
 ) -> None:
     """A small sheet of the workbook: bold header, filter, frozen header, wrapped text, A4 landscape."""
-    ws = wb.create_sheet(name)
-    _columns(ws, widths)
-    ws.freeze_panes = "A2"
-    _print(ws)
-    titles = [typeset(title) for title in titles]
-    ws.row_dimensions[1].height = row_height(titles, widths, 0.8)
-    ws.append(_head_cells(ws, titles))
+    ws = _headed_sheet(wb, name, titles, widths)
     count = 0
     for values in rows:  # content of the pack: typeset as every output
         count += 1
@@ -292,6 +286,18 @@ def _sheet(
         ws.row_dimensions[count + 1].height = max(height or 0, row_height(values, widths, 1.0))
         ws.append([_top(ws, v) for v in values])
     ws.auto_filter.ref = f"A1:{_letter(len(titles))}{count + 1}"
+
+
+def _headed_sheet(wb: Any, name: str, titles: Sequence[str], widths: Sequence[float]) -> Any:
+    """A new sheet with its columns, frozen bold header (typeset) and A4 landscape printing."""
+    ws = wb.create_sheet(name)
+    _columns(ws, widths)
+    ws.freeze_panes = "A2"
+    _print(ws)
+    typeset_titles = [typeset(title) for title in titles]
+    ws.row_dimensions[1].height = row_height(typeset_titles, widths, 0.8)
+    ws.append(_head_cells(ws, typeset_titles))
+    return ws
 
 
 def _top(ws: Any, value: Any) -> Any:
@@ -340,14 +346,8 @@ def _comments_sheet(wb: Any, pack: Pack, said: list[tuple[str, str, str]], peopl
     order = {q.id: i for i, q in enumerate(pack.questions)}
     said.sort(key=lambda c: order.get(c[0], len(order)))
     titles = [t("xlsx.lever_id"), t("xlsx.question_id"), t("xlsx.question_text"), t("xlsx.comment"), t("xlsx.role")]
-    ws = wb.create_sheet(t("xlsx.sheet_comments"))
     widths = (8, 9, 50, 70, 22)
-    _columns(ws, widths)
-    ws.freeze_panes = "A2"
-    _print(ws)
-    titles = [typeset(title) for title in titles]
-    ws.row_dimensions[1].height = row_height(titles, widths, 0.8)
-    ws.append(_head_cells(ws, titles))
+    ws = _headed_sheet(wb, t("xlsx.sheet_comments"), titles, widths)
     for number, (qid, text, role) in enumerate(said, 2):
         question = pack.question(qid) if qid in order else None
         shown = role_group(role) if role != "sans-role" and people.get(role, 0) >= COMMENT_ROLE_MIN else None
