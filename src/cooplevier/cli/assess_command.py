@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cooplevier.cli.app import ContentOpt, ShortOpt, StructureOpt, check_structure, command, load
-from cooplevier.content import ROLES
+from cooplevier.content import ROLES, Role
 from cooplevier.errors import UsageError
 from cooplevier.messages import t
+
+if TYPE_CHECKING:
+    from cooplevier.content.model import Structure
 
 
 @command(help=t("help.assess"), epilog=t("help.assess.epilog"))
@@ -32,6 +35,26 @@ def assess(
     from cooplevier.assess.session import assess as run
     from cooplevier.cli.terminal import TerminalPrompter
 
+    kind, checked_role = _check_options(role, file, structure, territory=territory, name=name)
+    pack = load(content)
+    return run(
+        pack,
+        TerminalPrompter(),
+        path=file,
+        territory=territory,
+        role=checked_role,
+        name=name.strip() or None if name else None,
+        structure=kind,
+        form="short" if short else None,
+        content=content,
+        yes=yes,
+    )
+
+
+def _check_options(
+    role: str | None, file: Path | None, structure: str | None, *, territory: str | None, name: str | None
+) -> tuple[Structure | None, Role | None]:
+    """The refusals before any question is asked (exit 2). The structure and the role, checked."""
     if role is not None and role not in ROLES:
         raise UsageError(t("answers.bad_role", value=role, roles=", ".join(ROLES)))
     from cooplevier.content.answers import text_problem
@@ -43,16 +66,4 @@ def assess(
         problem = text_problem(value) if value is not None else None
         if problem is not None:
             raise UsageError(t("cli.bad_text_option", option=option, problem=problem))
-    pack = load(content)
-    return run(
-        pack,
-        TerminalPrompter(),
-        path=file,
-        territory=territory,
-        role=role,
-        name=name.strip() or None if name else None,
-        structure=kind,
-        form="short" if short else None,
-        content=content,
-        yes=yes,
-    )
+    return kind, role

@@ -22,6 +22,7 @@ from cooplevier.messages import t, tn
 if TYPE_CHECKING:
     from cooplevier.atelier.server import Listening
     from cooplevier.atelier.workshop import Workshop
+    from cooplevier.content.model import Pack, Structure
 
 DEFAULT_PORT = 8765
 
@@ -54,8 +55,59 @@ def atelier(
     ] = AtelierFormat.text,
     content: ContentOpt = None,
 ) -> ExitCode:
-    from cooplevier.cli.console import message
+    kind = _check_options(
+        structure, port=port, min_group=min_group, join_rate=join_rate, lan=lan, host=host, minutes=minutes
+    )
+    wifi_text = _ask_wifi(wifi) if wifi is not None else None  # before anything is made or listened on
+    _check_territory(territory)
+    pack = load(content)
+    if short and not pack.form(kind, "short"):  # said before the folder is made an atelier
+        raise CooplevierError(t("atelier.no_short"))
+    workshop = _start(folder, pack, territory, kind, short=short, min_group=min_group, join_rate=join_rate)
+    try:
+        _serve(workshop, host, port, lan=lan, minutes=minutes, wifi_text=wifi_text, fmt=format)
+        _say_stopped(workshop, folder)
+    finally:
+        workshop.release()
+    return ExitCode.OK
 
+
+def _start(
+    folder: Path,
+    pack: Pack,
+    territory: str | None,
+    kind: Structure | None,
+    *,
+    short: bool,
+    min_group: int | None,
+    join_rate: int,
+) -> Workshop:
+    """The folder made (or found) an atelier, held by this server until it stops."""
+    from cooplevier.atelier.workshop import start_workshop
+
+    return start_workshop(
+        folder,
+        pack,
+        territory=territory.strip() if territory else None,
+        structure=kind,
+        short=short,
+        min_group=min_group,
+        join_rate=join_rate,
+        hold=True,
+    )
+
+
+def _check_options(
+    structure: str | None,
+    *,
+    port: int | None,
+    min_group: int | None,
+    join_rate: int,
+    lan: bool,
+    host: str | None,
+    minutes: int | None,
+) -> Structure | None:
+    """The refusals that need nothing read: exit 2 before any work. The structure, checked."""
     if structure is not None and structure not in STRUCTURES:
         raise UsageError(t("atelier.bad_structure", value=structure, types=", ".join(STRUCTURES)))
     if port is not None and not 0 <= port <= 65535:
@@ -68,61 +120,65 @@ def atelier(
         raise UsageError(t("atelier.lan_and_host"))
     if minutes is not None and not 1 <= minutes <= 600:
         raise UsageError(t("atelier.bad_minutes", value=minutes))
-    wifi_text = _ask_wifi(wifi) if wifi is not None else None  # before anything is made or listened on
-    if territory is not None and (not territory.strip() or len(territory) > 200):
+    return structure
+
+
+def _check_territory(territory: str | None) -> None:
+    if territory is None:
+        return
+    if not territory.strip() or len(territory) > 200:
         raise UsageError(t("atelier.bad_territory"))
     from cooplevier.content.answers import text_problem
 
-    if territory is not None and (problem := text_problem(territory)) is not None:  # as assess: never a file
+    if (problem := text_problem(territory)) is not None:  # as assess: never a file
         raise UsageError(t("cli.bad_text_option", option="--territory", problem=problem))
-    pack = load(content)
-    if short and not pack.form(structure, "short"):  # said before the folder is made an atelier
-        raise CooplevierError(t("atelier.no_short"))
 
+
+def _serve(
+    workshop: Workshop,
+    host: str | None,
+    port: int | None,
+    *,
+    lan: bool,
+    minutes: int | None,
+    wifi_text: tuple[str, str] | None,
+    fmt: AtelierFormat,
+) -> None:
+    """Listen, announce the links and serve until Ctrl-C or SIGTERM (both are a normal end)."""
     from cooplevier.atelier import server
     from cooplevier.atelier.facilitation import startup
     from cooplevier.atelier.web import create_app
-    from cooplevier.atelier.workshop import start_workshop
 
-    workshop = start_workshop(
-        folder,
-        pack,
-        territory=territory.strip() if territory else None,
-        structure=structure,
-        short=short,
-        min_group=min_group,
-        join_rate=join_rate,
-        hold=True,
-    )
-    try:
-        if not workshop.registry.questions:
-            if workshop.state.settings.form == "short":
-                raise CooplevierError(t("atelier.no_short"))
-            raise CooplevierError(t("atelier.no_questions"))
-        chosen = port if port is not None else (workshop.state.port or DEFAULT_PORT)
-        listening = server.listen(host, chosen, lan=lan)
-        workshop.remember_port(listening.port)
-        startup.plan(workshop, minutes)  # --minutes, kept in the state folder
-        workshop.wifi = wifi_text
-        workshop.base_url = f"http://{listening.host}:{listening.port}"
-        workshop.local_only = listening.local_only
-        app = create_app(workshop)
-        with server.signals_held():
-            _announce(workshop, listening, format)
-            server.serve(app, listening)  # until Ctrl-C or SIGTERM: both are a normal end
-        people = list(workshop.registry)
-        answers = sum(len(p.answers) for p in people)
-        message(
-            t(
-                "atelier.stopped",
-                folder=str(folder),
-                people=tn("atelier.people", len(people)),
-                answers=tn("atelier.answers", answers),
-            )
+    if not workshop.registry.questions:
+        if workshop.state.settings.form == "short":
+            raise CooplevierError(t("atelier.no_short"))
+        raise CooplevierError(t("atelier.no_questions"))
+    chosen = port if port is not None else (workshop.state.port or DEFAULT_PORT)
+    listening = server.listen(host, chosen, lan=lan)
+    workshop.remember_port(listening.port)
+    startup.plan(workshop, minutes)  # --minutes, kept in the state folder
+    workshop.wifi = wifi_text
+    workshop.base_url = f"http://{listening.host}:{listening.port}"
+    workshop.local_only = listening.local_only
+    app = create_app(workshop)
+    with server.signals_held():
+        _announce(workshop, listening, fmt)
+        server.serve(app, listening)
+
+
+def _say_stopped(workshop: Workshop, folder: Path) -> None:
+    from cooplevier.cli.console import message
+
+    people = list(workshop.registry)
+    answers = sum(len(p.answers) for p in people)
+    message(
+        t(
+            "atelier.stopped",
+            folder=str(folder),
+            people=tn("atelier.people", len(people)),
+            answers=tn("atelier.answers", answers),
         )
-    finally:
-        workshop.release()
-    return ExitCode.OK
+    )
 
 
 def _announce(workshop: Workshop, listening: Listening, fmt: AtelierFormat) -> None:

@@ -29,7 +29,8 @@ from cooplevier.errors import ExitCode, UsageError
 from cooplevier.messages import t, tn
 
 if TYPE_CHECKING:
-    from cooplevier.content.model import Form, Structure
+    from cooplevier.content.model import Form, Pack, Structure
+    from cooplevier.scoring import batch
 
 
 class TableJson(StrEnum):
@@ -58,10 +59,36 @@ def validate(
     format: Annotated[TextJson, typer.Option("--format", "-f", help=t("help.format"))] = TextJson.text,
     content: ContentOpt = None,
 ) -> ExitCode:
-    from cooplevier.cli.console import message, terminal_safe
+    from cooplevier.cli.console import message
+    from cooplevier.cli.cooperation.plan_files import check_plans, split_plans
+    from cooplevier.scoring import batch
+
+    pack = _fresh_pack(content, format)
+    if format is TextJson.text:
+        print(t("content.ok", path=pack.root, **_counts(pack)), flush=True)
+    files: list[dict[str, Any]] = []
+
+    def refused(item: batch.Refused) -> None:
+        message(item.message)
+        files.append({"file": item.file, "valid": False, "errors": item.message.splitlines()})
+
+    plans, answers = split_plans(answers or [])
+    plans_failed = check_plans(plans, pack, files, show=format is TextJson.text)
+    checked = batch.run(
+        answers, pack=pack, convert=batch.as_checked, content_dir=content, on_refused=refused, on_warning=message
+    )
+    _list_checked(checked, files, format)
+    if format is TextJson.json:
+        _print_validation(pack, files, valid=not checked.refused and not plans_failed)
+    outcome = batch_outcome(checked, lambda n, total: tn("batch.summary", n, total=total))
+    return ExitCode.FAILED if plans_failed else outcome
+
+
+def _fresh_pack(content: Path | None, format: TextJson) -> Pack:
+    """The pack read afresh (never from the cache), its warnings said; in JSON, a refusal said as JSON too."""
+    from cooplevier.cli.console import message
     from cooplevier.content.load import load_pack
     from cooplevier.errors import CooplevierError
-    from cooplevier.scoring import batch
 
     try:
         pack = load_pack(content, use_cache=False)  # validate always checks afresh
@@ -71,36 +98,25 @@ def validate(
         raise
     for warning in pack.warnings:
         message(warning)
-    counts = {"levers": len(pack.levers), "questions": len(pack.questions), "cases": len(pack.cases)}
-    if format is TextJson.text:
-        print(t("content.ok", path=pack.root, **counts), flush=True)
-    files: list[dict[str, Any]] = []
+    return pack
 
-    def refused(item: batch.Refused) -> None:
-        message(item.message)
-        files.append({"file": item.file, "valid": False, "errors": item.message.splitlines()})
 
-    from cooplevier.cli.cooperation.plan_files import check_plans, split_plans
+def _counts(pack: Pack) -> dict[str, int]:
+    return {"levers": len(pack.levers), "questions": len(pack.questions), "cases": len(pack.cases)}
 
-    plans, answers = split_plans(answers or [])
-    plans_failed = check_plans(plans, pack, files, show=format is TextJson.text)
-    checked = batch.run(
-        answers, pack=pack, convert=batch.as_checked, content_dir=content, on_refused=refused, on_warning=message
-    )
+
+def _list_checked(checked: batch.Batch[batch.Checked], files: list[dict[str, Any]], format: TextJson) -> None:
+    from cooplevier.cli.console import terminal_safe
+
     for item in checked:
         files.append({"file": item.file, "valid": True, "answered": item.answered, "total": item.total})
         if format is TextJson.text:
             print(terminal_safe(t("answers.ok", file=item.file, answered=item.answered, total=item.total)), flush=True)
-    if format is TextJson.json:
-        print_json(
-            {
-                "valid": not checked.refused and not plans_failed,
-                "content": {"valid": True, "path": pack.root, "pack": pack.ref, **counts},
-                "files": files,
-            }
-        )
-    outcome = batch_outcome(checked, lambda n, total: tn("batch.summary", n, total=total))
-    return ExitCode.FAILED if plans_failed else outcome
+
+
+def _print_validation(pack: Pack, files: list[dict[str, Any]], *, valid: bool) -> None:
+    content = {"valid": True, "path": pack.root, "pack": pack.ref, **_counts(pack)}
+    print_json({"valid": valid, "content": content, "files": files})
 
 
 def _show(format: TableJson | None, data: Callable[[], Any], table: Callable[[], Any], text: Callable[[], str]) -> None:
@@ -180,47 +196,65 @@ def questions(
     force: ForceOpt = False,
     content: ContentOpt = None,
 ) -> None:
-    from cooplevier.report import browse
+    from cooplevier.files import Output, publish
 
-    if output is None:
-        format = format or QuestionsFormat.table
-    else:
-        format = pick_format(
-            format, output, _QUESTIONS_SUFFIX, terminal=QuestionsFormat.table, piped=QuestionsFormat.table
-        )
+    format = _questions_format(format, output)
     kind = check_structure(structure)
     form: Form | None = "short" if short else None
     if format is QuestionsFormat.xlsx:
         _grid(kind, short, output, force=force, content=content)
         return
     pack = load(content)
+    text = _questions_text(pack, kind, form, format, blank=blank, output=output)
+    if text is None:  # the table, printed on the terminal
+        return
+    check_output(output, force=force)
+    publish(Output.of(text), output, force=force)
+
+
+def _questions_format(format: QuestionsFormat | None, output: str | None) -> QuestionsFormat:
+    if output is None:
+        return format or QuestionsFormat.table
+    return pick_format(format, output, _QUESTIONS_SUFFIX, terminal=QuestionsFormat.table, piped=QuestionsFormat.table)
+
+
+def _questions_text(
+    pack: Pack,
+    kind: Structure | None,
+    form: Form | None,
+    format: QuestionsFormat,
+    *,
+    blank: bool,
+    output: str | None,
+) -> str | None:
+    """The questions as text in `format`; None when the table was printed on the terminal instead."""
+    from cooplevier.report import browse
+
     if blank:  # the blank answer file is YAML: `--output vierge.yaml` is the natural name
         if format not in (QuestionsFormat.table, QuestionsFormat.yaml):
             raise UsageError(t("questions.blank_format", format=format.value))
         from cooplevier.report.forms import blank_answers
 
-        text = blank_answers(pack, kind, form)
-    elif format is QuestionsFormat.json:
+        return blank_answers(pack, kind, form)
+    if format is QuestionsFormat.json:
         import json
 
-        text = json.dumps(browse.questions_data(pack, kind, form), ensure_ascii=False, indent=2) + "\n"
-    elif format is QuestionsFormat.yaml:
+        return json.dumps(browse.questions_data(pack, kind, form), ensure_ascii=False, indent=2) + "\n"
+    if format is QuestionsFormat.yaml:
         import yaml
 
-        text = yaml.safe_dump(browse.questions_data(pack, kind, form), allow_unicode=True, sort_keys=False, width=100)
-    else:
-        from cooplevier.cli import tables
-        from cooplevier.cli.console import console, plain_text
+        text: str = yaml.safe_dump(
+            browse.questions_data(pack, kind, form), allow_unicode=True, sort_keys=False, width=100
+        )
+        return text
+    from cooplevier.cli import tables
+    from cooplevier.cli.console import console, plain_text
 
-        table = tables.questions_table(pack, kind, form)
-        if output in (None, "-"):
-            console().print(table)
-            return
-        text = plain_text(table)
-    from cooplevier.files import write_output
-
-    check_output(output, force=force)
-    write_output(output, text, force=force)
+    table = tables.questions_table(pack, kind, form)
+    if output in (None, "-"):
+        console().print(table)
+        return None
+    return plain_text(table)
 
 
 def _grid(structure: Structure | None, short: bool, output: str | None, *, force: bool, content: Path | None) -> None:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from cooplevier.cli.app import ContentOpt, ForceOpt, command, load, print_json, with_option_files
 from cooplevier.errors import CooplevierError, ExitCode, UsageError
 from cooplevier.messages import t, tn
+
+if TYPE_CHECKING:
+    from cooplevier.content.grid import GridColumn
+    from cooplevier.content.model import Pack
 
 
 class ImportFormat(StrEnum):
@@ -29,76 +33,100 @@ def import_grid(
     format: Annotated[ImportFormat, typer.Option("--format", "-f", help=t("help.import.format"))] = ImportFormat.text,
 ) -> ExitCode:
     from cooplevier.cli.console import message
-    from cooplevier.content.dump import dump_answers
-    from cooplevier.content.grid import GridRefusal, is_grid, read_grid
     from cooplevier.content.plan.plan_sheet import is_plan_workbook
-    from cooplevier.files import atomic_write
-    from cooplevier.writelock import writing
 
     if any(is_plan_workbook(grid) for grid in grids):  # the plan workbook of `plan --format xlsx`
         from cooplevier.cli.cooperation.plan_files import import_plans
 
         return import_plans(grids, output, force=force, content=content)
+    folder = _check_grids(grids, output)
+    inputs = list(with_option_files(grids))  # no answer file is ever written over a grid or the pack
+    pack = load(content)
+    run = _Import(folder, inputs, force=force, show=format is ImportFormat.text)
+    for grid in grids:
+        run.grid(grid, pack)
+    if format is ImportFormat.json:
+        print_json(run.summary)
+    message(tn("import.summary", run.written))
+    if run.refused:
+        message(tn("import.refused", run.refused))
+        return ExitCode.FAILED
+    return ExitCode.OK
+
+
+def _check_grids(grids: list[Path], output: Path | None) -> Path:
+    """The refusals before any work: every file a grid, the output a folder. The folder."""
+    from cooplevier.content.grid import is_grid
+
     for grid in grids:
         if not is_grid(grid):
             raise UsageError(t("import.not_grid"), file=grid)
     folder = output or Path(".")
     if folder.exists() and not folder.is_dir():
         raise UsageError(t("import.output_not_dir"), file=folder)
-    inputs = list(with_option_files(grids))  # no answer file is ever written over a grid or the pack
-    pack = load(content)
-    refused = written = 0
-    taken: set[str] = set()
-    summary: dict[str, list[dict[str, Any]]] = {"written": [], "kept": [], "refused": []}  # --format json
-    for grid in grids:
+    return folder
+
+
+class _Import:
+    """One run of `import`: each respondent of each grid written, or said refused; counted for the summary."""
+
+    def __init__(self, folder: Path, inputs: list[Path], *, force: bool, show: bool) -> None:
+        self.folder, self.inputs, self.force, self.show = folder, inputs, force, show
+        self.refused = self.written = 0
+        self.taken: set[str] = set()
+        self.summary: dict[str, list[dict[str, Any]]] = {"written": [], "kept": [], "refused": []}  # --format json
+
+    def refuse(self, source: str, text: str) -> None:
+        from cooplevier.cli.console import message
+
+        message(text)
+        self.summary["refused"].append({"source": source, "errors": text.splitlines()})
+        self.refused += 1
+
+    def grid(self, grid: Path, pack: Pack) -> None:
+        from cooplevier.content.grid import GridRefusal, read_grid
+
         try:
             items = read_grid(grid, pack).items
         except CooplevierError as exc:
-            message(exc.located())
-            summary["refused"].append({"source": str(grid), "errors": exc.located().splitlines()})
-            refused += 1
-            continue
+            self.refuse(str(grid), exc.located())
+            return
         if not items:
             nothing = CooplevierError(t("import.nothing"), file=grid).located()
-            message(nothing)
-            summary["refused"].append({"source": str(grid), "errors": [nothing]})
-            refused += 1
+            self.refuse(str(grid), nothing)
         for item in items:
             if isinstance(item, GridRefusal):
-                message(item.message)
-                summary["refused"].append({"source": item.label, "errors": item.message.splitlines()})
-                refused += 1
-                continue
-            af = item.answers
-            for warning in af.warnings:
-                message(warning)
-            target = folder / _file_name(af.territory, af.name, item.column, taken)
-            if target.exists() and not force:
-                message(CooplevierError(t("import.exists", source=item.label), file=target).located())
-                summary["kept"].append({"file": str(target), "source": item.label, "reason": "exists"})
-                refused += 1
-                continue
-            try:
-                _make_folder(folder)
-                with writing(target, "cooplevier import", message):  # never under assess or a workshop
-                    text = dump_answers(af, comments=[t("import.origin", source=item.label)])
-                    atomic_write(target, text, force=force, inputs=inputs)
-            except CooplevierError as exc:
-                message(exc.located())
-                summary["refused"].append({"source": item.label, "errors": exc.located().splitlines()})
-                refused += 1
-                continue
-            written += 1
-            summary["written"].append({"file": str(target), "source": item.label, "answers": len(af.answers)})
-            if format is ImportFormat.text:
-                print(tn("import.written", len(af.answers), source=item.label, file=target), flush=True)
-    if format is ImportFormat.json:
-        print_json(summary)
-    message(tn("import.summary", written))
-    if refused:
-        message(tn("import.refused", refused))
-        return ExitCode.FAILED
-    return ExitCode.OK
+                self.refuse(item.label, item.message)
+            else:
+                self.respondent(item)
+
+    def respondent(self, item: GridColumn) -> None:
+        from cooplevier.cli.console import message
+        from cooplevier.content.dump import dump_answers
+        from cooplevier.files import atomic_write
+        from cooplevier.writelock import writing
+
+        af = item.answers
+        for warning in af.warnings:
+            message(warning)
+        target = self.folder / _file_name(af.territory, af.name, item.column, self.taken)
+        if target.exists() and not self.force:
+            message(CooplevierError(t("import.exists", source=item.label), file=target).located())
+            self.summary["kept"].append({"file": str(target), "source": item.label, "reason": "exists"})
+            self.refused += 1
+            return
+        try:
+            _make_folder(self.folder)
+            with writing(target, "cooplevier import", message):  # never under assess or a workshop
+                text = dump_answers(af, comments=[t("import.origin", source=item.label)])
+                atomic_write(target, text, force=self.force, inputs=self.inputs)
+        except CooplevierError as exc:
+            self.refuse(item.label, exc.located())
+            return
+        self.written += 1
+        self.summary["written"].append({"file": str(target), "source": item.label, "answers": len(af.answers)})
+        if self.show:
+            print(tn("import.written", len(af.answers), source=item.label, file=target), flush=True)
 
 
 def _make_folder(folder: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
@@ -27,6 +27,9 @@ from cooplevier.cli.app import (
 )
 from cooplevier.errors import ExitCode, UsageError
 from cooplevier.messages import t, tn
+
+if TYPE_CHECKING:
+    from cooplevier.content.model import Pack, Structure
 
 
 class HandoutKind(StrEnum):
@@ -66,11 +69,38 @@ def handout(
     short: ShortOpt = False,
     content: ContentOpt = None,
 ) -> ExitCode:
-    from cooplevier.files import write_output
+    from cooplevier.files import Output, publish
     from cooplevier.report.handouts import Kind, render_handout
 
     format = pick_format(format, output, _BY_SUFFIX, terminal=HandoutFormat.html, piped=HandoutFormat.html)
     paths = list(answers or [])
+    kind_of, short = _check_handout(kind, paths, structure, short, format, output)
+    check_output(output, force=force)  # before rendering, which may take a while (pdf)
+    pack = load(content)
+    lever_id = check_lever(pack, lever)
+    if kind is HandoutKind.poster:
+        return _poster(paths, pack, format, output, force=force, content=content)
+    data = render_handout(
+        cast(Kind, kind.value),
+        pack,
+        fmt=format.value,
+        lever_id=lever_id,
+        structure=kind_of,
+        form="short" if short else None,
+    )
+    publish(Output.of(data), output, force=force)
+    return ExitCode.OK
+
+
+def _check_handout(
+    kind: HandoutKind,
+    paths: list[Path],
+    structure: str | None,
+    short: bool,
+    format: HandoutFormat,
+    output: str | None,
+) -> tuple[Structure | None, bool]:
+    """The refusals before any work; the structure and form kept (a set of cards serves every table)."""
     if bool(paths) != (kind is HandoutKind.poster):
         raise UsageError(t("handout.answers_only_poster") if paths else t("handout.poster_needs_answers"))
     kind_of = check_structure(structure)
@@ -83,22 +113,16 @@ def handout(
         raise UsageError(t("handout.structure_only"))
     if format is HandoutFormat.pdf and output in (None, "-") and sys.stdout.isatty():
         raise UsageError(t("handout.pdf_to_terminal"))
-    check_output(output, force=force)  # before rendering, which may take a while (pdf)
-    pack = load(content)
-    lever_id = check_lever(pack, lever)
-    if kind is not HandoutKind.poster:
-        data = render_handout(
-            cast(Kind, kind.value),
-            pack,
-            fmt=format.value,
-            lever_id=lever_id,
-            structure=kind_of,
-            form="short" if short else None,
-        )
-        write_output(output, data, force=force)
-        return ExitCode.OK
+    return kind_of, short
 
+
+def _poster(
+    paths: list[Path], pack: Pack, format: HandoutFormat, output: str | None, *, force: bool, content: Path | None
+) -> ExitCode:
+    """The poster of a group's answers: scored once, refused files said on the way."""
     from cooplevier.cli.console import message
+    from cooplevier.files import Output, publish
+    from cooplevier.report.handouts import render_handout
     from cooplevier.scoring import batch
     from cooplevier.scoring.synthesis import as_contribution, synthesize_batch
 
@@ -108,5 +132,5 @@ def handout(
     check_output(output, force=force, inputs=results.inputs)
     syn = synthesize_batch(results, pack)
     say_mixed(syn)
-    write_output(output, render_handout("poster", pack, fmt=format.value, synthesis=syn), force=force)
+    publish(Output.of(render_handout("poster", pack, fmt=format.value, synthesis=syn)), output, force=force)
     return batch_outcome(results, lambda n, total: tn("handout.refused", n))

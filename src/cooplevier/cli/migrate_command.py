@@ -28,6 +28,7 @@ from cooplevier.errors import CooplevierError, ErrorGroup, ExitCode, UsageError
 from cooplevier.messages import t, tn
 
 if TYPE_CHECKING:
+    from cooplevier.content.answers import AnswerFile
     from cooplevier.content.model import Pack
     from cooplevier.scoring.compare import Comparison
 
@@ -47,63 +48,81 @@ def migrate(
         MigrateFormat, typer.Option("--format", "-f", help=t("help.migrate.format"))
     ] = MigrateFormat.text,
 ) -> ExitCode:
-    from cooplevier.cli.console import message
-    from cooplevier.content.answers import load_answers
-    from cooplevier.content.dump import as_written, dump_answers
-    from cooplevier.files import write_output
-    from cooplevier.writelock import writing
-
-    folder = output is not None and output != "-" and (Path(output).is_dir() or output.endswith(("/", "\\")))
-    if len(files) > 1 and not folder:
-        raise UsageError(t("migrate.needs_folder"))
-    if format is MigrateFormat.json and output in (None, "-"):  # stdout carries the JSON summary
-        raise UsageError(t("migrate.json_needs_output"))
-    targets = [Path(str(output)) / f.name if folder else output for f in files]
-    if folder:  # two files of the same name into one folder: the second would replace the first
-        first: dict[str, Path] = {}
-        for path, target in zip(files, targets, strict=True):
-            if str(target) in first:
-                raise UsageError(t("migrate.same_name", first=first[str(target)], second=path), file=target)
-            first[str(target)] = path
+    targets = _migrate_targets(files, output, format)
     for target in targets:
         check_output(None if target is None else str(target), force=force, inputs=files)
     pack = load(content)
     failed = False
     summary: dict[str, Any] = {"pack": pack.ref, "written": [], "refused": []}  # --format json
     for path, target in zip(files, targets, strict=True):
-        try:
-            af = load_answers(path, pack)
-        except CooplevierError as exc:
-            message(exc.located())
-            summary["refused"].append({"file": str(path), "errors": exc.located().splitlines()})
+        if not _migrate_one(path, target, pack, force=force, summary=summary):
             failed = True
-            continue
-        header = [t("migrate.header", date=dt.date.today().isoformat(), pack=pack.ref)]
-        if af.migrated is None:  # copied as it is: no stamp of a rewrite that did not happen
-            message(t("migrate.current", file=path, pack=pack.ref))
-            header = []
-        else:
-            message(tn("migrate.done", af.migrated.kept, file=path, version=af.migrated.version))
-            for qid, raw, entry in af.migrated.dropped:  # kept as comments: nothing typed is lost
-                header.append(t("migrate.dropped", answer=as_written(qid, raw), note=entry.note or entry.status))
-            if af.migrated.ask_again:
-                header.append(t("migrate.ask_again", ids=", ".join(af.migrated.ask_again)))
-        text = dump_answers(dataclasses.replace(af, content=pack.ref), comments=_leading_comments(path) + header)
-        if target is None or str(target) == "-":
-            write_output(None, text, force=force)
-            continue
-        try:
-            with writing(Path(target), "cooplevier migrate", message):  # never under assess or a workshop
-                write_output(str(target), text, force=force)
-        except CooplevierError as exc:
-            message(exc.located())
-            summary["refused"].append({"file": str(path), "errors": exc.located().splitlines()})
-            failed = True
-            continue
-        summary["written"].append(_written(path, target, af.migrated, len(af.answers)))
     if format is MigrateFormat.json:
         print_json(summary)
     return ExitCode.FAILED if failed else ExitCode.OK
+
+
+def _migrate_targets(files: list[Path], output: str | None, format: MigrateFormat) -> list[Path | str | None]:
+    """Where each file goes (a folder for many, else `--output` or stdout); refusals before any work."""
+    folder = output is not None and output != "-" and (Path(output).is_dir() or output.endswith(("/", "\\")))
+    if len(files) > 1 and not folder:
+        raise UsageError(t("migrate.needs_folder"))
+    if format is MigrateFormat.json and output in (None, "-"):  # stdout carries the JSON summary
+        raise UsageError(t("migrate.json_needs_output"))
+    targets: list[Path | str | None] = [Path(str(output)) / f.name if folder else output for f in files]
+    if folder:  # two files of the same name into one folder: the second would replace the first
+        first: dict[str, Path] = {}
+        for path, target in zip(files, targets, strict=True):
+            if str(target) in first:
+                raise UsageError(t("migrate.same_name", first=first[str(target)], second=path), file=target)
+            first[str(target)] = path
+    return targets
+
+
+def _migrate_one(path: Path, target: Path | str | None, pack: Pack, *, force: bool, summary: dict[str, Any]) -> bool:
+    """One file rewritten for the current pack; False (said, and in the summary) when it could not be."""
+    from cooplevier.cli.console import message
+    from cooplevier.content.answers import load_answers
+    from cooplevier.files import Output, publish
+    from cooplevier.writelock import writing
+
+    try:
+        af = load_answers(path, pack)
+    except CooplevierError as exc:
+        message(exc.located())
+        summary["refused"].append({"file": str(path), "errors": exc.located().splitlines()})
+        return False
+    text = _migrated_text(path, af, pack)
+    if target is None or str(target) == "-":
+        publish(Output.of(text), None, force=force)
+        return True
+    try:
+        with writing(Path(target), "cooplevier migrate", message):  # never under assess or a workshop
+            publish(Output.of(text), str(target), force=force)
+    except CooplevierError as exc:
+        message(exc.located())
+        summary["refused"].append({"file": str(path), "errors": exc.located().splitlines()})
+        return False
+    summary["written"].append(_written(path, target, af.migrated, len(af.answers)))
+    return True
+
+
+def _migrated_text(path: Path, af: AnswerFile, pack: Pack) -> str:
+    """The rewritten file: its own leading comments, then what the migration dropped or asks again."""
+    from cooplevier.cli.console import message
+    from cooplevier.content.dump import as_written, dump_answers
+
+    header = [t("migrate.header", date=dt.date.today().isoformat(), pack=pack.ref)]
+    if af.migrated is None:  # copied as it is: no stamp of a rewrite that did not happen
+        message(t("migrate.current", file=path, pack=pack.ref))
+        header = []
+    else:
+        message(tn("migrate.done", af.migrated.kept, file=path, version=af.migrated.version))
+        for qid, raw, entry in af.migrated.dropped:  # kept as comments: nothing typed is lost
+            header.append(t("migrate.dropped", answer=as_written(qid, raw), note=entry.note or entry.status))
+        if af.migrated.ask_again:
+            header.append(t("migrate.ask_again", ids=", ".join(af.migrated.ask_again)))
+    return dump_answers(dataclasses.replace(af, content=pack.ref), comments=_leading_comments(path) + header)
 
 
 def _written(path: Path, target: Path | str | None, migrated: Any, answers: int) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -23,6 +23,9 @@ from cooplevier.cli.app import (
 )
 from cooplevier.errors import CooplevierError, ExitCode, UsageError
 from cooplevier.messages import t
+
+if TYPE_CHECKING:
+    from cooplevier.content.model import Pack, Structure
 
 RenewalOpt = Annotated[str | None, typer.Option("--renewal", metavar=t("metavar.date"), help=t("help.plan.renewal"))]
 
@@ -57,7 +60,6 @@ def calendar(
 ) -> None:
     from cooplevier.cli.app import check_output
     from cooplevier.content.plan.calendar import DEFAULT_RENEWAL
-    from cooplevier.report.cooperation import calendar_view
 
     kind = check_structure(structure)
     day = check_date(renewal, DEFAULT_RENEWAL)
@@ -65,29 +67,37 @@ def calendar(
     format = pick_format(format, output, _CALENDAR_SUFFIX, terminal=CalendarFormat.table, piped=CalendarFormat.json)
     check_output(output, force=force)
     pack = load(content)
+    data = _calendar_document(pack, kind, day, format, output)
+    if data is not None:  # None: already shown on standard output
+        _publish(data, output, force=force)
+
+
+def _calendar_document(
+    pack: Pack, kind: Structure | None, day: dt.date, format: CalendarFormat, output: str | None
+) -> str | bytes | None:
+    """The calendar in `format`, or None when it was printed on standard output (JSON, the table)."""
+    from cooplevier.report.cooperation import calendar_view
+
     if format is CalendarFormat.json:
         if output in (None, "-"):
             print_json(calendar_view.calendar_data(pack, kind, day))
-            return
+            return None
         import json
 
-        data = json.dumps(calendar_view.calendar_data(pack, kind, day), ensure_ascii=False, indent=2) + "\n"
-        _publish(data, output, force=force)
-        return
+        return json.dumps(calendar_view.calendar_data(pack, kind, day), ensure_ascii=False, indent=2) + "\n"
     if format is CalendarFormat.ics:
         from cooplevier.report.cooperation.ics import calendar_file
 
         events = calendar_view.calendar_events(pack, kind, day)
         name = t("calendar.ics_name", structure=kind or t("calendar.all_structures"))
-        _publish(calendar_file(events, name=name).encode("utf-8"), output, force=force)
-        return
+        return calendar_file(events, name=name).encode("utf-8")
     from cooplevier.cli.console import console, plain_text
 
     table = _calendar_table(calendar_view.calendar_data(pack, kind, day), kind, day)
     if output in (None, "-"):
         console().print(table)
-    else:
-        _publish(plain_text(table), output, force=force)
+        return None
+    return plain_text(table)
 
 
 def _calendar_table(rows: list[dict[str, Any]], structure: str | None, renewal: dt.date) -> Any:
@@ -264,11 +274,9 @@ def suivi(
     today: TodayOpt = None,
     content: ContentOpt = None,
 ) -> ExitCode:
-    import json
     import sys
 
-    from cooplevier.cli.app import check_output, say_refused
-    from cooplevier.cli.console import message
+    from cooplevier.cli.app import check_output
     from cooplevier.content.plan.calendar import DEFAULT_RENEWAL
     from cooplevier.content.plan.planfile import load_plan
     from cooplevier.report.cooperation import followup
@@ -284,6 +292,18 @@ def suivi(
     pack = load(content)
     plan = load_plan(plan_file, pack)
     day = asked or plan.renewal or DEFAULT_RENEWAL
+    points, refused = _diagnosis_points(paths, pack)
+    f = followup.follow(plan, pack, today=now, renewal=day, series=tuple(points))
+    _publish(_suivi_document(f, pack, plan.territory, format), output, force=force, inputs=[plan_file, *paths])
+    return ExitCode.FAILED if refused else ExitCode.OK
+
+
+def _diagnosis_points(paths: list[Path], pack: Pack) -> tuple[list[Any], list[Any]]:
+    """Each diagnosis scored, in order; what was refused (said on the way)."""
+    from cooplevier.cli.app import say_refused
+    from cooplevier.cli.console import message
+    from cooplevier.report.cooperation import followup
+
     refused: list[Any] = []
 
     def said(item: Any) -> None:
@@ -298,22 +318,27 @@ def suivi(
             refused.append(path)
         else:
             points.append(point)
-    f = followup.follow(plan, pack, today=now, renewal=day, series=tuple(points))
+    return points, refused
+
+
+def _suivi_document(f: Any, pack: Pack, territory: str, format: SuiviFormat) -> str | bytes:
+    """The follow-up in `format`: JSON, an iCalendar file, or a document (md, html, docx, odt, pdf)."""
+    import json
+
+    from cooplevier.report.cooperation import followup
+
     if format is SuiviFormat.json:
-        data = json.dumps(followup.followup_data(f, pack), ensure_ascii=False, indent=2) + "\n"
-        _publish(data, output, force=force, inputs=[plan_file, *paths])
-    elif format is SuiviFormat.ics:
+        return json.dumps(followup.followup_data(f, pack), ensure_ascii=False, indent=2) + "\n"
+    if format is SuiviFormat.ics:
         from cooplevier.report.cooperation.ics import calendar_file
 
-        name = t("suivi.ics_name", territory=plan.territory)
+        name = t("suivi.ics_name", territory=territory)
         events = followup.followup_events(f, pack)
-        _publish(calendar_file(events, name=name).encode("utf-8"), output, force=force, inputs=[plan_file, *paths])
-    else:
-        from cooplevier.report.cooperation.plan_doc import render_followup_document
+        return calendar_file(events, name=name).encode("utf-8")
+    from cooplevier.report.cooperation.plan_doc import render_followup_document
 
-        document = render_followup_document(f, pack, format.value)
-        _publish(document, output, force=force, inputs=[plan_file, *paths])
-    return ExitCode.FAILED if refused else ExitCode.OK
+    document: str | bytes = render_followup_document(f, pack, format.value)
+    return document
 
 
 def _publish(data: str | bytes, output: str | None, *, force: bool, inputs: Any = ()) -> None:
