@@ -28,6 +28,9 @@ default made from a folder's name, never for something typed, which is refused a
 
 from __future__ import annotations
 
+import functools
+import re
+
 # the format characters refused among U+0020 and above, as inclusive ranges
 _REFUSED: tuple[tuple[int, int], ...] = (
     (0x7F, 0x9F),
@@ -53,15 +56,20 @@ def allowed(ch: str) -> bool:
 
 def refused(text: str) -> str | None:
     """The first character of `text` that a text field may not hold, or None."""
-    if text.isascii():  # the common case, fast: only C0 controls and DEL to look for
-        for ch in text:
-            if (ch < " " and ch not in "\t\n") or ch == "\x7f":
-                return ch
-        return None
-    for ch in text:
-        if not allowed(ch):
-            return ch
-    return None
+    found = _refused_pattern().search(text)  # one regex scan: a whole pack is checked at each start-up
+    return found.group() if found else None
+
+
+@functools.cache
+def _refused_pattern() -> re.Pattern[str]:
+    """Every character `allowed()` refuses, as one character class (built once, when first needed)."""
+    ranges = [(0x00, 0x08), (0x0B, 0x1F), *_REFUSED]
+    ranges += [(plane | 0xFFFE, plane | 0xFFFF) for plane in range(0, 0x110000, 0x10000)]
+    return re.compile("[" + "".join(f"{_escape(low)}-{_escape(high)}" for low, high in ranges) + "]")
+
+
+def _escape(code: int) -> str:
+    return f"\\U{code:08x}"
 
 
 def cleaned(text: str) -> str:

@@ -7,9 +7,9 @@ The models live here rather than in `model.py`, which stays small; the pack hold
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from typing import cast
 
+from cooplevier.content import dataclass  # the standard one, faster to create (start-up)
 from cooplevier.content.model import STRUCTURES, Pack, Source, Structure
 
 

@@ -8,16 +8,17 @@ structure (a SCoT's approval, a park's classification) has none.
 
 from __future__ import annotations
 
-import calendar as _calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
+from cooplevier.content import dataclass  # the standard one, faster to create (start-up)
 from cooplevier.content.model import STRUCTURES, Pack, Structure
-from cooplevier.content.strict_yaml import YamlDoc
 from cooplevier.errors import ContentError, CooplevierError
 from cooplevier.messages import t
+
+if TYPE_CHECKING:  # the YAML reader is not on the path of a report read from the cached pack
+    from cooplevier.content.strict_yaml import YamlDoc
 
 DEFAULT_RENEWAL = dt.date(2026, 3, 22)
 Kind = Literal["obligation", "possibilite", "echeance"]
@@ -57,7 +58,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
     """The same day `months` later (the month's last day when it has fewer)."""
     month0 = day.month - 1 + months
     year, month = day.year + month0 // 12, month0 % 12 + 1
-    return dt.date(year, month, min(day.day, _calendar.monthrange(year, month)[1]))
+    return dt.date(year, month, min(day.day, _month_days(year, month)[1]))
 
 
 def due(entry: Deadline, renewal: dt.date, *, after: dt.date | None = None) -> dt.date | None:
@@ -120,4 +121,11 @@ def _valid_month_day(text: str) -> bool:
     if not _MONTH_DAY.fullmatch(text):
         return False
     month, day = (int(x) for x in text.split("-"))
-    return day <= _calendar.monthrange(2025, month)[1]  # a year without 29 February
+    return day <= _month_days(2025, month)[1]  # a year without 29 February
+
+
+def _month_days(year: int, month: int) -> tuple[int, int]:
+    """`calendar.monthrange`, imported only when a date is computed (start-up)."""
+    import calendar
+
+    return calendar.monthrange(year, month)
