@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from cooplevier.content.model import Pack
+from cooplevier.report.pdf import HEADLESS_FLAGS
 from tests.helpers import require_tool
 from tests.test_plan import fixed_answers, write
 
@@ -23,14 +24,7 @@ def chromium(tmp_path: Path, *args: str) -> None:
     subprocess.run(
         [
             exe,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
+            *HEADLESS_FLAGS,
             f"--user-data-dir={profile}",
             *args,
         ],

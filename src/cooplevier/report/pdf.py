@@ -102,6 +102,19 @@ def html_to_pdf(html: str) -> bytes:
     return chromium_pdf(html, engine)
 
 
+# a headless Chromium that prints and nothing else: no network of its own, no profile kept
+HEADLESS_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+
 def chromium_pdf(html: str, browser: str) -> bytes:
     """Print through headless Chromium in a throw-away profile and folder."""
     with tempfile.TemporaryDirectory(prefix="cooplevier-pdf-") as tmp:
@@ -110,14 +123,7 @@ def chromium_pdf(html: str, browser: str) -> bytes:
         page.write_text(html, encoding="utf-8")
         cmd = [
             browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
+            *HEADLESS_FLAGS,
             f"--user-data-dir={Path(tmp) / 'profile'}",
             f"--print-to-pdf={out}",
             "--no-pdf-header-footer",
