@@ -23,9 +23,8 @@ import re
 import stat
 import unicodedata
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cooplevier.atelier.state import answers_path, records_dir, save_published, state_dir
 from cooplevier.files import fsync_dir
@@ -133,7 +132,6 @@ def _read_regular(path: Path) -> bytes | None:
 
 
 # -- erasing one participant ----------------------------------------------------------------------
-ERASERS: list[Callable[[Path, str], Any]] = []  # more places a participant's data lives (comments, votes)
 
 
 async def erase_participant(w: Workshop, pid: str) -> bool:
@@ -150,10 +148,7 @@ async def erase_participant(w: Workshop, pid: str) -> bool:
         await asyncio.to_thread(_remove_files, w.folder, pid)
         from cooplevier.atelier.vote import erase_ballot
 
-        for erase in [erase_ballot, *ERASERS]:
-            result = erase(w.folder, pid)
-            if asyncio.iscoroutine(result):
-                await result
+        erase_ballot(w.folder, pid)  # their comments went with their answer file
         reg = w.registry
         reg.people.pop(pid, None)
         reg.digests.pop(pid, None)
