@@ -75,6 +75,8 @@ class Typesetter:
         return ELLIPSIS
 
     def run(self, text: str) -> str:
+        if text.isspace():  # most runs between two tags of a document: nothing there to typeset
+            return text
         return _PROSE.sub(self._sub, text)
 
 

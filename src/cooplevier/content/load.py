@@ -101,7 +101,7 @@ def _parse(root: Path, raw: dict[str, bytes]) -> dict[str, YamlDoc]:
 def _build(root: Path, docs: dict[str, YamlDoc], *, check: bool) -> Pack:
     """The pack from parsed documents: typed conversion, then (unless rebuilt from the cache) the checks."""
     errors: list[CooplevierError] = []
-    converters = {name: Converter(doc, ContentError) for name, doc in docs.items()}
+    converters = {name: Converter(doc, ContentError, trusted=not check) for name, doc in docs.items()}
     framework: Framework = converters["levers.yaml"].dataclass(docs["levers.yaml"].data, Framework, ())
     cases_file: CasesFile = converters["cases.yaml"].dataclass(docs["cases.yaml"].data, CasesFile, ())
     questions_file: QuestionsFile = converters["questions.yaml"].dataclass(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import sys
 import types
 import typing
 from functools import cache
@@ -24,11 +25,17 @@ T = TypeVar("T")
 
 
 class Converter:
-    """Collects every error of a document instead of stopping at the first."""
+    """Collects every error of a document instead of stopping at the first.
 
-    def __init__(self, doc: YamlDoc, cls: type[CooplevierError] = CooplevierError) -> None:
+    `trusted` is for data this code converted and checked before (the validated pack, rebuilt
+    from its cache entry): text is taken as it stands, without stripping it or scanning its
+    characters again. Every other check and every conversion still runs.
+    """
+
+    def __init__(self, doc: YamlDoc, cls: type[CooplevierError] = CooplevierError, *, trusted: bool = False) -> None:
         self.doc = doc
         self.cls = cls
+        self.trusted = trusted
         self.errors: list[CooplevierError] = []
 
     def error(self, path: KeyPath, message: str, *, key: bool = False) -> None:
@@ -62,6 +69,8 @@ class Converter:
         if kind is dataclasses.dataclass:
             return self.dataclass(value, typing.cast(type[Any], tp), path)
         if tp is str:
+            if self.trusted and type(value) is str:
+                return value
             if not isinstance(value, str):
                 self.error(path, t("schema.expected_text"))
                 return _INVALID
@@ -148,9 +157,21 @@ class _Invalid:
 _INVALID: Any = _Invalid()
 
 
-@cache
 def _shape(tp: Any) -> tuple[Any, tuple[Any, ...]]:
-    """What `convert` needs to know of a type, found once per type (thousands of values share a few)."""
+    """What `convert` needs to know of a type, found once per type (thousands of values share a few).
+
+    Kept by identity: hashing a `Literal[...]` walks its values, at every one of those values.
+    """
+    found = _SHAPES.get(id(tp))
+    if found is None or found[0] is not tp:
+        found = _SHAPES[id(tp)] = (tp, _find_shape(tp))
+    return found[1]
+
+
+_SHAPES: dict[int, tuple[Any, tuple[Any, tuple[Any, ...]]]] = {}  # the type is kept: its id stays its own
+
+
+def _find_shape(tp: Any) -> tuple[Any, tuple[Any, ...]]:
     origin = get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         return Union, tuple(a for a in get_args(tp) if a is not type(None))
@@ -164,12 +185,20 @@ def _shape(tp: Any) -> tuple[Any, tuple[Any, ...]]:
 @cache
 def _fields(cls: type[Any]) -> dict[str, tuple[str, Any, bool]]:
     """The YAML key of each field (a trailing `_` dropped: `from_` reads `from`), its type, whether required."""
-    hints = typing.get_type_hints(cls)
     out: dict[str, tuple[str, Any, bool]] = {}
     for f in dataclasses.fields(cls):
         required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-        out[f.name.rstrip("_")] = (f.name, hints[f.name], required)
+        out[f.name.rstrip("_")] = (f.name, _hint(cls, f), required)
     return out
+
+
+def _hint(cls: type[Any], field: dataclasses.Field[Any]) -> Any:
+    """A field's type, its annotation evaluated where the class was written (what
+    `typing.get_type_hints` does, at half the cost: the models have no base classes)."""
+    if not isinstance(field.type, str):
+        return field.type
+    owner = next(c for c in cls.__mro__ if field.name in c.__dict__.get("__annotations__", {}))
+    return eval(field.type, vars(sys.modules[owner.__module__]), dict(vars(owner)))  # noqa: S307 - our own annotations
 
 
 def _or(choices: tuple[Any, ...]) -> str:
