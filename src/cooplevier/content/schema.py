@@ -197,8 +197,8 @@ def _hint(cls: type[Any], field: dataclasses.Field[Any]) -> Any:
     `typing.get_type_hints` does, at half the cost: the models have no base classes)."""
     if not isinstance(field.type, str):
         return field.type
-    owner = next(c for c in cls.__mro__ if field.name in c.__dict__.get("__annotations__", {}))
-    return eval(field.type, vars(sys.modules[owner.__module__]), dict(vars(owner)))  # noqa: S307 - our own annotations
+    owner = next(c for c in cls.__mro__ if field.name in vars(c).get("__annotations__", {}))
+    return eval(field.type, vars(sys.modules[owner.__module__]), dict(vars(owner)))  # our own annotations
 
 
 def _or(choices: tuple[Any, ...]) -> str:
