@@ -117,3 +117,13 @@ def test_catalogue_sentences_are_typeset_but_not_their_values() -> None:
 def test_markdown_escaping_keeps_no_break_spaces() -> None:
     assert md_escape(f"a{N}:  b\n c") == f"a{N}: b c"
     assert md_escape(protect("1. Pays")) == protect("1\\. Pays")
+
+
+@given(st.text(alphabet=" \t\u00a0\u202fab.:;!?«»/=\n", max_size=40), st.integers(min_value=0, max_value=2))
+def test_a_run_is_typeset_the_same_whether_or_not_it_is_scanned(text: str, depth: int) -> None:
+    # runs without a cue character are returned as they are: they must be the runs _PROSE leaves alone
+    from cooplevier.typography import _PROSE, Typesetter
+
+    scanned = Typesetter(depth)
+    expected = _PROSE.sub(scanned._sub, text)
+    assert Typesetter(depth).run(text) == expected

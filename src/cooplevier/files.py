@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
 import re
 import stat
@@ -313,7 +314,10 @@ def _write_special(path: Path, binary: bool) -> Iterator[IO[Any]]:
         raise CooplevierError(t("file.write_failed", reason=os_reason(exc)), file=path) from None
 
 
+@functools.cache
 def _umask() -> int:
+    """The process's umask, read once: reading it means setting it, which another thread's file
+    creation must never see half-done (nothing in cooplevier changes it)."""
     mask = os.umask(0)
     os.umask(mask)
     return mask
