@@ -15,6 +15,9 @@ static asset) over and over. Measured in the same run:
 - start-up: from launching the command to its first line (links printed, socket accepting), and
   to the first page served; median of 5;
 - memory: the server's resident size before and after the run, per participant.
+
+The server writes in its event loop or on writer threads, by the speed of the folder's disk
+(`cooplevier.atelier.disk`); the run says which, and `--writes threads` measures the other way.
 """
 
 from __future__ import annotations
@@ -215,12 +218,20 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         default=0.0,
         help="seconds each participant takes per question, on average (0: as fast as served)",
     )
+    parser.add_argument(
+        "--writes",
+        choices=["measured", "loop", "threads"],
+        default="measured",
+        help="where the server runs its durable writes (atelier.disk): as it measures, or forced",
+    )
     args = parser.parse_args(argv)
 
     boot = startup(args.startup_runs)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "atelier"
-        srv = start_server(folder, "--territory", "Banc d'essai", "--join-rate", "1000000")
+        forced = {} if args.writes == "measured" else {"COOPLEVIER_ATELIER_WRITES": args.writes}
+        srv = start_server(folder, "--territory", "Banc d'essai", "--join-rate", "1000000", env=forced)
+        writes = _writes_place(folder, args.writes)
         asyncio.run(open_vote(srv))
         before, cpu_before = rss_kib(srv.proc.pid)[0], cpu_seconds(srv.proc.pid)
         run = asyncio.run(_load(srv, args.participants, args.probes, args.pace))
@@ -256,6 +267,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "static_p50_ms": percentile(static, 0.50) * 1000,
         "static_p95_ms": percentile(static, 0.95) * 1000,
         "static_requests": len(static),
+        "writes": writes,
         "rss_before_mib": before / 1024,
         "rss_after_mib": after / 1024,
         "rss_peak_mib": peak / 1024,
@@ -279,6 +291,7 @@ def _print(r: dict[str, Any]) -> None:
         f"server CPU {r['server_cpu_s']:.1f} s for {r['elapsed_s']:.1f} s of load "
         f"({r['server_cpu_s'] / r['elapsed_s'] * 100:.0f} % of one core; it uses one)"
     )
+    print(f"durable writes: {r['writes']}")
     print(f"answer latency p50 {r['answer_p50_ms']:.0f} ms, p95 {r['answer_p95_ms']:.0f} ms")
     print(
         f"static asset   p50 {r['static_p50_ms']:.0f} ms, p95 {r['static_p95_ms']:.0f} ms "
@@ -294,6 +307,17 @@ def _print(r: dict[str, Any]) -> None:
         f"(peak {r['rss_peak_mib']:.1f}): {r['kib_per_participant']:.0f} KiB per participant"
     )
     print("atelier targets:", "met" if targets_met(r) else "NOT met")
+
+
+def _writes_place(folder: Path, asked: str) -> str:
+    """Where the server runs its writes, by the rule it follows (atelier.disk), said with the figure."""
+    from cooplevier.atelier.disk import FAST_S, probe
+
+    if asked != "measured":
+        return f"in the {'event loop' if asked == 'loop' else 'writer threads'} (forced)"
+    seconds = probe(folder)
+    place = "event loop" if seconds < FAST_S else "writer threads"
+    return f"in the {place} (a durable write took {seconds * 1000:.2f} ms here; the loop below {FAST_S * 1000:g} ms)"
 
 
 def targets_met(r: dict[str, Any]) -> bool:

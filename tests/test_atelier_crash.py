@@ -65,9 +65,11 @@ async def _room(link: str, outcomes: list[Outcome], killed: asyncio.Event, *, de
     await asyncio.gather(*tasks)
 
 
-def test_kill_9_loses_no_acknowledged_answer_and_a_restart_keeps_every_link(tmp_path: Path) -> None:
+@pytest.mark.parametrize("place", ["loop", "threads"])  # where the writes run (atelier.disk): both fsync first
+def test_kill_9_loses_no_acknowledged_answer_and_a_restart_keeps_every_link(tmp_path: Path, place: str) -> None:
     folder = tmp_path / "atelier"
-    srv = start_server(folder, "--territory", "Pays de Figeac", "--join-rate", "100000")
+    env = {"COOPLEVIER_ATELIER_WRITES": place}
+    srv = start_server(folder, "--territory", "Pays de Figeac", "--join-rate", "100000", env=env)
     outcomes = [Outcome() for _ in range(PEOPLE)]
 
     async def run() -> None:

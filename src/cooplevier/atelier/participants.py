@@ -21,18 +21,17 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import functools
 import hashlib
 import json
 import logging
 import re
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from cooplevier.atelier.disk import Disk
 from cooplevier.atelier.state import (
     State,
     answers_path,
@@ -48,7 +47,6 @@ from cooplevier.errors import CooplevierError
 from cooplevier.messages import t, tn
 from cooplevier.writelock import Lock
 
-WRITERS = 32  # threads that write answer files: fsync waits overlap, the event loop never does
 MAX_PARTICIPANTS = 2000  # far above a seminar; bounds what a flood of joins could create
 _ANSWERS_NAME = re.compile(r"^reponses-([0-9a-f]{16})\.yaml$")
 Status = Literal["joined", "answering", "finished"]
@@ -120,7 +118,7 @@ class Participant:
 class Registry:
     """Everyone who joined, loaded from DIR at start-up, changed only through its coroutines."""
 
-    def __init__(self, folder: Path, state: State, pack: Pack, questions: tuple[Question, ...]) -> None:
+    def __init__(self, folder: Path, state: State, pack: Pack, questions: tuple[Question, ...], disk: Disk) -> None:
         self.folder = folder
         self.state = state
         self.pack = pack
@@ -131,14 +129,14 @@ class Registry:
         self.people: dict[str, Participant] = {}
         self.version = 0  # bumped after every write: the synthesis is recomputed only when it moves
         self._join_lock = asyncio.Lock()
-        self._writers = ThreadPoolExecutor(WRITERS, thread_name_prefix="atelier-write")
+        self.disk = disk  # where the writes run: the event loop, or writer threads (atelier.disk)
         self.digests: dict[str, str] = {}  # participant id -> digest of their file as read or written
         self.stats: dict[str, tuple[int, int]] = {}  # the same file's (mtime_ns, size): a cheap first check
         self.locks: dict[str, Lock] = {}  # the participants' file locks this server holds
         self.notices: list[str] = []  # what the facilitator must know (dashboard, console)
 
     def close(self) -> None:
-        self._writers.shutdown(wait=True)
+        self.disk.close()
         for lock in self.locks.values():
             lock.release()
         self.locks.clear()
@@ -160,9 +158,6 @@ class Registry:
             raise HeldElsewhere(exc.message, file=exc.file) from None
         if lock.held:
             self.locks[pid] = lock
-
-    async def _in_thread(self, fn: Callable[..., None], *args: object) -> None:
-        await asyncio.get_running_loop().run_in_executor(self._writers, functools.partial(fn, *args))
 
     def load(self) -> None:
         """Read every participant's file and record; a damaged answer file stops the start-up."""
@@ -242,7 +237,7 @@ class Registry:
                 pid = new_participant_id()
             joined = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             person = Participant(pid, role, name, joined, moved=time.time())
-            await self._in_thread(self._write, person, person.answers, 0, False)
+            await self.disk.run(self._write, person, person.answers, 0, False)
             self.people[pid] = person
             self.version += 1
             return person
@@ -275,7 +270,7 @@ class Registry:
                 person.position = position
                 return
             try:
-                await self._in_thread(self._write, person, answers, position, finished, record)
+                await self.disk.run(self._write, person, answers, position, finished, record)
             except ChangedOnDisk:
                 self._adopt(person)
                 raise

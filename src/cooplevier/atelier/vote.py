@@ -32,10 +32,13 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cooplevier.atelier.state import state_dir, write_private
 from cooplevier.messages import t
+
+if TYPE_CHECKING:
+    from cooplevier.atelier.disk import Disk
 
 VOTES_FILE = "votes.json"
 SCREEN_FILE = "vote-screen.json"
@@ -165,16 +168,16 @@ class Vote:
         with self._write_lock:
             write_private(state_dir(self.folder) / VOTES_FILE, data)
 
-    async def cast(self, participant: str, votes: dict[str, int]) -> None:
+    async def cast(self, participant: str, votes: dict[str, int], disk: Disk) -> None:
         """Keep one participant's ballot (on disk before this returns); an empty one is removed."""
         kept = {pid: n for pid, n in votes.items() if n > 0}
         path = ballot_path(self.folder, participant)
         if kept:
             data = json.dumps({"cooplevier": BALLOT_FORMAT, "votes": kept}).encode("utf-8")
-            await asyncio.to_thread(_write_ballot, path, data)
+            await disk.run(_write_ballot, path, data)
             self.ballots[participant] = kept
         else:
-            await asyncio.to_thread(_unlink, path)
+            await disk.run(_unlink, path)
             self.ballots.pop(participant, None)
         self._totals_soon()
 

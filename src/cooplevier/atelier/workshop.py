@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
+from cooplevier.atelier.disk import Disk
 from cooplevier.atelier.facilitation.pacing import Timer, load_timer
 from cooplevier.atelier.participants import Participant, Registry
 from cooplevier.atelier.publish import Published
@@ -163,7 +164,7 @@ class Workshop:
     async def _change(self, **changes: bool) -> None:
         async with self._state_lock:
             state = replace(self.state, **changes)  # type: ignore[arg-type]
-            await asyncio.to_thread(save_state, self.folder, state)
+            await self.registry.disk.run(save_state, self.folder, state)
             self.registry.state = state
             self._projection = None
 
@@ -197,7 +198,7 @@ def start_workshop(
         )
         settings = state.settings
         questions = pack.form(settings.structure, settings.form)
-        registry = Registry(folder, state, pack, questions)
+        registry = Registry(folder, state, pack, questions, Disk(folder))
         registry.load()
     except BaseException:
         if held is not None:

@@ -13,7 +13,6 @@ comment is pending again); setting it aside instead keeps it off the screen.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import threading
 from dataclasses import dataclass
@@ -94,7 +93,7 @@ class Wall:
             self.decisions[comment] = {"decision": decision, "at": at if decision == "approve" else 0}
         data = json.dumps({"cooplevier": FORMAT, "decisions": self.decisions}, ensure_ascii=False).encode("utf-8")
         self._revision += 1
-        await asyncio.to_thread(self._write, self._revision, data)
+        await self.w.registry.disk.run(self._write, self._revision, data)
         return True
 
     def _write(self, revision: int, data: bytes) -> None:

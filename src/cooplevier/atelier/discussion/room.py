@@ -315,7 +315,7 @@ class Room:
         if errors:
             return self._ballot_page(vote, person, csrf, False, errors=errors, typed=typed, status=422)
         try:
-            await vote.cast(person.id, votes)
+            await vote.cast(person.id, votes, self.w.registry.disk)
         except OSError:
             return self._ballot_page(vote, person, csrf, False, errors=["disk"], typed=typed, status=500)
         return RedirectResponse(p._base() + "/vote?enregistre=1", 303)

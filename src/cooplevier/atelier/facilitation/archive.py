@@ -13,7 +13,6 @@ by a pattern, so a secret added there later is left out by default.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as dt
 import io
@@ -145,7 +144,7 @@ async def erase_participant(w: Workshop, pid: str) -> bool:
     if person is None:
         return False
     async with person.lock:
-        await asyncio.to_thread(_remove_files, w.folder, pid)
+        await w.registry.disk.run(_remove_files, w.folder, pid)
         from cooplevier.atelier.vote import erase_ballot
 
         erase_ballot(w.folder, pid)  # their comments went with their answer file
@@ -161,7 +160,7 @@ async def erase_participant(w: Workshop, pid: str) -> bool:
         w._shown_scores.pop(pid, None)
         w.published.revision.pop(pid, None)
         if w.published.values.pop(pid, None) is not None:  # on disk at once: no copy of them is left
-            await asyncio.to_thread(save_published, w.folder, w.published)
+            await w.registry.disk.run(save_published, w.folder, w.published)
     return True
 
 

@@ -95,7 +95,7 @@ class Desk:
             timer = replace(self.w.timer, ends=None, length=0)
         else:
             return views.refused("not_form", 422, back=self.f._base())
-        await asyncio.to_thread(save_timer, self.w.folder, timer)  # on disk first: a restart keeps it
+        await self.w.registry.disk.run(save_timer, self.w.folder, timer)  # on disk first: a restart keeps it
         self.w.timer = timer
         return RedirectResponse(self.f._base() + "#minuteur", 303)
 
