@@ -105,6 +105,37 @@ def test_the_slides_follow_the_discuss_first_order(room: Callable[..., Room], pa
     assert set(r.w.projection().divergent) == {"L1", "L2", "L3"} and order[:3] == list(r.w.projection().divergent)
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        # no lever divergent: the lowest first (L2, L3, L1), not the questionnaire's order
+        lambda role, i, lever: {"L1": 4, "L2": 2, "L3": 3}[lever] + (i % 2 if role != "elu" else 0),
+        # the élus against the rest on L3 only, L2 the lowest: L3 first, then L2
+        lambda role, i, lever: {"L1": 3 + i % 2, "L2": 2 + i % 2, "L3": (4 + i % 2) if role == "elu" else 1 + i % 2}[
+            lever
+        ],
+    ],
+)
+def test_the_screen_orders_its_slides_as_the_report_orders_its_levers(
+    room: Callable[..., Room], value: Callable[[str, int, str], int]
+) -> None:
+    from tests.helpers import invoke
+
+    r = room()
+    for role, n in {"elu": 3, "technicien": 3, "societe-civile": 4}.items():
+        for i in range(n):
+            c = r.client()
+            assert r.join(c, role).status_code == 303
+            for lid, qid in FIRST.items():
+                assert r.answer(c, qid, value(role, i, lid)).status_code == 303
+    _post(r, r.client(), "/fermeture", action="fermer")  # closed: everything publishable is shown
+    slides = list(dict.fromkeys(re.findall(r'data-slide="(L\d+)"', r.client().get(_screen(r)).text)))
+    report = invoke("report", str(r.folder), "--format", "json")
+    assert report.exit_code == 0, report.stderr
+    assert slides == json.loads(report.stdout)["discuss_first"]
+    assert slides[:3] in (["L2", "L3", "L1"], ["L3", "L2", "L1"])
+
+
 def test_masked_cells_are_held_not_drawn_and_the_held_answers_are_counted(room: Callable[..., Room]) -> None:
     r = room()
     _people(r, {"elu": 3, "technicien": 3, "partenaire": 2})
@@ -313,3 +344,25 @@ def test_the_content_actions_of_a_chosen_lever_can_be_proposed(room: Callable[..
         ("P3", "L3", None, "Un texte de l'animateur"),
     ]
     assert saved["budget"] == 1 and saved["status"] == "draft"  # three options: one token
+
+
+def test_the_dashboard_counts_the_voters_as_they_vote(room: Callable[..., Room]) -> None:
+    r = room()
+    phones = _people(r, {"elu": 3})
+    c = r.client()
+    _vote_ready(r, c, 3)
+    live = f"{r.fac}/vote/etat"
+    assert "pas encore ouvert" in c.get(live).text
+    _post(r, c, "/vote", action="ouvrir")
+    dashboard = c.get(r.fac).text
+    assert f'data-fragment="{live}"' in dashboard and "Personne n'a encore voté" in dashboard
+    _ballot(r, phones[0], P1="1")
+    _ballot(r, phones[1], P2="1")
+    assert (
+        'data-voters="2"' in c.get(live).text and "2 personnes ont voté\u202f; le vote est ouvert" in c.get(live).text
+    )
+    _post(r, c, "/vote", action="clore")
+    assert "le vote est clos, résultats masqués" in c.get(live).text
+    screen_key = r.w.state.screen_key
+    assert c.get(f"/ecran/{screen_key}/vote/etat").status_code == 404  # the facilitator's alone
+    assert c.get(f"/animation/{'0' * len(r.w.state.key)}/vote/etat").status_code == 404

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -18,7 +19,6 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from cooplevier.atelier import views
-from cooplevier.atelier.facilitation import routes as facilitation
 from cooplevier.atelier.security import FormRefused, read_form
 from cooplevier.atelier.workshop import Workshop
 from cooplevier.content.model import Pack
@@ -39,7 +39,9 @@ SCREEN = "/ecran/{key}"  # the projected pages, under the read-only screen key (
 class Facilitator:
     def __init__(self, workshop: Workshop) -> None:
         self.w = workshop
-        self.extra_context: Any = None  # the wall's and the vote's part of the dashboard (atelier.room)
+        # what other features add to the dashboard, each a function giving its part of the context:
+        # pacing, the countdown, erasure and the archive (facilitation); the wall and the vote (room)
+        self.dashboard_parts: list[Callable[[], dict[str, Any]]] = []
 
     def routes(self) -> list[Route]:
         prefix = "/animation/{key}"
@@ -118,8 +120,7 @@ class Facilitator:
             questions=len(self.w.registry.questions),
             respondents=self.w.projection().respondents,
             notices=list(self.w.registry.notices),
-            **facilitation.dashboard_context(self.w),  # pacing, countdown, erasure, archive
-            **(self.extra_context() if self.extra_context else {}),
+            **{key: value for part in self.dashboard_parts for key, value in part().items()},
         )
 
     async def dashboard(self, request: Request) -> Response:

@@ -9,6 +9,7 @@ cookie holding the participant's signed token; every form carries a CSRF token b
 
 from __future__ import annotations
 
+import functools
 import secrets
 from typing import Any
 
@@ -41,7 +42,7 @@ def create_app(workshop: Workshop) -> Any:
     from cooplevier.atelier.discussion.room import Room
 
     room = Room(workshop, f, p)
-    f.extra_context = room.dashboard_context
+    f.dashboard_parts += [functools.partial(facilitation.dashboard_context, workshop), room.dashboard_context]
     routes = [
         Route("/a/{code}", p.home, methods=["GET"]),
         Route("/a/{code}/rejoindre", p.join, methods=["POST"]),

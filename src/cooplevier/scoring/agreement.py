@@ -19,7 +19,7 @@ The thresholds were chosen by `benchmarks/simulate_divergence.py` (its table is 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 
 MIN_SCORED = 4  # below this many scorers: « pas assez de réponses pour juger »
@@ -115,3 +115,17 @@ def roles_differ(by_role: Mapping[str, Counts], roles: Sequence[str]) -> tuple[t
             if abs(ma - mb) >= ROLE_MEDIAN_GAP and abs(delta) >= ROLE_DELTA:
                 pairs.append((ra, rb))
     return tuple(pairs)
+
+
+def discuss_first(levers: Iterable[tuple[str, bool | None, bool, Fraction | None]]) -> tuple[str, ...]:
+    """« À discuter en premier », from each lever's (id, divergent, roles differ, mean) in the
+    pack's order: the divergent levers, then those two roles see differently, then the lowest
+    score; the pack's order breaks ties and a lever nobody scored comes last. The report, the
+    circulated synthesis and the workshop's screen all order their levers by this one rule."""
+    rows = list(levers)
+
+    def key(index: int) -> tuple[bool, bool, Fraction, int]:
+        _lever, divergent, differ, mean = rows[index]
+        return (divergent is not True, not differ, Fraction(6) if mean is None else mean, index)
+
+    return tuple(rows[i][0] for i in sorted(range(len(rows)), key=key))

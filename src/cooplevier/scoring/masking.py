@@ -29,6 +29,7 @@ The live synthesis is shown to the room, so it must never let anyone read one pe
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -52,6 +53,7 @@ class Figure:
     detail_masked: bool  # some group's cell is held back on this row
     spread: Fraction | None  # only used for the divergence flag and its ordering, never shown alone
     verdict: bool | None = None  # the divergence rule (scoring.agreement) on the people counted
+    roles_differ: bool = False  # rule 2 between roles shown apart (K people or more): a flag, never a figure
 
     @property
     def gap(self) -> Fraction | None:
@@ -100,6 +102,12 @@ class Projection:
     levers: Mapping[str, LeverRow]
     divergent: tuple[str, ...]
 
+    @property
+    def discuss_first(self) -> tuple[str, ...]:
+        """« À discuter en premier », by the report's rule (`agreement.discuss_first`) on what is shown."""
+        rows = [(lid, lv.figure.divergent, lv.figure.roles_differ, lv.figure.mean) for lid, lv in self.levers.items()]
+        return agreement.discuss_first(rows)
+
 
 def project(people: Sequence[Result], pack: Pack, *, min_group: int) -> Projection:
     """The projectable synthesis of scored answer files (one per respondent), at one moment.
@@ -126,6 +134,8 @@ def project(people: Sequence[Result], pack: Pack, *, min_group: int) -> Projecti
             (g, tuple(q.value for q in r.levers[lever.id].questions if isinstance(q.value, int))) for g, r in counted
         ]
         row = _figure(answers, keys, min_group)
+        if row.mean is not None:
+            row = dataclasses.replace(row, roles_differ=_roles_differ(counted, lever.id))
         discuss: tuple[QuestionRow, ...] = ()
         if row.divergent:
             questions = []
@@ -214,6 +224,18 @@ def _figure(values: Sequence[tuple[str, Sequence[Fraction | int]]], keys: Sequen
         return Figure(n, mean, {}, True, spread, verdict)
     cells = {key: _pooled(by[key]) for key in eligible}
     return Figure(n, mean, cells, hidden > 0, spread, verdict)
+
+
+def _roles_differ(counted: Sequence[tuple[str, Result]], lever: str) -> bool:
+    """Rule 2 on a lever, between the roles shown apart, on each person's lever score: what the
+    circulated synthesis flags (`circulate`), so that the screen orders its slides as the report."""
+    by_role: dict[str, list[Fraction]] = {}
+    for key, person in counted:
+        mean = person.levers[lever].mean
+        if key not in (OTHERS, EVERYONE) and mean is not None:
+            by_role.setdefault(key, []).append(Fraction(mean))
+    counts = {key: agreement.counts_of(means) for key, means in by_role.items()}
+    return bool(agreement.roles_differ(counts, list(counts)))
 
 
 def _pooled(people: Sequence[Sequence[Fraction]]) -> Fraction:

@@ -112,14 +112,9 @@ class Synthesis:
 
     @property
     def discuss_first(self) -> tuple[str, ...]:
-        """« À discuter en premier »: divergent levers, then those roles see differently, then the
-        lowest score (lever order breaks ties; a lever nobody scored comes last)."""
-
-        def key(lv: LeverSynthesis) -> tuple[int, int, Fraction, int]:
-            mean = lv.stats.mean
-            return (lv.divergent is not True, not lv.roles_differ, Fraction(6) if mean is None else mean, lv.number)
-
-        return tuple(lv.id for lv in sorted(self.levers.values(), key=key))
+        """« À discuter en premier » (`agreement.discuss_first`)."""
+        levers = sorted(self.levers.values(), key=lambda lv: lv.number)
+        return agreement.discuss_first((lv.id, lv.divergent, bool(lv.roles_differ), lv.stats.mean) for lv in levers)
 
 
 Exact = tuple[int, int]  # a score as (numerator, denominator): cheap to hash, count and send

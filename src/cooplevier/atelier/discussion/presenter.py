@@ -30,9 +30,9 @@ VOTE_PAGE = 5  # proposals on one vote slide
 
 
 def discuss_order(proj: Projection, pack: Pack) -> list[str]:
-    """The levers in the order « à discuter en premier »: the projection's own order of the
-    levers to discuss (divergent ones, most first), then the others in the pack's order."""
-    first = list(getattr(proj, "discuss_first", None) or proj.divergent)
+    """The levers in the order « à discuter en premier »: the report's rule on the figures shown
+    (`Projection.discuss_first`), then any lever the projection does not hold, in the pack's order."""
+    first = list(proj.discuss_first)
     return first + [lever.id for lever in pack.levers if lever.id not in first]
 
 

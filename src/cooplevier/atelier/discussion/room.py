@@ -84,6 +84,7 @@ class Room:
             Route(fac + "/commentaires", self.moderate, methods=["POST"]),
             Route(fac + "/mur", self.wall_fragment, methods=["GET"]),
             Route(fac + "/vote", self.vote_admin, methods=["POST"]),
+            Route(fac + "/vote/etat", self.vote_fragment, methods=["GET"]),
             Route("/a/{code}/vote", self.vote_page, methods=["GET", "POST"]),
         ]
 
@@ -197,6 +198,13 @@ class Room:
         return views.page("_wall.html.j2", context)
 
     # -- the vote, facilitator -----------------------------------------------------------------
+    async def vote_fragment(self, request: Request) -> Response:
+        """The dashboard's live line on the vote: how many have voted, open or closed, shown or not
+        (the forms around it stay as the facilitator is filling them)."""
+        if not self.f._allowed(request):
+            return views.not_found()
+        return views.page("_vote_status.html.j2", {"vote": vote_of(self.w)})
+
     async def vote_admin(self, request: Request) -> Response:
         fields, refused = await self._facilitator_form(request)
         if fields is None:
