@@ -282,4 +282,11 @@ def test_a_room_answers_comments_votes_and_the_presenter_view_shows_it(
     assert projector.locator("[data-value]").count() == 0  # the vote's totals too
     projector.keyboard.press("ArrowRight")  # the script still runs under the CSP
     assert projector.locator("[aria-current=true]").get_attribute("data-index") == "1"
+    # the live refresh: a reveal reaches the projector without a reload, on the slide it shows
+    projector.keyboard.press("ArrowRight")
+    desk.keyboard.press("r")
+    desk.wait_for_url(re.compile(r"/presentation\?s=1$"))
+    projector.locator("[data-value]").first.wait_for(state="attached", timeout=15_000)  # no eval under the CSP
+    assert projector.locator("[aria-current=true]").get_attribute("data-index") == "2"
+    assert projector.url.endswith("?s=2")
     assert csp == []

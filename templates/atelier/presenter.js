@@ -2,15 +2,13 @@
    Without this script the slides still work: each has links to the previous and next one, and
    the page reloads itself slowly (<noscript>). With it: ArrowRight, PageDown and Space go forward,
    ArrowLeft and PageUp back, "f" toggles full screen, "r" (facilitator's view only) reveals or
-   hides the results; the slides are fetched again every few seconds, the current one kept. */
+   hides the results. refresh.js fetches the slides again every few seconds (with the current
+   slide in the deck's data-query); this script shows the current one again after each. */
 (function () {
   "use strict";
   var deck = document.querySelector(".deck");
   if (!deck) { return; }
-  var url = deck.getAttribute("data-fragment");
-  var every = parseInt(deck.getAttribute("data-interval"), 10) || 4000;
   var current = parseInt(deck.getAttribute("data-current"), 10) || 0;
-  var last = null;
 
   function slides() { return deck.querySelectorAll("section[data-slide]"); }
 
@@ -27,6 +25,7 @@
         all[i].removeAttribute("aria-current");
       }
     }
+    deck.setAttribute("data-query", "?s=" + current);
     if (window.history && window.history.replaceState) {
       window.history.replaceState(null, "", "?s=" + current);
     }
@@ -57,23 +56,5 @@
     if (link) { event.preventDefault(); move(parseInt(link.getAttribute("data-move"), 10)); }
   });
 
-  function tick() {
-    if (!window.fetch) { return; }
-    fetch(url + "?s=" + current, { credentials: "same-origin", cache: "no-store", headers: { "Accept": "text/html" } })
-      .then(function (response) {
-        if (!response.ok) { throw new Error(String(response.status)); }
-        return response.text();
-      })
-      .then(function (html) {
-        if (html !== last) {
-          last = html;
-          deck.innerHTML = html;
-          show(current);
-        }
-        deck.removeAttribute("data-stale");
-      })
-      .catch(function () { deck.setAttribute("data-stale", "true"); })
-      .then(function () { window.setTimeout(tick, every); });
-  }
-  window.setTimeout(tick, every);
+  deck.addEventListener("cooplevier:refreshed", function () { show(current); });
 }());
