@@ -103,7 +103,7 @@ class _Import:
     def respondent(self, item: GridColumn) -> None:
         from cooplevier.cli.console import message
         from cooplevier.content.dump import dump_answers
-        from cooplevier.files import atomic_write
+        from cooplevier.files import Output, publish
         from cooplevier.writelock import writing
 
         af = item.answers
@@ -119,7 +119,7 @@ class _Import:
             _make_folder(self.folder)
             with writing(target, "cooplevier import", message):  # never under assess or a workshop
                 text = dump_answers(af, comments=[t("import.origin", source=item.label)])
-                atomic_write(target, text, force=self.force, inputs=self.inputs)
+                publish(Output.of(text), str(target), inputs=self.inputs, force=self.force)
         except CooplevierError as exc:
             self.refuse(item.label, exc.located())
             return

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from cooplevier.cli.app import check_output, load
+from cooplevier.cli.app import check_output, load, with_option_files
 from cooplevier.errors import CooplevierError, ExitCode, UsageError
 from cooplevier.messages import t, tn
 
@@ -29,7 +29,7 @@ def import_plans(workbooks: list[Path], output: Path | None, *, force: bool, con
     from cooplevier.content.plan.plan_sheet import is_plan_workbook, read_plan_workbook
     from cooplevier.content.plan.planfile import dump_plan
     from cooplevier.errors import ErrorGroup
-    from cooplevier.files import atomic_write
+    from cooplevier.files import Output, publish
 
     for book in workbooks:
         if not is_plan_workbook(book):
@@ -37,7 +37,8 @@ def import_plans(workbooks: list[Path], output: Path | None, *, force: bool, con
     to_file = output is not None and output.suffix.lower() in (".yaml", ".yml")
     if to_file and len(workbooks) > 1:
         raise UsageError(t("import.one_plan_file"), file=output)
-    check_output(str(output) if to_file else None, force=force, inputs=workbooks)
+    inputs = list(with_option_files(workbooks))  # no plan is ever written over a workbook or the pack
+    check_output(str(output) if to_file else None, force=force, inputs=inputs)
     pack = load(content)
     refused = 0
     for book in workbooks:
@@ -55,7 +56,8 @@ def import_plans(workbooks: list[Path], output: Path | None, *, force: bool, con
         target = output if to_file and output is not None else (output or Path(".")) / _plan_name(plan.territory)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(target, dump_plan(plan, comments=(t("import.plan_origin", source=str(book)),)), force=force)
+            document = Output.of(dump_plan(plan, comments=(t("import.plan_origin", source=str(book)),)))
+            publish(document, str(target), inputs=inputs, force=force)
         except (CooplevierError, OSError) as exc:
             message(exc.located() if isinstance(exc, CooplevierError) else str(exc))
             refused += 1
