@@ -72,3 +72,16 @@ def test_assess_offers_the_roles_of_the_answer_format(cli: object) -> None:
 
     result = cli("assess", "--help")  # type: ignore[operator]
     assert ", ".join(ROLES) in " ".join(result.stdout.split())
+
+
+def test_the_worked_example_of_the_scoring_doc_is_what_explain_says(cli: object) -> None:
+    def flat(text: str) -> str:
+        return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+
+    doc = (ROOT / "docs" / "scoring.md").read_text(encoding="utf-8")
+    block = doc.split("## Worked example: `examples/pays-exemple.yaml`")[1].split("```")[1]
+    said = flat(cli("explain", str(ROOT / "examples" / "pays-exemple.yaml")).stdout)  # type: ignore[operator]
+    lines = [flat(line.replace("(…)", "")) for line in block.splitlines() if line.strip()]
+    assert len(lines) > 15
+    missing = [line for line in lines if line not in said]
+    assert missing == [], missing
