@@ -78,3 +78,49 @@ def test_the_other_shells_get_their_script(shell: str, tmp_path: Path) -> None:
     assert result.exit_code == 0 and "_COOPLEVIER_COMPLETE=complete_" + shell in result.stdout.replace(
         '$Env:_COOPLEVIER_COMPLETE = "complete_powershell"', "_COOPLEVIER_COMPLETE=complete_powershell"
     )
+
+
+def test_zsh_completes_in_a_real_shell_after_the_one_install_command(tmp_path: Path) -> None:
+    """`completion zsh --install`, a new zsh, then Tab: the command and an option's values come."""
+    import time
+    import uuid
+
+    zsh, tmux = require_tool("zsh"), require_tool("tmux")
+    if shutil.which("cooplevier", path=str(BIN)) is None:
+        pytest.skip("no cooplevier command in this environment (pip install -e .)")
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "HOME": str(home), "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    done = subprocess.run(["cooplevier", "completion", "zsh", "--install"], env=env, capture_output=True, text=True)
+    assert done.returncode == 0 and (home / ".zshrc").read_text(encoding="utf-8").count("cooplevier completion") == 1
+    socket = f"cooplevier-zsh-{uuid.uuid4().hex[:8]}"
+
+    def run(*args: str) -> str:
+        return subprocess.run([tmux, "-L", socket, *args], capture_output=True, text=True, timeout=20).stdout
+
+    def typed(keys: str, expected: str) -> str:
+        run("send-keys", "-t", "z", "C-u", keys, "Tab")
+        deadline = time.monotonic() + 15
+        while expected not in (screen := run("capture-pane", "-p", "-t", "z")) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return screen
+
+    server = subprocess.Popen([tmux, "-D", "-L", socket, "-f", "/dev/null"], stdout=subprocess.DEVNULL)
+    try:
+        for _ in range(100):  # the server is up once it takes an option (tests/tmux.py does the same)
+            if (
+                subprocess.run(
+                    [tmux, "-L", socket, "set-option", "-g", "exit-empty", "off"], capture_output=True
+                ).returncode
+                == 0
+            ):
+                break
+            time.sleep(0.1)
+        shell_env = [arg for name in ("HOME", "PATH") for arg in ("-e", f"{name}={env[name]}")]
+        run("new-session", "-d", "-s", "z", "-x", "100", "-y", "30", *shell_env, "-e", "TERM=xterm-256color", zsh)
+        assert "cooplevier report" in typed("cooplevier rep", "cooplevier report")
+        screen = typed("cooplevier levers --format ", "table")
+        assert {"json", "table", "text"} <= set(screen.split()), screen
+    finally:
+        run("kill-server")
+        server.wait(timeout=20)
