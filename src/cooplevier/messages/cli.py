@@ -21,6 +21,7 @@ FR: dict[str, str | dict[str, str]] = {
     "typer.see_help": "Aide : {command} --help",
     "typer.no_such_command": "commande « {a} » inconnue",
     "typer.not_one_of": "valeur « {b} » invalide pour {a} : valeurs possibles {c}",
+    "typer.not_an_integer": "valeur « {b} » invalide pour {a} : un nombre entier est attendu",
     "typer.invalid_value": "valeur invalide pour {a} : {b}",
     "typer.missing_argument": "argument « {a} » manquant",
     "typer.missing_option": "option « {a} » manquante",
