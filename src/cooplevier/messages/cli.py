@@ -77,6 +77,7 @@ FR: dict[str, str | dict[str, str]] = {
     "help.handout.answers": "Fichiers ou dossiers de réponses (pour poster).",
     "help.handout.format": "html (à imprimer depuis le navigateur), md ou pdf (par défaut : d'après --output).",
     "help.handout.lever": "Seulement la carte d'un levier (cards).",
+    "help.handout.min_group": "Affiche : aucun chiffre pour un groupe de moins de K personnes, ni plus basse ni plus haute réponse (par défaut : celui de l'atelier pour son dossier, sinon 3) ; 1 donne la copie de travail non masquée, à ne pas afficher.",
     # terminal tables (cli/tables.py)
     "table.levers_title": "Les 4 axes et 10 leviers de coopération — {title}",
     "table.id": "Id",
