@@ -28,6 +28,14 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
         (["levers", "L1", "L2"], "ce qui suit n'était pas attendu : L2"),
         (["levers", "--content"], "l'option « --content » attend une valeur"),
         (["levers", "--bogus"], "option « --bogus » inconnue"),
+        (
+            ["report", "x.yaml", "--min-group", "x"],
+            "valeur « x » invalide pour '--min-group' : un nombre entier est attendu",
+        ),
+        (
+            ["atelier", "salle", "--port", "huit"],
+            "valeur « huit » invalide pour '--port' / '-p' : un nombre entier est attendu",
+        ),
     ],
 )
 def test_usage_errors_are_french_and_exit_2(args: list[str], words: str) -> None:

@@ -173,6 +173,8 @@ def test_poster_shows_group_and_divergent_levers(pack: Pack, fmt: str, write_ans
         {**high, **{q.id: 2 for q in pack.questions if q.lever != diverging.id}}, name="b.yaml", role="technicien"
     )
     doc = _norm(_text(pack, "poster", fmt, synthesis=group(pack, [a, b])))
+    # a synthesis never masked (K = 1) is the facilitator's working copy, said before anything else
+    assert doc.index("Copie de travail") < doc.index("personnes ont répondu")
     assert "2 personnes ont répondu" in doc
     assert _shown(diverging.short_title, fmt) in doc
     assert "divergent" in doc

@@ -90,3 +90,35 @@ def test_guide_and_poster_print(pack: Pack, tmp_path: Path, write_answers: objec
     a = write_answers(all_answers(pack, 2), name="a.yaml")  # type: ignore[operator]
     b = write_answers(all_answers(pack, 4), name="b.yaml", role="technicien")  # type: ignore[operator]
     assert len(_pages(_print(pack, "poster", tmp_path, synthesis=group(pack, [a, b])))) == 1
+
+
+def test_the_fullest_poster_prints_on_one_page_masked_or_working(pack: Pack, tmp_path: Path) -> None:
+    """Five roles, every lever divergent, a long territory name: the masked poster and the working
+    copy (its notice on top, every role beside each divergent lever) each hold on one A4 page."""
+    import yaml
+
+    from cooplevier.scoring.circulate import mask
+    from tests.helpers import group
+
+    roles = ["elu"] * 4 + ["technicien"] * 4 + ["societe-civile"] * 3 + ["partenaire", "autre"]
+    base = {"elu": 5, "technicien": 2, "societe-civile": 3, "partenaire": 1, "autre": 4}
+    paths = []
+    for i, role in enumerate(roles):
+        answers = {q.id: max(1, base[role] - (i + j) % 2) for j, q in enumerate(pack.questions)}
+        doc = {
+            "cooplevier": "answers/1",
+            "territory": "Communauté de communes du Grand Pic Saint-Loup et des Cévennes méridionales",
+            "respondent": {"role": role},
+            "answers": answers,
+        }
+        paths.append(tmp_path / f"p{i:02}.yaml")
+        paths[-1].write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    syn = group(pack, paths)
+    assert len(syn.divergent) == len(pack.levers)
+    masked = _pages(_print(pack, "poster", tmp_path, synthesis=mask(syn, 3)))
+    working = _pages(_print(pack, "poster", tmp_path, synthesis=mask(syn, 1)))
+    assert len(masked) == 1 and len(working) == 1
+    assert "Plus basse" not in masked[0] and "Copie de travail" not in masked[0]
+    assert "Copie de travail" in working[0] and "Plus basse" in working[0]
+    for page in (masked[0], working[0]):
+        assert "Monter l'escalier n'est pas fusionner" in page and "cooplevier" in page.split("fusionner")[-1]

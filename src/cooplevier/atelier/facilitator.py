@@ -244,7 +244,7 @@ class Facilitator:
             "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox",
         }
         if stem == "scores":
-            return Response(_xlsx(results, self.w.pack), media_type=XLSX, headers=headers)
+            return Response(_xlsx(results, self.w.pack, self.w.min_group), media_type=XLSX, headers=headers)
         data: bytes
         if fmt in OFFICE_DOWNLOADS:
             from cooplevier.report.office.documents import synthesis_document
@@ -286,9 +286,10 @@ def projection_wheel(proj: Projection, pack: Pack, labels: dict[str, str]) -> An
     return wheel_svg(pack, series, title=t("wheel.group_title"), size=460)
 
 
-def _xlsx(results: list[Any], pack: Pack) -> bytes:
+def _xlsx(results: list[Any], pack: Pack, min_group: int) -> bytes:
+    """scores.xlsx: a comment's role shown only for a role of the workshop's K people or more."""
     from cooplevier.report.office.workbook import row, write_workbook
 
     out = io.BytesIO()
-    write_workbook((row(r, pack) for r in results), out, pack)
+    write_workbook((row(r, pack) for r in results), out, pack, comment_role_min=min_group)
     return out.getvalue()

@@ -18,6 +18,7 @@ from cooplevier.messages import t
 _USAGE_ERRORS: tuple[tuple[str, str], ...] = (
     (r"No such command '(.+?)'\.", "typer.no_such_command"),
     (r"Invalid value for (.+?): (?:Value error, )?'(.*?)' is not one of (.+?)\.$", "typer.not_one_of"),
+    (r"Invalid value for (.+?): (['\"])(.*)\2 is not a valid int(?:eger)?\.$", "typer.not_an_integer"),
     (r"Invalid value for (.+?): (.+)", "typer.invalid_value"),
     (r"Missing argument '(.+?)'\.", "typer.missing_argument"),
     (r"Missing option '(.+?)'\.", "typer.missing_option"),
@@ -41,6 +42,8 @@ def _french(key: str, groups: tuple[str | None, ...]) -> str:
     }
     if key == "typer.not_one_of":
         return t("typer.not_one_of", a=groups[0], b=groups[1], c=groups[2])
+    if key == "typer.not_an_integer":  # the value as typed, between its quotes (group 2)
+        return t("typer.not_an_integer", a=groups[0], b=groups[2])
     if key == "typer.invalid_value":
         return t("typer.invalid_value", a=groups[0], b=groups[1])
     return words[key]

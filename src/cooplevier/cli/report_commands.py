@@ -97,8 +97,18 @@ def score(
 
         _print_table(score_table(pack, cast("list[dict[str, object]]", list(rows))), output, force=force)
     else:  # streamed as the rows come: a batch of 10 000 files is never one string
-        exports.write_scores(rows, format.value, output, pack=pack, force=force, separator=sep)
+        k = _comment_k(format, paths)
+        exports.write_scores(rows, format.value, output, pack=pack, force=force, separator=sep, min_group=k)
     return batch_outcome(scored, lambda n, total: tn("batch.summary", n, total=total))
+
+
+def _comment_k(format: ScoreFormat, paths: list[Path]) -> int | None:
+    """The workbook's K for a comment's role, as `report` masks: a workshop folder's own, else 3."""
+    if format is not ScoreFormat.xlsx:
+        return None
+    from cooplevier.scoring.circulate import default_min_group
+
+    return default_min_group(paths)
 
 
 def _score_options(format: ScoreFormat | None, output: str | None, separator: str) -> tuple[ScoreFormat, str]:

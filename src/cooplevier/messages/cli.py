@@ -21,6 +21,7 @@ FR: dict[str, str | dict[str, str]] = {
     "typer.see_help": "Aide : {command} --help",
     "typer.no_such_command": "commande « {a} » inconnue",
     "typer.not_one_of": "valeur « {b} » invalide pour {a} : valeurs possibles {c}",
+    "typer.not_an_integer": "valeur « {b} » invalide pour {a} : un nombre entier est attendu",
     "typer.invalid_value": "valeur invalide pour {a} : {b}",
     "typer.missing_argument": "argument « {a} » manquant",
     "typer.missing_option": "option « {a} » manquante",
@@ -76,6 +77,7 @@ FR: dict[str, str | dict[str, str]] = {
     "help.handout.answers": "Fichiers ou dossiers de réponses (pour poster).",
     "help.handout.format": "html (à imprimer depuis le navigateur), md ou pdf (par défaut : d'après --output).",
     "help.handout.lever": "Seulement la carte d'un levier (cards).",
+    "help.handout.min_group": "Affiche : aucun chiffre pour un groupe de moins de K personnes, ni plus basse ni plus haute réponse (par défaut : celui de l'atelier pour son dossier, sinon 3) ; 1 donne la copie de travail non masquée, à ne pas afficher.",
     # terminal tables (cli/tables.py)
     "table.levers_title": "Les 4 axes et 10 leviers de coopération — {title}",
     "table.id": "Id",

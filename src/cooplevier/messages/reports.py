@@ -20,6 +20,8 @@ FR: dict[str, str | dict[str, str]] = {
     "handout.no_pdf_engine": 'aucun moteur PDF disponible : ouvrez la version HTML dans votre navigateur et imprimez-la (Ctrl+P, « Enregistrer au format PDF », format A4, sans en-têtes ni pieds de page), ou installez WeasyPrint (pip install "cooplevier[pdf]") ou Chromium',
     "handout.pdf_failed": "l'impression en PDF a échoué ({reason}) : imprimez la version HTML depuis votre navigateur",
     "handout.cards_same_for_all": "note : --structure et --short ne changent rien aux cartes des leviers, les mêmes pour tous les types de structure et les deux formes du questionnaire ; les cartes sont produites telles quelles",
+    "handout.min_group_only": "--min-group vaut pour l'affiche du groupe (handout poster RÉPONSES…), seul support qui montre des chiffres",
+    "handout.working_copy": "affiche de travail non masquée (--min-group 1) : elle montre les chiffres des petits groupes et les réponses extrêmes ; ne l'affichez pas dans la salle et ne la diffusez pas",
     "handout.structure_only": "--structure et --short valent pour le questionnaire et le guide (handout questionnaire, handout guide)",
     "handout.pdf_to_terminal": "un PDF ne s'affiche pas dans un terminal : ajoutez --output FICHIER.pdf",
     "report.template_dir": "le dossier de modèles (--template) est introuvable ou n'est pas un dossier",

@@ -113,9 +113,18 @@ class CsvSink:
 
 
 def write_scores(
-    values: Iterable[Any], fmt: str, output: str | None, *, pack: Pack, force: bool, separator: str
+    values: Iterable[Any],
+    fmt: str,
+    output: str | None,
+    *,
+    pack: Pack,
+    force: bool,
+    separator: str,
+    min_group: int | None = None,
 ) -> None:
-    """Write converted score results (`csv_cells`, `cells` or `as_dict` values) as they come."""
+    """Write converted score results (`csv_cells`, `cells` or `as_dict` values) as they come.
+
+    `min_group`: the workbook's K for a comment's role (None: its default)."""
     from cooplevier.files import open_output
 
     if fmt == "csv":
@@ -128,7 +137,10 @@ def write_scores(
 
         with open_output(output, force=force, binary=True) as fh:
             try:
-                write_workbook(values, fh, pack)
+                if min_group is None:
+                    write_workbook(values, fh, pack)
+                else:
+                    write_workbook(values, fh, pack, comment_role_min=min_group)
             except OutputFailed as failed:  # the output's own error: open_output says it
                 raise failed.error from None
     elif fmt == "json":

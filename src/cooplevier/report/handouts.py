@@ -19,6 +19,7 @@ from cooplevier.content.reading import reading_load
 from cooplevier.errors import CooplevierError
 from cooplevier.messages import answer_label, role_group, role_label, t
 from cooplevier.report.forms import question_form
+from cooplevier.scoring.masking import OTHERS
 from cooplevier.scoring.synthesis import NO_ROLE, ROLE_GAP, SPREAD, Synthesis
 from cooplevier.typography import protect
 
@@ -211,9 +212,15 @@ def render_handout(
 
 
 def poster_context(syn: Synthesis, pack: Pack) -> dict[str, Any]:
-    """The group picture, from the workshop synthesis (same figures, same divergence rule)."""
+    """The group picture, from the workshop synthesis (same figures, same divergence rule).
+
+    `syn` is the synthesis as it may be pinned up: masked (`scoring.circulate.mask`, K ≥ 2: no
+    minimum, no maximum, no figure for a group below K) or the facilitator's working copy (K = 1,
+    said at the top of the poster)."""
+    from cooplevier.report.synthesis import columns
     from cooplevier.report.wheel import WheelSeries, wheel_svg
 
+    masked = syn.min_group > 1
     rows = []
     means: dict[str, Fraction | None] = {}
     for axis in pack.axes:
@@ -225,12 +232,12 @@ def poster_context(syn: Synthesis, pack: Pack) -> dict[str, Any]:
                     "lever": pack.lever(lid),
                     "axis": axis,
                     "mean": lever.stats.mean,
-                    "min": lever.stats.min,
-                    "max": lever.stats.max,
-                    "spread": lever.stats.spread,
+                    "min": None if masked else lever.stats.min,
+                    "max": None if masked else lever.stats.max,
+                    "spread": None if masked else lever.stats.spread,
                     "answered": lever.stats.n,
                     "divergent": lever.divergent,
-                    "by_role": dict(lever.stats.by_role),
+                    "by_role": dict(lever.stats.by_role),  # masked: groups of K or more, « Autres rôles »
                 }
             )
     axes_rows: list[dict[str, Any]] = []
@@ -241,12 +248,19 @@ def poster_context(syn: Synthesis, pack: Pack) -> dict[str, Any]:
         axes_rows.append({"axis": axis, "mean": axis_mean})
         if axis_mean is not None and (weakest_mean is None or axis_mean < weakest_mean):
             weakest, weakest_mean = axis, axis_mean
-    roles = dict(syn.roles)
+    # a count is never an answer, but a masked poster names only the roles of K people or more
+    shown = syn.attendance if masked else dict(syn.roles)
+    attendance = {role: shown[role] for role in (*ROLES, NO_ROLE) if role in shown}
     territories = [protect(name) for name in sorted(syn.territories)]  # printed as typed
     wheel = wheel_svg(pack, [WheelSeries(t("wheel.group_mean"), means)], title=t("wheel.poster_title"), size=420)
     return {
         "respondents": syn.respondents,
-        "roles_count": roles,
+        "masked": masked,
+        "min_group": syn.min_group,
+        "attendance": attendance,
+        "others": syn.respondents - sum(attendance.values()),
+        "merged": OTHERS in columns(syn),
+        "held_back": syn.held_back,
         "territories": territories,
         "rows": rows,
         "axes_rows": axes_rows,
@@ -256,5 +270,5 @@ def poster_context(syn: Synthesis, pack: Pack) -> dict[str, Any]:
         "divergence_spread": SPREAD,
         "divergence_rule": t("synthesis.rule"),
         "wheel": wheel,
-        "role_labels": {role: role_group(role) for role in [*ROLES, NO_ROLE]},
+        "role_labels": {**{role: role_group(role) for role in [*ROLES, NO_ROLE]}, OTHERS: t("atelier.group.others")},
     }

@@ -8,7 +8,8 @@
   means, rounded once by `numbers.score_value`, as in `report --format json`);
 - « Escalier »: the five steps, what a reader needs to read a « marche »;
 - « Commentaires »: the comments typed with the answers, by lever and question, without names; a
-  comment carries its role only where that role has at least `COMMENT_ROLE_MIN` respondents.
+  comment carries its role only where that role has at least K respondents (`comment_role_min`:
+  the workshop's own K, `COMMENT_ROLE_MIN` by default).
 
 Text from the answer files is written exactly, as string cells: `=HYPERLINK(…)` stays that text,
 is never a formula, and shows no `'`. Every sheet prints on A4 landscape, one page wide.
@@ -145,12 +146,16 @@ class _Means:
 ALL = "*"
 
 
-def write_workbook(rows: Iterable[Row], stream: IO[bytes], pack: Pack) -> int:
-    """Write the workbook of `rows` as they come; returns the number of respondents."""
+def write_workbook(
+    rows: Iterable[Row], stream: IO[bytes], pack: Pack, *, comment_role_min: int = COMMENT_ROLE_MIN
+) -> int:
+    """Write the workbook of `rows` as they come; returns the number of respondents.
+
+    `comment_role_min`: the anonymity rule's K, a comment's role is shown only for a role of K people."""
     from openpyxl import Workbook  # type: ignore[import-untyped]
 
     with temporary_work():  # openpyxl's write-only sheets live in the temporary folder
-        return _build(Workbook(write_only=True), rows, stream, pack)
+        return _build(Workbook(write_only=True), rows, stream, pack, comment_role_min)
 
 
 class OutputFailed(Exception):
@@ -161,7 +166,7 @@ class OutputFailed(Exception):
         self.error = error
 
 
-def _build(wb: Any, rows: Iterable[Row], stream: IO[bytes], pack: Pack) -> int:
+def _build(wb: Any, rows: Iterable[Row], stream: IO[bytes], pack: Pack, comment_role_min: int) -> int:
     size = 1 + len(pack.axes) + len(pack.levers)
     means = _Means(size)
     ws = wb.create_sheet(t("xlsx.sheet_scores"))
@@ -186,7 +191,7 @@ def _build(wb: Any, rows: Iterable[Row], stream: IO[bytes], pack: Pack) -> int:
     _levers_sheet(wb, pack)
     _roles_sheet(wb, pack, means)
     _staircase_sheet(wb, pack)
-    _comments_sheet(wb, pack, said, means.people)
+    _comments_sheet(wb, pack, said, means.people, comment_role_min)
     # Built aside, then copied: a closed pipe or a full disk then fails in our hands, not inside
     # openpyxl's half-written zip (which would leave its generators to complain at exit).
     with tempfile.SpooledTemporaryFile(max_size=8 << 20) as built:
@@ -341,7 +346,9 @@ def _staircase_sheet(wb: Any, pack: Pack) -> None:
     _sheet(wb, t("xlsx.sheet_staircase"), titles, (9, 30, 90), rows, height=45)
 
 
-def _comments_sheet(wb: Any, pack: Pack, said: list[tuple[str, str, str]], people: dict[str, int]) -> None:
+def _comments_sheet(
+    wb: Any, pack: Pack, said: list[tuple[str, str, str]], people: dict[str, int], role_min: int
+) -> None:
     """« Commentaires »: by lever and question, in questionnaire order; text kept as typed (never a formula)."""
     order = {q.id: i for i, q in enumerate(pack.questions)}
     said.sort(key=lambda c: order.get(c[0], len(order)))
@@ -350,7 +357,7 @@ def _comments_sheet(wb: Any, pack: Pack, said: list[tuple[str, str, str]], peopl
     ws = _headed_sheet(wb, t("xlsx.sheet_comments"), titles, widths)
     for number, (qid, text, role) in enumerate(said, 2):
         question = pack.question(qid) if qid in order else None
-        shown = role_group(role) if role != "sans-role" and people.get(role, 0) >= COMMENT_ROLE_MIN else None
+        shown = role_group(role) if role != "sans-role" and people.get(role, 0) >= role_min else None
         values = [
             question.lever if question else "",
             qid,
