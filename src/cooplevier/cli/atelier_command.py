@@ -183,49 +183,55 @@ def _say_stopped(workshop: Workshop, folder: Path) -> None:
 
 def _announce(workshop: Workshop, listening: Listening, fmt: AtelierFormat) -> None:
     """The links: one JSON line (flushed) for scripts, or links and a QR code for a person."""
-    from cooplevier.atelier.views import qr_text
+    from cooplevier.atelier.facilitation import startup
     from cooplevier.cli.console import message
 
-    folder = str(workshop.folder.resolve())
-    if fmt is AtelierFormat.json:
-        screen = f"{workshop.base_url}/ecran/{workshop.state.screen_key}"
-        line = {
-            "participant": workshop.participant_url,
-            "facilitator": workshop.facilitator_url,
-            "screen": screen,
-            "presenter": f"{screen}/presentation",
-            "folder": folder,
-        }
-        sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
-        sys.stdout.flush()
-    else:
-        settings = workshop.state.settings
-        out = [
-            t("atelier.title", territory=settings.territory),
-            tn("atelier.summary", len(workshop.registry.questions), folder=folder),
-            "",
-            t("atelier.participant_link"),
-            "  " + workshop.participant_url,
-            "",
-            qr_text(workshop.participant_url),
-            *_wifi_lines(workshop),
-            t("atelier.facilitator_link"),
-            "  " + workshop.facilitator_url,
-            "",
-        ]
-        sys.stdout.write("\n".join(out) + "\n")
-        sys.stdout.flush()
+    lines = _links_json(workshop) if fmt is AtelierFormat.json else _links_text(workshop)
+    sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.flush()
     people = len(list(workshop.registry))
     if people:
         message(tn("atelier.resumed", people))
     if workshop.state.closed:
         message(t("atelier.is_closed"))
     message(t("atelier.local_only") if listening.local_only else t("atelier.on_network"))
-    from cooplevier.atelier.facilitation import startup
-
     for note in startup.notes(workshop, listening.host, listening.port):  # the time; the network check
         message(note)
     message(t("atelier.how_to_stop"))
+
+
+def _links_json(workshop: Workshop) -> list[str]:
+    """One line for scripts: every link and the folder."""
+    screen = f"{workshop.base_url}/ecran/{workshop.state.screen_key}"
+    line = {
+        "participant": workshop.participant_url,
+        "facilitator": workshop.facilitator_url,
+        "screen": screen,
+        "presenter": f"{screen}/presentation",
+        "folder": str(workshop.folder.resolve()),
+    }
+    return [json.dumps(line, ensure_ascii=False)]
+
+
+def _links_text(workshop: Workshop) -> list[str]:
+    """For a person: the participants' link and its QR code, the Wi-Fi's, the facilitator's link."""
+    from cooplevier.atelier.views import qr_text
+
+    settings = workshop.state.settings
+    folder = str(workshop.folder.resolve())
+    return [
+        t("atelier.title", territory=settings.territory),
+        tn("atelier.summary", len(workshop.registry.questions), folder=folder),
+        "",
+        t("atelier.participant_link"),
+        "  " + workshop.participant_url,
+        "",
+        qr_text(workshop.participant_url),
+        *_wifi_lines(workshop),
+        t("atelier.facilitator_link"),
+        "  " + workshop.facilitator_url,
+        "",
+    ]
 
 
 def _ask_wifi(ssid: str) -> tuple[str, str]:
