@@ -100,6 +100,7 @@ def test_a_groups_plan_gives_attendance_and_disagreement(cli: Callable[..., Any]
     assert "un groupe de 7 personnes" in md
     assert "élues et élus : 3" in md and "techniciennes et techniciens : 3" in md
     assert "partenaire" not in md.split("## Les actions")[0].lower().split("qui a répondu")[1].split("**")[0]
+    assert "les autres personnes, sans rôle ou dans un rôle de moins de trois, ne sont pas détaillées" in md
     assert "Les réponses divergent sur L5" in md
     assert "les élues et élus d'une part, les techniciennes et techniciens d'autre part" in md
     plan = yaml.safe_load(_plan(cli, str(folder)))
