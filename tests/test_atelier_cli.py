@@ -43,6 +43,9 @@ def _get(url: str) -> tuple[int, str]:
         pytest.param(["--lan", "--host", "0.0.0.0"], "s'excluent", id="lan-and-host"),
         pytest.param(["--territory", "  "], "non vide", id="territory"),
         pytest.param(["--join-rate", "0"], "au moins 1", id="join-rate"),
+        pytest.param(["--organiser", " "], "--organiser : un texte non vide", id="organiser-empty"),
+        pytest.param(["--retention", "x" * 301], "300 caractères au plus", id="retention-long"),
+        pytest.param(["--organiser", "CC \x1b[31mX"], "--organiser", id="organiser-control"),
         pytest.param(["--format", "xml"], "xml", id="format"),
     ],
 )

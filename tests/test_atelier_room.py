@@ -34,6 +34,13 @@ def _text(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
+def _plain(html: str) -> str:
+    """A page's words as read: entities decoded, no-break spaces and typeset apostrophes made plain."""
+    import html as entities
+
+    return entities.unescape(_text(html)).replace("\u00a0", " ").replace("\u202f", " ").replace("’", "'")
+
+
 def _section(html: str, marker: str) -> str:
     start = html.index(marker)
     return html[start : html.index("</section>", start)]
@@ -240,8 +247,9 @@ def test_the_guide_describes_the_phone_workshop_with_the_measured_time(pack: Pac
     text = result.stdout.replace("\u00a0", " ").replace("\u202f", " ")
     section = text[text.index("## L'atelier avec les téléphones") : text.index("## Le matériel")]
     load = reading_load(pack.form()).minutes
-    assert f"environ {load} minutes" in section and f"- Questionnaire ({load} min)" in section
-    for step in ("QR code", "tableau de bord", "minuteur", "révéler", "commentaires", "vote", "fermer", "archive"):
+    assert f"environ {load} minutes" in section and f"- Questionnaire ({load} min, {load + 5} avec la marge)" in section
+    assert f"--minutes {load + 5}" in section  # the command's planned time is the one announced, margin said
+    for step in ("QR code", "tableau de bord", "minuteur", "dévoiler", "commentaires", "vote", "fermer", "archive"):
         assert step in section, step
     assert "Sans Wi-Fi" in section and "## Faire passer le questionnaire" in text and "### Sur papier" in text
     short = invoke("handout", "guide", "--short", "--format", "md").stdout.replace("\u00a0", " ")
@@ -253,7 +261,12 @@ def test_the_join_page_says_what_is_kept_where_how_long_and_who_sees_it(room: Ca
     r = room()
     phone = r.client()
     join = _text(phone.get(r.base).text)
-    for words in ("sur l'ordinateur de l'animateur", "au moins 3 personnes", "le temps que fixe l'organisateur"):
+    for words in (
+        "sur l'ordinateur de l'animation",
+        "au moins 3 personnes",
+        "les commentaires que l'animation projette, sans nom",  # comments reach the room: said before typing
+        "doit vous dire combien de temps ils sont conservés",  # no --retention: who must say it
+    ):
         assert words in join, words
     assert f'href="{r.base}/donnees"' in phone.get(r.base).text
     r.join(phone)
@@ -261,6 +274,8 @@ def test_the_join_page_says_what_is_kept_where_how_long_and_who_sees_it(room: Ca
     page = phone.get(f"{r.base}/donnees")
     assert page.status_code == 200 and f"{pid[:4]}-{pid[4:8]}" in page.text
     assert "CNIL" in page.text and "cooplevier_participant" in page.text
+    assert "vous y opposer" in page.text and "copies remises" in page.text  # the rights, and where erasure stops
+    assert "N'y nommez personne" in phone.get(f"{r.base}/question/{r.w.registry.questions[0].id}").text
     assert r.client().get("/a/0000-0000-0000-0000/donnees").status_code == 404
 
 
@@ -366,3 +381,34 @@ def test_an_archive_before_any_answer_holds_the_settings_and_no_synthesis(room: 
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
     assert response.status_code == 200 and not any("synthese" in n or n.endswith(".yaml") for n in names)
     assert any(n.endswith("/atelier.json") for n in names) and any(n.endswith("/LISEZMOI.md") for n in names)
+
+
+def test_the_organiser_and_the_retention_period_are_said_kept_and_replaced(room: Callable[..., Room]) -> None:
+    from cooplevier.atelier.facilitation.startup import missing_notice
+    from cooplevier.atelier.state import STATE_DIR, STATE_FILE, load_state
+
+    r = room()
+    said = missing_notice(r.w)
+    assert said is not None and "--organiser" in said and "--retention" in said
+    r.close()
+    notice = {"organiser": "Communauté de communes <b>X</b>, dpo@cc-x.fr", "retention": "jusqu'au 31 décembre 2027"}
+    r = room(notice=notice)  # the same folder, restarted with both
+    assert missing_notice(r.w) is None
+    phone = r.client()
+    join = phone.get(r.base).text
+    assert "Communauté de communes &lt;b&gt;X&lt;/b&gt;, dpo@cc-x.fr" in join  # escaped, never markup
+    assert "Durée de conservation : jusqu'au 31 décembre 2027" in _plain(join)
+    assert "dpo@cc-x.fr : la structure qui organise l'atelier" in _plain(phone.get(f"{r.base}/donnees").text)
+    r.close()
+    r = room()  # restarted without them: kept
+    assert r.w.state.settings.organiser == notice["organiser"]
+    r.close()
+    r = room(notice={"retention": "deux ans après l'atelier"})  # a new value replaces the saved one
+    state = load_state(r.folder / STATE_DIR / STATE_FILE)
+    assert (state.settings.organiser, state.settings.retention) == (notice["organiser"], "deux ans après l'atelier")
+    r.close()
+    path = r.folder / STATE_DIR / STATE_FILE
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps({**saved, "organiser": "\u202eX"}), encoding="utf-8")  # edited by hand
+    with pytest.raises(Exception, match="abîmé"):
+        load_state(path)

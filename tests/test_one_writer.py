@@ -87,7 +87,7 @@ def test_an_edit_on_disk_is_never_overwritten_and_neither_version_is_lost(
     path.write_text(edited, encoding="utf-8")  # edited while the phone's page is open
     form = {"csrf": csrf_of(page.text), q2: "4", "action": "suivant", f"comment-{q2}": ""}
     response = phone.post(f"{r.base}/question/{q2}", data=form)  # type: ignore[attr-defined]
-    assert response.status_code == 409 and "modifiées sur l'ordinateur de l'animateur" in response.text
+    assert response.status_code == 409 and "modifiées sur l'ordinateur de l'animation" in response.text
     assert path.read_text(encoding="utf-8") == edited  # not overwritten
     (kept,) = (r.folder / ".cooplevier-atelier" / "conflits").iterdir()  # the server's version, kept
     assert yaml.safe_load(kept.read_text(encoding="utf-8"))["answers"][q2] == 4

@@ -83,3 +83,9 @@ def describe(ch: str) -> str:
 
     name = unicodedata.name(ch, "")
     return f"U+{ord(ch):04X}" + (f" ({name})" if name else "")
+
+
+def is_digits(text: str) -> bool:
+    """Only the digits 0 to 9: `str.isdigit` also accepts « ² » (which `int` refuses) and « ٣ » or
+    « ３ » (which `int` reads as 3): a number typed in a form or a file is read only from these."""
+    return text.isascii() and text.isdigit()

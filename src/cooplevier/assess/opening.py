@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cooplevier import charset
 from cooplevier.assess.engine import normalize
 from cooplevier.assess.lock import Lock
 from cooplevier.assess.screens import Prompter, RoleMenu, StructureIntro, StructureMenu
@@ -201,7 +202,7 @@ def ask_role(prompter: Prompter) -> Role:
     while True:
         answer = prompter.ask(t("assess.ask_role", count=len(ROLES))).strip()
         word = normalize(answer).replace(" ", "-")
-        if word.isdigit() and 1 <= int(word) <= len(ROLES):
+        if charset.is_digits(word) and 1 <= int(word) <= len(ROLES):
             return ROLES[int(word) - 1]
         if word in ROLES:
             return word
@@ -217,7 +218,7 @@ def ask_structure(pack: Pack, prompter: Prompter) -> Structure | None:
     while True:
         answer = prompter.ask(t("assess.ask_structure", count=count)).strip()
         word = normalize(answer)
-        if word.isdigit() and 1 <= int(word) <= count:
+        if charset.is_digits(word) and 1 <= int(word) <= count:
             return pack.structures[int(word) - 1].id
         if word in STRUCTURES:
             return next(s.id for s in pack.structures if s.id == word)

@@ -154,9 +154,9 @@ class Facilitator:
     def _projection_context(self, request: Request) -> dict[str, Any]:
         from cooplevier.report.synthesis import shade
 
+        proj = self.w.projection()  # published first (at the close, everything), then seen
         if not self.w.state.hidden:
             self.w.mark_seen()
-        proj = self.w.projection()
         labels = group_labels(proj)
         return self._screen_context(
             request,

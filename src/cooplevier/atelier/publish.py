@@ -29,6 +29,12 @@ all the same (or none): no sum the screen lets one compute, a role's or a batch'
 people who all gave the same score. A role that answers a question unanimously stays off the
 screen for that question until one of them, or a newcomer, answers otherwise.
 
+A participant erased leaves the copy at once (nothing of them is kept), and so do the published
+answers of their role to the questions they had answered: those come back only once K people of
+the role changed that answer since the erasure (`held`). Otherwise the first view after it, set
+against the last one before, would give the erased person's answers by subtraction, even with
+the results hidden in between.
+
 Each person is known by their participant id (the name of their answer file), never by a path,
 so the published copy, saved in the state folder, holds across a restart from any spelling of
 the folder, or from the folder moved elsewhere.
@@ -52,7 +58,9 @@ class Published:
     values: dict[str, dict[str, Value]] = field(default_factory=dict)
     revision: dict[str, int] = field(default_factory=dict)  # bumped when a person's published answers change
     changed: bool = False  # something was published since the copy was last saved
-    seen: bool = False  # some view showed figures of this copy while answers could still change
+    seen: bool = False  # some view showed figures of this copy (from then on, batches only)
+    # (question, role) -> the role's answers when someone was erased: K changes from them first
+    held: dict[tuple[str, str | None], dict[str, Value]] = field(default_factory=dict)
 
     def publish_all(self, people: Sequence[Person]) -> bool:
         """Publish every answer as it is: only when no view showed figures while answers could
@@ -66,6 +74,7 @@ class Published:
             who: {q: v for q, v in current.items() if not _uniform(scores[(q, role)])} for who, role, current in people
         }
         values = {who: mine for who, mine in values.items() if mine}
+        self.held = {}  # no view to subtract from
         if values == self.values:
             return False
         for who in set(values) | set(self.values):
@@ -89,12 +98,19 @@ class Published:
             for question in self.values.get(who, {}):
                 answering[(question, role)] = answering.get((question, role), 0) + 1
         members: dict[str | None, list[str]] = {}
-        for who, role, _current in people:
+        current_of: dict[str, Mapping[str, Value]] = {}
+        for who, role, current in people:
             members.setdefault(role, []).append(who)
+            current_of[who] = current
         moved = False
         for (question, role), changes in waiting.items():
             if len(changes) < k:
                 continue
+            before = self.held.get((question, role))
+            if before is not None:  # after an erasure: K of the role changed this answer since
+                since = sum(1 for w in members[role] if current_of[w].get(question) != before.get(w))
+                if since < k:
+                    continue
             after = answering.get((question, role), 0)
             after += sum((now is not None) - (question in self.values.get(who, {})) for who, now in changes)
             if 0 < after < k:  # clearings would leave fewer than K of the role: they wait too
@@ -110,15 +126,34 @@ class Published:
                 else:
                     mine[question] = now
                 self.revision[who] = self.revision.get(who, 0) + 1
+            self.held.pop((question, role), None)
             moved = True
         self.changed = self.changed or moved
         return moved
+
+    def erase(self, who: str, role: str | None, people: Sequence[Person]) -> None:
+        """`who` erased: out of the copy, with their role's published answers to their questions
+        (held until K changes); `people` are the others, with their answers as they are now."""
+        mine = self.values.pop(who, {})
+        self.revision.pop(who, None)
+        for before in self.held.values():  # no copy of them is left anywhere
+            before.pop(who, None)
+        others = [(w, current) for w, r, current in people if r == role and w != who]
+        for question in mine:
+            if (question, role) not in self.held:  # held already: its first snapshot stays
+                self.held[(question, role)] = {w: current[question] for w, current in others if question in current}
+            for w, _current in others:
+                if self.values.get(w, {}).pop(question, None) is not None:
+                    self.revision[w] = self.revision.get(w, 0) + 1
+        self.values = {w: v for w, v in self.values.items() if v}
+        self.changed = True
 
     def of(self, who: str) -> dict[str, Value]:
         return dict(self.values.get(who, {}))
 
     def to_data(self) -> dict[str, Any]:
-        return {"version": 1, "values": self.values, "seen": self.seen}
+        held = [[question, role, before] for (question, role), before in self.held.items()]
+        return {"version": 1, "values": self.values, "seen": self.seen, "held": held}
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Published:
@@ -132,8 +167,15 @@ class Published:
                 if not isinstance(question, str) or not _is_value(value):
                     raise ValueError(question)
             values[who] = dict(answers)
+        held: dict[tuple[str, str | None], dict[str, Value]] = {}
+        for question, role, before in data.get("held", []):
+            if not isinstance(question, str) or not (role is None or isinstance(role, str)):
+                raise ValueError(question)
+            if not isinstance(before, dict) or not all(isinstance(w, str) and _is_value(v) for w, v in before.items()):
+                raise ValueError(question)
+            held[(question, role)] = dict(before)
         # a copy saved before `seen` existed may have been on a screen: assume it was
-        return cls(values, seen=data.get("seen", True) is not False)
+        return cls(values, seen=data.get("seen", True) is not False, held=held)
 
 
 def _uniform(values: Sequence[Value | None]) -> bool:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
+from cooplevier import charset
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -92,7 +94,7 @@ async def read_form(request: Any, limit: int = MAX_BODY) -> dict[str, str]:
     if kind != "application/x-www-form-urlencoded":
         raise not_a_form()
     declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+    if declared is not None and (not charset.is_digits(declared) or int(declared) > limit):
         raise too_large()
     body = bytearray()
     try:

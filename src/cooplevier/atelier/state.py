@@ -46,6 +46,7 @@ RECORDS_DIR = "participants"
 CODE_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 CODE_CHARS = 16  # 16 x 5 = 80 bits: far beyond guessing, still typeable in four groups of four
 MAX_STATE_BYTES = 64 * 1024
+NOTICE_MAX = 300  # --organiser, --retention: one line of the data page
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,10 @@ class Settings:
     structure: Structure | None = None
     form: Form | None = None
     min_group: int = DEFAULT_MIN_GROUP  # --min-group: promised to the room on its first page, so kept
+    # what the data page owes the room (RGPD art. 13): who is responsible, and for how long data is
+    # kept; given on any start, the latest kept (the organiser may settle it after a first session)
+    organiser: str | None = None  # --organiser: « Communauté de communes X, dpo@… »
+    retention: str | None = None  # --retention: « jusqu'au 31 décembre 2027 »
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,12 +147,15 @@ def open_workshop(
     structure: Structure | None,
     form: Form | None,
     min_group: int | None = None,
+    notice: dict[str, str] | None = None,
 ) -> State:
     """The workshop in `folder`: created (with the folder) if new, else reloaded and checked.
 
     `wanted` is None when no territory was given: a new workshop then takes the folder's name.
     On a restart, options left out keep their saved values; an option that contradicts them is
-    refused, since answers already given were asked with the saved ones.
+    refused, since answers already given were asked with the saved ones. `notice` (organiser,
+    retention) is information for the room, not a condition of the answers: a new value replaces
+    the saved one.
     """
     prepare_folder(folder)
     path = state_dir(folder) / STATE_FILE
@@ -156,6 +164,9 @@ def open_workshop(
         _check_same(state.settings, wanted, structure=structure, form=form)
         if min_group is not None and min_group != state.settings.min_group:
             raise CooplevierError(t("atelier.other_min_group", saved=state.settings.min_group, given=min_group))
+        if notice and any(getattr(state.settings, name) != value for name, value in notice.items()):
+            state = replace(state, settings=replace(state.settings, **notice))  # type: ignore[arg-type]
+            save_state(folder, state)
         return state
     # a folder's name may hold what no text field may (charset.py): the default drops it
     territory = wanted.territory if wanted else (charset.cleaned(folder.resolve().name).strip()[:200] or "atelier")
@@ -163,7 +174,7 @@ def open_workshop(
         code="".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_CHARS)),
         key=secrets.token_urlsafe(24),
         secret=secrets.token_bytes(32),
-        settings=Settings(territory, structure, form, min_group or DEFAULT_MIN_GROUP),
+        settings=Settings(territory, structure, form, min_group or DEFAULT_MIN_GROUP, **(notice or {})),
         created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     )
     save_state(folder, state)
@@ -237,6 +248,8 @@ def save_state(folder: Path, state: State) -> None:
         "structure": state.settings.structure,
         "form": state.settings.form,
         "min_group": state.settings.min_group,
+        "organiser": state.settings.organiser,
+        "retention": state.settings.retention,
         "created": state.created,
         "closed": state.closed,
         "port": state.port,
@@ -269,7 +282,14 @@ def load_state(path: Path) -> State:
             code=code,
             key=key,
             secret=bytes.fromhex(data["secret"]),
-            settings=Settings(territory, structure, form, _min_group(data.get("min_group", DEFAULT_MIN_GROUP))),
+            settings=Settings(
+                territory,
+                structure,
+                form,
+                _min_group(data.get("min_group", DEFAULT_MIN_GROUP)),
+                organiser=_notice_text(data.get("organiser")),
+                retention=_notice_text(data.get("retention")),
+            ),
             created=str(data.get("created", "")),
             closed=data.get("closed") is True,
             hidden=data.get("hidden") is True,
@@ -279,6 +299,15 @@ def load_state(path: Path) -> State:
         raise CooplevierError(t("atelier.state_unreadable", reason=os_reason(exc)), file=path) from None
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
         raise CooplevierError(t("atelier.state_damaged"), file=path) from None
+
+
+def _notice_text(value: object) -> str | None:
+    """An organiser or a retention period as saved: absent (older workshops), or a clean line."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip() or len(value) > NOTICE_MAX or charset.refused(value):
+        raise ValueError(value)  # edited by hand: it would reach every participant's page
+    return value
 
 
 def _min_group(value: object) -> int:

@@ -19,7 +19,10 @@ The screen: totals per proposal only, never a split by role or person, and only 
 Like the answers (masking rule 5), the totals shown move in batches: a snapshot of the ballots is
 published when at least K ballots changed since the last one, so that two views of the screen
 never give one person's ballot away by subtraction; at the close, every ballot is published if
-the totals were never on a screen while the vote was open, and a snapshot needs K voters at all.
+the totals were never on a screen, and a snapshot needs K voters at all. A participant erased
+leaves the snapshot at once (nothing of them is kept), and the totals then stay off the screen
+until K ballots changed since the erasure: the first totals after it, set against the last ones
+before, would otherwise be the erased person's ballot.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cooplevier import charset
 from cooplevier.atelier.state import state_dir, write_private
 from cooplevier.messages import t
 
@@ -81,7 +85,8 @@ class Vote:
     proposals: list[Proposal] = field(default_factory=list)
     ballots: dict[str, dict[str, int]] = field(default_factory=dict)
     shown: dict[str, dict[str, int]] = field(default_factory=dict)  # the ballots the screen's totals stand for
-    seen: bool = False  # the totals were on a screen while the vote was open
+    seen: bool = False  # the totals were on a screen (from then on, batches only)
+    held: dict[str, dict[str, int]] | None = None  # the ballots when someone was erased: K changes from them first
     _flag: threading.Lock = field(default_factory=threading.Lock)
     _write_lock: threading.Lock = field(default_factory=threading.Lock)
     _pending: bytes | None = None
@@ -131,7 +136,7 @@ class Vote:
         self.publish(k)
         voters = sum(1 for b in self.shown.values() if sum(b.values()))
         waiting = len(self._changed())
-        if voters < k:
+        if voters < k or self.held is not None:
             return None, voters, waiting
         return self.totals(self.shown), voters, waiting
 
@@ -142,19 +147,34 @@ class Vote:
         changed = self._changed()
         if not changed:
             return False
-        if len(changed) >= k or (self.status == "closed" and not self.seen):
-            self.shown = {who: dict(b) for who, b in self.ballots.items()}
-            self._save_screen()
-            return True
-        return False
+        if self.held is not None:  # after an erasure: K ballots changed since, or nothing
+            since = [w for w in set(self.ballots) | set(self.held) if self.ballots.get(w) != self.held.get(w)]
+            if len(since) < k:
+                return False
+            self.held = None
+        elif len(changed) < k and not (self.status == "closed" and not self.seen):
+            return False
+        self.shown = {who: dict(b) for who, b in self.ballots.items()}
+        self._save_screen()
+        return True
 
     def mark_seen(self) -> None:
-        if self.status == "open" and not self.seen:
+        """Totals were on a screen: from now on, batches of K ballots only, open or closed (a vote
+        reopened and closed again must not publish at once the few ballots cast meanwhile)."""
+        if not self.seen:
             self.seen = True
             self._save_screen()
 
+    def erase(self, who: str) -> None:
+        """`who` erased: out of the screen's snapshot at once, and the totals held (see above)."""
+        if who in self.shown or self.held is not None:
+            base = self.held if self.held is not None else self.ballots
+            self.held = {w: dict(b) for w, b in base.items() if w != who}
+            self.shown.pop(who, None)
+            self._save_screen()
+
     def _save_screen(self) -> None:
-        data = {"seen": self.seen, "shown": self.shown}
+        data = {"seen": self.seen, "shown": self.shown, "held": self.held}
         write_private(state_dir(self.folder) / SCREEN_FILE, json.dumps(data).encode("utf-8"))
 
     # -- changes -----------------------------------------------------------------------------
@@ -256,6 +276,8 @@ def load_vote(folder: Path) -> Vote:
         screen = json.loads((state_dir(folder) / SCREEN_FILE).read_bytes())
         vote.seen = screen.get("seen", True) is not False
         vote.shown = {str(k): {str(p): int(n) for p, n in v.items()} for k, v in screen["shown"].items()}
+        held = screen.get("held")
+        vote.held = None if held is None else {str(k): {str(p): int(n) for p, n in v.items()} for k, v in held.items()}
     return vote
 
 
@@ -308,6 +330,8 @@ def erase_ballot(folder: Path, participant: str) -> bool:
     existed = path.exists()
     _unlink(path)
     recount(folder)
+    live = _LIVE.get(folder.resolve())
+    (live if live is not None else load_vote(folder)).erase(participant)  # the screen's copy too, on disk
     return existed
 
 
@@ -323,7 +347,7 @@ def parse_ballot(vote: Vote, fields: dict[str, str]) -> tuple[dict[str, int], li
         raw = typed[p.id]
         if raw == "":
             votes[p.id] = 0
-        elif not raw.isdigit() or len(raw) > 3:
+        elif not charset.is_digits(raw) or len(raw) > 3:
             errors.append(t("atelier.vote.not_number", proposal=p.id, typed=raw[:12]))
         elif int(raw) > vote.cap:
             errors.append(t("atelier.vote.over_cap", proposal=p.id, tokens=int(raw), cap=vote.cap))

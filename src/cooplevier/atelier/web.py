@@ -101,6 +101,8 @@ class Participants:
             "resume": None,
             "countdown": w.timer.view(),  # the facilitator's countdown, shown at the top of every page
             "privacy_link": f"{self._base()}/donnees",
+            "organiser": w.state.settings.organiser,  # --organiser, --retention: the data page's RGPD lines
+            "retention": w.state.settings.retention,
             "vote_url": f"{self._base()}/vote" if _vote_open(w) else None,
             **more,
         }

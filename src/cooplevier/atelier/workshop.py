@@ -152,8 +152,10 @@ class Workshop:
         self._projection = None
 
     def mark_seen(self) -> None:
-        """A view is about to show figures: if answers can still change, later batches only."""
-        if not self.state.closed and not self.published.seen:
+        """A view showed figures of the published copy: from now on, batches only. Closed or not,
+        since a questionnaire can be reopened: closing it again must not publish at once what the
+        few who answered meanwhile gave (the first close alone, before any view, publishes all)."""
+        if not self.published.seen:
             self.published.seen = True
             save_published(self.folder, self.published)
 
@@ -179,6 +181,7 @@ def start_workshop(
     min_group: int | None = None,
     join_rate: int = DEFAULT_JOIN_RATE,
     hold: bool = False,
+    notice: dict[str, str] | None = None,
 ) -> Workshop:
     """Open (or create) the workshop in `folder` and load everyone who joined it."""
     from cooplevier.atelier.state import Settings, lock_folder, prepare_folder, sweep
@@ -195,6 +198,7 @@ def start_workshop(
             structure=structure,  # type: ignore[arg-type]
             form="short" if short else None,
             min_group=min_group,
+            notice=notice,
         )
         settings = state.settings
         questions = pack.form(settings.structure, settings.form)

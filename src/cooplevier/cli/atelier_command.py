@@ -50,6 +50,12 @@ def atelier(
     join_rate: Annotated[int, typer.Option("--join-rate", metavar="N", help=t("help.atelier.join_rate"))] = 30,
     minutes: Annotated[int | None, typer.Option("--minutes", metavar="N", help=t("help.atelier.minutes"))] = None,
     wifi: Annotated[str | None, typer.Option("--wifi", metavar="SSID", help=t("help.atelier.wifi"))] = None,
+    organiser: Annotated[
+        str | None, typer.Option("--organiser", metavar=t("metavar.name"), help=t("help.atelier.organiser"))
+    ] = None,
+    retention: Annotated[
+        str | None, typer.Option("--retention", metavar=t("metavar.duration"), help=t("help.atelier.retention"))
+    ] = None,
     format: Annotated[
         AtelierFormat, typer.Option("--format", "-f", help=t("help.atelier.format"))
     ] = AtelierFormat.text,
@@ -60,10 +66,13 @@ def atelier(
     )
     wifi_text = _ask_wifi(wifi) if wifi is not None else None  # before anything is made or listened on
     _check_territory(territory)
+    notice = _check_notice(organiser=organiser, retention=retention)
     pack = load(content)
     if short and not pack.form(kind, "short"):  # said before the folder is made an atelier
         raise CooplevierError(t("atelier.no_short"))
-    workshop = _start(folder, pack, territory, kind, short=short, min_group=min_group, join_rate=join_rate)
+    workshop = _start(
+        folder, pack, territory, kind, short=short, min_group=min_group, join_rate=join_rate, notice=notice
+    )
     try:
         _serve(workshop, host, port, lan=lan, minutes=minutes, wifi_text=wifi_text, fmt=format)
         _say_stopped(workshop, folder)
@@ -81,6 +90,7 @@ def _start(
     short: bool,
     min_group: int | None,
     join_rate: int,
+    notice: dict[str, str],
 ) -> Workshop:
     """The folder made (or found) an atelier, held by this server until it stops."""
     from cooplevier.atelier.workshop import start_workshop
@@ -94,6 +104,7 @@ def _start(
         min_group=min_group,
         join_rate=join_rate,
         hold=True,
+        notice=notice,
     )
 
 
@@ -132,6 +143,23 @@ def _check_territory(territory: str | None) -> None:
 
     if (problem := text_problem(territory)) is not None:  # as assess: never a file
         raise UsageError(t("cli.bad_text_option", option="--territory", problem=problem))
+
+
+def _check_notice(**given: str | None) -> dict[str, str]:
+    """--organiser and --retention, the data page's lines: one clean line each, those given."""
+    from cooplevier.atelier.state import NOTICE_MAX
+    from cooplevier.content.answers import text_problem
+
+    notice = {}
+    for name, value in given.items():
+        if value is None:
+            continue
+        if not value.strip() or len(value) > NOTICE_MAX:
+            raise UsageError(t("atelier.bad_notice", option=f"--{name}", most=NOTICE_MAX))
+        if (problem := text_problem(value)) is not None:
+            raise UsageError(t("cli.bad_text_option", option=f"--{name}", problem=problem))
+        notice[name] = " ".join(value.split())
+    return notice
 
 
 def _serve(

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from cooplevier import charset
 from cooplevier.content import dataclass  # the standard one, faster to create (start-up)
 from cooplevier.content.model import CARRIED, Migration, MigrationEntry, Pack
 
@@ -122,7 +123,7 @@ def comparable(
 
 def version_key(version: str) -> tuple[int, ...]:
     """« 2.1 » → (2, 1), so that 2.10 comes after 2.9; a part that is not a number counts 0."""
-    return tuple(int(part) if part.isdigit() else 0 for part in version.split("."))
+    return tuple(int(part) if charset.is_digits(part) else 0 for part in version.split("."))
 
 
 def compose(first: Migration, later: Migration) -> Migration:

@@ -133,6 +133,7 @@ FR: dict[str, str | dict[str, str]] = {
     "metavar.territory": "TERRITOIRE",
     "metavar.role": "RÔLE",
     "metavar.name": "NOM",
+    "metavar.duration": "DURÉE",
     "metavar.answers_optional": "[RÉPONSES]…",
     "metavar.support": "SUPPORT",
     "metavar.paths": "CHEMINS…",

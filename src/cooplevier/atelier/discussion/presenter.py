@@ -181,7 +181,7 @@ def vote_view(vote: Vote, pack: Pack, k: int, hidden: bool = False) -> dict[str,
     (results hidden again hide the vote's too), for at least K voters."""
     totals, voters, waiting = vote.screen(k)
     shown = vote.revealed and not hidden and totals is not None
-    if shown and vote.status == "open":
+    if shown:
         vote.mark_seen()
     items: list[dict[str, Any]] = [
         {"p": p, "lever": pack.lever(p.lever) if p.lever in {lv.id for lv in pack.levers} else None}

@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from cooplevier import charset
 from cooplevier.atelier import views
 from cooplevier.atelier.discussion.comments import Wall
 from cooplevier.atelier.discussion.presenter import (
@@ -122,10 +123,10 @@ class Room:
         w = self.w
         controls = request.url.path.startswith("/animation/")
         hidden = w.state.hidden
+        voting = vote_view(vote_of(w), w.pack, w.min_group, hidden)
+        deck = build_deck(w, wall_of(w), hidden, len(voting["pages"]))  # published first, then seen
         if not hidden:
             w.mark_seen()
-        voting = vote_view(vote_of(w), w.pack, w.min_group, hidden)
-        deck = build_deck(w, wall_of(w), hidden, len(voting["pages"]))
         try:
             current = int(request.query_params.get("s", "0"))
         except ValueError:
@@ -176,7 +177,7 @@ class Room:
             return views.refused("not_form", 422, back=self.f._base())
         await self.w.set_hidden(action == "masquer")
         slide = fields.get("s", "0")
-        slide = slide if slide.isdigit() and len(slide) < 4 else "0"
+        slide = slide if charset.is_digits(slide) and len(slide) < 4 else "0"
         back = fields.get("retour")
         if back == "tableau":
             return RedirectResponse(self.f._base(), 303)
@@ -255,13 +256,13 @@ class Room:
             budget, cap = fields.get("budget", "").strip(), fields.get("max", "").strip()
             if budget == "":
                 vote.budget_auto = True
-            elif budget.isdigit() and 1 <= int(budget) <= 99:
+            elif charset.is_digits(budget) and 1 <= int(budget) <= 99:
                 vote.budget, vote.budget_auto = int(budget), False
             else:
                 return t("atelier.vote.bad_budget")
             if cap == "":
                 vote.max_per_proposal = None
-            elif cap.isdigit() and int(cap) >= 1:
+            elif charset.is_digits(cap) and int(cap) >= 1:
                 vote.max_per_proposal = int(cap) if int(cap) < vote.budget else None
             else:
                 return t("atelier.vote.bad_cap")
@@ -291,7 +292,7 @@ class Room:
     def _add(self, vote: Vote, lever: str, action: str | None, text: str) -> str | None:
         if len(vote.proposals) >= MAX_PROPOSALS:
             return t("atelier.vote.too_many", most=MAX_PROPOSALS)
-        number = max((int(p.id[1:]) for p in vote.proposals if p.id[1:].isdigit()), default=0) + 1
+        number = max((int(p.id[1:]) for p in vote.proposals if charset.is_digits(p.id[1:])), default=0) + 1
         vote.proposals.append(Proposal(f"P{number}", lever, action, text))
         return None
 

@@ -63,6 +63,8 @@ def build_archive(w: Workshop, *, today: dt.date | None = None) -> bytes:
         "structure": settings.structure,
         "form": settings.form or "full",
         "min_group": settings.min_group,
+        "organiser": settings.organiser,
+        "retention": settings.retention,
         "content": w.pack.ref,
         "created": w.state.created,
         "closed": w.state.closed,
@@ -138,7 +140,9 @@ async def erase_participant(w: Workshop, pid: str) -> bool:
 
     Their answer file and record go first (fsynced), then the server forgets them: their cookie and
     resume link then lead to the join page. They leave the published copy too, so the screen no
-    longer counts them. False if nobody has that id.
+    longer counts them; their role's figures on their questions are held until K others change
+    (publish.py), so that no view before and after gives their answers by subtraction. False if
+    nobody has that id.
     """
     person = w.registry.get(pid)
     if person is None:
@@ -158,9 +162,11 @@ async def erase_participant(w: Workshop, pid: str) -> bool:
         reg.version += 1
         w._scores.pop(pid, None)
         w._shown_scores.pop(pid, None)
-        w.published.revision.pop(pid, None)
-        if w.published.values.pop(pid, None) is not None:  # on disk at once: no copy of them is left
-            await w.registry.disk.run(save_published, w.folder, w.published)
+        others = [(p.id, p.role, {q: a.value for q, a in p.answers.items()}) for p in reg]
+        w.published.erase(pid, person.role, others)
+        w._projection = None
+        await w.registry.disk.run(save_published, w.folder, w.published)  # on disk at once: no copy of them is left
+        w.published.changed = False
     return True
 
 

@@ -17,10 +17,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from cooplevier import charset
 from cooplevier.atelier import views
 from cooplevier.atelier.facilitation.pacing import MAX_COUNTDOWN, progress, save_timer
 from cooplevier.atelier.security import FormRefused, read_form
 from cooplevier.atelier.state import is_participant_id
+from cooplevier.content.model import ROLES
 from cooplevier.messages import role_label
 
 if TYPE_CHECKING:
@@ -88,7 +90,7 @@ class Desk:
 
         action, typed = fields.get("action"), fields.get("minutes", "").strip()
         if action == "demarrer":
-            if not typed.isdigit() or not 1 <= int(typed) <= MAX_COUNTDOWN:
+            if not charset.is_digits(typed) or not 1 <= int(typed) <= MAX_COUNTDOWN:
                 return views.refused("countdown", 422, back=self.f._base())
             timer = replace(self.w.timer, ends=time.time() + int(typed) * 60, length=int(typed))
         elif action == "arreter":
@@ -113,6 +115,7 @@ class Desk:
                 person={"id": person.id, "short": short_id(person.id), "name": person.name},
                 role=role_label(person.role or ""),
                 answers=len(person.answers),
+                min_group=self.w.min_group,
             )
             return views.page("erase.html.j2", context)
         from cooplevier.atelier.facilitation.archive import erase_participant
@@ -143,5 +146,6 @@ class Desk:
             short=short_id(person.id) if person else None,
             min_group=self.w.min_group,
             cookie_days=self.cookie_age // 86400,
+            role_list=", ".join(role_label(role) for role in ROLES),
         )
         return views.page("privacy.html.j2", context)

@@ -40,4 +40,23 @@ def notes(w: Workshop, host: str, port: int) -> list[str]:
         lines.append(t("atelier.too_long", load=found.load, minutes=found.minutes))
     if not network.answers(host, port):  # from this laptop, to the address and port of the links
         lines.append(t("atelier.unreachable", address=f"{host}:{port}"))
+    if (notice := missing_notice(w)) is not None:
+        lines.append(notice)
     return lines
+
+
+def missing_notice(w: Workshop) -> str | None:
+    """What the data page does not say yet (RGPD art. 13: who is responsible, for how long)."""
+    settings = w.state.settings
+    missing = [
+        (t("atelier.no_notice.organiser"), "--organiser") if settings.organiser is None else None,
+        (t("atelier.no_notice.retention"), "--retention") if settings.retention is None else None,
+    ]
+    said = [m for m in missing if m is not None]
+    if not said:
+        return None
+    return t(
+        "atelier.no_notice",
+        missing=t("atelier.no_notice.and").join(what for what, _ in said),
+        options=" ".join(f'{option} "…"' for _, option in said),  # as typed on the command line
+    )

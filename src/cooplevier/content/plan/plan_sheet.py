@@ -11,6 +11,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from cooplevier import charset
 from cooplevier.content.model import STRUCTURES, Pack
 from cooplevier.content.plan.planfile import FORMAT, STATUSES, Diagnosis, PlanAction, PlanFile, Status
 from cooplevier.content.sheets import CellValue, Sheet, read_sheets
@@ -198,7 +199,7 @@ def _header(sheet: Sheet, refuse: Any) -> dict[str, Any]:
         respondents = _text(get("diagnosis.respondents")) or "1"
         out["diagnosis"] = Diagnosis(
             kind=kind,  # type: ignore[arg-type]
-            respondents=int(respondents) if respondents.isdigit() else 1,
+            respondents=int(respondents) if charset.is_digits(respondents) else 1,
             name=_text(get("diagnosis.name")),
             role=_text(get("diagnosis.role")),
             completeness=_text(get("diagnosis.completeness")),

@@ -1,0 +1,172 @@
+"""Views set against each other never give one person's answer or ballot away (issue 22, the
+adversarial reading): a questionnaire or a vote closed a second time, a participant erased while
+the results are on the screen, a number typed in other digits than 0 to 9."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from cooplevier import charset
+from cooplevier.atelier import vote as votes
+from cooplevier.content.model import Pack
+from tests.test_atelier_support import Room, csrf_of, rooms
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture()
+def room(tmp_path: Path, pack: Pack) -> Iterator[Callable[..., Room]]:
+    yield from rooms(tmp_path, pack)
+
+
+def _post(r: Room, c, path: str, **data: str):  # type: ignore[no-untyped-def]
+    return c.post(f"{r.fac}{path}", data={"csrf": csrf_of(c.get(r.fac).text), **data})
+
+
+def _l1(r: Room) -> str:
+    return next(q.id for q in r.w.registry.questions if q.lever == "L1")
+
+
+def _phones(r: Room, values: list[int], role: str = "elu") -> list:
+    """One phone per value, each answering L1's question (the short form: one question a lever)."""
+    made = []
+    for value in values:
+        c = r.client()
+        assert r.join(c, role).status_code == 303
+        assert r.answer(c, _l1(r), value).status_code == 303
+        made.append(c)
+    return made
+
+
+def _figure(r: Room, c, lever: str = "L1") -> str | None:
+    """The group's figure of `lever` on the screen key's presenter view (None: held or hidden)."""
+    page = c.get(f"/ecran/{r.w.state.screen_key}/presentation").text
+    found = re.search(rf'data-lever="{lever}" data-role="group" data-value="([^"]+)"', page)
+    return found.group(1) if found else None
+
+
+def _totals(r: Room, c) -> dict[str, str]:
+    page = c.get(f"/ecran/{r.w.state.screen_key}/presentation").text
+    return dict(re.findall(r'data-vote="(P\d)" data-value="(\d+)"', page))
+
+
+def test_closing_again_after_a_reopening_publishes_no_late_answer_alone(room: Callable[..., Room]) -> None:
+    r = room(short=True, revealed=False)
+    fac = r.client()
+    _phones(r, [2, 3, 4])
+    assert _figure(r, fac) is None  # hidden while the questionnaire is open
+    _post(r, fac, "/fermeture", action="fermer")  # the close reveals, and publishes everything
+    assert _figure(r, fac) == "3"
+    _post(r, fac, "/fermeture", action="rouvrir")  # reopening hides again
+    _phones(r, [5])
+    _post(r, fac, "/fermeture", action="fermer")
+    assert _figure(r, fac) == "3"  # 4 x 3.5 - 3 x 3 would be the late one's 5
+    _post(r, fac, "/fermeture", action="rouvrir")
+    _phones(r, [4, 5])  # with the late one: 3 changes, not all alike, go out together
+    _post(r, fac, "/fermeture", action="fermer")
+    assert _figure(r, fac) == "3.83"  # (2 + 3 + 4 + 5 + 4 + 5) / 6
+
+
+def test_an_erased_participant_cannot_be_read_from_the_screen_before_and_after(room: Callable[..., Room]) -> None:
+    r = room(short=True)
+    fac = r.client()
+    phones = _phones(r, [2, 3, 4, 5, 1, 2])
+    assert _figure(r, fac) == "2.83"  # 17 / 6
+    _post(r, fac, "/fermeture", action="masquer")  # what the erase page advises; it is not enough
+    gone = next(p.id for p in r.w.registry if p.answers[_l1(r)].value == 5)
+    assert _post(r, fac, "/effacer", participant=gone, confirmer="oui").status_code == 303
+    _post(r, fac, "/fermeture", action="montrer")
+    assert _figure(r, fac) is None  # not 12 / 5 = 2.4, which would give the erased person's 5
+    published = json.loads((r.folder / ".cooplevier-atelier" / "published.json").read_text(encoding="utf-8"))
+    assert gone not in json.dumps(published)  # no copy of them is left, even in what is held
+    remaining = [c for i, c in enumerate(phones) if i != 3]
+    for c, value in zip(remaining[:2], (4, 4), strict=True):
+        r.answer(c, _l1(r), value)
+    assert _figure(r, fac) is None  # two changes since the erasure: fewer than K
+    r.answer(remaining[2], _l1(r), 5)
+    assert _figure(r, fac) == "3.2"  # three changes: (4 + 4 + 5 + 1 + 2) / 5, mixed with the erasure
+
+
+def _vote(r: Room, fac, budget: str) -> None:
+    for i in range(3):
+        _post(r, fac, "/vote", action="ajouter", lever=f"L{1 + i}", text=f"Proposition {i}")
+    _post(r, fac, "/vote", action="regles", budget=budget)
+    _post(r, fac, "/vote", action="ouvrir")
+    _post(r, fac, "/vote", action="montrer")
+
+
+def _ballot(r: Room, phone, **tokens: str):  # type: ignore[no-untyped-def]
+    page = phone.get(f"{r.base}/vote").text
+    return phone.post(f"{r.base}/vote", data={"csrf": csrf_of(page), **{f"vote-{k}": v for k, v in tokens.items()}})
+
+
+def test_a_vote_closed_again_publishes_no_late_ballot_alone(room: Callable[..., Room]) -> None:
+    r = room(short=True)
+    fac = r.client()
+    phones = _phones(r, [2, 3, 4, 2])
+    _vote(r, fac, "2")
+    ballots = ({"P1": "1", "P2": "1"}, {"P2": "1", "P3": "1"}, {"P1": "1", "P3": "1"})
+    for phone, ballot in zip(phones[:3], ballots, strict=True):
+        assert _ballot(r, phone, **ballot).status_code == 303
+    _post(r, fac, "/vote", action="clore")
+    assert _totals(r, fac) == {"P1": "2", "P2": "2", "P3": "2"}
+    _post(r, fac, "/vote", action="rouvrir")
+    assert _ballot(r, phones[3], P3="2").status_code == 303
+    _post(r, fac, "/vote", action="clore")
+    assert _totals(r, fac) == {"P1": "2", "P2": "2", "P3": "2"}  # not P3 = 4: the late ballot alone
+
+
+def test_an_erased_voter_leaves_the_screen_at_once_and_the_totals_wait(room: Callable[..., Room]) -> None:
+    r = room(short=True)
+    fac = r.client()
+    phones = _phones(r, [2, 3, 4, 2, 3, 4])
+    _vote(r, fac, "1")
+    for phone, choice in zip(phones[:3], ("P1", "P2", "P1"), strict=True):
+        _ballot(r, phone, **{choice: "1"})
+    assert _totals(r, fac) == {"P1": "2", "P2": "1", "P3": "0"}
+    gone = next(p.id for p in r.w.registry if votes.live_vote(r.folder).ballots.get(p.id) == {"P2": 1})
+    assert _post(r, fac, "/effacer", participant=gone, confirmer="oui").status_code == 303
+    page = fac.get(f"/ecran/{r.w.state.screen_key}/presentation").text
+    assert _totals(r, fac) == {} and "Après un effacement" in page  # not P2 = 0: their ballot
+    screen = (r.folder / ".cooplevier-atelier" / "vote-screen.json").read_text(encoding="utf-8")
+    assert gone not in screen
+    for phone in phones[3:5]:
+        _ballot(r, phone, P3="1")
+    assert _totals(r, fac) == {}  # two ballots since: fewer than K
+    _ballot(r, phones[5], P2="1")
+    assert _totals(r, fac) == {"P1": "2", "P2": "1", "P3": "2"}
+
+
+@pytest.mark.parametrize("typed", ["²", "３", "٣", "1²"])
+def test_a_number_in_other_digits_is_refused_in_french_on_every_form(room: Callable[..., Room], typed: str) -> None:
+    r = room(short=True)
+    fac = r.client()
+    phones = _phones(r, [2, 3, 4])
+    _vote(r, fac, "2")
+    refused = _ballot(r, phones[0], P1=typed)
+    assert refused.status_code == 422 and "pas un nombre entier" in refused.text
+    for path, data in (
+        ("/minuteur", {"action": "demarrer", "minutes": typed}),
+        ("/vote", {"action": "regles", "budget": typed}),
+    ):
+        answer = _post(r, fac, path, **data)
+        assert answer.status_code in (409, 422) and "Internal" not in answer.text, path
+
+
+def test_numbers_are_read_from_the_digits_0_to_9_only() -> None:
+    assert charset.is_digits("12") and not charset.is_digits("") and not charset.is_digits("-1")
+    assert not any(charset.is_digits(text) for text in ("²", "３", "٣", "1²", "½"))
+    # the class: nowhere in the code does `str.isdigit` decide that `int` may read a text
+    offenders = [
+        f"{path.relative_to(ROOT)}:{i}"
+        for path in sorted((ROOT / "src" / "cooplevier").rglob("*.py"))
+        if path.name != "charset.py"
+        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if ".isdigit()" in line and "[0].isdigit()" not in line  # templating: a Markdown list's first character
+    ]
+    assert offenders == []
