@@ -305,3 +305,18 @@ def test_structure_and_short_are_for_the_questionnaire_and_the_guide(cli: Any) -
     assert cards.exit_code == 0 and "ne changent rien aux cartes" in cards.stderr and cards.stdout == plain.stdout
     refused = cli("handout", "poster", "x.yaml", "--structure", "pnr")
     assert refused.exit_code == 2 and "questionnaire" in refused.stderr
+
+
+@pytest.mark.parametrize("kind", ["guide", "cards", "questionnaire"])
+def test_commands_in_markdown_handouts_keep_their_spaces(pack: Pack, kind: str) -> None:
+    text = render_handout(kind, pack, fmt="md")
+    assert isinstance(text, str)
+    parts = text.split("`")
+    glued = []
+    for i in range(1, len(parts) - 1, 2):  # parts[i] is a code span between parts[i-1] and parts[i+1]
+        before, after = parts[i - 1], parts[i + 1]
+        if before and not before[-1].isspace() and before[-1] not in "(«[\u00a0\u202f":
+            glued.append(f"…{before[-12:]}`{parts[i]}`")
+        if after and not after[0].isspace() and after[0] not in ").,;:»]\u00a0\u202f":
+            glued.append(f"`{parts[i]}`{after[:12]}…")
+    assert glued == []

@@ -169,7 +169,16 @@ def _code_spans_html(text: str) -> Any:
 def _code_spans_md(text: str) -> str:
     """The Markdown form: prose escaped, `backticked` commands kept as code spans."""
     parts = _CODE_SPAN.split(str(text))
-    return "".join(md_escape(part) if i % 2 == 0 else f"`{part}`" for i, part in enumerate(parts))
+    return "".join(_md_between(part) if i % 2 == 0 else f"`{part}`" for i, part in enumerate(parts))
+
+
+def _md_between(part: str) -> str:
+    """Prose between two code spans, escaped: the spaces at its ends stay (md_escape trims a whole
+    text; here they separate the prose from the commands)."""
+    core = part.strip(" ")
+    if not core:
+        return part
+    return " " * (len(part) - len(part.lstrip(" "))) + md_escape(core) + " " * (len(part) - len(part.rstrip(" ")))
 
 
 def long_date(value: object) -> str:
