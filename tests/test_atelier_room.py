@@ -108,7 +108,7 @@ def test_the_dashboard_shows_pacing_without_any_name(room: Callable[..., Room]) 
         html = r.client().get(path).text
         pace = _section(html, 'id="pace-title"')
         assert "Zoé" not in pace and "Élues et élus" in pace
-        assert "4 / " + str(len(qids)) in _text(pace) and "Immobiles depuis 5 min" in _text(pace)
+        assert "4 / " + str(len(qids)) in _text(pace) and "Sans activité depuis 5 min" in _text(pace)
         assert "Temps restant estimé" in _text(pace)
 
 

@@ -4,7 +4,7 @@ FR: dict[str, str | dict[str, str]] = {
     "assess.not_a_file": "assess enregistre chaque réponse dans un fichier, qu'il peut rouvrir : donnez un nom de fichier (par exemple reponses.yaml), pas « - », un dossier ou un périphérique",
     "assess.no_folder": "le dossier {folder} n'existe pas : créez-le ou choisissez un autre emplacement",
     "assess.pending_dropped": "le commentaire de {id} n'est pas enregistré : la question n'a pas encore de réponse",
-    "assess.title": "cooplevier — auto-diagnostic des coopérations territoriales",
+    "assess.title": "cooplevier — autodiagnostic des coopérations territoriales",
     "assess.welcome": "{questions} questions sur {levers} leviers de coopération, regroupés en {axes} axes : environ {minutes} minutes. Pour chaque question, tapez le numéro (1 à 5) de la situation la plus proche de celle de votre territoire, puis Entrée ; ou n (non concerné), x (je ne sais pas). Chaque réponse est enregistrée aussitôt : tapez q pour quitter, vous reprendrez plus tard là où vous en étiez.",
     "assess.welcome_open": "Des questions sur {levers} leviers de coopération, regroupés en {axes} axes : leur nombre dépend du type de structure, demandé plus bas. Pour chaque question, tapez le numéro (1 à 5) de la situation la plus proche de celle de votre territoire, puis Entrée ; ou n (non concerné), x (je ne sais pas). Chaque réponse est enregistrée aussitôt : tapez q pour quitter, vous reprendrez plus tard là où vous en étiez.",
     "assess.question_count": {

@@ -1,7 +1,7 @@
 """The folder app's console menu (a double-click: no arguments, a terminal) and shell completion."""
 
 FR: dict[str, str | dict[str, str]] = {
-    "menu.title": "cooplevier {version} — auto-diagnostic des coopérations territoriales",
+    "menu.title": "cooplevier {version} — autodiagnostic des coopérations territoriales",
     "menu.folder": "Vos fichiers sont rangés dans : {folder}",
     "menu.question": "Que voulez-vous faire ?",
     "menu.choice.atelier": "1. Ouvrir un atelier : chacun répond depuis son téléphone",
