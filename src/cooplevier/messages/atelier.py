@@ -90,6 +90,7 @@ FR: dict[str, str | dict[str, str]] = {
         "one": "{count} réponse ({by}) n'est pas encore à l'écran : une réponse n'y entre qu'avec celles d'au moins {k} personnes du même rôle, pour qu'aucun changement ne trahisse celle d'une personne",
         "other": "{count} réponses ({by}) ne sont pas encore à l'écran : une réponse n'y entre qu'avec celles d'au moins {k} personnes du même rôle, pour qu'aucun changement ne trahisse celle d'une personne",
     },
+    "atelier.held.erased": "après un effacement, les réponses du même rôle aux mêmes questions reviennent quand {k} personnes au moins les auront changées, pour que celles de la personne effacée ne se lisent pas par différence",
     "atelier.held.people": {
         "one": "{count} personne ({roles}) est hors des chiffres : moins de {k} dans son rôle, ses réponses se déduiraient de la moyenne du groupe",
         "other": "{count} personnes ({roles}) sont hors des chiffres : moins de {k} dans leur rôle, leurs réponses se déduiraient de la moyenne du groupe",

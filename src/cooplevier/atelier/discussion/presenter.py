@@ -164,6 +164,8 @@ def held_sentence(w: Workshop) -> str | None:
     if waiting:
         by = ", ".join(f"{role_group(r).lower()} {waiting[r]}" for r in [*ROLES, NO_ROLE] if r in waiting)
         parts.append(tn("atelier.held.waiting", sum(waiting.values()), by=by, k=k))
+    if w.published.held:
+        parts.append(t("atelier.held.erased", k=k))
     if proj.split and proj.held_back:
         roles = ", ".join(role_group(r).lower() for r in proj.held_roles)
         parts.append(tn("atelier.held.people", proj.held_back, roles=roles, k=k))
