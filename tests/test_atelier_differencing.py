@@ -144,7 +144,7 @@ def test_an_erased_voter_leaves_the_screen_at_once_and_the_totals_wait(room: Cal
     assert _totals(r, fac) == {"P1": "2", "P2": "1", "P3": "2"}
 
 
-@pytest.mark.parametrize("typed", ["²", "３", "٣", "1²"])
+@pytest.mark.parametrize("typed", ["²", "３", "٣", "1²", "9" * 4301])
 def test_a_number_in_other_digits_is_refused_in_french_on_every_form(room: Callable[..., Room], typed: str) -> None:
     r = room(short=True)
     fac = r.client()
@@ -162,7 +162,8 @@ def test_a_number_in_other_digits_is_refused_in_french_on_every_form(room: Calla
 
 def test_numbers_are_read_from_the_digits_0_to_9_only() -> None:
     assert charset.is_digits("12") and not charset.is_digits("") and not charset.is_digits("-1")
-    assert not any(charset.is_digits(text) for text in ("²", "３", "٣", "1²", "½"))
+    assert not any(charset.is_digits(text) for text in ("²", "３", "٣", "1²", "½", "9" * 19, "9" * 4301))
+    assert charset.is_digits("9" * 18)
     # the class: nowhere in the code does `str.isdigit` decide that `int` may read a text
     offenders = [
         f"{path.relative_to(ROOT)}:{i}"
@@ -172,3 +173,80 @@ def test_numbers_are_read_from_the_digits_0_to_9_only() -> None:
         if ".isdigit()" in line and "[0].isdigit()" not in line  # templating: a Markdown list's first character
     ]
     assert offenders == []
+
+
+def test_an_erasure_cut_short_leaves_nothing_on_the_screens_copies_and_can_be_done_again(
+    room: Callable[..., Room], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cooplevier.atelier.facilitation import archive
+
+    r = room(short=True)
+    fac = r.client()
+    phones = _phones(r, [2, 3, 4, 5])
+    _vote(r, fac, "1")
+    _ballot(r, phones[3], P2="1")
+    assert _figure(r, fac) == "3.5"
+    gone = next(p.id for p in r.w.registry if p.answers[_l1(r)].value == 5)
+
+    def full_disk(folder: Path, pid: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(archive, "_remove_files", full_disk)  # the server dies before the files go
+    with pytest.raises(OSError):
+        import asyncio
+
+        asyncio.run(archive.erase_participant(r.w, gone))
+    state = r.folder / ".cooplevier-atelier"
+    for path in state.glob("*.json"):
+        assert gone not in path.read_text(encoding="utf-8"), path.name  # the copies went first
+    assert not (state / "ballots" / f"{gone}.json").exists()
+    assert r.w.registry.get(gone) is not None  # still listed: the facilitator can erase them again
+    monkeypatch.undo()
+    assert _post(r, fac, "/effacer", participant=gone, confirmer="oui").status_code == 303
+    assert not list(r.folder.glob(f"*{gone}*")) and r.w.registry.get(gone) is None
+    assert _figure(r, fac) is None  # held, as after an erasure done in one go
+
+
+def test_an_erasure_holds_nothing_that_was_never_on_a_screen(room: Callable[..., Room]) -> None:
+    r = room(short=True, revealed=False)
+    fac = r.client()
+    phones = _phones(r, [2, 3, 4, 5])
+    for i in range(3):
+        _post(r, fac, "/vote", action="ajouter", lever=f"L{1 + i}", text=f"Proposition {i}")
+    _post(r, fac, "/vote", action="ouvrir")
+    for phone, choice in zip(phones, ("P1", "P1", "P2", "P3"), strict=True):
+        _ballot(r, phone, **{choice: "1"})
+    fac.get(f"{r.fac}/presentation")  # a glance at the presenter view, results hidden
+    _post(r, fac, "/vote", action="clore")
+    gone = next(p.id for p in r.w.registry if p.answers[_l1(r)].value == 5)
+    _post(r, fac, "/effacer", participant=gone, confirmer="oui")
+    _post(r, fac, "/vote", action="montrer")
+    _post(r, fac, "/fermeture", action="fermer")  # closes and reveals
+    assert _totals(r, fac) == {"P1": "2", "P2": "1", "P3": "0"}  # nothing seen before: nothing held
+    assert _figure(r, fac) == "3"
+
+
+def test_a_damaged_published_copy_counts_as_seen(room: Callable[..., Room]) -> None:
+    from cooplevier.atelier.state import load_published
+
+    r = room(short=True)
+    _phones(r, [2, 3, 4])
+    r.close()
+    path = r.folder / ".cooplevier-atelier" / "published.json"
+    path.write_text("{not json", encoding="utf-8")
+    assert load_published(r.folder).seen  # it may have been on a screen: no publishing all at once
+    path.unlink()
+    assert not load_published(r.folder).seen
+
+
+def test_the_lock_of_an_answer_file_erased_by_a_killed_server_is_swept(room: Callable[..., Room]) -> None:
+    r = room(short=True)
+    _phones(r, [3])
+    r.close()
+    orphan = r.folder / ".reponses-0123456789abcdef.yaml.lock"
+    orphan.write_text("", encoding="utf-8")
+    kept = r.folder / f".{next(r.folder.glob('reponses-*.yaml')).name}.lock"
+    kept.write_text("", encoding="utf-8")
+    again = room(hold=True, short=True)  # a server's start: it holds the folder, then sweeps
+    assert not orphan.exists() and kept.exists()  # the lock of a file that is there stays
+    again.w.release()

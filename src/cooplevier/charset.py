@@ -85,7 +85,12 @@ def describe(ch: str) -> str:
     return f"U+{ord(ch):04X}" + (f" ({name})" if name else "")
 
 
+MAX_DIGITS = 18  # a whole number read from a form or a file: far beyond any count here, far below
+# the 4 300 digits past which `int` refuses to read a text at all
+
+
 def is_digits(text: str) -> bool:
-    """Only the digits 0 to 9: `str.isdigit` also accepts « ² » (which `int` refuses) and « ٣ » or
-    « ３ » (which `int` reads as 3): a number typed in a form or a file is read only from these."""
-    return text.isascii() and text.isdigit()
+    """A whole number `int` may read: only the digits 0 to 9, at most MAX_DIGITS of them.
+    `str.isdigit` also accepts « ² » (which `int` refuses) and « ٣ » or « ３ » (which `int` reads
+    as 3), and 5 000 nines are digits that `int` refuses to read."""
+    return text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS

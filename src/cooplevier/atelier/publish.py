@@ -138,6 +138,9 @@ class Published:
         self.revision.pop(who, None)
         for before in self.held.values():  # no copy of them is left anywhere
             before.pop(who, None)
+        self.changed = True
+        if not self.seen:  # no view to set against a later one: nothing to hold
+            return
         others = [(w, current) for w, r, current in people if r == role and w != who]
         for question in mine:
             if (question, role) not in self.held:  # held already: its first snapshot stays

@@ -211,6 +211,12 @@ def sweep(folder: Path) -> None:
     from cooplevier.files import sweep_temporaries
 
     sweep_temporaries(folder)  # a minute old: never a write of an `assess` running meanwhile
+    with contextlib.suppress(OSError):  # the lock of an answer file erased by a killed server
+        for entry in os.scandir(folder):
+            name = entry.name
+            if name.startswith(".reponses-") and name.endswith(".yaml.lock") and not (folder / name[1:-5]).exists():
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
     for place in (state_dir(folder), records_dir(folder)):
         with contextlib.suppress(OSError):
             for entry in os.scandir(place):
@@ -323,13 +329,17 @@ def save_published(folder: Path, published: Published) -> None:
 
 def load_published(folder: Path) -> Published:
     """The saved published copy; a missing or damaged one starts empty: the screen then shows
-    nothing until batches of K are published again (never more than it showed)."""
+    nothing until batches of K are published again (never more than it showed). A damaged one
+    counts as seen: it may have been on a screen, so a closed workshop must not publish all at once."""
     from cooplevier.atelier.publish import Published
 
+    path = state_dir(folder) / PUBLISHED_FILE
     try:
-        return Published.from_data(json.loads((state_dir(folder) / PUBLISHED_FILE).read_bytes()))
-    except (OSError, ValueError, TypeError, AttributeError):
+        return Published.from_data(json.loads(path.read_bytes()))
+    except FileNotFoundError:
         return Published()
+    except (OSError, ValueError, TypeError, AttributeError):
+        return Published(seen=True)
 
 
 def write_private(path: Path, data: bytes) -> None:

@@ -138,21 +138,27 @@ def _read_regular(path: Path) -> bytes | None:
 async def erase_participant(w: Workshop, pid: str) -> bool:
     """Remove one participant's answers (with their comments), their record and their votes.
 
-    Their answer file and record go first (fsynced), then the server forgets them: their cookie and
-    resume link then lead to the join page. They leave the published copy too, so the screen no
-    longer counts them; their role's figures on their questions are held until K others change
-    (publish.py), so that no view before and after gives their answers by subtraction. False if
-    nobody has that id.
+    The screen's copies go first: they leave the published copy, and their role's figures on their
+    questions are held until K others change (publish.py), so that no view before and after gives
+    their answers by subtraction; then their ballot (and the vote's screen copy); their answer file
+    and record last (fsynced), since while it is there the dashboard lists them and a killed server
+    lets the facilitator erase them again. Then the server forgets them: their cookie and resume
+    link lead to the join page. False if nobody has that id.
     """
+    from cooplevier.atelier.vote import erase_ballot
+
     person = w.registry.get(pid)
     if person is None:
         return False
     async with person.lock:
-        await w.registry.disk.run(_remove_files, w.folder, pid)
-        from cooplevier.atelier.vote import erase_ballot
-
-        erase_ballot(w.folder, pid)  # their comments went with their answer file
         reg = w.registry
+        others = [(p.id, p.role, {q: a.value for q, a in p.answers.items()}) for p in reg if p.id != pid]
+        w.published.erase(pid, person.role, others)
+        w._projection = None
+        await reg.disk.run(save_published, w.folder, w.published)  # on disk at once: no copy of them is left
+        w.published.changed = False
+        erase_ballot(w.folder, pid)  # in the event loop, as every change of the live vote
+        await reg.disk.run(_remove_files, w.folder, pid)  # their comments go with their answer file
         reg.people.pop(pid, None)
         reg.digests.pop(pid, None)
         reg.stats.pop(pid, None)
@@ -162,11 +168,7 @@ async def erase_participant(w: Workshop, pid: str) -> bool:
         reg.version += 1
         w._scores.pop(pid, None)
         w._shown_scores.pop(pid, None)
-        others = [(p.id, p.role, {q: a.value for q, a in p.answers.items()}) for p in reg]
-        w.published.erase(pid, person.role, others)
         w._projection = None
-        await w.registry.disk.run(save_published, w.folder, w.published)  # on disk at once: no copy of them is left
-        w.published.changed = False
     return True
 
 
