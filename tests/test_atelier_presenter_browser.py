@@ -290,3 +290,50 @@ def test_a_room_answers_comments_votes_and_the_presenter_view_shows_it(
     assert projector.locator("[aria-current=true]").get_attribute("data-index") == "2"
     assert projector.url.endswith("?s=2")
     assert csp == []
+
+
+def test_the_wheel_slide_fits_with_every_role_answers_held_back_and_an_erasure(
+    browser: Any,  # noqa: F811
+    tmp_path: Path,
+    pack: Pack,
+) -> None:
+    """The fullest wheel slide: five roles in the legend, answers waiting for their batch, and
+    figures held after an erasure; the wheel gives up room, the text stays at 28 px or more."""
+    server = start_server(tmp_path / "salle", "--short", "--join-rate", "1000")
+    try:
+        asked = [q.id for q in pack.form(None, "short")]
+        phones = []
+        for n, role in enumerate(["elu", "technicien", "societe-civile", "partenaire", "autre"] * 3 + ["elu"] * 2):
+            phone = Phone(server.participant, role)
+            for i, qid in enumerate(asked):
+                phone.answer(qid, 1 + (n + n // 5 + i) % 5)  # a role's three never all alike
+            phones.append(phone)
+        desk = Browserless()
+        token = _csrf(desk.get(server.facilitator).text)
+        assert desk.post(f"{server.facilitator}/fermeture", {"csrf": token, "action": "montrer"}).status_code == 303
+        projector = browser.new_context(viewport=PROJECTOR).new_page()
+        projector.goto(server.presenter)  # seen: an erasure now holds what it would give away
+        someone = re.findall(r'name="participant" value="([0-9a-f]{16})"', desk.get(server.facilitator).text)[0]
+        erased = desk.post(f"{server.facilitator}/effacer", {"csrf": token, "participant": someone, "confirmer": "oui"})
+        assert erased.status_code == 303
+        projector.goto(server.presenter)
+        said = projector.inner_text("main")
+        assert "pas encore à l" in said and "après un effacement" in said
+        # a room with more roles waiting says more: a held sentence longer by half, and the wheel yields
+        projector.evaluate(
+            """() => { const held = document.querySelector('section[aria-current] .side .held');
+                       held.textContent += ' ' + held.textContent.slice(0, 200);
+                       window.dispatchEvent(new Event('resize')); }"""
+        )
+        for _ in range(3):  # the wheel, then two levers, moved by the keyboard as in the room
+            height = projector.evaluate("document.documentElement.scrollHeight")
+            assert height <= PROJECTOR["height"] + 1, projector.evaluate(
+                "document.querySelector('[aria-current]').dataset.slide"
+            )
+            sizes = projector.evaluate(
+                "[...document.querySelectorAll('section[aria-current] .side p')].map(p => parseFloat(getComputedStyle(p).fontSize))"
+            )
+            assert all(size >= 28 for size in sizes), sizes
+            projector.keyboard.press("ArrowRight")
+    finally:
+        assert server.stop() == 0

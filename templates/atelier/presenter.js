@@ -25,9 +25,26 @@
         all[i].removeAttribute("aria-current");
       }
     }
+    fit(all[current]);
     deck.setAttribute("data-query", "?s=" + current);
     if (window.history && window.history.replaceState) {
       window.history.replaceState(null, "", "?s=" + current);
+    }
+  }
+
+  /* The wheel's slide: when its side column (legend, counts, what is held back) runs past the
+     row, the wheel gives up height, 20 px at a time, so that no text shrinks under 28 px and the
+     slide never scrolls. */
+  function fit(section) {
+    var row = section.querySelector(".wheel-row");
+    var box = section.querySelector(".wheelbox");
+    var side = section.querySelector(".side");
+    if (!row || !box || !side) { return; }
+    box.style.height = "";
+    var height = box.getBoundingClientRect().height;
+    while (height > 300 && side.getBoundingClientRect().bottom > row.getBoundingClientRect().bottom + 1) {
+      height -= 20;
+      box.style.height = height + "px";
     }
   }
 
@@ -57,4 +74,6 @@
   });
 
   deck.addEventListener("cooplevier:refreshed", function () { show(current); });
+  window.addEventListener("resize", function () { show(current); });
+  show(current);
 }());

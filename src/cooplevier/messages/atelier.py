@@ -87,10 +87,10 @@ FR: dict[str, str | dict[str, str]] = {
     "atelier.wifi_title": "QR code de connexion au Wi-Fi « {ssid} »",
     # the presenter view: what the screen leaves out, and why (one sentence, its parts joined by « ; »)
     "atelier.held.waiting": {
-        "one": "{count} réponse ({by}) n'est pas encore à l'écran : une réponse n'y entre qu'avec celles d'au moins {k} personnes du même rôle, pour qu'aucun changement ne trahisse celle d'une personne",
-        "other": "{count} réponses ({by}) ne sont pas encore à l'écran : une réponse n'y entre qu'avec celles d'au moins {k} personnes du même rôle, pour qu'aucun changement ne trahisse celle d'une personne",
+        "one": "{count} réponse ({by}) n'est pas encore à l'écran : les réponses y entrent par lots d'au moins {k} personnes d'un même rôle, pour qu'aucune ne se lise par différence",
+        "other": "{count} réponses ({by}) ne sont pas encore à l'écran : les réponses y entrent par lots d'au moins {k} personnes d'un même rôle, pour qu'aucune ne se lise par différence",
     },
-    "atelier.held.erased": "après un effacement, les réponses du même rôle aux mêmes questions reviennent quand {k} personnes au moins les auront changées, pour que celles de la personne effacée ne se lisent pas par différence",
+    "atelier.held.erased": "après un effacement, ce rôle revient sur ces questions quand {k} personnes y auront changé leur réponse",
     "atelier.held.people": {
         "one": "{count} personne ({roles}) est hors des chiffres : moins de {k} dans son rôle, ses réponses se déduiraient de la moyenne du groupe",
         "other": "{count} personnes ({roles}) sont hors des chiffres : moins de {k} dans leur rôle, leurs réponses se déduiraient de la moyenne du groupe",

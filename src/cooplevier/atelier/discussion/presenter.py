@@ -169,11 +169,14 @@ def held_sentence(w: Workshop) -> str | None:
     if proj.split and proj.held_back:
         roles = ", ".join(role_group(r).lower() for r in proj.held_roles)
         parts.append(tn("atelier.held.people", proj.held_back, roles=roles, k=k))
-    return ("; ".join(parts) + ".") if parts else None
+    return (" ; ".join(parts) + ".") if parts else None
 
 
 def shown_counts(proj: Projection) -> str:
-    """Whose answers the figures stand for: people with published answers, by role."""
+    """Whose answers the figures stand for: people with published answers, by role (when the
+    legend does not already give each role's count: the wheel's slide has no line to spare)."""
+    if proj.split:
+        return tn("atelier.shown_people", proj.respondents)
     by = ", ".join(f"{role_group(r).lower()} {n}" for r, n in proj.roles.items())
     return tn("atelier.shown_people", proj.respondents) + (f" ({by})" if by else "")
 
