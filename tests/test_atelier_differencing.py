@@ -250,3 +250,34 @@ def test_the_lock_of_an_answer_file_erased_by_a_killed_server_is_swept(room: Cal
     again = room(hold=True, short=True)  # a server's start: it holds the folder, then sweeps
     assert not orphan.exists() and kept.exists()  # the lock of a file that is there stays
     again.w.release()
+
+
+def test_the_synthesis_to_circulate_is_the_reports_and_the_working_copy_is_not(
+    room: Callable[..., Room], pack: Pack
+) -> None:
+    from tests.helpers import invoke
+
+    r = room()
+    for role, values in (("elu", [2, 3, 4]), ("technicien", [3, 4, 5]), ("partenaire", [1])):
+        for value in values:
+            c = r.client()
+            r.join(c, role, name=f"Nom-{role}-{value}")
+            for q in pack.form()[:12]:
+                r.answer(c, q.id, value)
+    fac = r.client()
+    dash = fac.get(r.fac).text
+    assert "synthese-a-diffuser.html" in dash and "Synthèse de travail" in dash
+    circulated = fac.get(f"{r.fac}/telecharger/synthese-a-diffuser.md")
+    assert circulated.status_code == 200
+    report = invoke("report", str(r.folder), "--format", "md")
+    assert report.exit_code == 0
+
+    def words(md: str) -> list[str]:  # the wheel's picture is embedded one way or the other
+        return [line for line in md.splitlines() if line and not line.startswith("![")]
+
+    assert words(circulated.text) == words(report.stdout)  # the same document as `cooplevier report DIR`
+    working = fac.get(f"{r.fac}/telecharger/synthese.md").text
+    assert "Partenaires" in working and "Partenaires" not in circulated.text.split("## ")[2]
+    for fmt in ("html", "docx", "odt"):
+        assert fac.get(f"{r.fac}/telecharger/synthese-a-diffuser.{fmt}").status_code == 200, fmt
+    assert fac.get(f"/ecran/{r.w.state.screen_key}/telecharger/synthese-a-diffuser.md").status_code == 404

@@ -32,6 +32,7 @@ OFFICE_DOWNLOADS = {
     "odt": "application/vnd.oasis.opendocument.text",
 }
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CIRCULATED = "synthese-a-diffuser"  # the masked synthesis, as `cooplevier report DIR` gives it
 REFRESH_MS = 4000
 SCREEN = "/ecran/{key}"  # the projected pages, under the read-only screen key (state.screen_key)
 
@@ -235,7 +236,8 @@ class Facilitator:
         name = request.path_params["name"]
         stem, _, fmt = name.partition(".")
         results = self.w.results()
-        if (stem, fmt) != ("scores", "xlsx") and (stem != "synthese" or fmt not in self._downloads()):
+        known = stem in ("synthese", CIRCULATED) and fmt in self._downloads()
+        if (stem, fmt) != ("scores", "xlsx") and not known:
             return views.not_found()
         if not results:
             return views.refused("no_answers", 409, back=self._base())
@@ -245,15 +247,20 @@ class Facilitator:
         }
         if stem == "scores":
             return Response(_xlsx(results, self.w.pack, self.w.min_group), media_type=XLSX, headers=headers)
+        syn = self.w.synthesis()
+        if stem == CIRCULATED:  # what `cooplevier report DIR` gives: masked with the workshop's K
+            from cooplevier.scoring.circulate import mask
+
+            syn = mask(syn, self.w.min_group)
         data: bytes
         if fmt in OFFICE_DOWNLOADS:
             from cooplevier.report.office.documents import synthesis_document
 
-            data = synthesis_document(self.w.synthesis(), self.w.pack, fmt)
+            data = synthesis_document(syn, self.w.pack, fmt)
         else:
             from cooplevier.report.synthesis import render_synthesis
 
-            data = render_synthesis(self.w.synthesis(), self.w.pack, fmt=fmt).encode("utf-8")
+            data = render_synthesis(syn, self.w.pack, fmt=fmt).encode("utf-8")
         media = TEXT_DOWNLOADS.get(fmt) or OFFICE_DOWNLOADS[fmt]
         return Response(data, media_type=media, headers=headers)
 
