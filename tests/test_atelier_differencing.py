@@ -281,3 +281,36 @@ def test_the_synthesis_to_circulate_is_the_reports_and_the_working_copy_is_not(
     for fmt in ("html", "docx", "odt"):
         assert fac.get(f"{r.fac}/telecharger/synthese-a-diffuser.{fmt}").status_code == 200, fmt
     assert fac.get(f"/ecran/{r.w.state.screen_key}/telecharger/synthese-a-diffuser.md").status_code == 404
+
+
+def test_a_view_while_an_erasure_writes_never_publishes_the_erased_answers_again(
+    room: Callable[..., Room], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from cooplevier.atelier.facilitation import archive
+
+    r = room(short=True)
+    fac = r.client()
+    _phones(r, [2, 3, 4, 5])
+    assert _figure(r, fac) == "3.5"
+    gone = next(p.id for p in r.w.registry if p.answers[_l1(r)].value == 5)
+    removing = archive._remove_files
+
+    def slow_disk(folder: Path, pid: str) -> None:
+        from cooplevier.content.answers import Answer
+
+        for p in [p for p in r.w.registry if p.id != pid][:2]:  # two others change their answer meanwhile
+            p.answers[_l1(r)] = Answer(1)
+        r.w.registry.version += 1
+        r.w.projection()  # the screen refreshes while the files go: two changes, and not the erased one
+        removing(folder, pid)
+
+    monkeypatch.setattr(archive, "_remove_files", slow_disk)
+
+    async def twice() -> list[bool]:  # and a second click on « effacer » meanwhile
+        return list(await asyncio.gather(archive.erase_participant(r.w, gone), archive.erase_participant(r.w, gone)))
+
+    assert sorted(asyncio.run(twice())) == [False, True]
+    assert gone not in r.w.published.values and not list(r.folder.glob(f"*{gone}*"))
+    assert _figure(r, fac) is None  # held: two changes since the erasure, fewer than K

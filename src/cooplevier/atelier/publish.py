@@ -149,7 +149,6 @@ class Published:
                 if self.values.get(w, {}).pop(question, None) is not None:
                     self.revision[w] = self.revision.get(w, 0) + 1
         self.values = {w: v for w, v in self.values.items() if v}
-        self.changed = True
 
     def of(self, who: str) -> dict[str, Value]:
         return dict(self.values.get(who, {}))

@@ -209,14 +209,15 @@ def sweep(folder: Path) -> None:
     """Remove what a killed server left half-written: temporary answer files in DIR (files.py) and
     the private writer's `.NAME.xxxxxxxx.tmp` in the state folder. Called with the folder locked."""
     from cooplevier.files import sweep_temporaries
+    from cooplevier.writelock import lock_path
 
     sweep_temporaries(folder)  # a minute old: never a write of an `assess` running meanwhile
-    with contextlib.suppress(OSError):  # the lock of an answer file erased by a killed server
-        for entry in os.scandir(folder):
-            name = entry.name
-            if name.startswith(".reponses-") and name.endswith(".yaml.lock") and not (folder / name[1:-5]).exists():
-                with contextlib.suppress(OSError):
-                    os.unlink(entry.path)
+    for lock in folder.glob(".reponses-*.yaml.lock"):  # the lock of an answer file erased by a killed server
+        pid = lock.name.removeprefix(".reponses-").removesuffix(".yaml.lock")
+        answers = answers_path(folder, pid)
+        if is_participant_id(pid) and lock.name == lock_path(answers).name and not answers.exists():
+            with contextlib.suppress(OSError):
+                lock.unlink()
     for place in (state_dir(folder), records_dir(folder)):
         with contextlib.suppress(OSError):
             for entry in os.scandir(place):

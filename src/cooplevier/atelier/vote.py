@@ -167,14 +167,13 @@ class Vote:
 
     def erase(self, who: str) -> None:
         """`who` erased: out of the screen's snapshot at once, and the totals held (see above)."""
-        if who in self.shown and not self.seen:  # no totals were on a screen: nothing to hold
-            self.shown.pop(who)
-            self._save_screen()
-        elif who in self.shown or self.held is not None:
+        if who not in self.shown and self.held is None:
+            return
+        if self.seen:  # totals were on a screen: held until K ballots change from these (never theirs)
             base = self.held if self.held is not None else self.ballots
             self.held = {w: dict(b) for w, b in base.items() if w != who}
-            self.shown.pop(who, None)
-            self._save_screen()
+        self.shown.pop(who, None)
+        self._save_screen()
 
     def _save_screen(self) -> None:
         data = {"seen": self.seen, "shown": self.shown, "held": self.held}

@@ -152,23 +152,31 @@ async def erase_participant(w: Workshop, pid: str) -> bool:
         return False
     async with person.lock:
         reg = w.registry
-        others = [(p.id, p.role, {q: a.value for q, a in p.answers.items()}) for p in reg if p.id != pid]
-        w.published.erase(pid, person.role, others)
-        w._projection = None
-        await reg.disk.run(save_published, w.folder, w.published)  # on disk at once: no copy of them is left
-        w.published.changed = False
-        erase_ballot(w.folder, pid)  # in the event loop, as every change of the live vote
-        await reg.disk.run(_remove_files, w.folder, pid)  # their comments go with their answer file
-        reg.people.pop(pid, None)
+        if reg.people.get(pid) is not person:  # erased meanwhile, by a second click
+            return False
+        # forgotten by the screen first: while the files go (awaited), no view may take their
+        # answers for a change since the erasure (publish.py's hold) and publish them again
+        reg.people.pop(pid)
+        reg.version += 1
+        try:
+            w.published.erase(
+                pid, person.role, [(p.id, p.role, {q: a.value for q, a in p.answers.items()}) for p in reg]
+            )
+            await reg.disk.run(save_published, w.folder, w.published)  # on disk at once: no copy of them is left
+            w.published.changed = False
+            erase_ballot(w.folder, pid)  # in the event loop, as every change of the live vote
+            await reg.disk.run(_remove_files, w.folder, pid)  # their comments go with their answer file
+        except BaseException:
+            reg.people[pid] = person  # their file is still there: listed, to be erased again
+            reg.version += 1
+            raise
         reg.digests.pop(pid, None)
         reg.stats.pop(pid, None)
         held = reg.locks.pop(pid, None)  # the file lock the server held on their (now gone) answer file
         if held is not None:
             held.release()
-        reg.version += 1
         w._scores.pop(pid, None)
         w._shown_scores.pop(pid, None)
-        w._projection = None
     return True
 
 

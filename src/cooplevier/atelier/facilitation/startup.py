@@ -48,11 +48,11 @@ def notes(w: Workshop, host: str, port: int) -> list[str]:
 def missing_notice(w: Workshop) -> str | None:
     """What the data page does not say yet (RGPD art. 13: who is responsible, for how long)."""
     settings = w.state.settings
-    missing = [
-        (t("atelier.no_notice.organiser"), "--organiser") if settings.organiser is None else None,
-        (t("atelier.no_notice.retention"), "--retention") if settings.retention is None else None,
-    ]
-    said = [m for m in missing if m is not None]
+    said = []
+    if settings.organiser is None:
+        said.append((t("atelier.no_notice.organiser"), "--organiser"))
+    if settings.retention is None:
+        said.append((t("atelier.no_notice.retention"), "--retention"))
     if not said:
         return None
     return t(
