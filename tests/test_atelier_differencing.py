@@ -83,7 +83,7 @@ def test_an_erased_participant_cannot_be_read_from_the_screen_before_and_after(r
     _post(r, fac, "/fermeture", action="montrer")
     assert _figure(r, fac) is None  # not 12 / 5 = 2.4, which would give the erased person's 5
     page = fac.get(f"/ecran/{r.w.state.screen_key}/presentation").text
-    assert "après un effacement, ce rôle revient sur ces questions" in page  # why, said
+    assert "après un effacement, les chiffres du rôle concerné restent masqués" in page  # why, said
     published = json.loads((r.folder / ".cooplevier-atelier" / "published.json").read_text(encoding="utf-8"))
     assert gone not in json.dumps(published)  # no copy of them is left, even in what is held
     remaining = [c for i, c in enumerate(phones) if i != 3]
