@@ -247,7 +247,10 @@ def test_the_guide_describes_the_phone_workshop_with_the_measured_time(pack: Pac
     text = result.stdout.replace("\u00a0", " ").replace("\u202f", " ")
     section = text[text.index("## L'atelier avec les téléphones") : text.index("## Le matériel")]
     load = reading_load(pack.form()).minutes
-    assert f"environ {load} minutes" in section and f"- Questionnaire ({load} min, {load + 5} min avec la marge)" in section
+    assert (
+        f"environ {load} minutes" in section
+        and f"- Questionnaire ({load} min, {load + 5} min avec la marge)" in section
+    )
     assert f"--minutes {load + 5}" in section  # the command's planned time is the one announced, margin said
     for step in ("QR code", "tableau de bord", "minuteur", "dévoiler", "commentaires", "vote", "fermer", "archive"):
         assert step in section, step
